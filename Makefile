@@ -1,0 +1,54 @@
+# kzlib — run `make help` for the list of targets.
+# Everything installs into ./.venv from pyproject.toml; nothing outside this folder is touched.
+
+SHELL        := /bin/bash
+.SHELLFLAGS  := -eu -o pipefail -c
+PYTHON       ?= $(shell command -v python3.11 || command -v python3)
+VENV         ?= .venv
+EXTRAS       ?= dev,dask
+CORPUS       ?= data/corpus.csv
+OUT          ?= reports
+TIMEOUT      ?= 900
+VPY          := $(VENV)/bin/python
+comma        := ,
+STAMP        := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+
+.DEFAULT_GOAL := help
+.PHONY: help install report test extract evaluate lab sync-notebooks bench clean
+
+help: ## show this list
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) EXTRAS=$(EXTRAS) TIMEOUT=$(TIMEOUT)"
+
+$(STAMP): pyproject.toml
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	@touch $@
+
+install: $(STAMP) ## create ./.venv and install kzlib with EXTRAS (default dev,dask)
+
+report: $(STAMP) ## run every notebook on CORPUS and export HTML reports to OUT (index: OUT/index.html)
+	$(VPY) -m kzlib.cli report --corpus "$(CORPUS)" --out "$(OUT)" --timeout $(TIMEOUT)
+
+test: $(STAMP) ## run the test suite (unit, gold-set evaluation, end-to-end report on the seeds)
+	$(VPY) -m kzlib.cli evaluate
+	$(VPY) -m pytest
+
+extract: $(STAMP) ## print the claims ledger of CORPUS as JSON lines
+	$(VPY) -m kzlib.cli extract "$(CORPUS)" --format jsonl
+
+evaluate: $(STAMP) ## score the extractor against the hand-made gold set in data/annotations/
+	$(VPY) -m kzlib.cli evaluate
+
+lab: $(STAMP) ## open the notebooks in JupyterLab
+	$(VENV)/bin/jupyter lab notebooks/
+
+sync-notebooks: $(STAMP) ## after editing: sync notebooks/*.ipynb with their paired notebooks/*.py (jupytext)
+	$(VENV)/bin/jupytext --sync notebooks/*.ipynb
+
+bench: $(STAMP) ## run the throughput/memory benchmarks (prints figures)
+	$(VPY) benchmarks/bench_extract.py
+
+clean: ## remove generated outputs (keeps .venv and data/raw)
+	rm -rf $(OUT) data/interim data/processed benchmarks/results

@@ -1,0 +1,81 @@
+"""The `kz` command line: extract, evaluate, report, models.
+
+Each subcommand is a thin wrapper; the work lives in the module named in its help.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from kzlib.ledger import write_claims
+
+    return write_claims(args.paths, fmt=args.format, out=sys.stdout, backend=args.backend)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from kzlib.evaluate import main as evaluate_main
+
+    return evaluate_main(gold_dir=args.gold, corpus=args.corpus, show_misses=args.misses)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from kzlib.report import build_report
+
+    return build_report(
+        corpus=args.corpus,
+        out=args.out,
+        timeout=args.timeout,
+        only=args.only,
+        parameters=dict(p.split("=", 1) for p in args.param),
+    )
+
+
+def _cmd_models_download(args: argparse.Namespace) -> int:
+    from kzlib.nlp.stanza_backend import download_models
+
+    download_models(args.dir)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kz", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="print one claim per line (kzlib.ledger)")
+    p.add_argument("paths", nargs="+", help="a .txt file, a folder of .txt files, a corpus manifest (.csv) or a JSONL/CSV corpus")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--backend", choices=["rules", "stanza"], default="rules", help="NLP backend (default: rules)")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("evaluate", help="precision/recall/F1 against the gold set (kzlib.evaluate)")
+    p.add_argument("--gold", default=None, help="folder of gold annotations (default: data/annotations)")
+    p.add_argument("--corpus", default=None, help="corpus the gold set annotates (default: data/corpus.csv)")
+    p.add_argument("--misses", action="store_true", help="list every missed and spurious claim")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("report", help="run the notebooks with papermill and export HTML (kzlib.report)")
+    p.add_argument("--corpus", default="data/corpus.csv", help="manifest, folder of .txt, JSONL/CSV corpus or a Parquet ledger")
+    p.add_argument("--out", default="reports", help="output folder (replaced only when the whole run succeeds)")
+    p.add_argument("--timeout", type=int, default=900, help="per-cell execution timeout in seconds")
+    p.add_argument("--only", nargs="*", default=None, help="notebook numbers or names to run (default: all)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra notebook parameter")
+    p.set_defaults(func=_cmd_report)
+
+    models = sub.add_parser("models", help="stanza model management (kzlib.nlp.stanza_backend)")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    p = models_sub.add_parser("download", help="download stanza's Arabic models (needs internet)")
+    p.add_argument("--dir", default=None, help="model folder (default: $STANZA_RESOURCES_DIR or ~/stanza_resources)")
+    p.set_defaults(func=_cmd_models_download)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
