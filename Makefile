@@ -32,8 +32,7 @@ report: $(STAMP) ## run every notebook on CORPUS and export HTML reports to OUT 
 	$(VPY) -m kzlib.cli report --corpus "$(CORPUS)" --out "$(OUT)" --timeout $(TIMEOUT)
 
 test: $(STAMP) ## run the test suite (unit, gold-set evaluation, end-to-end report on the seeds)
-	$(VPY) -m kzlib.cli evaluate
-	$(VPY) -m pytest
+	@status=0; $(VPY) -m kzlib.cli evaluate || status=$$?; $(VPY) -m pytest || status=$$?; exit $$status
 
 extract: $(STAMP) ## print the claims ledger of CORPUS as JSON lines
 	$(VPY) -m kzlib.cli extract "$(CORPUS)" --format jsonl
