@@ -1,0 +1,391 @@
+"""Casualty tables from the claims ledger: every report, reconciled figures, conflicts, ACLED-like export.
+
+Input: a claims DataFrame as given by ``kzlib.ledger.claims_frame`` / ``read_ledger`` (CLAIM_FIELDS, plus
+``outlet`` and ``date`` when known). Every output row carries ``claim_id`` (``article_id:start-end``) so any
+number can be followed back to its quote: ``article.text[start:end] == quote``.
+
+Report table schema (``reports_table``)
+---------------------------------------
+
+============== ======= ==================================================================================
+column         type    meaning
+============== ======= ==================================================================================
+claim_id       str     ``article_id:start-end`` (or the ledger's own ``claim_id`` column when present)
+category       str     killed / injured / arrested / hospitalized / affected (VOCABULARY.md)
+subject        str     whose casualties (protesters, security_forces, militants, people, ...)
+location       str     place id the count refers to; empty = the article does not say (country-wide)
+outlet         str     the publishing outlet ("unknown" when the corpus does not say)
+date           str     publication date, ISO yyyy-mm-dd (empty when unknown)
+attributed_to  str     actor id who stated the figure; empty = unattributed in the article
+official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``
+value          float   the stated figure
+qualifier      str     exact / at_least / approx / at_most / range / vague
+low, high      float   bounds of this one report: low = ledger low (else value); high = ledger high, else
+                       value for exact figures, else empty (open: "more than 1300")
+quote          str     the count phrase, verbatim
+sentence       str     the sentence holding it, verbatim
+article_id     str     corpus id
+start, end     int     character offsets of ``quote`` in the original article text
+============== ======= ==================================================================================
+
+Reconciliation policies (``reconcile``)
+---------------------------------------
+For each (category, subject) group, ``low`` is the smallest lower bound any report gives and ``high`` the
+largest figure any report gives (``high_open`` says that report was open-ended, e.g. "more than 1300").
+The policy decides ``best``:
+
+* ``conservative`` — the smallest figure among *reliable* reports: attributed to a named source and not a
+  vague count ("hundreds"). With no reliable report, the smallest figure of all reports (noted).
+* ``best`` — the median figure of reports attributed to an official source (``official_sources.tsv``);
+  without any, the median of attributed reports; without any, the median of all reports (noted). The
+  median keeps one outlier outlet from moving the estimate, and official / attributed reports are the most
+  specific ones.
+* ``latest_official`` — the figure of the report attributed to an official source with the latest
+  publication date (tolls are revised upward as counts come in, so the latest official word supersedes
+  earlier ones); ties on date take the largest figure. No official report → ``best`` is empty (noted).
+
+Vague counts are kept in ``low``/``high`` but never chosen as ``best`` while a specific figure exists.
+
+Conflicts (``find_conflicts``)
+------------------------------
+Within one category, every pair of *distinct* figures (subject, place scope, value) is a conflict row with a
+readable reason: ``different subject`` (26 protesters vs 26 militants), ``different place scope`` (more than
+100 arrested in Almaty vs about 6,000 country-wide) and/or ``different figure`` (164 vs 26), with the
+publication dates when the later report may update the earlier.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+
+import pandas as pd
+
+from kzlib.paths import LEXICONS
+
+CASUALTY_CATEGORIES = ("killed", "injured", "arrested", "hospitalized", "affected")
+POLICIES = ("conservative", "best", "latest_official")
+REQUIRED_COLUMNS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
+                    "attributed_to", "location", "start", "end", "quote", "sentence")
+REPORT_COLUMNS = ("claim_id", "category", "subject", "location", "outlet", "date", "attributed_to", "official",
+                  "value", "qualifier", "low", "high", "quote", "sentence", "article_id", "start", "end")
+RECONCILED_COLUMNS = ("category", "subject", "policy", "low", "best", "high", "high_open", "n_reports",
+                      "n_outlets", "locations", "basis", "basis_claim_ids", "claim_ids", "note")
+CONFLICT_COLUMNS = ("category", "reason_code", "reason", "a_subject", "a_location", "a_value", "a_qualifier",
+                    "a_claim_ids", "a_outlets", "a_sources", "a_dates", "b_subject", "b_location", "b_value",
+                    "b_qualifier", "b_claim_ids", "b_outlets", "b_sources", "b_dates")
+ACLED_COLUMNS = ("event_date", "date_basis", "location", "actor", "category", "low", "best", "high", "qualifier",
+                 "source", "source_outlet", "publication_date", "notes", "evidence_quote", "evidence_sentence",
+                 "claim_id", "article_id", "start", "end")
+
+
+# --------------------------------------------------------------------------- input
+
+
+def load_official_sources(path: str | Path | None = None) -> frozenset[str]:
+    """Actor ids counted as official sources (first column of ``official_sources.tsv``)."""
+    return _load_official_sources(str(path or LEXICONS / "official_sources.tsv"))
+
+
+@lru_cache(maxsize=8)
+def _load_official_sources(path: str) -> frozenset[str]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    if rows and "actor_id" not in rows[0]:
+        raise ValueError(f"{path}: header must start with 'actor_id' (got {list(rows[0])})")
+    return frozenset(r["actor_id"].strip() for r in rows if r.get("actor_id", "").strip())
+
+
+def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the ledger with ``claim_id``, ``outlet`` and ``date`` columns guaranteed present."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in claims.columns]
+    if missing:
+        raise ValueError(f"claims table lacks column(s) {missing}; expected the ledger schema {REQUIRED_COLUMNS}")
+    frame = claims.copy()
+    if "claim_id" not in frame.columns:
+        frame["claim_id"] = [f"{a}:{int(s)}-{int(e)}" for a, s, e in zip(frame["article_id"], frame["start"], frame["end"])]
+    if "outlet" not in frame.columns:
+        frame["outlet"] = "unknown"
+    frame["outlet"] = frame["outlet"].fillna("unknown").astype(str)
+    if "date" not in frame.columns:
+        frame["date"] = None
+    frame["date"] = frame["date"].map(_iso_or_none)
+    for column in ("value", "low", "high"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    for column in ("attributed_to", "location"):
+        frame[column] = pd.Series([_text_or_none(v) for v in frame[column]], index=frame.index, dtype=object)
+    return frame
+
+
+def _text_or_none(value) -> str | None:
+    """Ledger text cells: missing, NaN and "" all mean "the article does not say"."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _iso_or_none(value) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or str(value) == "":
+        return None
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+# --------------------------------------------------------------------------- every report
+
+
+def reports_table(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES,
+                  official_sources: frozenset[str] | None = None) -> pd.DataFrame:
+    """One row per casualty report (see the module docstring for the schema), sorted for reading."""
+    official_sources = load_official_sources() if official_sources is None else frozenset(official_sources)
+    frame = with_claim_ids(claims)
+    frame = frame[frame["category"].isin(categories)].copy()
+    frame["official"] = frame["attributed_to"].isin(official_sources)
+    frame["low"] = frame["low"].fillna(frame["value"])
+    exact = frame["qualifier"].eq("exact")
+    frame["high"] = frame["high"].where(frame["high"].notna() | ~exact, frame["value"])
+    order = {c: i for i, c in enumerate(categories)}
+    frame["_order"] = frame["category"].map(order)
+    frame = frame.sort_values(["_order", "subject", "date", "article_id", "start"], na_position="last", kind="stable")
+    return frame.loc[:, list(REPORT_COLUMNS)].reset_index(drop=True)
+
+
+def none_found_message(reports: pd.DataFrame, category: str | None = None) -> str | None:
+    """"none found" text when a table (or one category of it) is empty, else None — notebooks print it."""
+    rows = reports if category is None else reports[reports["category"] == category]
+    if len(rows):
+        return None
+    what = f"{category!r} claims" if category else "casualty claims"
+    return f"none found: the ledger holds no {what}"
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def reconcile(claims: pd.DataFrame, policy: str = "best", *, categories: tuple[str, ...] = CASUALTY_CATEGORIES,
+              official_sources: frozenset[str] | None = None,
+              group_by: tuple[str, ...] = ("category", "subject")) -> pd.DataFrame:
+    """Reconciled low / best / high per group under ``policy`` (rules in the module docstring)."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}; choose one of {POLICIES}")
+    reports = reports_table(claims, categories, official_sources)
+    rows = []
+    for key, group in reports.groupby(list(group_by), sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        best, basis, basis_rows, note = _choose_best(group, policy)
+        top = group.loc[group["high"].fillna(group["value"]).idxmax()] if group["value"].notna().any() else None
+        row = dict(zip(group_by, key))
+        row.update(
+            policy=policy,
+            low=group["low"].min(),
+            best=best,
+            high=None if top is None else (top["high"] if pd.notna(top["high"]) else top["value"]),
+            high_open=bool(top is not None and pd.isna(top["high"])),
+            n_reports=len(group),
+            n_outlets=group["outlet"].nunique(),
+            locations=", ".join(sorted({loc or "unspecified" for loc in group["location"]})),
+            basis=basis,
+            basis_claim_ids=", ".join(basis_rows["claim_id"]),
+            claim_ids=", ".join(group["claim_id"]),
+            note=note,
+        )
+        rows.append(row)
+    columns = list(group_by) + [c for c in RECONCILED_COLUMNS if c not in group_by]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _choose_best(group: pd.DataFrame, policy: str) -> tuple[float | None, str, pd.DataFrame, str]:
+    """(best figure, rule in words, the reports it rests on, note)."""
+    figures = group[group["value"].notna()]
+    specific = figures[figures["qualifier"] != "vague"]
+    pool = specific if len(specific) else figures
+    note = "" if len(specific) or not len(figures) else "only vague counts"
+    if policy == "conservative":
+        reliable = pool[pool["attributed_to"].notna()]
+        if not len(reliable):
+            reliable, note = pool, _join(note, "no attributed report: smallest of all reports")
+        if not len(reliable):
+            return None, "no figure", reliable, _join(note, "no figure stated")
+        chosen = reliable[reliable["value"] == reliable["value"].min()]
+        return float(chosen["value"].iloc[0]), f"smallest of {len(reliable)} reliable report(s)", chosen, note
+    if policy == "best":
+        for label, candidates in (("official", pool[pool["official"]]),
+                                  ("attributed", pool[pool["attributed_to"].notna()]),
+                                  ("all", pool)):
+            if len(candidates):
+                if label != "official":
+                    note = _join(note, f"no official report: median of {label} reports")
+                return float(candidates["value"].median()), f"median of {len(candidates)} {label} report(s)", candidates, note
+        return None, "no figure", pool, _join(note, "no figure stated")
+    official = pool[pool["official"] & pool["date"].notna()]
+    if not len(official):
+        return None, "no official report with a publication date", official, _join(note, "no official report")
+    latest = official[official["date"] == official["date"].max()]
+    chosen = latest[latest["value"] == latest["value"].max()].head(1)
+    return (float(chosen["value"].iloc[0]),
+            f"latest official report ({chosen['date'].iloc[0]}, {chosen['attributed_to'].iloc[0]})", chosen, note)
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def find_conflicts(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES) -> pd.DataFrame:
+    """Pairs of distinct figures within a category, each with a readable reason (module docstring)."""
+    reports = reports_table(claims, categories)
+    reports = reports[reports["value"].notna()]
+    rows = []
+    for category, group in reports.groupby("category", sort=False):
+        figures = []
+        for (subject, location, value), same in group.groupby(
+                ["subject", group["location"].fillna(""), "value"], sort=True):
+            figures.append(dict(subject=subject, location=location or None, value=value,
+                                qualifier=", ".join(sorted(set(same["qualifier"]))),
+                                claim_ids=", ".join(same["claim_id"]),
+                                outlets=", ".join(sorted(set(same["outlet"]))),
+                                sources=", ".join(sorted({s or "unattributed" for s in same["attributed_to"]})),
+                                dates=", ".join(sorted({d for d in same["date"] if d}))))
+        for a, b in combinations(figures, 2):
+            code, reason = _conflict_reason(a, b)
+            row = {"category": category, "reason_code": code, "reason": reason}
+            row.update({f"a_{k}": v for k, v in a.items()})
+            row.update({f"b_{k}": v for k, v in b.items()})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=list(CONFLICT_COLUMNS))
+
+
+def _conflict_reason(a: dict, b: dict) -> tuple[str, str]:
+    codes, parts = [], []
+    if a["subject"] != b["subject"]:
+        codes.append("subject")
+        parts.append(f"different subject ({a['subject']} vs {b['subject']})")
+    if a["location"] != b["location"]:
+        codes.append("place")
+        parts.append(f"different place scope ({a['location'] or 'unspecified'} vs {b['location'] or 'unspecified'})")
+    if a["value"] != b["value"]:
+        codes.append("figure")
+        text = f"different figure ({_fmt(a['value'])} vs {_fmt(b['value'])})"
+        if a["dates"] and b["dates"] and a["dates"] != b["dates"]:
+            text += f", reported {a['dates']} vs {b['dates']}: the later report may update the earlier"
+        parts.append(text)
+    return "+".join(codes), "; ".join(parts)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+# --------------------------------------------------------------------------- figures over time + export
+
+
+def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES) -> pd.DataFrame:
+    """Reports with a publication date and a figure, sorted by date: the data behind the chart."""
+    reports = reports_table(claims, categories)
+    reports = reports[reports["date"].notna() & reports["value"].notna()].copy()
+    reports["source"] = reports["attributed_to"].fillna("unattributed")
+    reports["date"] = pd.to_datetime(reports["date"])
+    return reports.sort_values(["category", "date", "value"]).reset_index(drop=True)
+
+
+def plot_figures_over_time(series: pd.DataFrame, labels=None):
+    """One panel per category: reported figure (log scale) against publication date, one colour per source.
+
+    ``labels`` maps vocabulary ids to (arabic, english); default ``kzlib.tables.vocabulary_labels()``.
+    """
+    import matplotlib.pyplot as plt
+
+    from kzlib.charts import bilingual, prepare_label, use_style
+
+    use_style()
+    labels = vocabulary_labels() if labels is None else labels
+    categories = list(dict.fromkeys(series["category"]))
+    if not categories:
+        raise ValueError("no dated figures to plot: the ledger holds no casualty claims with a publication date")
+    fig, axes = plt.subplots(len(categories), 1, figsize=(9, 3.2 * len(categories)), squeeze=False)
+    sources = sorted(set(series["source"]))
+    colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(sources)}
+    for ax, category in zip(axes[:, 0], categories):
+        rows = series[series["category"] == category]
+        for source, points in rows.groupby("source"):
+            ax.scatter(points["date"], points["value"], color=colours[source], s=40, zorder=3,
+                       label=bilingual(*labels.get(source, (source, source))))
+        for _, r in rows.iterrows():
+            ar, _en = labels.get(r["subject"], (r["subject"], r["subject"]))
+            ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
+                        textcoords="offset points", xytext=(4, 4), fontsize=8)
+        ax.set_yscale("log")
+        ax.set_title(bilingual(*labels.get(category, (category, category))))
+        ax.set_ylabel(bilingual("العدد المعلن", "reported figure"))
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.grid(True, alpha=0.3)
+    axes[-1, 0].set_xlabel(bilingual("تاريخ النشر", "publication date"))
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def acled_export(claims: pd.DataFrame, event_dates: pd.DataFrame | None = None,
+                 categories: tuple[str, ...] = CASUALTY_CATEGORIES) -> pd.DataFrame:
+    """One row per report with ACLED/UCDP-like columns for merging with event datasets.
+
+    ``event_date`` is the publication date (``date_basis`` = "publication") unless ``event_dates`` — a frame
+    with ``claim_id``, ``event_date`` and ``date_basis`` (e.g. from ``kzlib.timeline.claim_event_dates``) —
+    gives the date the sentence itself states. ``best`` is the stated figure; ``low``/``high`` its bounds.
+    """
+    reports = reports_table(claims, categories)
+    out = pd.DataFrame({
+        "event_date": reports["date"],
+        "date_basis": ["publication" if d else "unknown" for d in reports["date"]],
+        "location": reports["location"].fillna(""),
+        "actor": reports["subject"],
+        "category": reports["category"],
+        "low": reports["low"], "best": reports["value"], "high": reports["high"],
+        "qualifier": reports["qualifier"],
+        "source": reports["attributed_to"].fillna(""),
+        "source_outlet": reports["outlet"],
+        "publication_date": reports["date"],
+        "notes": [_note(r) for r in reports.itertuples()],
+        "evidence_quote": reports["quote"], "evidence_sentence": reports["sentence"],
+        "claim_id": reports["claim_id"], "article_id": reports["article_id"],
+        "start": reports["start"], "end": reports["end"],
+    })
+    if event_dates is not None and len(event_dates):
+        stated = event_dates.drop_duplicates("claim_id").set_index("claim_id")
+        hit = out["claim_id"].isin(stated.index)
+        out.loc[hit, "event_date"] = out.loc[hit, "claim_id"].map(stated["event_date"])
+        out.loc[hit, "date_basis"] = out.loc[hit, "claim_id"].map(stated["date_basis"])
+    return out.loc[:, list(ACLED_COLUMNS)]
+
+
+def _note(r) -> str:
+    parts = [f"{r.qualifier} figure"]
+    if pd.isna(r.high):
+        parts.append("open upper bound")
+    if not r.attributed_to:
+        parts.append("no source named in the article")
+    if not r.location:
+        parts.append("place scope not stated")
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def vocabulary_labels(path: str | Path | None = None) -> dict[str, tuple[str, str]]:
+    """Vocabulary id -> (Arabic label, English label) from ``lexicons/labels.tsv``."""
+    return dict(_load_labels(str(path or LEXICONS / "labels.tsv")))
+
+
+@lru_cache(maxsize=4)
+def _load_labels(path: str) -> tuple[tuple[str, tuple[str, str]], ...]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    for needed in ("id", "label_ar", "label_en"):
+        if rows and needed not in rows[0]:
+            raise ValueError(f"{path}: missing column {needed!r}")
+    return tuple((r["id"], (r["label_ar"], r["label_en"])) for r in rows if r["id"])

@@ -1,0 +1,189 @@
+"""kzlib.tables on a hand-built ledger shaped like the seed corpus' casualty claims."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kzlib import tables
+
+# Articles: (outlet, publication date, text). Sentences are taken from the seed corpus.
+SEED_ARTICLES = {
+    "000": ("aljazeera", "2022-01-09",
+            "وذكرت أن عدد قتلى الاضطرابات بلغ 164 شخصاً، وأن عدد المعتقلين اقترب من 6 آلاف شخص، "
+            "وأن أكثر من 1300 عنصر أمن أصيبوا أثناء حماية النظام العام.\n"
+            "وفي الخامس من الشهر الجاري، أعلنت الحكومة استقالتها، في حين قُتل 26 محتجا، حسب الداخلية."),
+    "001": ("vetogate", "2022-01-07",
+            "وكانت وزارة الداخلية الكازاخستانية أعلنت مقتل عناصر من قوات الأمن وإصابة المئات جراء موجة الاضطرابات."),
+    "002": ("sputnik", "2022-01-08",
+            "وكانت وزارة الداخلية في كازاخستان قد كشفت، أمس الجمعة، عن مقتل 7 من أفرادها خلال الاضطرابات، "
+            "فيما نقلت وسائل إعلام محلية أن أكثر من 100 شخص اعتقلوا خلال عملية أمنية في مدينة ألما آتا."),
+    "003": ("afp_arabic", "2022-01-07",
+            "من جهتها، أعلنت وزارة الداخلية الكازاخستانية الجمعة مصرع 26 “مجرما مسلحا” وإصابة 18 آخرين بجروح."),
+}
+
+# (article, category, subject, quote, value, low, high, qualifier, attributed_to, location)
+SEED_CLAIMS = [
+    ("000", "killed", "people", "164 شخصاً", 164, 164, 164, "exact", "local_media", None),
+    ("000", "arrested", "people", "اقترب من 6 آلاف شخص", 6000, None, 6000, "approx", "local_media", None),
+    ("000", "injured", "security_forces", "أكثر من 1300 عنصر أمن", 1300, 1300, None, "at_least", "local_media", None),
+    ("000", "killed", "protesters", "26 محتجا", 26, 26, 26, "exact", "kz_interior_ministry", None),
+    ("001", "injured", "people", "المئات", 200, 200, None, "vague", "kz_interior_ministry", None),
+    ("002", "killed", "security_forces", "7 من أفرادها", 7, 7, 7, "exact", "kz_interior_ministry", None),
+    ("002", "arrested", "people", "أكثر من 100 شخص", 100, 100, None, "at_least", "local_media", "almaty"),
+    ("003", "killed", "militants", "26 “مجرما مسلحا”", 26, 26, 26, "exact", "kz_interior_ministry", None),
+    ("003", "injured", "militants", "18 آخرين", 18, 18, 18, "exact", "kz_interior_ministry", None),
+]
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind("\n", 0, start), text.rfind(".", 0, start)) + 1
+    right = min([i for i in (text.find("\n", end), text.find(".", end)) if i != -1] or [len(text)])
+    return text[left:right + 1].strip()
+
+
+def seed_like_claims() -> pd.DataFrame:
+    """The ledger the extractor should give on the seed casualty sentences (offsets computed, not typed)."""
+    rows = []
+    for art, cat, subj, quote, value, low, high, qual, source, place in SEED_CLAIMS:
+        outlet, date, text = SEED_ARTICLES[art]
+        start = text.index(quote)
+        end = start + len(quote)
+        assert text[start:end] == quote
+        rows.append(dict(article_id=art, category=cat, subject=subj, value=value, low=low, high=high,
+                         qualifier=qual, attributed_to=source, location=place, start=start, end=end,
+                         quote=quote, sentence=sentence_around(text, start, end), outlet=outlet, date=date))
+    return pd.DataFrame(rows)
+
+
+OFFICIAL = frozenset({"kz_interior_ministry"})
+
+
+def test_reports_table_keeps_every_report_traceable_to_its_quote():
+    reports = tables.reports_table(seed_like_claims(), official_sources=OFFICIAL)
+    assert len(reports) == len(SEED_CLAIMS)
+    for row in reports.itertuples():
+        text = SEED_ARTICLES[row.article_id][2]
+        assert text[row.start:row.end] == row.quote
+        assert row.claim_id == f"{row.article_id}:{row.start}-{row.end}"
+        assert row.quote in row.sentence
+    # exact figures are closed, "more than 1300" stays open
+    injured = reports.set_index("quote")
+    assert pd.isna(injured.loc["أكثر من 1300 عنصر أمن", "high"])
+    assert injured.loc["26 محتجا", "high"] == 26
+    assert list(reports.columns) == list(tables.REPORT_COLUMNS)
+
+
+def test_reports_table_rejects_a_table_without_the_ledger_columns():
+    with pytest.raises(ValueError, match="quote"):
+        tables.reports_table(seed_like_claims().drop(columns=["quote"]))
+
+
+def test_policies_choose_different_best_figures_for_killed_people_and_arrests():
+    claims = seed_like_claims()
+    conservative = tables.reconcile(claims, "conservative", official_sources=OFFICIAL).set_index(["category", "subject"])
+    best = tables.reconcile(claims, "best", official_sources=OFFICIAL).set_index(["category", "subject"])
+    latest = tables.reconcile(claims, "latest_official", official_sources=OFFICIAL).set_index(["category", "subject"])
+
+    arrested = ("arrested", "people")
+    assert conservative.loc[arrested, "best"] == 100
+    assert conservative.loc[arrested, "low"] == 100 and conservative.loc[arrested, "high"] == 6000
+    assert best.loc[arrested, "best"] == 3050  # median of two attributed (non-official) reports
+    assert "no official report" in best.loc[arrested, "note"]
+    assert pd.isna(latest.loc[arrested, "best"]) and "no official report" in latest.loc[arrested, "note"]
+
+    # injured people: only a vague count ("hundreds"), still reconciled, flagged
+    assert best.loc[("injured", "people"), "best"] == 200
+    assert "only vague counts" in best.loc[("injured", "people"), "note"]
+    # open upper bound reported
+    assert bool(best.loc[("injured", "security_forces"), "high_open"])
+    # every figure traceable: basis ids are a subset of the group's claim ids
+    for row in best.itertuples():
+        assert set(row.basis_claim_ids.split(", ")) <= set(row.claim_ids.split(", "))
+
+
+def test_latest_official_takes_the_latest_publication_date():
+    claims = seed_like_claims()
+    extra = claims[claims["quote"] == "26 محتجا"].copy()
+    extra["value"], extra["low"], extra["high"], extra["date"] = 225, 225, 225, "2022-01-15"
+    extra["article_id"] = "999"
+    latest = tables.reconcile(pd.concat([claims, extra]), "latest_official", official_sources=OFFICIAL)
+    row = latest.set_index(["category", "subject"]).loc[("killed", "protesters")]
+    assert row["best"] == 225 and row["basis_claim_ids"].startswith("999:")
+    assert row["low"] == 26 and row["high"] == 225
+
+
+def test_unknown_policy_is_an_error():
+    with pytest.raises(ValueError, match="unknown policy"):
+        tables.reconcile(seed_like_claims(), "average")
+
+
+def test_conflicts_explain_subject_place_and_figure_differences():
+    conflicts = tables.find_conflicts(seed_like_claims())
+    killed = conflicts[conflicts["category"] == "killed"]
+    # 4 distinct killed figures -> 6 pairs
+    assert len(killed) == 6
+    pair = killed[(killed["a_subject"] == "militants") & (killed["b_subject"] == "protesters")].iloc[0]
+    assert pair["reason_code"] == "subject"  # same figure 26, different subject
+    assert "different subject (militants vs protesters)" == pair["reason"]
+    total = killed[(killed["a_subject"] == "people") & (killed["b_subject"] == "protesters")].iloc[0]
+    assert total["reason_code"] == "subject+figure" and "164 vs 26" in total["reason"]
+    assert "2022-01-09" in total["a_dates"]
+
+    arrested = conflicts[conflicts["category"] == "arrested"].iloc[0]
+    assert arrested["reason_code"] == "place+figure"
+    assert "different place scope" in arrested["reason"] and "almaty" in arrested["reason"]
+    assert "6,000" in arrested["reason"]
+
+
+def test_same_figure_same_subject_across_outlets_is_not_a_conflict():
+    claims = seed_like_claims()
+    copy = claims[claims["quote"] == "164 شخصاً"].assign(article_id="010", outlet="sputnik")
+    conflicts = tables.find_conflicts(pd.concat([claims, copy]))
+    killed = conflicts[conflicts["category"] == "killed"]
+    assert len(killed) == 6
+    row = killed[killed["a_subject"] == "people"].iloc[0]
+    assert row["a_outlets"] == "aljazeera, sputnik"
+
+
+def test_empty_ledger_gives_none_found_not_a_crash():
+    empty = seed_like_claims().iloc[0:0]
+    reports = tables.reports_table(empty)
+    assert reports.empty
+    assert tables.none_found_message(reports) == "none found: the ledger holds no casualty claims"
+    assert tables.reconcile(empty).empty
+    assert tables.find_conflicts(empty).empty
+    assert tables.acled_export(empty).empty
+    only_killed = tables.reports_table(seed_like_claims()[lambda f: f["category"] == "killed"])
+    assert tables.none_found_message(only_killed, "arrested") == "none found: the ledger holds no 'arrested' claims"
+    assert tables.none_found_message(only_killed, "killed") is None
+
+
+def test_figures_over_time_show_the_killed_toll_rising():
+    series = tables.figures_over_time(seed_like_claims())
+    killed = series[series["category"] == "killed"]
+    by_date = killed.groupby("date")["value"].max()
+    assert list(by_date.index.strftime("%Y-%m-%d")) == ["2022-01-07", "2022-01-08", "2022-01-09"]
+    assert by_date.iloc[-1] == 164 and by_date.is_monotonic_increasing is False  # 26 -> 7 -> 164 (subjects differ)
+
+
+def test_acled_export_columns_and_event_dates_from_timeline():
+    claims = seed_like_claims()
+    export = tables.acled_export(claims)
+    assert list(export.columns) == list(tables.ACLED_COLUMNS)
+    row = export[export["evidence_quote"] == "7 من أفرادها"].iloc[0]
+    assert (row["event_date"], row["date_basis"], row["source"], row["source_outlet"]) == (
+        "2022-01-08", "publication", "kz_interior_ministry", "sputnik")
+    stated = pd.DataFrame([{"claim_id": row["claim_id"], "event_date": "2022-01-07",
+                            "date_basis": "stated: أمس الجمعة"}])
+    dated = tables.acled_export(claims, event_dates=stated)
+    row = dated[dated["claim_id"] == row["claim_id"]].iloc[0]
+    assert row["event_date"] == "2022-01-07" and row["publication_date"] == "2022-01-08"
+    assert "place scope not stated" in row["notes"]
+
+
+def test_vocabulary_labels_cover_every_casualty_category():
+    labels = tables.vocabulary_labels()
+    for category in tables.CASUALTY_CATEGORIES:
+        arabic, english = labels[category]
+        assert arabic and english
