@@ -1,0 +1,394 @@
+"""Who each outlet cites, how it names things, and which claims it shares with other outlets.
+
+* ``source_mentions`` — actors an article quotes (a gazetteer entity in a sentence with a reporting cue from
+  ``lexicons/reporting_cues.tsv``: قال، أعلن، حسب، نقلت ...) and agencies it credits in its page furniture
+  (source footer "المصدر : الجزيرة + الأناضول", picture credits "(الأناضول)").
+* ``cited_source_matrix`` — outlet x source counts: ``claims`` (ledger ``attributed_to``), ``statements`` and
+  ``credits`` (from ``source_mentions``).
+* ``framing_hits`` / ``framing_rates`` — terms of ``lexicons/framing.tsv`` (group, frame, term, English gloss)
+  per outlet, per 1,000 words, each with an example sentence and its place (article id + offsets).
+* ``shared_claims`` — for each claim, the other outlets carrying the same category + figure, or a
+  near-duplicate sentence (token overlap of folded words >= ``threshold``), or "only this outlet".
+
+Lexicon terms are matched on the original text by ``term_regex``: alef / hamza forms, ta marbuta / ha, alef
+maqsura / ya fold; diacritics and tatweel are skipped; leading clitics (و ف ب ل ك ال لل) are allowed; offsets
+stay those of the original text.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from kzlib.paths import LEXICONS
+
+_MARKS = "[\u064B-\u065F\u0670\u0640]*"  # harakat, tanween, superscript alef, tatweel
+_FOLDS = {
+    "ا": "[اأإآٱ]", "أ": "[اأإآٱ]", "إ": "[اأإآٱ]", "آ": "[اأإآٱ]", "ٱ": "[اأإآٱ]",
+    "ة": "[ةه]", "ه": "[ةه]", "ى": "[ىي]", "ي": "[ىي]", "ئ": "[ئيء]", "ؤ": "[ؤوء]",
+}
+_FOLD_TEXT = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def term_regex(term: str, clitics: bool = True, bounded: bool = True) -> str:
+    """Regex source matching ``term`` in original Arabic text despite spelling variants (module docstring)."""
+    term = re.sub(_MARKS, "", term.strip())
+    if not term:
+        raise ValueError("empty lexicon term")
+    body_term = term
+    prefix = ""
+    if clitics:
+        if term.startswith("ال"):
+            body_term = term[2:]
+            prefix = "(?:[وف]?[بك]?ال|[وف]?لل)"
+        else:
+            prefix = "(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)?"
+    parts = []
+    for char in body_term:
+        if char.isspace():
+            parts.append(r"\s+")
+        else:
+            parts.append(_FOLDS.get(char, re.escape(char)) + _MARKS)
+    core = prefix + "".join(parts)
+    return rf"(?<![\w]){core}(?![\w])" if bounded else core
+
+
+def fold(text: str) -> str:
+    """Matching form of a text for token comparison (diacritics dropped, letter variants folded)."""
+    return re.sub(_MARKS, "", text).translate(_FOLD_TEXT)
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+def _read_tsv(path: str, required: tuple[str, ...]) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        missing = [c for c in required if c not in (reader.fieldnames or ())]
+        if missing:
+            raise ValueError(f"{path}: header lacks column(s) {missing}")
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            if any(not (row[c] or "").strip() for c in required):
+                raise ValueError(f"{path}:{line}: empty value in {required}")
+            rows.append({k: (v or "").strip() for k, v in row.items()})
+    return rows
+
+
+@lru_cache(maxsize=4)
+def load_framing(path: str | None = None) -> tuple[dict, ...]:
+    """Rows of ``framing.tsv``: group, frame, term, gloss_en, note."""
+    return tuple(_read_tsv(str(path or LEXICONS / "framing.tsv"), ("group", "frame", "term", "gloss_en")))
+
+
+@lru_cache(maxsize=4)
+def load_reporting_cues(path: str | None = None) -> tuple[str, ...]:
+    """Reporting verbs / attribution phrases of ``reporting_cues.tsv``."""
+    return tuple(r["term"] for r in _read_tsv(str(path or LEXICONS / "reporting_cues.tsv"), ("term",)))
+
+
+@lru_cache(maxsize=4)
+def _compiled_terms(terms: tuple[str, ...]) -> re.Pattern:
+    ordered = sorted(set(terms), key=len, reverse=True)
+    return re.compile("|".join(f"(?P<t{i}>{term_regex(t)})" for i, t in enumerate(ordered))), ordered
+
+
+def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, lexicon term) matches, longest term first at each place."""
+    pattern, ordered = _compiled_terms(tuple(terms))
+    hits = []
+    for match in pattern.finditer(text):
+        index = int(match.lastgroup[1:])
+        hits.append((match.start(), match.end(), ordered[index]))
+    return hits
+
+
+# --------------------------------------------------------------------------- sentences and articles
+
+
+_SENTENCE_END = re.compile(r"[^.!?؟\n]+(?:[.!?؟]+|$)", re.M)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: ``kzlib.segment.split_sentences`` when installed, else split at . ! ? ؟ and newlines."""
+    try:
+        from kzlib.segment import split_sentences
+    except ImportError:  # segment.py is optional for these analyses; the fallback is the same punctuation rule
+        spans = []
+        for match in _SENTENCE_END.finditer(text):
+            start, end = match.start(), match.end()
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end:
+                spans.append((start, end))
+        return spans
+    return split_sentences(text)
+
+
+def _body(article) -> list[tuple[int, int]]:
+    return article.body_spans() if hasattr(article, "body_spans") else [(0, len(article.text))]
+
+
+def _articles(articles):
+    return list(getattr(articles, "articles", articles))
+
+
+def _inside(spans, start, end) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+# --------------------------------------------------------------------------- cited sources
+
+
+def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
+    """Actors quoted (``kind`` = statement) or credited (``kind`` = credit) per article, with their place."""
+    if gazetteer is None:
+        from kzlib.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    cues = load_reporting_cues()
+    rows = []
+    for article in _articles(articles):
+        body = _body(article)
+        for start, end in sentence_spans(article.text):
+            if not _inside(body, start, end):
+                continue
+            sentence = article.text[start:end]
+            if not find_terms(sentence, cues):
+                continue
+            for entity in gazetteer.find(sentence):
+                if entity.type == "place":
+                    continue
+                rows.append(_mention(article, "statement", entity, start, sentence))
+        for span in getattr(article, "furniture", ()):
+            if span.kind not in ("source_footer", "caption", "credit", "byline"):
+                continue
+            for entity in gazetteer.find(span.text):
+                if entity.type != "place":
+                    rows.append(_mention(article, "credit", entity, span.start, span.text))
+    columns = ["article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end", "sentence"]
+    frame = pd.DataFrame(rows, columns=columns)
+    # one actor counts once per sentence (several surface forms may name it)
+    return frame.drop_duplicates(["article_id", "kind", "actor", "sentence"]).reset_index(drop=True)
+
+
+def _mention(article, kind, entity, offset, sentence) -> dict:
+    return dict(article_id=article.id, outlet=getattr(article, "outlet", "unknown"), kind=kind, actor=entity.id,
+                actor_type=entity.type, surface=entity.surface, start=offset + entity.start,
+                end=offset + entity.end, sentence=sentence)
+
+
+def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Long table outlet x source: ``claims`` attributed, ``statements`` quoted, ``credits`` given, plus ids.
+
+    ``claim_ids`` / ``mention_refs`` (article:start-end) let a reader find every counted item.
+    """
+    from kzlib.tables import with_claim_ids
+
+    parts = []
+    if len(claims):
+        attributed = with_claim_ids(claims)
+        attributed = attributed[attributed["attributed_to"].notna()]
+        if len(attributed):
+            parts.append(attributed.groupby(["outlet", "attributed_to"]).agg(
+                claims=("claim_id", "size"), claim_ids=("claim_id", ", ".join)).reset_index()
+                .rename(columns={"attributed_to": "source"}))
+    if mentions is not None and len(mentions):
+        refs = mentions.assign(ref=mentions["article_id"] + ":" + mentions["start"].astype(str) + "-"
+                               + mentions["end"].astype(str))
+        for kind, column in (("statement", "statements"), ("credit", "credits")):
+            sub = refs[refs["kind"] == kind]
+            if len(sub):
+                parts.append(sub.groupby(["outlet", "actor"]).agg(**{column: ("ref", "size"),
+                                                                    f"{column}_refs": ("ref", ", ".join)})
+                             .reset_index().rename(columns={"actor": "source"}))
+    columns = ["outlet", "source", "claims", "statements", "credits", "claim_ids", "statements_refs", "credits_refs"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.merge(part, on=["outlet", "source"], how="outer")
+    for column in columns:
+        if column not in merged:
+            merged[column] = 0 if column in ("claims", "statements", "credits") else ""
+    for column in ("claims", "statements", "credits"):
+        merged[column] = merged[column].fillna(0).astype(int)
+    for column in ("claim_ids", "statements_refs", "credits_refs"):
+        merged[column] = merged[column].fillna("")
+    merged["total"] = merged["claims"] + merged["statements"] + merged["credits"]
+    return merged.loc[:, columns + ["total"]].sort_values(["outlet", "total"], ascending=[True, False]).reset_index(drop=True)
+
+
+def matrix_pivot(matrix: pd.DataFrame, measure: str = "total") -> pd.DataFrame:
+    """Outlet rows x source columns of one measure (zeros where an outlet never cites a source)."""
+    if matrix.empty:
+        return pd.DataFrame()
+    pivot = matrix.pivot_table(index="outlet", columns="source", values=measure, aggfunc="sum", fill_value=0)
+    order = pivot.sum().sort_values(ascending=False).index
+    return pivot.loc[:, order]
+
+
+def plot_source_heatmap(pivot: pd.DataFrame, names: dict[str, tuple[str, str]] | None = None,
+                        title: tuple[str, str] = ("المصادر المستشهد بها حسب الوسيلة", "cited sources per outlet")):
+    """Heatmap of an outlet x source pivot; ``names`` maps ids to (arabic, english) for bilingual labels."""
+    import matplotlib.pyplot as plt
+
+    from kzlib.charts import bilingual, use_style
+
+    use_style()
+    if pivot.empty:
+        raise ValueError("nothing to plot: no outlet cites any source")
+    names = names or {}
+    fig, ax = plt.subplots(figsize=(1.0 * pivot.shape[1] + 3, 0.6 * pivot.shape[0] + 2.5))
+    image = ax.imshow(pivot.values, cmap="Blues", aspect="auto")
+    ax.set_xticks(range(pivot.shape[1]))
+    ax.set_xticklabels([bilingual(*names.get(s, (s, s))) for s in pivot.columns], rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(pivot.shape[0]))
+    ax.set_yticklabels([bilingual(*names.get(o, (o, o))) for o in pivot.index], fontsize=8)
+    for (i, j), value in pd.DataFrame(pivot.values).stack().items():
+        if value:
+            ax.text(j, i, int(value), ha="center", va="center", fontsize=8,
+                    color="white" if value > pivot.values.max() / 2 else "black")
+    ax.set_title(bilingual(*title))
+    fig.colorbar(image, ax=ax, shrink=0.7)
+    fig.tight_layout()
+    return fig
+
+
+def actor_names(gazetteer=None) -> dict[str, tuple[str, str]]:
+    """Actor id -> (Arabic name, English name) from the gazetteer, for chart labels."""
+    if gazetteer is None:
+        from kzlib.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    names = {}
+    for actor in getattr(gazetteer, "ids", lambda: [])():
+        info = gazetteer.info(actor)
+        names[actor] = (info.get("name_ar") or actor, info.get("name_en") or actor)
+    return names
+
+
+# --------------------------------------------------------------------------- framing
+
+
+def framing_hits(articles, lexicon: tuple[dict, ...] | None = None) -> pd.DataFrame:
+    """Every framing term in article bodies: outlet, article_id, group, frame, term, gloss_en, place, sentence."""
+    lexicon = lexicon or load_framing()
+    by_term = {row["term"]: row for row in lexicon}
+    rows = []
+    for article in _articles(articles):
+        body = _body(article)
+        sentences = sentence_spans(article.text)
+        for start, end, term in find_terms(article.text, tuple(by_term)):
+            if not _inside(body, start, end):
+                continue
+            s_start, s_end = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
+            entry = by_term[term]
+            rows.append(dict(outlet=getattr(article, "outlet", "unknown"), article_id=article.id,
+                             group=entry["group"], frame=entry["frame"], term=term, gloss_en=entry["gloss_en"],
+                             surface=article.text[start:end], start=start, end=end,
+                             sentence=article.text[s_start:s_end]))
+    columns = ["outlet", "article_id", "group", "frame", "term", "gloss_en", "surface", "start", "end", "sentence"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def outlet_word_counts(articles) -> pd.DataFrame:
+    """Words of article bodies per outlet (the denominator of per-1,000-word rates)."""
+    rows = [dict(outlet=getattr(a, "outlet", "unknown"), article_id=a.id,
+                 words=sum(count_words(a.text[s:e]) for s, e in _body(a))) for a in _articles(articles)]
+    frame = pd.DataFrame(rows, columns=["outlet", "article_id", "words"])
+    return frame.groupby("outlet").agg(articles=("article_id", "size"), words=("words", "sum")).reset_index()
+
+
+def framing_rates(hits: pd.DataFrame, words: pd.DataFrame, level: str = "term") -> pd.DataFrame:
+    """Count and rate per 1,000 words per outlet and ``level`` ("term" or "frame"), with an example."""
+    keys = ["group", "frame", "term", "gloss_en"] if level == "term" else ["group", "frame"]
+    columns = ["outlet", *keys, "count", "words", "per_1000_words", "example", "example_ref"]
+    if hits.empty:
+        return pd.DataFrame(columns=columns)
+    hits = hits.assign(ref=hits["article_id"] + ":" + hits["start"].astype(str) + "-" + hits["end"].astype(str))
+    rates = hits.groupby(["outlet", *keys]).agg(count=("ref", "size"), example=("sentence", "first"),
+                                               example_ref=("ref", "first")).reset_index()
+    rates = rates.merge(words[["outlet", "words"]], on="outlet", how="left")
+    rates["per_1000_words"] = (1000 * rates["count"] / rates["words"]).round(2)
+    return rates.loc[:, columns].sort_values(["group", "outlet", "count"], ascending=[True, True, False]).reset_index(drop=True)
+
+
+def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, str]] | None = None):
+    """Bars: per-1,000-word rate of each frame of ``group`` per outlet."""
+    import matplotlib.pyplot as plt
+
+    from kzlib.charts import bilingual, use_style
+
+    use_style()
+    rows = rates[rates["group"] == group]
+    if rows.empty:
+        raise ValueError(f"no framing terms of group {group!r} found")
+    pivot = rows.pivot_table(index="outlet", columns="frame", values="per_1000_words", aggfunc="sum", fill_value=0)
+    names = names or {}
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(pivot) + 2.5))
+    pivot.plot.barh(ax=ax)
+    ax.set_yticklabels([bilingual(*names.get(o, (o, o))) for o in pivot.index])
+    ax.set_xlabel(bilingual("لكل ألف كلمة", "per 1,000 words"))
+    ax.set_title(bilingual("مصطلحات التأطير", f"framing terms: {group}"))
+    ax.legend(fontsize=8, title="frame")
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- shared claims
+
+
+def _tokens(sentence: str) -> frozenset[str]:
+    return frozenset(t for t in re.findall(r"\w+", fold(sentence)) if len(t) > 1)
+
+
+def shared_claims(claims: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
+    """For each claim: outlets sharing its category + figure, near-duplicate sentences elsewhere, or neither.
+
+    ``match``: "same figure and sentence", "same figure", "near-duplicate sentence" or "only this outlet".
+    ``overlap`` is the best token overlap |A∩B| / min(|A|,|B|) with a claim of another outlet.
+    """
+    from kzlib.tables import with_claim_ids
+
+    columns = ["claim_id", "outlet", "category", "subject", "value", "quote", "match", "shared_with_outlets",
+               "same_figure_claim_ids", "similar_claim_ids", "overlap", "sentence"]
+    if not len(claims):
+        return pd.DataFrame(columns=columns)
+    frame = with_claim_ids(claims).reset_index(drop=True)
+    tokens = [_tokens(s) for s in frame["sentence"]]
+    rows = []
+    for i, claim in frame.iterrows():
+        others = frame[frame["outlet"] != claim["outlet"]]
+        same = others[(others["category"] == claim["category"]) & (others["value"] == claim["value"])]
+        best, similar = 0.0, []
+        for j in others.index:
+            shared = len(tokens[i] & tokens[j]) / max(1, min(len(tokens[i]), len(tokens[j])))
+            best = max(best, shared)
+            if shared >= threshold and frame.at[j, "category"] == claim["category"]:
+                similar.append(j)
+        if len(same) and similar:
+            match = "same figure and sentence"
+        elif len(same):
+            match = "same figure"
+        elif similar:
+            match = "near-duplicate sentence"
+        else:
+            match = "only this outlet"
+        outlets = sorted(set(same["outlet"]) | set(frame.loc[similar, "outlet"]))
+        rows.append(dict(claim_id=claim["claim_id"], outlet=claim["outlet"], category=claim["category"],
+                         subject=claim["subject"], value=claim["value"], quote=claim["quote"], match=match,
+                         shared_with_outlets=", ".join(outlets), same_figure_claim_ids=", ".join(same["claim_id"]),
+                         similar_claim_ids=", ".join(frame.loc[similar, "claim_id"]), overlap=round(best, 2),
+                         sentence=claim["sentence"]))
+    return pd.DataFrame(rows, columns=columns)

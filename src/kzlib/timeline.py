@@ -1,0 +1,362 @@
+"""Dates in Arabic news resolved against the article's publication date.
+
+Every mention is kept with its evidence sentence, the rule used and a status:
+
+* ``resolved``   — one date (``resolved``; ``resolved_end`` for spans such as "ليلة 5 على 6 يناير");
+* ``ambiguous``  — resolved by a stated convention that the text does not pin down (a bare weekday equal to the
+  publication weekday: today or a week earlier? — the rule picks today, the reason says so);
+* ``conflict``   — the text contradicts the publication date (``اليوم الأحد`` in an article dated a Saturday,
+  ``6 يناير الجاري`` in a February article). The date from the relative word is kept and flagged, never fixed;
+* ``unresolved`` — no date can be computed (no publication date; "اليوم السابق" is relative to another event).
+
+Rules, tried in this order at each place, longest match first (``RULES``):
+
+==================== ====================================== ==========================================================
+rule                 example                                resolution
+==================== ====================================== ==========================================================
+night_span           ليلة 5 على 6 يناير                     5 Jan (end 6 Jan); year as for day_month
+day_month            في 6 يناير الجاري / 5 كانون الثاني 2022 stated day and month; year stated, else the year that
+                                                            puts the date nearest the publication date; الجاري must
+                                                            equal the publication month (else conflict)
+ordinal_of_month     الخامس من الشهر الجاري / الماضي        day N of the publication month (or the month before/after)
+relative_weekday     اليوم الأحد / أمس الجمعة / غداً السبت    publication date + offset; weekday checked (conflict)
+weekday_direction    الخميس الماضي / الأحد المقبل            the nearest such weekday strictly before / after
+relative_day         اليوم / أمس / غداً / بعد غد / أول أمس    publication date + offset
+anaphoric            اليوم السابق / اليوم التالي            unresolved: relative to another event
+weekday              الجمعة / يوم الخميس / مساء الخميس       the nearest such weekday on or before the publication date
+                                                            (news reports past events); same weekday → ambiguous
+==================== ====================================== ==========================================================
+
+Word lists (weekdays, Gregorian, Levantine and Maghrebi month names, relative words, ordinals) live in
+``lexicons/relative_dates.tsv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from kzlib.paths import LEXICONS
+from kzlib.sources import sentence_spans, term_regex
+
+RULES = ("night_span", "day_month", "ordinal_of_month", "relative_weekday", "weekday_direction",
+         "relative_day", "anaphoric", "weekday")
+WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MENTION_COLUMNS = ("article_id", "outlet", "publication_date", "expression", "start", "end", "rule", "resolved",
+                   "resolved_end", "status", "reason", "weekday_stated", "sentence", "sentence_start", "sentence_end")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    article_id: str
+    expression: str              # verbatim text[start:end]
+    start: int
+    end: int
+    rule: str
+    resolved: str | None         # ISO date
+    resolved_end: str | None     # ISO date for spans, else None
+    status: str                  # resolved | ambiguous | conflict | unresolved
+    reason: str
+    weekday_stated: str | None   # English weekday name when the text names one
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    outlet: str = "unknown"
+    publication_date: str | None = None
+
+
+# --------------------------------------------------------------------------- lexicon -> patterns
+
+
+@dataclass(eq=False)  # hashable by identity: compiled patterns are cached per loaded lexicon
+class DateLexicon:
+    entries: dict                 # kind -> {term: value}
+
+    def alternation(self, kind: str, group: str) -> str:
+        terms = sorted(self.entries.get(kind, {}), key=len, reverse=True)
+        if not terms:
+            raise ValueError(f"relative_dates.tsv has no {kind!r} rows")
+        return f"(?P<{group}>" + "|".join(term_regex(t, clitics=False, bounded=False) for t in terms) + ")"
+
+    def value(self, kind: str, surface: str):
+        for term, value in self.entries[kind].items():
+            if re.fullmatch(term_regex(term, clitics=False, bounded=False), surface):
+                return value
+        raise KeyError(f"{surface!r} is not a {kind} in relative_dates.tsv")
+
+
+def load_relative_dates(path: str | Path | None = None) -> DateLexicon:
+    return _load(str(path or LEXICONS / "relative_dates.tsv"))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> DateLexicon:
+    entries: dict = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        for missing in {"kind", "term", "value"} - set(reader.fieldnames or ()):
+            raise ValueError(f"{path}: header lacks column {missing!r}")
+        for line, row in enumerate(reader, start=2):
+            kind, term, value = row["kind"].strip(), row["term"].strip(), (row["value"] or "").strip()
+            if not kind or not term:
+                raise ValueError(f"{path}:{line}: empty kind or term")
+            entries.setdefault(kind, {})[term] = int(value) if value.lstrip("-").isdigit() else None
+    return DateLexicon(entries)
+
+
+@lru_cache(maxsize=4)
+def _patterns(lex: DateLexicon) -> list[tuple[str, re.Pattern]]:
+    num = r"(?P<{}>[0-9٠-٩]{{1,2}})"
+    year = r"(?:\s+(?:عام\s+|سنة\s+)?(?P<year>[0-9٠-٩]{4}))?"
+    month = lex.alternation("month", "month")
+    direction = lex.alternation("direction", "direction")
+    weekday = lex.alternation("weekday", "weekday")
+    relday = lex.alternation("relative_day", "relday")
+    ordinal = lex.alternation("ordinal_day", "ordinal")
+    daypart = lex.alternation("day_part", "daypart")
+    monthword = lex.alternation("month_word", "monthword")
+    anaphoric = lex.alternation("anaphoric", "anaphoric")
+    pre, post = r"(?<![\w])(?P<pre>في\s+|[وفب])?", r"(?![\w])"
+    raw = [
+        ("night_span", rf"{pre}ليلة\s+{num.format('day')}\s*(?:على|إلى|الى|-|–|/)\s*{num.format('day2')}\s+{month}{year}{post}"),
+        ("day_month", rf"{pre}(?:{weekday}\s+)?(?:{num.format('day')}|{ordinal}\s+من)\s+{month}(?:\s+{direction})?{year}{post}"),
+        ("ordinal_of_month", rf"{pre}{ordinal}\s+من\s+{monthword}(?:\s+{direction})?{post}"),
+        ("anaphoric", rf"{pre}{anaphoric}{post}"),
+        ("relative_weekday", rf"{pre}{relday}\s+{weekday}{post}"),
+        ("weekday_direction", rf"{pre}(?:{daypart}\s+)?{weekday}\s+{direction}{post}"),
+        ("relative_day", rf"{pre}{relday}{post}"),
+        ("weekday", rf"{pre}(?:{daypart}\s+)?{weekday}{post}"),
+    ]
+    return [(rule, re.compile(pattern)) for rule, pattern in raw]
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def find_date_mentions(text: str, publication_date: str | None, article_id: str = "text",
+                       outlet: str = "unknown", spans: list[tuple[int, int]] | None = None,
+                       lexicon: DateLexicon | None = None) -> list[DateMention]:
+    """Every date expression in ``text`` (inside ``spans`` when given), resolved against ``publication_date``."""
+    lex = lexicon or load_relative_dates()
+    pub = _parse_iso(publication_date)
+    taken: list[tuple[int, int]] = []
+    found = []
+    for rule, pattern in _patterns(lex):
+        for match in pattern.finditer(text):
+            start, end = _strip_prefix(match)
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if spans is not None and not any(s <= start and end <= e for s, e in spans):
+                continue
+            taken.append((start, end))
+            found.append((start, end, rule, match))
+    mentions = []
+    sentences = sentence_spans(text)
+    for start, end, rule, match in sorted(found, key=lambda f: f[0]):
+        future = rule == "weekday" and _has_future_cue(text[max(0, start - 15):start], lex)
+        resolved, resolved_end, status, reason, weekday = _resolve(rule, match, pub, lex, future)
+        s_start, s_end = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
+        mentions.append(DateMention(article_id, text[start:end], start, end, rule, resolved, resolved_end, status,
+                                    reason, weekday, text[s_start:s_end], s_start, s_end, outlet,
+                                    pub.isoformat() if pub else None))
+    return mentions
+
+
+def _strip_prefix(match: re.Match) -> tuple[int, int]:
+    """Drop a leading conjunction / "في " so that the expression starts at the date word itself."""
+    return (match.end("pre") if match.group("pre") else match.start()), match.end()
+
+
+def _has_future_cue(before: str, lex: DateLexicon) -> bool:
+    """A deadline word right before a bare weekday ("بحلول يوم الجمعة") points forward, not back."""
+    cues = lex.entries.get("future_cue", {})
+    return any(re.search(term_regex(c) + r"\s*(?:\S+\s+)?$", before) for c in cues)
+
+
+def _resolve(rule: str, m: re.Match, pub: date | None, lex: DateLexicon, future: bool = False):
+    groups = m.groupdict()
+    weekday = lex.value("weekday", groups["weekday"]) if groups.get("weekday") else None
+    weekday_en = WEEKDAY_NAMES_EN[weekday] if weekday is not None else None
+    if rule == "anaphoric":
+        return None, None, "unresolved", "relative to another event in the text, not to the publication date", None
+    stated_year = int(groups["year"]) if groups.get("year") else None
+    if pub is None and not (rule in ("day_month", "night_span") and stated_year):
+        return None, None, "unresolved", "article has no publication date", weekday_en
+
+    if rule in ("day_month", "night_span"):
+        day = int(groups["day"]) if groups.get("day") else lex.value("ordinal_day", groups["ordinal"])
+        month = lex.value("month", groups["month"])
+        direction = lex.value("direction", groups["direction"]) if groups.get("direction") else None
+        try:
+            when = _nearest_year(day, month, stated_year, pub)
+            until = _nearest_year(int(groups["day2"]), month, stated_year, pub) if rule == "night_span" else None
+        except ValueError as error:
+            return None, None, "unresolved", f"no such date: {error}", weekday_en
+        reasons, status = [], "resolved"
+        if stated_year is None:
+            reasons.append(f"year {when.year} taken as the one nearest the publication date")
+        if direction == 0 and pub and (when.year, when.month) != (pub.year, pub.month):
+            status = "conflict"
+            reasons.append(f"'الجاري' means the publication month ({pub:%Y-%m}) but the text names month {month}")
+        if weekday is not None and when.weekday() != weekday:
+            status = "conflict"
+            reasons.append(f"text says {weekday_en} but {when.isoformat()} is a {WEEKDAY_NAMES_EN[when.weekday()]}")
+        if rule == "night_span":
+            reasons.append("night spanning two dates: resolved to the first, resolved_end the second")
+        return when.isoformat(), until.isoformat() if until else None, status, "; ".join(reasons), weekday_en
+
+    if rule == "ordinal_of_month":
+        day = lex.value("ordinal_day", groups["ordinal"])
+        shift = lex.value("direction", groups["direction"]) if groups.get("direction") else 0
+        year, month = divmod(pub.year * 12 + (pub.month - 1) + shift, 12)
+        try:
+            when = date(year, month + 1, day)
+        except ValueError as error:
+            return None, None, "unresolved", f"no such date: {error}", None
+        return when.isoformat(), None, "resolved", f"day {day} of month {when:%Y-%m} (publication {pub.isoformat()})", None
+
+    if rule in ("relative_weekday", "relative_day"):
+        offset = lex.value("relative_day", groups["relday"])
+        when = pub + timedelta(days=offset)
+        if weekday is not None and when.weekday() != weekday:
+            return (when.isoformat(), None, "conflict",
+                    f"text says {weekday_en} but {when.isoformat()} (publication {offset:+d} days) is a "
+                    f"{WEEKDAY_NAMES_EN[when.weekday()]}: publication date or text is wrong; not corrected", weekday_en)
+        return when.isoformat(), None, "resolved", f"publication date {offset:+d} days", weekday_en
+
+    if rule == "weekday_direction":
+        direction = lex.value("direction", groups["direction"])
+        if direction == 0:
+            delta = (weekday - pub.weekday()) % 7
+            return ((pub + timedelta(days=delta)).isoformat(), None, "ambiguous",
+                    "weekday of the current week: taken as the next such day on or after publication", weekday_en)
+        if direction < 0:
+            delta = (pub.weekday() - weekday) % 7 or 7
+            return (pub - timedelta(days=delta)).isoformat(), None, "resolved", "nearest such weekday before publication", weekday_en
+        delta = (weekday - pub.weekday()) % 7 or 7
+        return (pub + timedelta(days=delta)).isoformat(), None, "resolved", "nearest such weekday after publication", weekday_en
+
+    # bare weekday
+    if future:
+        delta = (weekday - pub.weekday()) % 7
+        status = "ambiguous" if delta == 0 else "resolved"
+        return ((pub + timedelta(days=delta)).isoformat(), None, status,
+                "deadline word before the weekday: nearest such weekday on or after publication", weekday_en)
+    delta = (pub.weekday() - weekday) % 7
+    when = pub - timedelta(days=delta)
+    if delta == 0:
+        return (when.isoformat(), None, "ambiguous",
+                "same weekday as the publication date: taken as the publication day (could be a week earlier)", weekday_en)
+    reason = "nearest such weekday on or before publication (news reports past events)"
+    if groups.get("daypart") and lex.entries["day_part"] and re.fullmatch(term_regex("ليلة", clitics=False, bounded=False), groups["daypart"]):
+        reason += "; 'ليلة' may mean the night before the named day"
+    return when.isoformat(), None, "resolved", reason, weekday_en
+
+
+def _nearest_year(day: int, month: int, year: int | None, pub: date | None) -> date:
+    if year is not None:
+        return date(year, month, day)
+    candidates = []
+    for y in (pub.year - 1, pub.year, pub.year + 1):
+        try:
+            candidates.append(date(y, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValueError(f"day {day} of month {month}")
+    return min(candidates, key=lambda d: abs((d - pub).days))
+
+
+def _parse_iso(value) -> date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return None
+    return pd.Timestamp(value).date()
+
+
+# --------------------------------------------------------------------------- corpus level
+
+
+def article_mentions(article, lexicon: DateLexicon | None = None) -> list[DateMention]:
+    """Date mentions in an Article's body (page furniture excluded)."""
+    spans = article.body_spans() if hasattr(article, "body_spans") else None
+    return find_date_mentions(article.text, article.date, article.id, getattr(article, "outlet", "unknown"),
+                              spans=spans, lexicon=lexicon)
+
+
+def timeline_frame(articles) -> pd.DataFrame:
+    """All date mentions of an iterable of Articles (or a Corpus), one row each (``MENTION_COLUMNS``)."""
+    articles = getattr(articles, "articles", articles)
+    rows = [asdict(m) for article in articles for m in article_mentions(article)]
+    frame = pd.DataFrame(rows, columns=[f for f in DateMention.__dataclass_fields__])
+    return frame.loc[:, list(MENTION_COLUMNS)]
+
+
+def claim_event_dates(claims: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """For each claim whose sentence states a resolved date, that date (the nearest mention in the sentence).
+
+    Returns ``claim_id``, ``event_date``, ``date_basis`` ("stated: <expression> (<rule>)"), ready for
+    ``kzlib.tables.acled_export(event_dates=...)``.
+    """
+    from kzlib.tables import with_claim_ids
+
+    columns = ["claim_id", "event_date", "date_basis"]
+    usable = mentions[mentions["status"].isin(["resolved", "ambiguous"])] if len(mentions) else mentions
+    if not len(claims) or not len(usable):
+        return pd.DataFrame(columns=columns)
+    rows = []
+    by_article = {a: g for a, g in usable.groupby("article_id")}
+    for claim in with_claim_ids(claims).itertuples():
+        candidates = by_article.get(claim.article_id)
+        if candidates is None:
+            continue
+        inside = candidates[(candidates["sentence_start"] <= claim.start) & (claim.start < candidates["sentence_end"])]
+        if not len(inside):
+            continue
+        nearest = inside.loc[(inside["start"] - claim.start).abs().idxmin()]
+        rows.append({"claim_id": claim.claim_id, "event_date": nearest["resolved"],
+                     "date_basis": f"stated: {nearest['expression']} ({nearest['rule']}, {nearest['status']})"})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def plot_timeline(mentions: pd.DataFrame):
+    """Resolved dates per article (rows) with the publication date marked; conflicts in red."""
+    import matplotlib.pyplot as plt
+
+    from kzlib.charts import bilingual, prepare_label, use_style
+
+    use_style()
+    dated = mentions[mentions["resolved"].notna()].copy()
+    if dated.empty:
+        raise ValueError("no resolved dates to plot")
+    dated["resolved"] = pd.to_datetime(dated["resolved"])
+    articles = list(dict.fromkeys(dated.sort_values("publication_date")["article_id"]))
+    fig, ax = plt.subplots(figsize=(10, 0.9 * len(articles) + 2))
+    colours = {"resolved": "tab:blue", "ambiguous": "tab:orange", "conflict": "tab:red"}
+    for y, article_id in enumerate(articles):
+        rows = dated[dated["article_id"] == article_id]
+        pub = rows["publication_date"].iloc[0]
+        if pub:
+            ax.scatter([pd.Timestamp(pub)], [y], marker="|", s=400, color="black", zorder=2)
+        for status, points in rows.groupby("status"):
+            ax.scatter(points["resolved"], [y] * len(points), color=colours.get(status, "grey"), s=50, zorder=3)
+        for i, r in enumerate(rows.itertuples()):
+            ax.annotate(prepare_label(r.expression), (r.resolved, y), textcoords="offset points",
+                        xytext=(0, 8 + 9 * (i % 3)), fontsize=7, ha="center")
+    ax.set_yticks(range(len(articles)))
+    ax.set_yticklabels([f"{a} ({dated[dated['article_id'] == a]['outlet'].iloc[0]})" for a in articles])
+    for status, colour in colours.items():
+        ax.scatter([], [], color=colour, label=status)
+    ax.scatter([], [], marker="|", s=200, color="black", label=bilingual("تاريخ النشر", "publication date"))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_xlabel(bilingual("التاريخ المستنتج", "resolved date"))
+    ax.set_title(bilingual("التواريخ المذكورة في المقالات", "dates mentioned in the articles"))
+    ax.grid(True, axis="x", alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
