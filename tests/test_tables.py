@@ -187,3 +187,11 @@ def test_vocabulary_labels_cover_every_casualty_category():
     for category in tables.CASUALTY_CATEGORIES:
         arabic, english = labels[category]
         assert arabic and english
+
+
+def test_evidence_ledger_follows_the_documented_schema_with_english_labels():
+    ledger = tables.evidence_ledger(seed_like_claims())
+    assert list(ledger.columns) == list(tables.ledger_schema()["column"])
+    row = ledger[ledger["quote"] == "26 محتجا"].iloc[0]
+    assert (row["category_en"], row["subject_en"]) == ("killed", "protesters")
+    assert tables.evidence_ledger(seed_like_claims().iloc[0:0]).empty

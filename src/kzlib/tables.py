@@ -4,6 +4,13 @@ Input: a claims DataFrame as given by ``kzlib.ledger.claims_frame`` / ``read_led
 ``outlet`` and ``date`` when known). Every output row carries ``claim_id`` (``article_id:start-end``) so any
 number can be followed back to its quote: ``article.text[start:end] == quote``.
 
+Exported ledger schema (``evidence_ledger``; notebook 02 writes it as CSV + Parquet)
+-----------------------------------------------------------------------------------
+
+``LEDGER_SCHEMA`` below, shown as a table by ``ledger_schema()``: claim_id, article_id, outlet, date, category,
+category_en, subject, subject_en, value, low, high, qualifier, attributed_to, location, start, end, quote,
+sentence.
+
 Report table schema (``reports_table``)
 ---------------------------------------
 
@@ -131,6 +138,45 @@ def _iso_or_none(value) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or str(value) == "":
         return None
     return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+# --------------------------------------------------------------------------- evidence ledger
+
+LEDGER_SCHEMA = (
+    ("claim_id", "str", "article_id:start-end — a stable id that points at the quote"),
+    ("article_id", "str", "corpus id of the article"),
+    ("outlet", "str", "publishing outlet (\"unknown\" when the corpus does not say)"),
+    ("date", "str", "publication date yyyy-mm-dd (empty when unknown)"),
+    ("category", "str", "what was counted (VOCABULARY.md id)"),
+    ("category_en", "str", "English label of the category (lexicons/labels.tsv)"),
+    ("subject", "str", "whose casualties / what was counted (VOCABULARY.md id)"),
+    ("subject_en", "str", "English label of the subject"),
+    ("value", "float", "the stated figure (vague counts: documented floor)"),
+    ("low", "float", "lower bound implied by the wording"),
+    ("high", "float", "upper bound implied by the wording; empty = open"),
+    ("qualifier", "str", "exact / at_least / approx / at_most / range / vague"),
+    ("attributed_to", "str", "actor id who stated the figure; empty = the article names no source"),
+    ("location", "str", "place id the count refers to; empty = not stated"),
+    ("start", "int", "offset of the quote in the original article text"),
+    ("end", "int", "end offset: text[start:end] == quote"),
+    ("quote", "str", "the count phrase, verbatim"),
+    ("sentence", "str", "the sentence holding the quote, verbatim"),
+)
+
+
+def ledger_schema() -> pd.DataFrame:
+    """The exported ledger's columns, types and meanings (for the notebook's schema table)."""
+    return pd.DataFrame(LEDGER_SCHEMA, columns=["column", "type", "meaning"])
+
+
+def evidence_ledger(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims ledger in ``LEDGER_SCHEMA`` column order with English labels, ordered by article and place."""
+    frame = with_claim_ids(claims)
+    labels = vocabulary_labels()
+    frame["category_en"] = frame["category"].map(lambda c: labels.get(c, (c, c))[1])
+    frame["subject_en"] = frame["subject"].map(lambda c: labels.get(c, (c, c))[1])
+    frame = frame.sort_values(["article_id", "start"], kind="stable")
+    return frame.loc[:, [c for c, _, _ in LEDGER_SCHEMA]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- every report

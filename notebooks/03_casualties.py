@@ -1,0 +1,132 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Casualty tables: every report, reconciled figures, conflicts
+#
+# One row per report (outlet, publication date, attributed source, stated figure and qualifier, low/high), a
+# reconciled low / best / high per category and subject under `policy`, and every pair of reports that disagree,
+# with the reason (different subject / different place scope / different figure).
+#
+# Policies (rules documented in `kzlib.tables`):
+# - `conservative` — the smallest figure among reports attributed to a named source (vague counts excluded);
+# - `best` — the median figure of reports attributed to an official source (`lexicons/official_sources.tsv`),
+#   else of attributed reports, else of all;
+# - `latest_official` — the figure of the official report with the latest publication date.
+#
+# `low` is always the smallest lower bound any report gives, `high` the largest figure any report gives
+# (`high_open` when that report said "more than").
+#
+# **Inputs**: `corpus` or `ledger`. **Outputs**: `{output_dir}/tables/03_casualty_reports.csv|parquet`,
+# `03_casualties_reconciled_{policy}.csv|parquet`, `03_casualty_conflicts.csv|parquet`,
+# `03_casualties_acled.csv|parquet`; `{output_dir}/figures/03_figures_over_time.png|svg`.
+#
+# **Parameters**: `corpus`, `output_dir`, `ledger`, `policy` (conservative | best | latest_official).
+
+# %% tags=["parameters"]
+corpus = "data/corpus.csv"
+output_dir = "reports"
+ledger = ""
+policy = "best"
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from kzlib import tables, timeline
+from kzlib.corpus import load_corpus
+from kzlib.io import write_figure, write_table
+from kzlib.ledger import claims_frame, read_ledger
+from kzlib.paths import ROOT
+from kzlib.report import rtl_table
+
+out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
+claims = read_ledger(ROOT / ledger) if ledger else claims_frame(ROOT / corpus)
+reports = tables.reports_table(claims)
+print(tables.none_found_message(reports) or f"{len(reports)} casualty reports")
+
+
+def save(frame, stem):
+    for suffix in ("csv", "parquet"):
+        write_table(frame, out / "tables" / f"{stem}.{suffix}")
+
+
+# %% [markdown]
+# ## Every report, per category (claim id = article id + offsets of the quote)
+
+# %%
+for category in tables.CASUALTY_CATEGORIES:
+    message = tables.none_found_message(reports, category)
+    print(f"\n### {category}")
+    if message:
+        print(message)
+    else:
+        display(rtl_table(reports[reports["category"] == category]))
+save(reports, "03_casualty_reports")
+
+# %% [markdown]
+# ## Reconciled low / best / high
+
+# %%
+reconciled = tables.reconcile(claims, policy)
+if reconciled.empty:
+    print("none found: nothing to reconcile")
+else:
+    display(reconciled)
+save(reconciled, f"03_casualties_reconciled_{policy}")
+
+# %% [markdown]
+# ## Conflicts: reports of the same category that do not agree
+
+# %%
+conflicts = tables.find_conflicts(claims)
+if conflicts.empty:
+    print("none found: no two reports of one category disagree")
+else:
+    display(conflicts[["category", "reason", "a_claim_ids", "a_outlets", "a_sources", "b_claim_ids", "b_outlets",
+                       "b_sources"]])
+save(conflicts, "03_casualty_conflicts")
+
+# %% [markdown]
+# ## Reported figures over publication date, per category and source
+
+# %%
+series = tables.figures_over_time(claims)
+if series.empty:
+    print("none found: no dated casualty figures to plot")
+else:
+    labels = tables.vocabulary_labels()
+    fig = tables.plot_figures_over_time(series, labels)
+    write_figure(fig, out / "figures" / "03_figures_over_time")
+    plt.show()
+
+# %% [markdown]
+# ## ACLED / UCDP-like export
+# `event_date` is the date the claim's sentence states when `kzlib.timeline` resolves one (`date_basis` says
+# which words), else the publication date.
+
+# %%
+if reports.empty:
+    print("none found: nothing to export")
+    event_dates = None
+else:
+    # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there
+    articles = load_corpus(ROOT / corpus).articles if (ROOT / corpus).exists() else []
+    event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))
+export = tables.acled_export(claims, event_dates)
+display(rtl_table(export))
+save(export, "03_casualties_acled")

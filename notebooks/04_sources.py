@@ -1,0 +1,126 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Sources and framing per outlet
+#
+# Who each outlet cites (figures attributed, statements quoted, agencies credited), how it names the
+# deployment, the people and the events (terms of `lexicons/framing.tsv`, per 1,000 words, with an example
+# sentence), and which claims other outlets share.
+#
+# **Inputs**: `corpus` (article texts are needed for quotes and framing) and optionally `ledger`.
+#
+# **Outputs**: `{output_dir}/tables/04_cited_sources.csv|parquet`, `04_quoted_actors.csv|parquet`,
+# `04_framing_terms.csv|parquet`, `04_framing_frames.csv|parquet`, `04_shared_claims.csv|parquet`;
+# `{output_dir}/figures/04_cited_sources_heatmap.png|svg`, `04_framing_<group>.png|svg`.
+#
+# **Parameters**: `corpus`, `output_dir`, `ledger`, `measure` (heatmap: total | claims | statements | credits),
+# `overlap_threshold` (near-duplicate sentences: share of common folded words).
+
+# %% tags=["parameters"]
+corpus = "data/corpus.csv"
+output_dir = "reports"
+ledger = ""
+measure = "total"
+overlap_threshold = 0.5
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from kzlib import sources, tables
+from kzlib.corpus import load_corpus
+from kzlib.gazetteer import load_gazetteer
+from kzlib.io import write_figure, write_table
+from kzlib.ledger import claims_frame, read_ledger
+from kzlib.paths import ROOT
+from kzlib.report import rtl_table
+
+out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
+articles = load_corpus(ROOT / corpus).articles
+claims = read_ledger(ROOT / ledger) if ledger else claims_frame(ROOT / corpus)
+gazetteer = load_gazetteer()
+names = {**sources.actor_names(gazetteer), **tables.vocabulary_labels()}
+print(f"{len(articles)} articles, {len(claims)} claims")
+
+
+def save(frame, stem):
+    for suffix in ("csv", "parquet"):
+        write_table(frame, out / "tables" / f"{stem}.{suffix}")
+
+
+# %% [markdown]
+# ## Outlet × cited source
+# `claims`: figures the outlet attributes to the source; `statements`: sentences where the source is quoted;
+# `credits`: agency credits in captions and source lines. `claim_ids` / `*_refs` give article id + offsets.
+
+# %%
+mentions = sources.source_mentions(articles, gazetteer)
+matrix = sources.cited_source_matrix(claims, mentions)
+if matrix.empty:
+    print("none found: no outlet cites a source")
+else:
+    display(matrix)
+    fig = sources.plot_source_heatmap(sources.matrix_pivot(matrix, measure), names)
+    write_figure(fig, out / "figures" / "04_cited_sources_heatmap")
+    plt.show()
+save(matrix, "04_cited_sources")
+
+# %% [markdown]
+# ## Quoted actors per outlet, with the sentence
+
+# %%
+quoted = mentions[mentions["kind"] == "statement"]
+if quoted.empty:
+    print("none found: no quoted actors")
+else:
+    display(rtl_table(quoted[["outlet", "article_id", "actor", "surface", "start", "end", "sentence"]]))
+save(mentions, "04_quoted_actors")
+
+# %% [markdown]
+# ## Framing terms per 1,000 words
+# How the deployment is named (peacekeeping vs intervention), how people are named (protesters vs armed men,
+# terrorists, criminals, gangs), how the events are named.
+
+# %%
+hits = sources.framing_hits(articles)
+words = sources.outlet_word_counts(articles)
+term_rates = sources.framing_rates(hits, words, level="term")
+frame_rates = sources.framing_rates(hits, words, level="frame")
+if hits.empty:
+    print("none found: no framing term of lexicons/framing.tsv occurs in the corpus")
+else:
+    display(frame_rates)
+    display(rtl_table(term_rates))
+    for group in dict.fromkeys(frame_rates["group"]):
+        fig = sources.plot_framing(frame_rates, group, names)
+        write_figure(fig, out / "figures" / f"04_framing_{group}")
+        plt.show()
+save(term_rates, "04_framing_terms")
+save(frame_rates, "04_framing_frames")
+
+# %% [markdown]
+# ## Claims shared across outlets vs carried by one outlet only
+
+# %%
+shared = sources.shared_claims(claims, overlap_threshold)
+if shared.empty:
+    print("none found: no claims")
+else:
+    display(shared["match"].value_counts().rename("claims").to_frame())
+    display(rtl_table(shared))
+save(shared, "04_shared_claims")

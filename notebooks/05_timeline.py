@@ -1,0 +1,85 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Timeline: dates resolved against the publication date
+#
+# Every date expression (اليوم الأحد، أمس الجمعة، الخميس الماضي، الخامس من الشهر الجاري، ليلة 5 على 6 يناير،
+# غداً، بعد غد …) with its evidence sentence, the rule used (`kzlib.timeline.RULES`) and a status:
+# `resolved`, `ambiguous` (a documented convention chose), `conflict` (the text contradicts the publication
+# date: flagged, not fixed) or `unresolved` (with the reason, e.g. no publication date).
+#
+# **Inputs**: `corpus`. **Outputs**: `{output_dir}/tables/05_timeline.csv|parquet`,
+# `{output_dir}/figures/05_timeline.png|svg`.
+#
+# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface).
+
+# %% tags=["parameters"]
+corpus = "data/corpus.csv"
+output_dir = "reports"
+ledger = ""
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from kzlib import timeline
+from kzlib.corpus import load_corpus
+from kzlib.io import write_figure, write_table
+from kzlib.paths import ROOT
+from kzlib.report import rtl_table
+
+out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
+articles = load_corpus(ROOT / corpus).articles
+mentions = timeline.timeline_frame(articles)
+print(f"{len(mentions)} date expressions in {len(articles)} articles")
+
+# %% [markdown]
+# ## Status of every date expression
+
+# %%
+if mentions.empty:
+    print("none found: no date expressions in the corpus")
+else:
+    display(mentions.groupby(["status", "rule"]).size().rename("mentions").reset_index())
+
+# %% [markdown]
+# ## Flagged: contradictions and unresolved dates, with the reason
+
+# %%
+flagged = mentions[mentions["status"].isin(["conflict", "unresolved", "ambiguous"])]
+if flagged.empty:
+    print("none found: every date resolved without contradiction")
+else:
+    display(rtl_table(flagged[["article_id", "outlet", "publication_date", "expression", "start", "end", "rule",
+                               "resolved", "status", "reason", "sentence"]]))
+
+# %% [markdown]
+# ## Events in date order (evidence sentence; article id + offsets of the date expression)
+
+# %%
+events = mentions[mentions["resolved"].notna()].sort_values(["resolved", "article_id", "start"])
+if events.empty:
+    print("none found: no resolved dates")
+else:
+    display(rtl_table(events[["resolved", "resolved_end", "expression", "rule", "status", "outlet", "article_id",
+                              "start", "end", "sentence"]]))
+    fig = timeline.plot_timeline(mentions)
+    write_figure(fig, out / "figures" / "05_timeline")
+    plt.show()
+for suffix in ("csv", "parquet"):
+    write_table(mentions, out / "tables" / f"05_timeline.{suffix}")
