@@ -165,6 +165,8 @@ def test_figures_over_time_show_the_killed_toll_rising():
     by_date = killed.groupby("date")["value"].max()
     assert list(by_date.index.strftime("%Y-%m-%d")) == ["2022-01-07", "2022-01-08", "2022-01-09"]
     assert by_date.iloc[-1] == 164 and by_date.is_monotonic_increasing is False  # 26 -> 7 -> 164 (subjects differ)
+    assert list(killed["highest_to_date"]) == [26, 26, 164, 164]  # 7 on 8 Jan does not lower the running toll
+    assert list(dict.fromkeys(series["category"])) == ["killed", "injured", "arrested"]
 
 
 def test_acled_export_columns_and_event_dates_from_timeline():

@@ -330,19 +330,29 @@ def _fmt(value: float) -> str:
 
 
 def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES) -> pd.DataFrame:
-    """Reports with a publication date and a figure, sorted by date: the data behind the chart."""
+    """Reports with a publication date and a figure, by category then date: the data behind the chart.
+
+    ``highest_to_date`` is the largest figure of the category reported on or before that date (any subject):
+    the running toll a reader of all outlets would have seen.
+    """
     reports = reports_table(claims, categories)
     reports = reports[reports["date"].notna() & reports["value"].notna()].copy()
     reports["source"] = reports["attributed_to"].fillna("unattributed")
     reports["date"] = pd.to_datetime(reports["date"])
-    return reports.sort_values(["category", "date", "value"]).reset_index(drop=True)
+    reports["_order"] = reports["category"].map({c: i for i, c in enumerate(categories)})
+    reports = reports.sort_values(["_order", "date", "value"], kind="stable").drop(columns="_order")
+    daily = reports.groupby(["category", "date"])["value"].max().groupby(level="category").cummax()
+    reports["highest_to_date"] = [daily[(c, d)] for c, d in zip(reports["category"], reports["date"])]
+    return reports.reset_index(drop=True)
 
 
 def plot_figures_over_time(series: pd.DataFrame, labels=None):
     """One panel per category: reported figure (log scale) against publication date, one colour per source.
 
-    ``labels`` maps vocabulary ids to (arabic, english); default ``kzlib.tables.vocabulary_labels()``.
+    A dashed step line follows the highest figure reported to date. ``labels`` maps vocabulary / actor ids to
+    (arabic, english); default ``vocabulary_labels()``.
     """
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     from kzlib.charts import bilingual, prepare_label, use_style
@@ -352,23 +362,29 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None):
     categories = list(dict.fromkeys(series["category"]))
     if not categories:
         raise ValueError("no dated figures to plot: the ledger holds no casualty claims with a publication date")
-    fig, axes = plt.subplots(len(categories), 1, figsize=(9, 3.2 * len(categories)), squeeze=False)
+    fig, axes = plt.subplots(len(categories), 1, figsize=(10, 3.4 * len(categories)), squeeze=False, sharex=True)
     sources = sorted(set(series["source"]))
     colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(sources)}
     for ax, category in zip(axes[:, 0], categories):
         rows = series[series["category"] == category]
+        steps = rows.groupby("date")["highest_to_date"].max()
+        ax.step(steps.index, steps.values, where="post", linestyle="--", color="grey", linewidth=1,
+                label=bilingual("أعلى رقم حتى تاريخه", "highest reported to date"))
         for source, points in rows.groupby("source"):
-            ax.scatter(points["date"], points["value"], color=colours[source], s=40, zorder=3,
+            ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
                        label=bilingual(*labels.get(source, (source, source))))
         for _, r in rows.iterrows():
             ar, _en = labels.get(r["subject"], (r["subject"], r["subject"]))
             ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
-                        textcoords="offset points", xytext=(4, 4), fontsize=8)
+                        textcoords="offset points", xytext=(6, 3), fontsize=8)
         ax.set_yscale("log")
+        ax.margins(x=0.15, y=0.25)
         ax.set_title(bilingual(*labels.get(category, (category, category))))
         ax.set_ylabel(bilingual("العدد المعلن", "reported figure"))
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(True, alpha=0.3)
+    axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())
+    axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     axes[-1, 0].set_xlabel(bilingual("تاريخ النشر", "publication date"))
     fig.autofmt_xdate()
     fig.tight_layout()
