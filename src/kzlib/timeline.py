@@ -325,7 +325,12 @@ def claim_event_dates(claims: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFr
 
 
 def plot_timeline(mentions: pd.DataFrame):
-    """Resolved dates per article (rows) with the publication date marked; conflicts in red."""
+    """Resolved dates per article (one row each, earliest publication on top), publication date marked.
+
+    One point per article and date, labelled with the distinct expressions; colour = the most serious status
+    among them (conflict > ambiguous > resolved), size = number of mentions.
+    """
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     from kzlib.charts import bilingual, prepare_label, use_style
@@ -335,25 +340,35 @@ def plot_timeline(mentions: pd.DataFrame):
     if dated.empty:
         raise ValueError("no resolved dates to plot")
     dated["resolved"] = pd.to_datetime(dated["resolved"])
-    articles = list(dict.fromkeys(dated.sort_values("publication_date")["article_id"]))
-    fig, ax = plt.subplots(figsize=(10, 0.9 * len(articles) + 2))
+    severity = {"resolved": 0, "ambiguous": 1, "conflict": 2}
     colours = {"resolved": "tab:blue", "ambiguous": "tab:orange", "conflict": "tab:red"}
+    dated["severity"] = dated["status"].map(severity).fillna(0)
+    points = dated.groupby(["article_id", "resolved"]).agg(
+        outlet=("outlet", "first"), publication_date=("publication_date", "first"), mentions=("start", "size"),
+        severity=("severity", "max"), label=("expression", lambda e: "، ".join(dict.fromkeys(e)))).reset_index()
+    order = points.sort_values(["publication_date", "article_id"], na_position="last")["article_id"]
+    articles = list(dict.fromkeys(order))
+    status_of = {v: k for k, v in severity.items()}
+    fig, ax = plt.subplots(figsize=(11, 1.1 * len(articles) + 2.5))
     for y, article_id in enumerate(articles):
-        rows = dated[dated["article_id"] == article_id]
+        rows = points[points["article_id"] == article_id]
         pub = rows["publication_date"].iloc[0]
         if pub:
-            ax.scatter([pd.Timestamp(pub)], [y], marker="|", s=400, color="black", zorder=2)
-        for status, points in rows.groupby("status"):
-            ax.scatter(points["resolved"], [y] * len(points), color=colours.get(status, "grey"), s=50, zorder=3)
-        for i, r in enumerate(rows.itertuples()):
-            ax.annotate(prepare_label(r.expression), (r.resolved, y), textcoords="offset points",
-                        xytext=(0, 8 + 9 * (i % 3)), fontsize=7, ha="center")
+            ax.scatter([pd.Timestamp(pub)], [y], marker="|", s=500, color="black", zorder=2)
+        for i, r in enumerate(rows.sort_values("resolved").itertuples()):
+            ax.scatter([r.resolved], [y], s=40 + 25 * r.mentions, color=colours[status_of[int(r.severity)]], zorder=3)
+            ax.annotate(prepare_label(r.label), (r.resolved, y), textcoords="offset points",
+                        xytext=(0, 10 if i % 2 == 0 else -16), fontsize=7, ha="center")
     ax.set_yticks(range(len(articles)))
-    ax.set_yticklabels([f"{a} ({dated[dated['article_id'] == a]['outlet'].iloc[0]})" for a in articles])
+    ax.set_yticklabels([f"{a} ({points[points['article_id'] == a]['outlet'].iloc[0]})" for a in articles])
+    ax.set_ylim(len(articles) - 0.4, -0.6)  # earliest publication on top
     for status, colour in colours.items():
         ax.scatter([], [], color=colour, label=status)
     ax.scatter([], [], marker="|", s=200, color="black", label=bilingual("تاريخ النشر", "publication date"))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.margins(x=0.08)
+    ax.xaxis.set_major_locator(mdates.DayLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     ax.set_xlabel(bilingual("التاريخ المستنتج", "resolved date"))
     ax.set_title(bilingual("التواريخ المذكورة في المقالات", "dates mentioned in the articles"))
     ax.grid(True, axis="x", alpha=0.3)
