@@ -54,7 +54,6 @@ out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
 articles = load_corpus(ROOT / corpus).articles
 claims = read_ledger(ROOT / ledger) if ledger else claims_frame(ROOT / corpus)
 gazetteer = load_gazetteer()
-names = {**sources.actor_names(gazetteer), **tables.vocabulary_labels()}
 print(f"{len(articles)} articles, {len(claims)} claims")
 
 
@@ -71,6 +70,8 @@ def save(frame, stem):
 # %%
 mentions = sources.source_mentions(articles, gazetteer)
 matrix = sources.cited_source_matrix(claims, mentions)
+names = {**tables.vocabulary_labels(),
+         **sources.actor_names([*matrix.get("source", []), *matrix.get("outlet", []), *claims.get("outlet", [])], gazetteer)}
 if matrix.empty:
     print("none found: no outlet cites a source")
 else:

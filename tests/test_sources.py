@@ -151,3 +151,13 @@ def test_shared_claims_same_figure_near_duplicate_and_only_one_outlet():
     # 26 protesters (aljazeera) and 26 militants (afp_arabic): same category + figure
     protesters = claims[claims["quote"] == "26 محتجا"].iloc[0]
     assert shared.loc[f"000:{protesters['start']}-{protesters['end']}", "match"] == "same figure"
+
+
+def test_actor_names_use_gazetteer_info_and_skip_unknown_ids():
+    class Gazetteer(FakeGazetteer):
+        def info(self, actor):
+            if actor != "anadolu":
+                raise KeyError(actor)
+            return {"type": "media", "name_ar": "الأناضول", "name_en": "Anadolu Agency"}
+
+    assert sources.actor_names(["anadolu", "nobody", None], Gazetteer()) == {"anadolu": ("الأناضول", "Anadolu Agency")}

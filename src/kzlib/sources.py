@@ -252,9 +252,9 @@ def plot_source_heatmap(pivot: pd.DataFrame, names: dict[str, tuple[str, str]] |
     fig, ax = plt.subplots(figsize=(1.0 * pivot.shape[1] + 3, 0.6 * pivot.shape[0] + 2.5))
     image = ax.imshow(pivot.values, cmap="Blues", aspect="auto")
     ax.set_xticks(range(pivot.shape[1]))
-    ax.set_xticklabels([bilingual(*names.get(s, (s, s))) for s in pivot.columns], rotation=60, ha="right", fontsize=8)
+    ax.set_xticklabels([_label(names, s, bilingual) for s in pivot.columns], rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(pivot.shape[0]))
-    ax.set_yticklabels([bilingual(*names.get(o, (o, o))) for o in pivot.index], fontsize=8)
+    ax.set_yticklabels([_label(names, o, bilingual) for o in pivot.index], fontsize=8)
     for (i, j), value in pd.DataFrame(pivot.values).stack().items():
         if value:
             ax.text(j, i, int(value), ha="center", va="center", fontsize=8,
@@ -265,16 +265,25 @@ def plot_source_heatmap(pivot: pd.DataFrame, names: dict[str, tuple[str, str]] |
     return fig
 
 
-def actor_names(gazetteer=None) -> dict[str, tuple[str, str]]:
-    """Actor id -> (Arabic name, English name) from the gazetteer, for chart labels."""
+def _label(names: dict, key: str, bilingual) -> str:
+    """Bilingual label of an id when its names are known, else the id itself (not "id (id)")."""
+    return bilingual(*names[key]) if key in names else key
+
+
+def actor_names(ids, gazetteer=None) -> dict[str, tuple[str, str]]:
+    """Actor id -> (Arabic name, English name) via ``gazetteer.info``, for chart labels; unknown ids are left out."""
     if gazetteer is None:
         from kzlib.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
     names = {}
-    for actor in getattr(gazetteer, "ids", lambda: [])():
-        info = gazetteer.info(actor)
-        names[actor] = (info.get("name_ar") or actor, info.get("name_en") or actor)
+    for actor in dict.fromkeys(i for i in ids if isinstance(i, str) and i):
+        try:
+            info = gazetteer.info(actor) or {}
+        except KeyError:
+            continue
+        if info.get("name_ar") or info.get("name_en"):
+            names[actor] = (info.get("name_ar") or actor, info.get("name_en") or actor)
     return names
 
 
@@ -338,7 +347,7 @@ def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, st
     names = names or {}
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(pivot) + 2.5))
     pivot.plot.barh(ax=ax)
-    ax.set_yticklabels([bilingual(*names.get(o, (o, o))) for o in pivot.index])
+    ax.set_yticklabels([_label(names, o, bilingual) for o in pivot.index])
     ax.set_xlabel(bilingual("لكل ألف كلمة", "per 1,000 words"))
     ax.set_title(bilingual("مصطلحات التأطير", f"framing terms: {group}"))
     ax.legend(fontsize=8, title="frame")

@@ -372,7 +372,7 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None):
                 label=bilingual("أعلى رقم حتى تاريخه", "highest reported to date"))
         for source, points in rows.groupby("source"):
             ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
-                       label=bilingual(*labels.get(source, (source, source))))
+                       label=bilingual(*labels[source]) if source in labels else source)
         for _, r in rows.iterrows():
             ar, _en = labels.get(r["subject"], (r["subject"], r["subject"]))
             ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
