@@ -113,3 +113,25 @@ def test_bad_lexicon_names_the_file(tmp_path):
     bad.write_text("kind\tword\n", encoding="utf-8")
     with pytest.raises(ValueError, match="relative_dates.tsv"):
         timeline.load_relative_dates(bad)
+
+
+from datetime import date, timedelta  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+WEEKDAYS_AR = ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(pub=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)), weekday=st.integers(0, 6))
+def test_weekday_rules_always_land_on_the_named_weekday(pub, weekday):
+    name = WEEKDAYS_AR[weekday]
+    mentions = timeline.find_date_mentions(
+        f"وقع ذلك {name} الماضي. وسيعقد الاجتماع {name} المقبل. وقال اليوم {name} إن الوضع مستقر.", pub.isoformat())
+    assert [m.rule for m in mentions] == ["weekday_direction", "weekday_direction", "relative_weekday"]
+    past, future = (date.fromisoformat(m.resolved) for m in mentions[:2])
+    assert past.weekday() == weekday == future.weekday()
+    assert pub - timedelta(days=7) <= past < pub < future <= pub + timedelta(days=7)
+    today = mentions[2]
+    assert today.resolved == pub.isoformat()
+    assert (today.status == "conflict") == (pub.weekday() != weekday)
