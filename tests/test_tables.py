@@ -197,3 +197,14 @@ def test_evidence_ledger_follows_the_documented_schema_with_english_labels():
     row = ledger[ledger["quote"] == "26 محتجا"].iloc[0]
     assert (row["category_en"], row["subject_en"]) == ("killed", "protesters")
     assert tables.evidence_ledger(seed_like_claims().iloc[0:0]).empty
+
+
+def test_bad_dates_and_missing_offsets_are_named_errors():
+    claims = seed_like_claims()
+    claims.loc[0, "date"] = "9 janvier"
+    with pytest.raises(ValueError, match="'9 janvier' is not a date"):
+        tables.reports_table(claims)
+    claims = seed_like_claims()
+    claims.loc[2, "start"] = None
+    with pytest.raises(ValueError, match=r"without offsets .*'000'"):
+        tables.reports_table(claims)

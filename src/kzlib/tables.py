@@ -111,6 +111,10 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"claims table lacks column(s) {missing}; expected the ledger schema {REQUIRED_COLUMNS}")
     frame = claims.copy()
+    no_offsets = frame[frame["start"].isna() | frame["end"].isna()]
+    if len(no_offsets):
+        raise ValueError(f"claims without offsets (start/end) in article(s) {sorted(set(no_offsets['article_id']))[:5]}: "
+                         "every claim must point at its quote")
     if "claim_id" not in frame.columns:
         frame["claim_id"] = [f"{a}:{int(s)}-{int(e)}" for a, s, e in zip(frame["article_id"], frame["start"], frame["end"])]
     if "outlet" not in frame.columns:
@@ -118,7 +122,10 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
     frame["outlet"] = frame["outlet"].fillna("unknown").astype(str)
     if "date" not in frame.columns:
         frame["date"] = None
-    frame["date"] = frame["date"].map(_iso_or_none)
+    try:
+        frame["date"] = frame["date"].map(_iso_or_none)
+    except ValueError as error:
+        raise ValueError(f"claims table: {error}") from None
     for column in ("value", "low", "high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     for column in ("attributed_to", "location"):
@@ -137,7 +144,10 @@ def _text_or_none(value) -> str | None:
 def _iso_or_none(value) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or str(value) == "":
         return None
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    except ValueError:
+        raise ValueError(f"publication date {value!r} is not a date (expected yyyy-mm-dd)") from None
 
 
 # --------------------------------------------------------------------------- evidence ledger
