@@ -109,7 +109,7 @@ series = tables.figures_over_time(claims)
 if series.empty:
     print("none found: no dated casualty figures to plot")
 else:
-    labels = tables.vocabulary_labels()
+    labels = tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet"))
     fig = tables.plot_figures_over_time(series, labels)
     write_figure(fig, out / "figures" / "03_figures_over_time")
     plt.show()

@@ -70,7 +70,7 @@ def save(frame, stem):
 # %%
 mentions = sources.source_mentions(articles, gazetteer)
 matrix = sources.cited_source_matrix(claims, mentions)
-names = {**tables.vocabulary_labels(),
+names = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet")),
          **sources.actor_names([*matrix.get("source", []), *matrix.get("outlet", []), *claims.get("outlet", [])], gazetteer)}
 if matrix.empty:
     print("none found: no outlet cites a source")

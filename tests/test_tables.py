@@ -208,3 +208,9 @@ def test_bad_dates_and_missing_offsets_are_named_errors():
     claims.loc[2, "start"] = None
     with pytest.raises(ValueError, match=r"without offsets .*'000'"):
         tables.reports_table(claims)
+
+
+def test_vocabulary_labels_select_by_kind_when_ids_repeat():
+    assert tables.vocabulary_labels(kinds=("subject",))["people"] == ("أشخاص", "people")
+    assert tables.vocabulary_labels(kinds=("framing_group",))["people"][1] == "naming people"
+    assert "killed" not in tables.vocabulary_labels(kinds=("subject",))

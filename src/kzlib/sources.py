@@ -345,12 +345,18 @@ def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, st
         raise ValueError(f"no framing terms of group {group!r} found")
     pivot = rows.pivot_table(index="outlet", columns="frame", values="per_1000_words", aggfunc="sum", fill_value=0)
     names = names or {}
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(pivot) + 2.5))
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(pivot) + 2.5))
     pivot.plot.barh(ax=ax)
     ax.set_yticklabels([_label(names, o, bilingual) for o in pivot.index])
+    ax.set_ylabel(bilingual("الوسيلة", "outlet"))
     ax.set_xlabel(bilingual("لكل ألف كلمة", "per 1,000 words"))
-    ax.set_title(bilingual("مصطلحات التأطير", f"framing terms: {group}"))
-    ax.legend(fontsize=8, title="frame")
+    from kzlib.tables import vocabulary_labels
+
+    groups, frames_named = vocabulary_labels(kinds=("framing_group",)), vocabulary_labels(kinds=("frame",))
+    group_ar, group_en = groups.get(group, (group, group))
+    ax.set_title(bilingual(f"مصطلحات التأطير: {group_ar}", f"framing terms: {group_en}"))
+    handles, frames = ax.get_legend_handles_labels()
+    ax.legend(handles, [_label(frames_named, f, bilingual) for f in frames], fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -182,7 +182,7 @@ def ledger_schema() -> pd.DataFrame:
 def evidence_ledger(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims ledger in ``LEDGER_SCHEMA`` column order with English labels, ordered by article and place."""
     frame = with_claim_ids(claims)
-    labels = vocabulary_labels()
+    labels = vocabulary_labels(kinds=("category", "subject"))
     frame["category_en"] = frame["category"].map(lambda c: labels.get(c, (c, c))[1])
     frame["subject_en"] = frame["subject"].map(lambda c: labels.get(c, (c, c))[1])
     frame = frame.sort_values(["article_id", "start"], kind="stable")
@@ -368,7 +368,7 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None):
     from kzlib.charts import bilingual, prepare_label, use_style
 
     use_style()
-    labels = vocabulary_labels() if labels is None else labels
+    labels = vocabulary_labels(kinds=("category", "subject", "source")) if labels is None else labels
     categories = list(dict.fromkeys(series["category"]))
     if not categories:
         raise ValueError("no dated figures to plot: the ledger holds no casualty claims with a publication date")
@@ -448,16 +448,21 @@ def _note(r) -> str:
 # --------------------------------------------------------------------------- labels
 
 
-def vocabulary_labels(path: str | Path | None = None) -> dict[str, tuple[str, str]]:
-    """Vocabulary id -> (Arabic label, English label) from ``lexicons/labels.tsv``."""
-    return dict(_load_labels(str(path or LEXICONS / "labels.tsv")))
+def vocabulary_labels(path: str | Path | None = None, kinds: tuple[str, ...] | None = None) -> dict[str, tuple[str, str]]:
+    """Id -> (Arabic label, English label) from ``lexicons/labels.tsv``, optionally only rows of ``kinds``.
+
+    Ids may repeat across kinds ("people" is a subject and a framing group): the later row wins unless
+    ``kinds`` selects one.
+    """
+    rows = _load_labels(str(path or LEXICONS / "labels.tsv"))
+    return {i: labels for i, kind, labels in rows if kinds is None or kind in kinds}
 
 
 @lru_cache(maxsize=4)
-def _load_labels(path: str) -> tuple[tuple[str, tuple[str, str]], ...]:
+def _load_labels(path: str) -> tuple[tuple[str, str, tuple[str, str]], ...]:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    for needed in ("id", "label_ar", "label_en"):
+    for needed in ("id", "kind", "label_ar", "label_en"):
         if rows and needed not in rows[0]:
             raise ValueError(f"{path}: missing column {needed!r}")
-    return tuple((r["id"], (r["label_ar"], r["label_en"])) for r in rows if r["id"])
+    return tuple((r["id"], r["kind"], (r["label_ar"], r["label_en"])) for r in rows if r["id"])
