@@ -1,0 +1,296 @@
+"""Claims extraction over large corpora with Dask (optional extra: `pip install -e ".[dask]"`).
+
+The input is a folder (or a list) of corpus files: UTF-8 `.txt` articles, JSONL / CSV shards or Parquet
+shards (e.g. from `benchmarks/synth.py`). One file is one unit of work: every file is read with
+`kzlib.corpus.iter_articles` — the same rules, ids and skip reasons as the single-process
+`kzlib.ledger.iter_claims` — so the claims are exactly the same, only computed in parallel. Split a
+very large single file into shards first (`split -l 5000 big.jsonl part-`): one file runs on one core.
+
+Outputs, under `out_dir` (replaced as a whole only when every partition succeeded):
+
+    out_dir/claims/part.N.parquet    CLAIM_FIELDS + outlet + date  (fixed schema, see CLAIM_SCHEMA)
+    out_dir/skipped/part.N.parquet   source, reason                (unusable files / rows, never dropped)
+    out_dir/articles/part.N.parquet  id, source, outlet, date, chars, claims
+
+Read them back with `pandas.read_parquet(out_dir / "claims")` or `dask.dataframe.read_parquet`.
+
+Schedulers (`scheduler=`):
+
+- `None` (default): Dask's threaded scheduler in this process — no cluster; GIL-bound, so about one
+  core of extraction. Also accepted: "sync" (one thread, for debugging), "threads", "processes".
+- `"local"`: a `distributed.LocalCluster` on this machine, one single-threaded worker process per core.
+- `"host:port"` (or `"tcp://host:port"`): an existing Dask cluster. On several machines:
+
+      # on the scheduler machine
+      dask scheduler --port 8786
+      # on every worker machine (same Python, kzlib installed: pip install -e ".[dask]")
+      dask worker tcp://SCHEDULER_HOST:8786 --nworkers auto --nthreads 1
+      # anywhere
+      kzlib.scale.extract_with_dask("/shared/corpus", "/shared/ledger", scheduler="SCHEDULER_HOST:8786")
+
+  Workers open the input files and write the output partitions themselves, so `source` and `out_dir`
+  must be paths every worker sees the same way (a shared filesystem such as NFS), and every worker needs
+  kzlib and its lexicons at the same version as the client.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+CORPUS_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet")
+OUTPUT_TABLES = ("claims", "skipped", "articles")
+
+
+def _claim_fields() -> tuple[str, ...]:
+    from kzlib.claims import CLAIM_FIELDS
+
+    return tuple(CLAIM_FIELDS)
+
+
+# Column types of the claims table; every partition is written with this schema so that a partition
+# whose claims all lack, say, an attribution still has a string column, not a null one.
+_FLOAT_FIELDS = ("value", "low", "high")
+_INT_FIELDS = ("start", "end")
+
+
+def claim_columns() -> tuple[str, ...]:
+    return (*_claim_fields(), "outlet", "date")
+
+
+def _pandas_dtype(name: str) -> str:
+    if name in _FLOAT_FIELDS:
+        return "float64"
+    if name in _INT_FIELDS:
+        return "int64"
+    return "object"
+
+
+def _arrow_type(name: str):
+    import pyarrow as pa
+
+    if name in _FLOAT_FIELDS:
+        return pa.float64()
+    if name in _INT_FIELDS:
+        return pa.int64()
+    return pa.string()
+
+
+SKIP_COLUMNS = {"source": "string", "reason": "string"}
+ARTICLE_COLUMNS = {"id": "string", "source": "string", "outlet": "string", "date": "string", "chars": "int64", "claims": "int64"}
+
+
+def _meta(columns: dict[str, str]):
+    import pandas as pd
+
+    return pd.DataFrame({name: pd.Series(dtype="object" if kind == "string" else kind) for name, kind in columns.items()})
+
+
+def _schema(columns: dict[str, str]):
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.string() if kind == "string" else pa.int64()) for name, kind in columns.items()])
+
+
+def claims_meta():
+    """Empty DataFrame with the claims table's columns and dtypes (the `meta` Dask needs)."""
+    import pandas as pd
+
+    return pd.DataFrame({name: pd.Series(dtype=_pandas_dtype(name)) for name in claim_columns()})
+
+
+def claims_schema():
+    """The Arrow schema of the claims table: CLAIM_FIELDS + outlet + date."""
+    import pyarrow as pa
+
+    return pa.schema([(name, _arrow_type(name)) for name in claim_columns()])
+
+
+@dataclass(frozen=True)
+class DaskExtraction:
+    """What `extract_with_dask` wrote, with row counts read back from the written tables."""
+
+    out_dir: Path
+    files: int
+    articles: int
+    claims: int
+    skipped: int
+    seconds: float
+
+    @property
+    def claims_dir(self) -> Path:
+        return self.out_dir / "claims"
+
+    @property
+    def skipped_dir(self) -> Path:
+        return self.out_dir / "skipped"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.out_dir / "articles"
+
+
+def list_corpus_files(source: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
+    """The corpus files under `source`: a file, a folder (searched recursively, sorted) or a list of either."""
+    if isinstance(source, (str, os.PathLike)):
+        source = [source]
+    files: list[Path] = []
+    for item in source:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                raise FileNotFoundError(f"{path}: no corpus files ({', '.join(CORPUS_SUFFIXES)}) in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return files
+
+
+def _file_rows(path: Path, on_error: str) -> Iterator[tuple[str, dict]]:
+    """("claim" | "skip" | "article", row) for every article and skip in one corpus file."""
+    from kzlib.claims import extract_claims
+    from kzlib.corpus import Skip, iter_articles
+
+    for item in iter_articles(path):
+        if isinstance(item, Skip):
+            yield "skip", {"source": item.source, "reason": item.reason}
+            continue
+        try:
+            claims = extract_claims(item)
+        except Exception as error:  # one broken article must not sink a 100k-article run unless asked
+            if on_error == "raise":
+                raise RuntimeError(f"{item.source}: claim extraction failed for article {item.id!r}: {error}") from error
+            yield "skip", {"source": item.source, "reason": f"claim extraction failed: {type(error).__name__}: {error}"}
+            continue
+        for claim in claims:
+            yield "claim", {**claim.as_dict(), "outlet": item.outlet, "date": item.date}
+        yield "article", {"id": item.id, "source": item.source, "outlet": item.outlet, "date": item.date,
+                          "chars": len(item.text), "claims": len(claims)}
+
+
+def _partition_rows(paths: Iterable[str], on_error: str) -> list[tuple[str, dict]]:
+    return [row for path in paths for row in _file_rows(Path(path), on_error)]
+
+
+@contextmanager
+def _dask_scheduler(scheduler) -> Iterator[dict]:
+    """Keyword arguments for dask.compute; starts (and stops) a LocalCluster or client when asked."""
+    if scheduler is None or scheduler in ("threads", "sync", "synchronous", "processes"):
+        yield {"scheduler": scheduler or "threads"}
+        return
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        yield {"scheduler": scheduler}
+        return
+    if scheduler == "local":
+        with LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
+            yield {"scheduler": client}
+        return
+    if not isinstance(scheduler, str) or ":" not in scheduler:
+        raise ValueError(f"scheduler must be None, 'local', 'sync', 'threads', 'processes', a distributed.Client "
+                         f"or a 'host:port' cluster address; got {scheduler!r}")
+    address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
+    with Client(address, timeout="30s") as client:
+        yield {"scheduler": client}
+
+
+def _count_rows(folder: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in folder.glob("*.parquet"))
+
+
+def _replace_dir(built: Path, target: Path) -> None:
+    if target.exists():
+        unexpected = [p.name for p in target.iterdir() if p.name not in OUTPUT_TABLES]
+        if unexpected:
+            raise FileExistsError(f"{target}: exists and holds {unexpected[:3]} besides {OUTPUT_TABLES}; "
+                                  "refusing to replace it — choose an empty or new output folder")
+        shutil.rmtree(target)
+    os.replace(built, target)
+
+
+def extract_with_dask(
+    source: str | os.PathLike | Sequence[str | os.PathLike],
+    out_dir: str | os.PathLike,
+    scheduler=None,
+    npartitions: int | None = None,
+    on_error: str = "raise",
+) -> DaskExtraction:
+    """Extract the claims of every article under `source` in parallel and write Parquet tables to `out_dir`.
+
+    source: a corpus file, a folder of .txt / .jsonl / .csv / .parquet files, or a list of them.
+    scheduler: None (threads, this process), "local" (LocalCluster, one process per core), "host:port" of an
+        existing cluster, or a distributed.Client (see the module docstring).
+    npartitions: number of Dask tasks (groups of files); default: one per file up to 100 (Dask's default).
+    on_error: "raise" (default; same behaviour as iter_claims) or "skip" — record an article whose claim
+        extraction raised as a skip with the error, and go on.
+    """
+    import dask
+    import dask.bag as db
+
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+    started = time.perf_counter()
+    files = list_corpus_files(source)
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    building = out_dir.parent / f".{out_dir.name}.building-{uuid.uuid4().hex[:8]}"
+
+    partitions = npartitions or None
+    rows = db.from_sequence([str(p) for p in files], npartitions=partitions).map_partitions(_partition_rows, on_error)
+
+    def table(kind: str, meta):
+        # optimize_graph=False keeps the shared extraction step one task per partition, instead of
+        # fusing (and so repeating) it into each of the three tables.
+        selected = rows.filter(lambda row, kind=kind: row[0] == kind).map(lambda row: row[1])
+        return selected.to_dataframe(meta=meta, optimize_graph=False)
+
+    writes = [
+        table("claim", claims_meta()).to_parquet(building / "claims", schema=claims_schema(),
+                                                 write_index=False, compute=False),
+        table("skip", _meta(SKIP_COLUMNS)).to_parquet(building / "skipped", schema=_schema(SKIP_COLUMNS),
+                                                      write_index=False, compute=False),
+        table("article", _meta(ARTICLE_COLUMNS)).to_parquet(building / "articles", schema=_schema(ARTICLE_COLUMNS),
+                                                            write_index=False, compute=False),
+    ]
+    try:
+        with _dask_scheduler(scheduler) as compute_kwargs:
+            dask.compute(*writes, **compute_kwargs)
+        _replace_dir(building, out_dir)
+    finally:
+        if building.exists():
+            shutil.rmtree(building, ignore_errors=True)
+    return DaskExtraction(
+        out_dir=out_dir,
+        files=len(files),
+        articles=_count_rows(out_dir / "articles"),
+        claims=_count_rows(out_dir / "claims"),
+        skipped=_count_rows(out_dir / "skipped"),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def read_claims(out_dir: str | os.PathLike):
+    """The claims table written by `extract_with_dask`, as one pandas DataFrame."""
+    import pandas as pd
+
+    return pd.read_parquet(Path(out_dir) / "claims")
+
+
+def read_skipped(out_dir: str | os.PathLike):
+    import pandas as pd
+
+    return pd.read_parquet(Path(out_dir) / "skipped")
