@@ -1,0 +1,99 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: language_info
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   language_info:
+#     name: python
+# ---
+
+# %% [markdown]
+# # 01 · Corpus overview: which articles, from which outlets, how long
+#
+# The inventory of the corpus every other report is built on — outlet, publication date, headline, length in
+# characters, words and sentences, and the page furniture (masthead, captions, source footers …) kept apart from
+# the article body — plus every input file that was skipped, with the reason.
+#
+# **Inputs**: `corpus` (manifest `.csv`, folder of `.txt`, JSONL / CSV corpus).
+#
+# **Outputs**: `{output_dir}/tables/01_articles.csv|parquet`, `{output_dir}/tables/01_skipped.csv|parquet`,
+# `{output_dir}/figures/01_words_per_article.png|svg`.
+#
+# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface).
+
+# %% tags=["parameters"]
+corpus = "data/corpus.csv"
+output_dir = "reports"
+ledger = ""
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import display
+
+from kzlib import charts
+from kzlib.corpus import load_corpus
+from kzlib.io import write_table
+from kzlib.paths import ROOT
+from kzlib.report import rtl_table
+
+out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
+loaded = load_corpus(Path(corpus) if Path(corpus).is_absolute() else ROOT / corpus)
+articles = loaded.articles_frame()
+skipped = pd.DataFrame([{"source": s.source, "reason": s.reason} for s in loaded.skipped], columns=["source", "reason"])
+charts.use_style()
+print(f"{len(loaded.articles)} articles loaded, {len(loaded.skipped)} skipped — corpus: {corpus}")
+
+# %% [markdown]
+# ## Inventory (one row per article; furniture = text kept apart from the article body)
+
+# %%
+shown = [c for c in ("id", "outlet", "date", "headline", "chars", "words", "sentences", "furniture", "source")
+         if c in articles.columns]
+display(rtl_table(articles[shown + [c for c in articles.columns if c.startswith("furniture") and c not in shown]]))
+
+# %% [markdown]
+# ## Per outlet
+
+# %%
+if articles.empty:
+    print("no articles loaded")
+else:
+    per_outlet = articles.groupby("outlet").agg(articles=("id", "size"), words=("words", "sum")).reset_index()
+    display(rtl_table(per_outlet))
+
+# %% [markdown]
+# ## Skipped input files, with the reason
+
+# %%
+if skipped.empty:
+    print("none: every input file was loaded")
+else:
+    display(rtl_table(skipped))
+
+# %% [markdown]
+# ## Words per article
+
+# %%
+if not articles.empty:
+    labels = [charts.shorten(f"{row.outlet} · {row.headline or row.id}", 48) for row in articles.itertuples()]
+    fig = charts.bar_chart(labels, articles["words"].tolist(),
+                           title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"),
+                           xlabel=charts.bilingual("كلمات", "words"))
+    for path in charts.save_figure(fig, out / "figures" / "01_words_per_article"):
+        print(path.name)
+
+# %%
+for frame, stem in ((articles, "01_articles"), (skipped, "01_skipped")):
+    for suffix in ("csv", "parquet"):
+        print(write_table(frame, out / "tables" / f"{stem}.{suffix}").name)

@@ -1,0 +1,339 @@
+"""Arabic-safe chart labels, one font that covers Arabic and Latin, one chart style.
+
+Renderers with complex text layout (matplotlib >= 3.11 via libraqm, browsers) shape Arabic and order
+mixed-direction text themselves: they must get the text unchanged. Renderers without it (older
+matplotlib, PIL without raqm, most terminals) need the text reshaped into presentation forms
+(arabic-reshaper) and put in visual order (python-bidi). Applying both draws Arabic backwards, so
+every label goes through `prepare_label`, which decides per renderer. Reshaped text is for display
+only: it must never reach data files (`has_presentation_forms` lets tests check that).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import unicodedata
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+#: Renderers that lay out complex text themselves; the value says how to detect it.
+CTL_TARGETS = ("matplotlib", "html", "pil")
+#: Renderers known to draw code points one by one, left to right.
+BASIC_TARGETS = ("basic", "terminal")
+
+FALLBACK_FAMILY = "DejaVu Sans"
+SEPARATOR = " · "
+
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+
+
+# --- detection -------------------------------------------------------------------------------
+
+def has_presentation_forms(text: str) -> bool:
+    """True when `text` holds Arabic presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF): reshaped display text."""
+    return bool(_PRESENTATION_FORMS.search(text or ""))
+
+
+def arabic_share(text: str) -> float:
+    """Share of Arabic letters among all letters of `text` (0.0 when it has no letters)."""
+    letters = [ch for ch in (text or "") if unicodedata.category(ch).startswith("L")]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if _ARABIC_LETTER.match(ch)) / len(letters)
+
+
+@functools.lru_cache(maxsize=None)
+def matplotlib_shapes_text() -> bool:
+    """Does this matplotlib shape Arabic itself? Probed, not assumed from the version number.
+
+    Lays out "بب" with matplotlib's own text layout: a shaping engine gives the two letters
+    different glyphs (initial and final forms) and puts the first letter on the right.
+    """
+    try:
+        from matplotlib import _text_helpers, ft2font
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return False
+    if not getattr(ft2font, "__libraqm_version__", None):
+        return False
+    try:
+        font = ft2font.FT2Font(font_path())
+        font.set_size(12, 72)
+        items = list(_text_helpers.layout("بب", font))
+    except Exception:  # older layout API or a font problem: treat as "no shaping"
+        return False
+    if len(items) != 2:
+        return False
+    isolated = font.get_char_index(ord("ب"))
+    # joined letters get contextual forms: neither glyph is the isolated one, and they differ
+    glyphs = [item.glyph_index for item in items]
+    return isolated not in glyphs and glyphs[0] != glyphs[1]
+
+
+@functools.lru_cache(maxsize=None)
+def pil_shapes_text() -> bool:
+    """Does Pillow have raqm (its complex text layout engine)?"""
+    try:
+        from PIL import features
+    except ImportError:
+        return False
+    return bool(features.check_feature("raqm"))
+
+
+def renderer_shapes_text(target: str) -> bool:
+    if target == "matplotlib":
+        return matplotlib_shapes_text()
+    if target == "html":
+        return True
+    if target == "pil":
+        return pil_shapes_text()
+    if target in BASIC_TARGETS:
+        return False
+    raise ValueError(f"unknown label target {target!r}: use one of {CTL_TARGETS + BASIC_TARGETS}")
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+def prepare_label(text: str, target: str = "matplotlib") -> str:
+    """Text ready to draw on `target`.
+
+    Unchanged for renderers that shape and order Arabic themselves (matplotlib with libraqm, HTML,
+    PIL with raqm); reshaped and put in visual order (brackets mirrored) for the others
+    ("basic", "terminal", or those renderers without their shaping engine). Display only.
+    """
+    if text is None:
+        return ""
+    text = str(text)
+    if renderer_shapes_text(target) or not _ARABIC_LETTER.search(text):
+        return text
+    return to_visual(text)
+
+
+def to_visual(text: str) -> str:
+    """Reshape Arabic into presentation forms and reorder each line for a left-to-right renderer."""
+    import arabic_reshaper
+
+    reshaped = arabic_reshaper.reshape(text)
+    return "\n".join(_visual_line(line) for line in reshaped.split("\n"))
+
+
+def bilingual(ar: str, en: str, target: str = "matplotlib") -> str:
+    """One bilingual label, Arabic first: "قتلى · killed"; prepared for `target`."""
+    ar, en = (ar or "").strip(), (en or "").strip()
+    joined = SEPARATOR.join(part for part in (ar, en) if part)
+    return prepare_label(joined, target)
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Cut `text` to at most `limit` characters at a word boundary, marking the cut with "…"."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut + "…"
+
+
+# Bidi: python-bidi >= 0.6 (Rust) reorders but does not mirror brackets (rule L4), so a
+# right-to-left "(26)" comes out as ")26(". We read the resolved levels python-bidi reports and
+# mirror every mirrored character that sits at an odd (right-to-left) level ourselves.
+
+_LEVELS_BLOCK = re.compile(r"levels:\s*\[(.*?)\]", re.S)
+_LEVEL = re.compile(r"Level\(\s*(\d+)\s*,?\s*\)")
+
+
+def _visual_line(line: str) -> str:
+    from bidi import get_display
+
+    visual = get_display(line)
+    levels = _char_levels(line)
+    if levels is None:
+        return _legacy_visual(line)
+    order = _visual_order(line, levels)
+    if "".join(line[i] for i in order) != visual:
+        # our reordering disagrees with python-bidi's (explicit embeddings, odd input): trust the
+        # pure-Python algorithm shipped with python-bidi, which mirrors brackets itself.
+        return _legacy_visual(line)
+    return "".join(_mirror(line[i]) if levels[i] % 2 else line[i] for i in order)
+
+
+def _char_levels(line: str) -> list[int] | None:
+    """Resolved embedding level of each character, from python-bidi's debug output (per UTF-8 byte)."""
+    from bidi import get_display
+
+    try:
+        debug = get_display(line, debug=True)
+    except TypeError:
+        return None
+    block = _LEVELS_BLOCK.search(str(debug))
+    if not block:
+        return None
+    byte_levels = [int(level) for level in _LEVEL.findall(block.group(1))]
+    if len(byte_levels) == len(line):
+        return byte_levels
+    if len(byte_levels) != len(line.encode("utf-8")):
+        return None
+    levels, offset = [], 0
+    for ch in line:
+        levels.append(byte_levels[offset])
+        offset += len(ch.encode("utf-8"))
+    return levels
+
+
+def _visual_order(line: str, levels: list[int]) -> list[int]:
+    """Logical indices in visual order: rules L1 (trailing whitespace to paragraph level) and L2."""
+    from bidi import get_base_level
+
+    base = get_base_level(line) if line else 0
+    levels = list(levels)
+    i = len(line) - 1
+    while i >= 0 and unicodedata.bidirectional(line[i]) in ("WS", "FSI", "LRI", "RLI", "PDI", "BN"):
+        levels[i] = base
+        i -= 1
+    for j, ch in enumerate(line):
+        if unicodedata.bidirectional(ch) in ("S", "B"):
+            levels[j] = base
+            k = j - 1
+            while k >= 0 and unicodedata.bidirectional(line[k]) in ("WS", "FSI", "LRI", "RLI", "PDI", "BN"):
+                levels[k] = base
+                k -= 1
+    order = list(range(len(line)))
+    if not order:
+        return order
+    highest = max(levels)
+    lowest_odd = min((lv for lv in levels if lv % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        start = None
+        for pos in range(len(order) + 1):
+            inside = pos < len(order) and levels[order[pos]] >= level
+            if inside and start is None:
+                start = pos
+            elif not inside and start is not None:
+                order[start:pos] = order[start:pos][::-1]
+                start = None
+    return order
+
+
+def _mirror(ch: str) -> str:
+    from bidi.mirror import MIRRORED
+
+    return MIRRORED.get(ch, ch)
+
+
+def _legacy_visual(line: str) -> str:
+    from bidi.algorithm import get_display as legacy_get_display
+
+    return legacy_get_display(line)
+
+
+# --- fonts and style -------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def font_files() -> tuple[Path, ...]:
+    """TTF files of IBM Plex Sans Arabic (Arabic + Latin), from the fontpkg-ibm-plex-sans-arabic package."""
+    try:
+        import fontpkg_ibm_plex_sans_arabic as plex
+    except ImportError:
+        return ()
+    folder = Path(plex.__file__).resolve().parent / "files"
+    return tuple(sorted(folder.glob("*.ttf")))
+
+
+def font_path() -> str:
+    """The regular-weight file of the chart font (or matplotlib's DejaVu Sans)."""
+    for path in font_files():
+        if path.stem.endswith("-Regular"):
+            return str(path)
+    from matplotlib import font_manager
+
+    return font_manager.findfont(FALLBACK_FAMILY)
+
+
+@functools.lru_cache(maxsize=None)
+def register_fonts() -> str:
+    """Register the Arabic+Latin font with matplotlib; return the family to use.
+
+    Falls back to DejaVu Sans (which has basic Arabic) with a warning when the font package is missing.
+    """
+    from matplotlib import font_manager
+
+    files = font_files()
+    if not files:
+        warnings.warn(
+            "fontpkg-ibm-plex-sans-arabic is not installed: charts use DejaVu Sans "
+            "(pip install fontpkg-ibm-plex-sans-arabic for a font made for Arabic)",
+            stacklevel=2,
+        )
+        return FALLBACK_FAMILY
+    for path in files:
+        font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(font_path())).get_name()
+
+
+STYLE = {
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "figure.figsize": (8.0, 4.5),
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "x",
+    "grid.color": "#dddddd",
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "axes.prop_cycle": None,  # filled in use_style (needs cycler)
+    "svg.fonttype": "path",  # SVGs render the same without the font installed
+    "axes.unicode_minus": False,
+}
+PALETTE = ("#1f5f8b", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#566573")
+
+
+def use_style() -> str:
+    """Apply the one chart style of the project (font, sizes, colours); return the font family used."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    family = register_fonts()
+    params = dict(STYLE)
+    params["axes.prop_cycle"] = cycler(color=list(PALETTE))
+    params["font.family"] = [family, FALLBACK_FAMILY] if family != FALLBACK_FAMILY else [FALLBACK_FAMILY]
+    mpl.rcParams.update(params)
+    return family
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = "", xlabel: str = "",
+              target: str = "matplotlib"):
+    """Horizontal bar chart, first label on top; labels and title prepared for `target`. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    use_style()
+    labels = [prepare_label(label, target) for label in labels]
+    height = max(2.5, 0.45 * len(labels) + 1.2)
+    fig, ax = plt.subplots(figsize=(8.0, height))
+    positions = range(len(labels))
+    ax.barh(list(positions), list(values), color=PALETTE[0])
+    ax.set_yticks(list(positions), labels)
+    ax.invert_yaxis()
+    for pos, value in zip(positions, values):
+        ax.annotate(f"{value:,.0f}", (value, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+    if title:
+        ax.set_title(prepare_label(title, target))
+    if xlabel:
+        ax.set_xlabel(prepare_label(xlabel, target))
+    fig.tight_layout()
+    return fig
+
+
+def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
+    """Save as `stem.png` + `stem.svg` through kzlib.io (atomic); returns the paths."""
+    from kzlib.io import write_figure
+
+    return write_figure(fig, stem)

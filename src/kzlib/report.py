@@ -1,0 +1,379 @@
+"""The report run: extract the claims ledger once, execute notebooks/NN_*.ipynb with papermill, export
+HTML (code hidden, Arabic right-to-left) and write index.html.
+
+Everything is built in a temporary sibling of `out` and swapped in only when every notebook succeeded,
+so a failing run leaves the previous complete report in place.
+
+Layout of `out`: index.html, html/NN_name.html, notebooks/NN_name.ipynb (executed), figures/, tables/
+(tables/claims.parquet is the ledger every notebook reads).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from kzlib.charts import arabic_share
+from kzlib.paths import NOTEBOOKS, ROOT
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NOTEBOOK_NAME = re.compile(r"^(\d\d)_[\w-]+\.ipynb$")
+#: A block of text is shown right-to-left when at least this share of its letters is Arabic.
+RTL_THRESHOLD = 0.5
+KERNEL = "python3"
+
+
+class ReportError(RuntimeError):
+    """A report step failed; the message says which and why."""
+
+
+@dataclass
+class NotebookRun:
+    path: Path                       # source notebook
+    index: int                       # 1-based position in this run
+    executed: Path | None = None
+    seconds: float = 0.0
+    ok: bool = False
+    error: str = ""                  # failing cell + error, when not ok
+    title: str = ""
+    description: str = ""
+    html: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+@dataclass
+class RunSummary:
+    corpus: str
+    articles: int | None = None
+    skipped: int | None = None
+    skipped_reasons: list[tuple[str, str]] = field(default_factory=list)
+    claims: int | None = None
+    ledger: str = ""
+
+
+# --- public API ------------------------------------------------------------------------------
+
+def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = None,
+                 parameters: dict | None = None, *, notebooks_dir=None, jobs: int | None = None) -> int:
+    """Run every notebook on `corpus` and publish HTML reports into `out`; return an exit code (0 = ok).
+
+    `parameters` are extra notebook parameters (a `ledger` given there is used instead of extracting
+    one). `notebooks_dir` (default: notebooks/) and `jobs` (parallel notebooks, default 2) are for tests
+    and small machines.
+    """
+    out = Path(out).expanduser().resolve()
+    notebooks = select_notebooks(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS, only)
+    if not notebooks:
+        print(f"report: no notebooks to run (folder {notebooks_dir or NOTEBOOKS}, only={only})", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        for sub in ("html", "notebooks", "figures", "tables"):
+            (build / sub).mkdir()
+        try:
+            summary, params = _prepare_inputs(corpus, build, parameters or {})
+        except ReportError as exc:
+            print(f"report: {exc}", file=sys.stderr)
+            return 2
+        runs = [NotebookRun(path, i) for i, path in enumerate(notebooks, 1)]
+        failed = _execute_all(runs, build, params, timeout, jobs or min(2, os.cpu_count() or 1))
+        if failed:
+            for run in failed:
+                print(f"\nreport: notebook {run.path.name} failed\n{run.error}", file=sys.stderr)
+            print(f"report: {out} left unchanged", file=sys.stderr)
+            return 1
+        for run in runs:
+            run.html = export_html(run.executed, build / "html" / f"{run.name}.html",
+                                   replace_paths={str(build): str(out)})
+        write_index(build / "index.html", runs, summary)
+        _swap_in(build, out)
+    finally:
+        if build.exists():
+            shutil.rmtree(build, ignore_errors=True)
+    print(f"report: {out / 'index.html'} ({len(runs)} notebooks; {_counts_line(summary)})")
+    return 0
+
+
+def select_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Path]:
+    """notebooks/NN_*.ipynb in number order; `only` keeps those matching a number ("2", "02") or name."""
+    found = sorted(p for p in Path(folder).glob("*.ipynb") if NOTEBOOK_NAME.match(p.name))
+    if not only:
+        return found
+    wanted = {str(w).strip() for w in only if str(w).strip()}
+    chosen = []
+    for path in found:
+        number = path.name[:2]
+        keys = {number, str(int(number)), path.stem, path.stem[3:], path.name}
+        if keys & wanted:
+            chosen.append(path)
+    return chosen
+
+
+def rtl_table(frame, max_rows: int | None = None):
+    """A pandas Styler for notebooks: text escaped, index hidden, Arabic columns right-to-left."""
+    frame = frame.head(max_rows) if max_rows else frame
+    arabic = [col for col in frame.columns
+              if frame[col].dtype == object and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
+    styler = frame.style.format(escape="html", na_rep="").format_index(escape="html", axis=1).hide(axis="index")
+    if arabic:
+        styler = styler.set_properties(subset=arabic, **{"direction": "rtl", "text-align": "right",
+                                                         "unicode-bidi": "plaintext"})
+    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "center")]}], overwrite=False)
+    return styler
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+def _resolve_input(path) -> Path:
+    """A path as given relative to the working directory, else relative to the project root."""
+    path = Path(path).expanduser()
+    if path.is_absolute() or path.exists():
+        return path.resolve()
+    return (ROOT / path).resolve()
+
+
+def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]:
+    """Load the corpus once and write the ledger once; return the summary and the notebook parameters."""
+    corpus_path = _resolve_input(corpus)
+    extra = dict(extra)
+    given_ledger = extra.pop("ledger", "") or (str(corpus_path) if corpus_path.suffix == ".parquet" else "")
+    summary = RunSummary(corpus=str(corpus))
+    if given_ledger:
+        ledger_path = _resolve_input(given_ledger)
+        if not ledger_path.is_file():
+            raise ReportError(f"ledger {given_ledger}: no such file")
+        summary.claims = _parquet_rows(ledger_path)
+    else:
+        try:
+            from kzlib.corpus import load_corpus
+            from kzlib.ledger import write_ledger
+        except ImportError as exc:
+            raise ReportError(f"cannot build the claims ledger: kzlib.corpus.load_corpus / "
+                              f"kzlib.ledger.write_ledger not available ({exc})") from exc
+        started = time.perf_counter()
+        loaded = load_corpus(corpus_path)
+        summary.articles, summary.skipped = len(loaded.articles), len(loaded.skipped)
+        summary.skipped_reasons = [(skip.source, skip.reason) for skip in loaded.skipped]
+        ledger_path = Path(write_ledger(loaded, build / "tables" / "claims.parquet"))
+        summary.claims = _parquet_rows(ledger_path)
+        print(f"[ledger] {corpus}: {_counts_line(summary)} ({time.perf_counter() - started:.1f} s)", flush=True)
+    summary.ledger = str(ledger_path)
+    params = {"corpus": str(corpus_path), "output_dir": str(build), "ledger": str(ledger_path), **extra}
+    return summary, params
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def _execute_all(runs: list[NotebookRun], build: Path, params: dict, timeout: int, jobs: int) -> list[NotebookRun]:
+    """Execute the notebooks (they all depend only on the ledger, so `jobs` at a time); return the failed ones."""
+    total = len(runs)
+    params_file = build / "notebooks" / ".parameters.json"
+    params_file.write_text(json.dumps(params, ensure_ascii=False), encoding="utf-8")
+
+    def job(run: NotebookRun) -> NotebookRun:
+        execute_notebook(run, build / "notebooks" / run.path.name, params_file, timeout)
+        status = "ok" if run.ok else "FAILED"
+        print(f"[{run.index}/{total}] {run.name} ... {status} ({run.seconds:.1f} s)", flush=True)
+        return run
+
+    failed: list[NotebookRun] = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pending = {pool.submit(job, run) for run in runs}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            failed.extend(f.result() for f in done if not f.result().ok)
+            if failed:
+                for future in pending:
+                    future.cancel()
+                wait(pending)
+                break
+    params_file.unlink(missing_ok=True)
+    return sorted(failed, key=lambda r: r.index)
+
+
+def execute_notebook(run: NotebookRun, target: Path, params_file: Path, timeout: int) -> NotebookRun:
+    """Run papermill with this interpreter (so kernel "python3" is this environment's) in the project root."""
+    command = [sys.executable, "-m", "papermill", str(run.path), str(target),
+               "-k", KERNEL, "-f", str(params_file), "--cwd", str(ROOT),
+               "--execution-timeout", str(int(timeout)), "--no-progress-bar", "--log-level", "WARNING"]
+    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONIOENCODING": "utf-8"}
+    started = time.perf_counter()
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    run.seconds = time.perf_counter() - started
+    run.executed = target
+    run.ok = proc.returncode == 0
+    if not run.ok:
+        run.error = failure_details(target) or proc.stderr.strip()[-4000:] or f"papermill exit code {proc.returncode}"
+    return run
+
+
+def failure_details(executed: Path) -> str:
+    """The failing cell's source and its error, read from papermill's output notebook."""
+    import nbformat
+
+    if not executed.is_file():
+        return ""
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:
+        return ""
+    for number, cell in enumerate(nb.cells, 1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                traceback = _strip_ansi("\n".join(output.get("traceback", [])))
+                return (f"cell {number}:\n{_indent(cell.source)}\n"
+                        f"error: {output.get('ename')}: {output.get('evalue')}\n{_indent(traceback)}")
+    return ""
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+def export_html(executed: Path, target: Path, replace_paths: dict[str, str] | None = None) -> Path:
+    """HTML of an executed notebook: code hidden, figures embedded, Arabic blocks dir="rtl"."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb) or executed.stem}})
+    for old, new in (replace_paths or {}).items():
+        body = body.replace(old, new)  # outputs name the build folder; point them at the final one
+    from kzlib.io import write_text
+
+    return write_text(target, mark_rtl(body))
+
+
+#: Elements whose own text decides their direction.
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "pre", "blockquote", "caption")
+
+
+def mark_rtl(page: str) -> str:
+    """Add dir="rtl" to every text block (and table) whose letters are mostly Arabic; add the RTL CSS."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    for element in soup.find_all(_BLOCKS):
+        if element.has_attr("dir"):
+            continue
+        if arabic_share(element.get_text(" ")) >= RTL_THRESHOLD:
+            element["dir"] = "rtl"
+    for table in soup.find_all("table"):
+        if not table.has_attr("dir") and arabic_share(table.get_text(" ")) >= RTL_THRESHOLD:
+            table["dir"] = "rtl"
+    style = soup.new_tag("style")
+    style.string = (TEMPLATES / "rtl.css").read_text(encoding="utf-8")
+    (soup.head or soup).append(style)
+    return str(soup)
+
+
+def notebook_title(nb) -> str:
+    """Title and one-line description from the first markdown cell."""
+    return _first_markdown(nb)[0]
+
+
+def _first_markdown(nb) -> tuple[str, str]:
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        title, description = "", ""
+        for line in cell.source.splitlines():
+            line = line.strip()
+            if not line:
+                if description:
+                    break
+                continue
+            if line.startswith("#") and not title:
+                title = line.lstrip("#").strip()
+            elif not line.startswith("#") and not line.startswith("**Inputs"):
+                description = f"{description} {line}".strip()
+        return title, _first_sentence(description)
+    return "", ""
+
+
+def _first_sentence(text: str, limit: int = 200) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    match = re.search(r"(?<=[.!?؟])\s", text)
+    if match:
+        text = text[: match.start()]
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def write_index(target: Path, runs: Iterable[NotebookRun], summary: RunSummary) -> Path:
+    """index.html: one link per report with its description and run time, the corpus and its counts."""
+    import jinja2
+    import nbformat
+
+    entries = []
+    for run in runs:
+        nb = nbformat.read(run.executed, as_version=4)
+        title, description = _first_markdown(nb)
+        entries.append({"href": f"html/{run.name}.html", "name": run.name, "title": title or run.name,
+                        "description": description, "seconds": f"{run.seconds:.1f}"})
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    page = env.get_template("index.html.j2").render(
+        entries=entries, summary=summary, counts=_counts_line(summary),
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        css=(TEMPLATES / "rtl.css").read_text(encoding="utf-8"),
+    )
+    from kzlib.io import write_text
+
+    return write_text(target, page)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _swap_in(build: Path, out: Path) -> None:
+    """Replace `out` by `build`: two renames, so `out` is only ever missing for an instant."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+    try:
+        build.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _counts_line(summary: RunSummary) -> str:
+    parts = []
+    if summary.articles is not None:
+        parts.append(f"{summary.articles} articles loaded, {summary.skipped} skipped")
+    if summary.claims is not None:
+        parts.append(f"{summary.claims} claims")
+    return "; ".join(parts) or "counts unknown"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
