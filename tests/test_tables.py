@@ -214,3 +214,17 @@ def test_vocabulary_labels_select_by_kind_when_ids_repeat():
     assert tables.vocabulary_labels(kinds=("subject",))["people"] == ("أشخاص", "people")
     assert tables.vocabulary_labels(kinds=("framing_group",))["people"][1] == "naming people"
     assert "killed" not in tables.vocabulary_labels(kinds=("subject",))
+
+
+def test_conflicts_of_a_large_category_are_summarised_not_listed_in_full():
+    claims = seed_like_claims()
+    killed = claims[claims["quote"] == "164 شخصاً"]
+    many = pd.concat([killed.assign(value=float(v), article_id=f"x{v}") for v in range(1, 41)] + [claims])
+    full = tables.find_conflicts(many)
+    summary = tables.find_conflicts(many, max_pairs=100)
+    killed_full, killed_summary = full[full["category"] == "killed"], summary[summary["category"] == "killed"]
+    assert len(killed_full) == 44 * 43 // 2 and set(killed_full["comparison"]) == {"all pairs"}
+    # people: 41 figures -> 40 consecutive pairs; 4 subjects -> 6 pairs of their largest figures
+    assert len(killed_summary) == 40 + 6
+    assert killed_summary["comparison"].iloc[0] == "summary (44 distinct figures)"
+    assert summary[summary["category"] == "arrested"]["comparison"].tolist() == ["all pairs"]

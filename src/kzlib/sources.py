@@ -368,12 +368,17 @@ def _tokens(sentence: str) -> frozenset[str]:
     return frozenset(t for t in re.findall(r"\w+", fold(sentence)) if len(t) > 1)
 
 
-def shared_claims(claims: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
+def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: float = 0.2) -> pd.DataFrame:
     """For each claim: outlets sharing its category + figure, near-duplicate sentences elsewhere, or neither.
 
     ``match``: "same figure and sentence", "same figure", "near-duplicate sentence" or "only this outlet".
-    ``overlap`` is the best token overlap |A∩B| / min(|A|,|B|) with a claim of another outlet.
+    ``overlap`` is the best token overlap |A∩B| / min(|A|,|B|) with a same-category claim of another outlet.
+    Candidate pairs are those sharing at least one word that occurs in at most ``common_share`` of the
+    category's claims (an inverted index), so the cost grows with the corpus, not with its square; the
+    overlap itself is computed on all words.
     """
+    from collections import Counter, defaultdict
+
     from kzlib.tables import with_claim_ids
 
     columns = ["claim_id", "outlet", "category", "subject", "value", "quote", "match", "shared_with_outlets",
@@ -382,28 +387,36 @@ def shared_claims(claims: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     frame = with_claim_ids(claims).reset_index(drop=True)
     tokens = [_tokens(s) for s in frame["sentence"]]
+    outlets, ids = frame["outlet"].tolist(), frame["claim_id"].tolist()
+    same_figure = defaultdict(list)
+    for i, key in enumerate(zip(frame["category"], frame["value"])):
+        same_figure[key].append(i)
+    similar, best = defaultdict(list), [0.0] * len(frame)
+    for _, members in frame.groupby("category").groups.items():
+        members = list(members)
+        postings = defaultdict(list)
+        for i in members:
+            for token in tokens[i]:
+                postings[token].append(i)
+        cap = max(2, int(common_share * len(members)))
+        for i in members:
+            candidates = Counter(j for token in tokens[i] if len(postings[token]) <= cap
+                                 for j in postings[token] if outlets[j] != outlets[i])
+            for j in candidates:
+                shared = len(tokens[i] & tokens[j]) / max(1, min(len(tokens[i]), len(tokens[j])))
+                best[i] = max(best[i], shared)
+                if shared >= threshold:
+                    similar[i].append(j)
     rows = []
-    for i, claim in frame.iterrows():
-        others = frame[frame["outlet"] != claim["outlet"]]
-        same = others[(others["category"] == claim["category"]) & (others["value"] == claim["value"])]
-        best, similar = 0.0, []
-        for j in others.index:
-            shared = len(tokens[i] & tokens[j]) / max(1, min(len(tokens[i]), len(tokens[j])))
-            best = max(best, shared)
-            if shared >= threshold and frame.at[j, "category"] == claim["category"]:
-                similar.append(j)
-        if len(same) and similar:
-            match = "same figure and sentence"
-        elif len(same):
-            match = "same figure"
-        elif similar:
-            match = "near-duplicate sentence"
-        else:
-            match = "only this outlet"
-        outlets = sorted(set(same["outlet"]) | set(frame.loc[similar, "outlet"]))
-        rows.append(dict(claim_id=claim["claim_id"], outlet=claim["outlet"], category=claim["category"],
-                         subject=claim["subject"], value=claim["value"], quote=claim["quote"], match=match,
-                         shared_with_outlets=", ".join(outlets), same_figure_claim_ids=", ".join(same["claim_id"]),
-                         similar_claim_ids=", ".join(frame.loc[similar, "claim_id"]), overlap=round(best, 2),
-                         sentence=claim["sentence"]))
+    for i, claim in enumerate(frame.itertuples()):
+        same = [j for j in same_figure[(claim.category, claim.value)] if outlets[j] != outlets[i]]
+        near = sorted(similar[i])
+        match = ("same figure and sentence" if same and near else "same figure" if same
+                 else "near-duplicate sentence" if near else "only this outlet")
+        rows.append(dict(claim_id=claim.claim_id, outlet=claim.outlet, category=claim.category,
+                         subject=claim.subject, value=claim.value, quote=claim.quote, match=match,
+                         shared_with_outlets=", ".join(sorted({outlets[j] for j in same + near})),
+                         same_figure_claim_ids=", ".join(ids[j] for j in same),
+                         similar_claim_ids=", ".join(ids[j] for j in near), overlap=round(best[i], 2),
+                         sentence=claim.sentence))
     return pd.DataFrame(rows, columns=columns)

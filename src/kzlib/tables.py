@@ -58,7 +58,9 @@ Conflicts (``find_conflicts``)
 Within one category, every pair of *distinct* figures (subject, place scope, value) is a conflict row with a
 readable reason: ``different subject`` (26 protesters vs 26 militants), ``different place scope`` (more than
 100 arrested in Almaty vs about 6,000 country-wide) and/or ``different figure`` (164 vs 26), with the
-publication dates when the later report may update the earlier.
+publication dates when the later report may update the earlier. Categories with more than ``max_pairs``
+pairs (large corpora) are summarised: consecutive figures per (subject, place) and the largest figure of each
+(subject, place) against each other (``comparison`` column).
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ REPORT_COLUMNS = ("claim_id", "category", "subject", "location", "outlet", "date
                   "value", "qualifier", "low", "high", "quote", "sentence", "article_id", "start", "end")
 RECONCILED_COLUMNS = ("category", "subject", "policy", "low", "best", "high", "high_open", "n_reports",
                       "n_outlets", "locations", "basis", "basis_claim_ids", "claim_ids", "note")
-CONFLICT_COLUMNS = ("category", "reason_code", "reason", "a_subject", "a_location", "a_value", "a_qualifier",
+CONFLICT_COLUMNS = ("category", "reason_code", "reason", "comparison", "a_subject", "a_location", "a_value", "a_qualifier",
                     "a_claim_ids", "a_outlets", "a_sources", "a_dates", "b_subject", "b_location", "b_value",
                     "b_qualifier", "b_claim_ids", "b_outlets", "b_sources", "b_dates")
 ACLED_COLUMNS = ("event_date", "date_basis", "location", "actor", "category", "low", "best", "high", "qualifier",
@@ -291,8 +293,14 @@ def _join(*parts: str) -> str:
 # --------------------------------------------------------------------------- conflicts
 
 
-def find_conflicts(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES) -> pd.DataFrame:
-    """Pairs of distinct figures within a category, each with a readable reason (module docstring)."""
+def find_conflicts(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES,
+                   max_pairs: int = 5000) -> pd.DataFrame:
+    """Pairs of distinct figures within a category, each with a readable reason (module docstring).
+
+    A category with more than ``max_pairs`` pairs of distinct figures (large corpora) is summarised instead of
+    listed in full: consecutive figures within each (subject, place) and the largest figure of each
+    (subject, place) against each other; ``comparison`` says which was done.
+    """
     reports = reports_table(claims, categories)
     reports = reports[reports["value"].notna()]
     rows = []
@@ -306,13 +314,27 @@ def find_conflicts(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_
                                 outlets=", ".join(sorted(set(same["outlet"]))),
                                 sources=", ".join(sorted({s or "unattributed" for s in same["attributed_to"]})),
                                 dates=", ".join(sorted({d for d in same["date"] if d}))))
-        for a, b in combinations(figures, 2):
+        if len(figures) * (len(figures) - 1) // 2 <= max_pairs:
+            pairs, comparison = combinations(figures, 2), "all pairs"
+        else:
+            pairs, comparison = _summary_pairs(figures), f"summary ({len(figures)} distinct figures)"
+        for a, b in pairs:
             code, reason = _conflict_reason(a, b)
-            row = {"category": category, "reason_code": code, "reason": reason}
+            row = {"category": category, "reason_code": code, "reason": reason, "comparison": comparison}
             row.update({f"a_{k}": v for k, v in a.items()})
             row.update({f"b_{k}": v for k, v in b.items()})
             rows.append(row)
     return pd.DataFrame(rows, columns=list(CONFLICT_COLUMNS))
+
+
+def _summary_pairs(figures: list[dict]):
+    """Consecutive figures within each (subject, place), then the largest of each (subject, place) pairwise."""
+    scopes: dict = {}
+    for figure in figures:  # already sorted by subject, place, value
+        scopes.setdefault((figure["subject"], figure["location"]), []).append(figure)
+    for members in scopes.values():
+        yield from zip(members, members[1:])
+    yield from combinations([members[-1] for members in scopes.values()], 2)
 
 
 def _conflict_reason(a: dict, b: dict) -> tuple[str, str]:
