@@ -125,7 +125,10 @@ if reports.empty:
     event_dates = None
 else:
     # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there
-    articles = load_corpus(ROOT / corpus).articles if (ROOT / corpus).exists() else []
+    corpus_path = ROOT / corpus
+    articles = load_corpus(corpus_path).articles if corpus_path.exists() and corpus_path.suffix != ".parquet" else []
+    if not articles:
+        print(f"article texts not available ({corpus}): event_date = publication date throughout")
     event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))
 export = tables.acled_export(claims, event_dates)
 display(rtl_table(export))

@@ -51,7 +51,11 @@ from kzlib.paths import ROOT
 from kzlib.report import rtl_table
 
 out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
-articles = load_corpus(ROOT / corpus).articles
+corpus_path = ROOT / corpus
+# a Parquet corpus is a ledger: it holds claims but no article texts to read quotes, framing or dates from
+articles = [] if corpus_path.suffix == ".parquet" else load_corpus(corpus_path).articles
+if not articles:
+    print(f"none found: no article texts in {corpus} (a ledger or an empty corpus)")
 claims = read_ledger(ROOT / ledger) if ledger else claims_frame(ROOT / corpus)
 gazetteer = load_gazetteer()
 print(f"{len(articles)} articles, {len(claims)} claims")
