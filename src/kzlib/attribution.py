@@ -1,0 +1,208 @@
+"""Who stated each figure: reporting verbs, "according to" phrases and subject-less continuations.
+
+Arabic news attributes mostly in verb-subject order ("قالت وزارة الداخلية إن ...", the actor FOLLOWS
+the verb), with "حسب / وفق / نقلا عن X" phrases, and with the subject left out when the same speaker
+goes on ("وذكرت أن", "وأضاف"). A subject-less verb continues the most recent speaker whose grammatical
+gender agrees with the verb (feminine قالت -> وزارة / وكالة / وسائل إعلام). An explicit subject the
+gazetteer does not know gives None: it is somebody, just not an actor we can name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kzlib.gazetteer import Entity, Gazetteer, Lexicon, Token, read_tsv
+from kzlib.paths import LEXICONS
+
+SPEAKER_TYPES = {"person", "institution", "media", "organization"}
+_PERSON_APPOSITION_WINDOW = 4   # tokens between an institution and the person named after it
+_SUBJECT_LOOKAHEAD = 4          # words of a subject phrase before the actor it names
+_SVO_WINDOW = 2                 # tokens allowed between a pre-verbal subject and the verb ("قد")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One attribution in a sentence: `speaker` is an actor id, or None for an unknown speaker."""
+    start: int          # original offsets of the cue word
+    end: int
+    speaker: str | None
+    kind: str           # verb | source
+    gender: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
+    rows = read_tsv(LEXICONS / "attribution_verbs.tsv")
+    verbs = Lexicon.from_rows([r | {"form": "verb"} for r in rows if r["kind"] == "verb"], "kind")
+    sources = Lexicon.from_rows([r | {"form": "exact"} for r in rows if r["kind"] == "source"], "kind")
+    from kzlib.normalize import normalize_word
+
+    strong = {normalize_word(r["term"]) for r in rows if r["kind"] == "complementizer"}
+    comps = strong | {normalize_word(r["term"]) for r in rows if r["kind"] == "complementizer_prep"}
+    skips = {normalize_word(r["term"]) for r in rows if r["kind"] == "skip"}
+    return verbs, sources, comps, skips, strong
+
+
+class Attributor:
+    """Walks the sentences of one article in order and keeps the speaker history."""
+
+    def __init__(self, gazetteer: Gazetteer, tokens: list[Token], entities: list[Entity]):
+        self.gaz = gazetteer
+        self.tokens = tokens
+        self.entity_at: dict[int, tuple[Entity, int]] = {}   # first token index -> (entity, last token index)
+        j = 0
+        for e in entities:
+            while j < len(tokens) and tokens[j].end <= e.start:
+                j += 1
+            k = j
+            while k + 1 < len(tokens) and tokens[k + 1].start < e.end:
+                k += 1
+            if j < len(tokens):
+                self.entity_at[j] = (e, k)
+        self.history: list[tuple[str | None, str | None]] = []   # (speaker, gender), oldest first
+
+    # -- speakers -----------------------------------------------------------------------------
+    def _speaker_entity(self, i: int, stop: int) -> tuple[Entity, int] | None:
+        """An actor entity starting at token i (a place only as a metonym: "أعلنت موسكو")."""
+        if i >= stop or i not in self.entity_at:
+            return None
+        return self.entity_at[i]
+
+    def _prefer_person(self, ent: Entity, last: int, stop: int) -> tuple[Entity, int]:
+        """"المتحدث باسم وزارة الدفاع، اللواء إيجور كوناشينكوف": the named person is the most specific."""
+        if ent.type == "person":
+            return ent, last
+        comps = _lexicons()[2]
+        for k in range(last + 1, min(stop, last + 1 + _PERSON_APPOSITION_WINDOW)):
+            if self.tokens[k].norm in comps:
+                break       # "نقلت وسائل إعلام عن نائب العمدة": a relay, not an apposition
+            hit = self.entity_at.get(k)
+            if hit and hit[0].type == "person":
+                return hit
+        return ent, last
+
+    def _continue(self, gender: str | None) -> str | None:
+        for speaker, g in reversed(self.history):
+            if gender is None or g is None or g == gender:
+                return speaker
+        return None
+
+    def _push(self, speaker: str | None, gender: str | None) -> None:
+        self.history.append((speaker, gender))
+
+    def _gender(self, ent: Entity) -> str | None:
+        return self.gaz.gender(ent)
+
+    def sentence_cues(self, first: int, stop: int) -> list[Cue]:
+        """Cues of the sentence made of tokens[first:stop], resolving speakers; updates the history."""
+        verbs, sources, comps, skips, strong = _lexicons()
+        cues: list[Cue] = []
+        i = first
+        while i < stop:
+            tok = self.tokens[i]
+            v = verbs.matches_at(self.tokens, i)
+            s = sources.matches_at(self.tokens, i) if not v else []
+            if s:
+                m = s[0]
+                j = m.last + 1
+                while j < stop and self.tokens[j].norm in skips:
+                    j += 1
+                hit = self._speaker_entity(j, stop)
+                if hit is None and j < stop and j + 1 < stop:   # "حسب بيان الأمانة العامة"
+                    hit = self._speaker_entity(j + 1, stop)
+                if hit and hit[0].type in SPEAKER_TYPES:
+                    cues.append(Cue(tok.start, self.tokens[m.last].end, hit[0].id, "source", self._gender(hit[0])))
+                    self._push(hit[0].id, self._gender(hit[0]))
+                    i = hit[1] + 1
+                    continue
+                i = m.last + 1
+                continue
+            if not v:
+                i += 1
+                continue
+            m = v[0]
+            gender = "f" if m.suffix.startswith("ت") or m.prefix.endswith("ت") else "m"
+            j = m.last + 1
+            while j < stop and self.tokens[j].norm in skips:
+                j += 1
+            hit = self._speaker_entity(j, stop)
+            speaker: str | None
+            if hit and (hit[0].type in SPEAKER_TYPES or j == m.last + 1):
+                ent, last = self._prefer_person(*hit, stop)
+                speaker, sg = ent.id, self._gender(ent) or gender
+                self._push(speaker, sg)
+                # "نقلت وسائل إعلام عن نائب العمدة قوله": the statement is the relayed speaker's
+                k = last + 1
+                while k < stop and self.tokens[k].norm in skips:
+                    k += 1
+                if k + 1 < stop and self.tokens[k].norm == _norm("عن"):
+                    relayed = self._speaker_entity(k + 1, stop)
+                    if relayed and relayed[0].type in SPEAKER_TYPES:
+                        speaker = relayed[0].id
+                        self._push(speaker, self._gender(relayed[0]))
+                        last = relayed[1]
+                cues.append(Cue(tok.start, tok.end, speaker, "verb", gender))
+                i = last + 1
+                continue
+            pre = self._subject_before(i, first)
+            ahead = None if pre is not None or j >= stop or self.tokens[j].norm in comps else self._subject_ahead(j, stop, comps)
+            if ahead is not None:                       # "قال المتحدث باسم وزارة الخارجية ..."
+                ent, last = self._prefer_person(*ahead, stop)
+                speaker = ent.id
+                self._push(speaker, self._gender(ent) or gender)
+            elif pre is not None:
+                speaker = pre.id
+                self._push(speaker, self._gender(pre) or gender)
+            elif j >= stop or self.tokens[j].norm in comps:
+                speaker = self._continue(gender)        # "وذكرت أن": same speaker goes on
+            elif any(self.tokens[k].norm in strong for k in range(j, min(stop, j + _SUBJECT_LOOKAHEAD + 2))):
+                speaker = None                          # "قال مسؤول محلي إن": a speaker we cannot name
+                self._push(None, gender)
+            else:
+                i = m.last + 1                          # "أعلنت الحكومة استقالتها", "تم نقل": no statement
+                continue
+            cues.append(Cue(tok.start, tok.end, speaker, "verb", gender))
+            i = m.last + 1
+        return cues
+
+    def _subject_ahead(self, j: int, stop: int, comps: set[str]) -> tuple[Entity, int] | None:
+        """An actor named a few words into the subject ("المتحدث باسم X"), before any complementizer."""
+        for k in range(j, min(stop, j + _SUBJECT_LOOKAHEAD)):
+            if self.tokens[k].norm in comps or self.tokens[k].norm.isdigit():
+                return None
+            hit = self.entity_at.get(k)
+            if hit and hit[0].type in SPEAKER_TYPES:
+                return hit
+        return None
+
+    def _subject_before(self, i: int, first: int) -> Entity | None:
+        """Subject-verb order: "وكانت وزارة الداخلية ... قد كشفت"."""
+        for start, (ent, last) in self.entity_at.items():
+            if start >= first and last < i and i - last - 1 <= _SVO_WINDOW and ent.type in SPEAKER_TYPES:
+                return ent
+        return None
+
+
+@lru_cache(maxsize=64)
+def _norm(word: str) -> str:
+    from kzlib.normalize import normalize_word
+
+    return normalize_word(word)
+
+
+def attribute(cues: list[Cue], claim_start: int, claim_end: int) -> str | None:
+    """The speaker of a figure at [claim_start, claim_end) given its sentence's cues (in order).
+
+    An "according to" phrase after the figure ("قُتل 26 محتجا، حسب الداخلية") wins, unless another
+    reporting verb stands between; otherwise the nearest cue before the figure; otherwise a reporting
+    verb after it ("..., قالت الوزارة"); otherwise None."""
+    after = [c for c in cues if c.start >= claim_end]
+    for c in after:
+        if c.kind == "source":
+            return c.speaker
+        break
+    before = [c for c in cues if c.end <= claim_start]
+    if before:
+        return before[-1].speaker
+    return after[0].speaker if after else None

@@ -1,0 +1,324 @@
+"""Claims: a count (kzlib.numbers) + what was counted (categories.tsv) + whose (subjects.tsv) + who said it.
+
+Per sentence of the article body (page furniture skipped), each count-kind quantity takes the nearest
+category cue in its clause, before it ("مصرع 26", "ألقت القبض على أكثر من 100") or after it
+("1300 عنصر أمن أصيبوا"); a cue joined by "و" that introduces the next count ("... وإصابة 18 آخرين")
+belongs to that count. The counted noun right after the number gives the subject. Lexicons are
+compiled once per process (the same code runs over large corpora).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+from kzlib.attribution import Attributor, attribute
+from kzlib.gazetteer import Entity, Lexicon, Match, Token, load_gazetteer, read_tsv, tokenize
+from kzlib.normalize import normalize_word
+from kzlib.numbers import find_quantities
+from kzlib.paths import LEXICONS
+from kzlib.segment import split_sentences
+
+CLAIM_FIELDS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
+                "attributed_to", "location", "start", "end", "quote", "sentence")
+
+MAX_CUE_DISTANCE = 5         # content words allowed between a count and its category cue
+NEGATION_WINDOW = 3          # words before a cue in which a negation cancels it
+NESTED_WINDOW = 3            # words before a count in which "من بينهم" makes it a nested count
+_PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
+_FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
+_CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
+
+
+@dataclass(frozen=True)
+class Claim:
+    article_id: str
+    category: str
+    subject: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    attributed_to: str | None
+    location: str | None
+    start: int
+    end: int
+    quote: str
+    sentence: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Lexicons:
+    categories: Lexicon
+    subjects: Lexicon
+    transparent: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _lexicons() -> _Lexicons:
+    cat_rows = read_tsv(LEXICONS / "categories.tsv")
+    sub_rows = read_tsv(LEXICONS / "subjects.tsv")
+    # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
+    transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
+    return _Lexicons(Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject"), transparent)
+
+
+@dataclass
+class _Count:
+    q: object            # numbers.Quantity, offsets into the article text
+    first: int           # token range of the quantity
+    last: int
+    subject: str | None = None
+    subject_last: int | None = None   # last token of the counted noun
+    category: str | None = None
+
+
+def extract_text(text: str, article_id: str = "text") -> list[Claim]:
+    """Claims of a bare text (all of it is body)."""
+    return _extract(text, article_id, [(0, len(text))], outlet=None)
+
+
+def extract_claims(article) -> list[Claim]:
+    """Claims of a kzlib.corpus.Article, its furniture skipped; offsets into article.text."""
+    return _extract(article.text, article.id, article.body_spans(), outlet=getattr(article, "outlet", None))
+
+
+def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+    if not text:
+        return []
+    lex = _lexicons()
+    gaz = load_gazetteer()
+    tokens = tokenize(text)
+    starts = [t.start for t in tokens]
+    entities = gaz.find(text, tokens)
+    attributor = Attributor(gaz, tokens, entities)
+    claims: list[Claim] = []
+    for bs, be in body_spans:
+        for ss, se in split_sentences(text[bs:be]):
+            s, e = bs + ss, bs + se
+            first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+            cues = attributor.sentence_cues(first, stop)
+            claims.extend(_sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues, lex, gaz, outlet))
+    return claims
+
+
+def _sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues, lex, gaz, outlet) -> list[Claim]:
+    sentence = text[s:e]
+    counts = _counts(text, s, sentence, tokens, first, stop, entities)
+    if not counts:
+        return []
+    cats = _matches(lex.categories, tokens, first, stop)
+    subs = _matches(lex.subjects, tokens, first, stop)
+    clause = _clause_ids(text, tokens, first, stop, cats)
+    count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
+    out: list[Claim] = []
+    previous: _Count | None = None
+    for idx, c in enumerate(counts):
+        _assign_subject(c, subs, tokens, stop, lex, previous)
+        cue = _nearest_cue(c, idx, counts, cats, clause, tokens, lex, count_tokens)
+        if cue == "negated":
+            previous = c
+            continue
+        nested = _is_nested(c, cats, first)
+        if nested and previous is not None and previous.category:
+            c.category = previous.category
+        elif cue is not None:
+            c.category = cue.entry.label
+        elif c.subject in _PERSON_SUBJECTS:
+            c.category = "other"
+        if c.category is None:
+            previous = c
+            continue
+        speaker = attribute(cues, c.q.start, c.q.end)
+        if speaker is not None and speaker == outlet:
+            speaker = None          # the outlet reporting is never the attribution
+        subject = _final_subject(c, speaker, gaz, subs, clause)
+        end = c.q.end
+        if c.subject_last is not None:
+            end = max(end, tokens[c.subject_last].end)
+        if cue is not None and cue.first > c.last and _gap(c, cue, tokens, lex, count_tokens) == 0:
+            end = max(end, tokens[cue.last].end)
+        out.append(Claim(
+            article_id=article_id, category=c.category, subject=subject,
+            value=_num(c.q.value), low=_num(c.q.low), high=_num(c.q.high), qualifier=c.q.qualifier,
+            attributed_to=speaker, location=_location(text, c, entities, tokens, first, stop, clause),
+            start=c.q.start, end=end, quote=text[c.q.start:end], sentence=sentence,
+        ))
+        previous = c
+    return out
+
+
+def _num(x) -> float | None:
+    return None if x is None else float(x)
+
+
+def _counts(text, s, sentence, tokens, first, stop, entities) -> list[_Count]:
+    """Count-kind quantities of the sentence that are not part of a name ("خبر 24") or a definite reference."""
+    inside = [(en.start, en.end) for en in entities if en.end > s and en.start < s + len(sentence)]
+    out = []
+    for q in find_quantities(sentence):
+        if q.kind != "count":
+            continue
+        qs, qe = s + q.start, s + q.end
+        if any(a <= qs and qe <= b for a, b in inside):
+            continue
+        toks = [k for k in range(first, stop) if tokens[k].start < qe and tokens[k].end > qs]
+        if not toks:
+            continue
+        if q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال"):
+            continue        # "الدول الثلاث": a definite reference counts nothing new
+        out.append(_Count(_shift(q, s), toks[0], toks[-1]))
+    return out
+
+
+def _shift(q, offset: int):
+    from dataclasses import replace
+
+    return replace(q, start=q.start + offset, end=q.end + offset)
+
+
+def _matches(lexicon: Lexicon, tokens, first, stop) -> list[Match]:
+    out, i = [], first
+    while i < stop:
+        ms = [m for m in lexicon.matches_at(tokens, i) if m.last < stop]
+        if ms:
+            out.append(ms[0])
+            i = ms[0].last + 1
+        else:
+            i += 1
+    return out
+
+
+def _clause_ids(text, tokens, first, stop, cats) -> dict[int, int]:
+    """Token index -> clause number; clauses end at punctuation and at clause words ("فيما")."""
+    boundary_words = {m.first for m in cats if m.entry.form == "boundary"}
+    clause, out = 0, {}
+    for k in range(first, stop):
+        if k > first and (_CLAUSE_PUNCT.search(text[tokens[k - 1].end:tokens[k].start]) or k in boundary_words):
+            clause += 1
+        out[k] = clause
+    return out
+
+
+def _assign_subject(c: _Count, subs, tokens, stop, lex, previous) -> None:
+    """The counted noun right after the number, optionally after "من" ("7 من أفرادها")."""
+    k = c.last + 1
+    if k < stop and tokens[k].norm in lex.transparent and tokens[k].norm == normalize_word("من"):
+        k += 1
+    for m in subs:
+        if m.first == k:
+            label = m.entry.label
+            if label == "inherit":
+                label = previous.subject if previous is not None else "unspecified"
+            c.subject, c.subject_last = label, m.last
+            # "26 مجرما مسلحا": several subject words in a row form one counted phrase
+            nxt = next((n for n in subs if n.first == m.last + 1), None)
+            if nxt is not None and nxt.entry.label == m.entry.label:
+                c.subject_last = nxt.last
+            return
+
+
+def _gap(c: _Count, cue: Match, tokens, lex, count_tokens) -> int:
+    """Content words between the count phrase and a cue (counted noun, "من", "على" ... not counted)."""
+    if cue.last < c.first:
+        span = range(cue.last + 1, c.first)
+    else:
+        span = range((c.subject_last if c.subject_last is not None else c.last) + 1, cue.first)
+    return sum(1 for k in span if tokens[k].norm not in lex.transparent and k not in count_tokens)
+
+
+_EVENT_FORMS = {"noun", "verb", "phrase"}
+
+
+def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens):
+    """The category cue of a count, "negated", or None."""
+    best, best_key = None, None
+    for m in cats:
+        if m.entry.form not in _EVENT_FORMS and m.entry.form != "counted_noun":
+            continue
+        if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
+            continue
+        if m.first <= c.last and m.last >= c.first:
+            continue
+        after = m.first > c.last
+        if m.entry.form == "counted_noun":
+            # a counted noun names what is counted only right after the number
+            end = c.subject_last if c.subject_last is not None else c.last
+            if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
+                continue
+        others = [o for o in counts if o is not c]
+        # a count between this count and the cue owns the cue
+        if after and any(c.last < o.first < m.first for o in others):
+            continue
+        if not after and any(m.last < o.first and o.last < c.first for o in others):
+            continue
+        # "... وإصابة 18": a cue joined by و right before another count belongs to that count
+        if after and m.prefix.startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
+            continue
+        d = _gap(c, m, tokens, lex, count_tokens)
+        if d > MAX_CUE_DISTANCE:
+            continue
+        key = (d, m.entry.form == "counted_noun", after)
+        if best_key is None or key < best_key:
+            best, best_key = m, key
+    if best is not None and _negated(best, cats, tokens):
+        return "negated"
+    return best
+
+
+def _negated(cue: Match, cats, tokens) -> bool:
+    return any(m.entry.form == "negation" and 0 <= cue.first - m.last - 1 < NEGATION_WINDOW for m in cats)
+
+
+def _is_nested(c: _Count, cats, first) -> bool:
+    """"من بينهم 19": a count inside the previous one."""
+    return any(m.entry.form == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW for m in cats)
+
+
+def _final_subject(c: _Count, speaker, gaz, subs, clause) -> str:
+    if c.category in _FIXED_SUBJECT:
+        return _FIXED_SUBJECT[c.category]
+    subject = c.subject or "unspecified"
+    if subject == "self":
+        members = ""
+        if speaker:
+            members = next((r.get("members", "") for r in gaz.rows if r["id"] == speaker and r.get("members")), "")
+        subject = members or "unspecified"
+    if c.category == "troops" and subject in ("people", "unspecified"):
+        # "تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence
+        named = [m.entry.label for m in subs if m.last < c.first and m.entry.label in ("peacekeepers", "security_forces")]
+        if named:
+            subject = named[-1]
+    return subject
+
+
+def _location(text: str, c: _Count, entities: list[Entity], tokens, first, stop, clause) -> str | None:
+    """The place the count happened: a place after "في" (or ب-) nearest to the count, same clause first."""
+    loc_words = _locative_words()
+    best, best_key = None, None
+    lo, hi = tokens[first].start, tokens[stop - 1].end
+    for en in entities:
+        if en.type != "place" or en.start < lo or en.end > hi:
+            continue
+        k = bisect.bisect_right([t.start for t in tokens[first:stop]], en.start) - 1 + first
+        tok = tokens[k]
+        prefix_b = tok.start < en.start and normalize_word(text[tok.start:en.start]).endswith("ب")
+        before = [tokens[j].norm for j in range(max(first, k - 2), k)]
+        if not (prefix_b or any(w in loc_words for w in before)):
+            continue
+        if clause.get(k) != clause.get(c.first):
+            continue
+        key = abs(k - c.first)
+        if best_key is None or key < best_key:
+            best, best_key = en.id, key
+    return best
+
+
+@lru_cache(maxsize=1)
+def _locative_words() -> frozenset[str]:
+    return frozenset(normalize_word(r["term"]) for r in read_tsv(LEXICONS / "categories.tsv") if r["form"] == "locative")

@@ -1,0 +1,294 @@
+"""Actors and places with canonical ids, and the clitic-tolerant word matching the claims layer shares.
+
+Matching runs on the normalized text (kzlib.normalize), token by token, so spelling variants of
+hamza / alef / ya / diacritics fold together; offsets are mapped back to the ORIGINAL text.
+Arabic attaches conjunctions, prepositions and the article to the word ("وبكازاخستان", "للمنظمة")
+and pronouns / plural endings after it ("أصيبوا", "إصابتهم"); lexicons list stems only and the
+affix rules below accept the attached forms, so no lexicon has to list every inflection.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from kzlib.normalize import normalize, normalize_word
+from kzlib.paths import LEXICONS
+
+# --- tokens -------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Token:
+    norm: str     # normalized form
+    start: int    # offsets into the ORIGINAL text
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of `text` (letters and digits), normalized, with original offsets."""
+    normalized = normalize(text)
+    tokens = []
+    for m in _TOKEN_RE.finditer(normalized.text):
+        start, end = normalized.to_original(m.start(), m.end())
+        tokens.append(Token(m.group(), start, end))
+    return tokens
+
+
+# --- affixes ------------------------------------------------------------------------------------
+# Morphology, not vocabulary: the closed set of Arabic clitics and inflectional endings.
+
+_CONJ = ("", "و", "ف")
+_NOUN_PREFIXES = tuple(
+    sorted({c + p + a for c in _CONJ for p in ("", "ب", "ل", "ك") for a in ("", "ال")} | {c + "لل" for c in _CONJ}, key=len)
+)
+_VERB_PREFIXES = tuple(sorted({c + f + i for c in _CONJ for f in ("", "س", "ل") for i in ("", "ي", "ت", "ن")}, key=len))
+_CONJ_PREFIXES = _CONJ
+_NOUN_SUFFIXES = ("", "ا", "ين", "ون", "ات", "ان", "ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم", "ك", "يه", "يها", "يهم", "ا")
+_VERB_SUFFIXES = ("", "ت", "وا", "ا", "ن", "نا", "تم", "تا", "و", "ه", "ها", "هم", "ته", "تها", "تهم", "وه", "وهم", "ي")
+
+# form column of a lexicon -> (prefixes, suffixes) accepted on the first / last word
+POLICIES = {
+    "noun": (_NOUN_PREFIXES, _NOUN_SUFFIXES),
+    "counted_noun": (_NOUN_PREFIXES, _NOUN_SUFFIXES),
+    "phrase": (_NOUN_PREFIXES, _NOUN_SUFFIXES),
+    "speaker": (_CONJ_PREFIXES, ("",)),
+    "verb": (_VERB_PREFIXES, _VERB_SUFFIXES),
+    "name": (_NOUN_PREFIXES, ("",)),
+    "exact": (_CONJ_PREFIXES, ("",)),
+}
+_ALL_PREFIXES = tuple(sorted({p for ps, _ in POLICIES.values() for p in ps}, key=len))
+_ALL_SUFFIXES = tuple(sorted({s for _, ss in POLICIES.values() for s in ss}, key=len))
+
+
+@lru_cache(maxsize=1)
+def _ta_marbuta() -> str:
+    return normalize_word("ة")
+
+
+@dataclass(frozen=True)
+class Entry:
+    words: tuple[str, ...]   # normalized words of the term
+    label: str               # category / subject / actor id ...
+    form: str                # affix policy (POLICIES key)
+    row: dict                # the lexicon row, for extra columns
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    first: int               # token index of the first word
+    last: int                # token index of the last word (inclusive)
+    prefix: str              # clitic prefix on the first word
+    suffix: str = ""         # inflectional suffix on a one-word match
+
+
+class Lexicon:
+    """Terms (possibly several words) matched on tokens with clitic prefixes and inflectional suffixes."""
+
+    def __init__(self, entries: Iterable[Entry]):
+        self.entries = list(entries)
+        self._by_first: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            self._by_first.setdefault(entry.words[0], []).append(entry)
+        for bucket in self._by_first.values():
+            bucket.sort(key=lambda e: -len(e.words))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict], label_column: str, form_default: str = "noun") -> "Lexicon":
+        entries = []
+        for row in rows:
+            words = tuple(t.norm for t in tokenize(row["term"]))
+            if words:
+                entries.append(Entry(words, row[label_column], row.get("form") or form_default, row))
+        return cls(entries)
+
+    def _cores(self, word: str, suffix_allowed: bool):
+        """(prefix, core, suffix) splits of `word` whose core is a known first word."""
+        ta = _ta_marbuta()
+        for prefix in _ALL_PREFIXES:
+            if not word.startswith(prefix):
+                continue
+            rest = word[len(prefix):]
+            # ل + ال is written لل: the stem may be listed with or without its article
+            for rest in ((rest, "ال" + rest) if prefix.endswith("لل") else (rest,)):
+                yield from self._splits(prefix, rest, suffix_allowed, ta)
+
+    def _splits(self, prefix: str, rest: str, suffix_allowed: bool, ta: str):
+        for suffix in _ALL_SUFFIXES if suffix_allowed else ("",):
+            if suffix and not rest.endswith(suffix):
+                continue
+            core = rest[: len(rest) - len(suffix)] if suffix else rest
+            if len(core) < 2:
+                continue
+            cands = [core]
+            if suffix and core.endswith("ت"):
+                cands.append(core[:-1] + ta)          # إصابتهم -> إصابة + هم
+            if suffix in ("ات", "ان", "ين", "ون", "ا", "ي"):
+                cands.append(core + ta)               # إصابات -> إصابة
+            for c in cands:
+                if c in self._by_first:
+                    yield prefix, c, suffix
+
+    def matches_at(self, tokens: list[Token], i: int) -> list[Match]:
+        """All entries matching at token i, longest first."""
+        found = []
+        word = tokens[i].norm
+        for prefix, core, suffix in self._cores(word, suffix_allowed=True):
+            for entry in self._by_first[core]:
+                prefixes, suffixes = POLICIES.get(entry.form, POLICIES["noun"])
+                if prefix not in prefixes:
+                    continue
+                n = len(entry.words)
+                if n == 1:
+                    if suffix in suffixes:
+                        found.append(Match(entry, i, i, prefix, suffix))
+                    continue
+                if suffix or i + n > len(tokens):
+                    continue
+                if all(tokens[i + k].norm == entry.words[k] for k in range(1, n - 1)) and self._last_ok(
+                    tokens[i + n - 1].norm, entry.words[-1], suffixes
+                ):
+                    found.append(Match(entry, i, i + n - 1, prefix))
+        found.sort(key=lambda m: -(m.last - m.first))
+        return found
+
+    @staticmethod
+    def _last_ok(word: str, stem: str, suffixes) -> bool:
+        if word == stem:
+            return True
+        ta = _ta_marbuta()
+        bases = [stem] + ([stem[:-1] + "ت", stem[:-1]] if stem.endswith(ta) else [])
+        return any(word == b + s for b in bases for s in suffixes if s)
+
+    def find_all(self, tokens: list[Token]) -> list[Match]:
+        """Non-overlapping matches, left to right, longest match at each position."""
+        out, i = [], 0
+        while i < len(tokens):
+            ms = self.matches_at(tokens, i)
+            if ms:
+                out.append(ms[0])
+                i = ms[0].last + 1
+            else:
+                i += 1
+        return out
+
+
+def read_tsv(path: Path) -> list[dict]:
+    """Rows of a lexicon TSV (header row; blank lines and lines starting with # ignored)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for n, row in enumerate(rows, start=2):
+        if None in row or any(v is None for v in row.values()):
+            raise ValueError(f"{path}: line {n}: wrong number of columns")
+    return rows
+
+
+# --- the gazetteer ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    type: str    # person | institution | media | place | organization
+    start: int
+    end: int
+    surface: str
+
+
+class Gazetteer:
+    """Actors and places of lexicons/actors.tsv; one row per Arabic spelling variant."""
+
+    def __init__(self, rows: list[dict], source: str = "actors.tsv"):
+        for n, row in enumerate(rows, start=2):
+            for col in ("id", "type", "variant"):
+                if not row.get(col):
+                    raise ValueError(f"{source}: line {n}: empty {col!r}")
+        self.rows = rows
+        self._info: dict[str, dict] = {}
+        for row in rows:
+            self._info.setdefault(
+                row["id"], {"type": row["type"], "name_en": row.get("name_en", ""), "name_ar": row["variant"], "role": row.get("role", "")}
+            )
+        entries = [Entry(tuple(t.norm for t in tokenize(r["variant"])), r["id"], "name", r) for r in rows]
+        entries = [e for e in entries if e.words]
+        self._free = Lexicon(e for e in entries if not e.row.get("context"))
+        self._all = Lexicon(entries)
+
+    def find(self, text: str, tokens: list[Token] | None = None) -> list[Entity]:
+        """Entities in `text`, longest match first, offsets into `text` (clitic prefix excluded).
+
+        A variant with a `context` id ("المنظمة" -> csto) counts only in a text that names that id."""
+        tokens = tokenize(text) if tokens is None else tokens
+        present = {m.entry.label for m in self._free.find_all(tokens)}
+        out, i = [], 0
+        while i < len(tokens):
+            ms = [m for m in self._all.matches_at(tokens, i) if not m.entry.row.get("context") or m.entry.row["context"] in present]
+            if not ms:
+                i += 1
+                continue
+            m = ms[0]
+            start = tokens[m.first].start + _prefix_length(text, tokens[m.first], m.prefix)
+            end = tokens[m.last].end
+            out.append(Entity(m.entry.label, m.entry.row["type"], start, end, text[start:end]))
+            i = m.last + 1
+        return out
+
+    def gender(self, entity: Entity) -> str | None:
+        """Grammatical gender (m / f) of the variant the entity was written as."""
+        for row in self.rows:
+            if row["id"] == entity.id and tuple(t.norm for t in tokenize(row["variant"])) == tuple(
+                t.norm for t in tokenize(entity.surface)
+            ):
+                return row.get("gender") or None
+        for row in self.rows:
+            if row["id"] == entity.id:
+                return row.get("gender") or None
+        return None
+
+    def lookup(self, surface: str) -> str | None:
+        """Canonical id of a surface form (the whole string must be one variant, clitics allowed)."""
+        tokens = tokenize(surface)
+        if not tokens:
+            return None
+        for m in self._all.matches_at(tokens, 0):
+            if m.last == len(tokens) - 1:
+                return m.entry.label
+        return None
+
+    def info(self, id: str) -> dict:
+        try:
+            return dict(self._info[id])
+        except KeyError:
+            raise KeyError(f"unknown actor/place id {id!r} (not in actors.tsv)") from None
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self._info)
+
+
+def _prefix_length(text: str, token: Token, prefix: str) -> int:
+    """Length in the original text of a clitic prefix (diacritics may sit between its letters)."""
+    if not prefix:
+        return 0
+    n = len(prefix)
+    surface = text[token.start:token.end]
+    seen = 0
+    for k, ch in enumerate(surface):
+        if _TOKEN_RE.match(normalize(ch).text or "-"):
+            seen += 1
+            if seen == n:
+                return k + 1
+    return 0
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    path = Path(path) if path else LEXICONS / "actors.tsv"
+    return Gazetteer(read_tsv(path), source=str(path))
