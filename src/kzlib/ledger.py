@@ -1,0 +1,167 @@
+"""The claims ledger over a corpus: streaming claims, a DataFrame, a chunked Parquet file, the `kz extract` writer.
+
+Articles that cannot be read are never dropped silently: they are reported (stderr for the CLI,
+a `skipped` callback otherwise) with the reason kzlib.corpus gives.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pandas as pd
+
+from kzlib.claims import CLAIM_FIELDS, Claim, extract_claims
+from kzlib.io import atomic_path, write_table
+
+LEDGER_COLUMNS = CLAIM_FIELDS + ("outlet", "date")
+_FLOAT_FIELDS = ("value", "low", "high")
+_INT_FIELDS = ("start", "end")
+
+
+def _schema():
+    import pyarrow as pa
+
+    types = {f: pa.float64() for f in _FLOAT_FIELDS} | {f: pa.int64() for f in _INT_FIELDS}
+    return pa.schema([(name, types.get(name, pa.string())) for name in LEDGER_COLUMNS])
+
+
+def _iter_sources(source) -> Iterator:
+    """Articles and Skips from a path, several paths, a Corpus, one Article or an iterable of Articles."""
+    from kzlib.corpus import Article, Corpus, Skip, iter_articles
+
+    if isinstance(source, Corpus):
+        yield from source.articles
+        yield from source.skipped
+    elif isinstance(source, (Article, Skip)):
+        yield source
+    elif isinstance(source, (str, os.PathLike)):
+        yield from iter_articles(source)
+    elif isinstance(source, Iterable):
+        for item in source:
+            yield from _iter_sources(item)
+    else:
+        raise TypeError(f"cannot read claims from {type(source).__name__}: give a path, a Corpus or Articles")
+
+
+def _report_skip(skip) -> None:
+    print(f"skipped {skip.source}: {skip.reason}", file=sys.stderr)
+
+
+def iter_articles_with_claims(source, skipped: Callable | None = _report_skip) -> Iterator[tuple[object, list[Claim]]]:
+    """(article, its claims) pairs; each Skip goes to `skipped` (default: printed on stderr)."""
+    from kzlib.corpus import Skip
+
+    for item in _iter_sources(source):
+        if isinstance(item, Skip):
+            if skipped is not None:
+                skipped(item)
+            continue
+        yield item, extract_claims(item)
+
+
+def iter_claims(source, skipped: Callable | None = _report_skip) -> Iterator[Claim]:
+    """Every claim of every readable article of `source`, in corpus order."""
+    for _article, claims in iter_articles_with_claims(source, skipped):
+        yield from claims
+
+
+def _rows(source, skipped) -> Iterator[dict]:
+    for article, claims in iter_articles_with_claims(source, skipped):
+        for claim in claims:
+            yield claim.as_dict() | {"outlet": getattr(article, "outlet", None), "date": getattr(article, "date", None)}
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+    for f in _FLOAT_FIELDS:
+        frame[f] = frame[f].astype("float64")
+    for f in _INT_FIELDS:
+        frame[f] = frame[f].astype("int64")
+    return frame
+
+
+def claims_frame(source, skipped: Callable | None = _report_skip) -> pd.DataFrame:
+    """CLAIM_FIELDS columns plus the article's outlet and date."""
+    return _frame(list(_rows(source, skipped)))
+
+
+def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | None = _report_skip) -> Path:
+    """Write the ledger to `path` (.parquet streamed in row groups of `chunk_size`, or .csv), atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if path.suffix != ".parquet":
+        return write_table(claims_frame(source, skipped), path)
+    schema = _schema()
+    with atomic_path(path) as tmp:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            chunk: list[dict] = []
+            for row in _rows(source, skipped):
+                chunk.append(row)
+                if len(chunk) >= chunk_size:
+                    writer.write_table(pa.Table.from_pandas(_frame(chunk), schema=schema, preserve_index=False))
+                    chunk = []
+            # the last (possibly empty) chunk: an empty corpus still gives a readable ledger
+            writer.write_table(pa.Table.from_pandas(_frame(chunk), schema=schema, preserve_index=False))
+    return path
+
+
+def read_ledger(path) -> pd.DataFrame:
+    """A ledger written by write_ledger (Parquet or CSV), with the ledger's columns and dtypes."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such ledger")
+    if path.suffix == ".parquet":
+        frame = pd.read_parquet(path)
+    elif path.suffix == ".csv":
+        frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
+    else:
+        raise ValueError(f"{path}: unsupported ledger format {path.suffix!r} (use .parquet or .csv)")
+    missing = [c for c in CLAIM_FIELDS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: not a claims ledger, missing columns {missing}")
+    return frame
+
+
+def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, backend: str = "rules", err=None) -> int:
+    """`kz extract`: one claim per line (JSON lines or CSV) with exactly the CLAIM_FIELDS names.
+
+    Returns the exit code: 0, or 2 when an input cannot be read at all or the options are wrong."""
+    err = err or sys.stderr
+    if backend != "rules":
+        print(f"kz extract: backend {backend!r} is not available yet; use --backend rules", file=err)
+        return 2
+    if fmt not in ("jsonl", "csv"):
+        print(f"kz extract: unknown format {fmt!r} (jsonl or csv)", file=err)
+        return 2
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    for p in paths:
+        if not Path(p).exists():
+            print(f"kz extract: {p}: no such file or folder", file=err)
+            return 2
+
+    def skipped(skip) -> None:
+        print(f"skipped {skip.source}: {skip.reason}", file=err)
+
+    writer = None
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(CLAIM_FIELDS), lineterminator="\n")
+        writer.writeheader()
+    try:
+        for claim in iter_claims(list(paths), skipped=skipped):
+            row = claim.as_dict()
+            if writer is not None:
+                writer.writerow(row)
+            else:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except ValueError as exc:   # kzlib.corpus.CorpusError names the file and place
+        print(f"kz extract: {exc}", file=err)
+        return 2
+    return 0

@@ -1,0 +1,97 @@
+"""Gazetteer: canonical ids for actors and places, Arabic spelling variants, clitics, offsets into the original."""
+
+import re
+
+import pytest
+
+from kzlib.gazetteer import Gazetteer, load_gazetteer, read_tsv, tokenize
+from kzlib.paths import LEXICONS
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def ids(gaz, text):
+    return [e.id for e in gaz.find(text)]
+
+
+@pytest.mark.parametrize("surface", ["ألماتي", "ألما آتا", "ألما-آتا", "وألماتي", "بألما آتا", "لألماتي"])
+def test_almaty_spellings_and_clitics(gaz, surface):
+    assert gaz.lookup(surface) == "almaty"
+
+
+@pytest.mark.parametrize("surface", ["توكاييف", "توكايف", "قاسم جومارت توكاييف", "وتوكاييف"])
+def test_tokayev_spellings(gaz, surface):
+    assert gaz.lookup(surface) == "tokayev"
+
+
+@pytest.mark.parametrize("text", [
+    "قالت وزارة الداخلية الكازاخستانية إن الوضع مستقر",
+    "قالت داخلية كازاخستان إن الوضع مستقر",
+    "وكانت وزارة الداخلية في كازاخستان قد كشفت عن ذلك",
+    "في كازاخستان، حسب الداخلية",
+])
+def test_interior_ministry_written_several_ways(gaz, text):
+    assert "kz_interior_ministry" in ids(gaz, text)
+
+
+def test_bare_ministry_needs_its_country_in_the_text(gaz):
+    # "الداخلية" alone is Kazakhstan's ministry only in an article about Kazakhstan
+    assert "kz_interior_ministry" not in ids(gaz, "قالت الداخلية السورية إن 3 أشخاص قتلوا في حمص")
+
+
+def test_organization_refers_back_to_csto_only_after_it_is_named(gaz):
+    assert ids(gaz, "وقالت المنظمة في بيان إن القوات وصلت") == []
+    found = ids(gaz, "أعلنت منظمة معاهدة الأمن الجماعي إرسال قوات. وقالت المنظمة إن القوات وصلت")
+    assert found == ["csto", "csto"]
+
+
+def test_longest_match_wins(gaz):
+    # "نور سلطان" is the capital, but inside "نور سلطان نزارباييف" it is the former president's name
+    assert ids(gaz, "الرئيس السابق نور سلطان نزارباييف") == ["nazarbayev"]
+    assert ids(gaz, "العاصمة نور سلطان") == ["nur_sultan"]
+    assert ids(gaz, "أكد الأمين العام لمنظمة معاهدة الأمن الجماعي، ستانيسلاف زاس") == [
+        "csto_secretary_general", "csto_secretary_general"]
+
+
+def test_offsets_point_into_the_original_text_with_diacritics_and_clitics(gaz):
+    text = "قالَتْ وزارةُ الدفاعِ الروسيةُ إن 9 طائرات هبطت في مطارِ ألما آتا وبكازاخستان"
+    ents = gaz.find(text)
+    assert [e.id for e in ents] == ["ru_defence_ministry", "almaty", "kazakhstan"]
+    for e in ents:
+        assert text[e.start:e.end] == e.surface
+    assert ents[0].surface.startswith("وزارةُ")
+    assert ents[2].surface == "كازاخستان"          # the clitic وب is not part of the name
+
+
+def test_info_and_unknown_id(gaz):
+    info = gaz.info("csto_secretary_general")
+    assert info["type"] == "person" and "Zas" in info["name_en"]
+    with pytest.raises(KeyError, match="no_such_actor"):
+        gaz.info("no_such_actor")
+
+
+def test_every_id_is_in_the_controlled_vocabulary(gaz):
+    vocabulary = (LEXICONS / "VOCABULARY.md").read_text(encoding="utf-8")
+    known = set(re.findall(r"`([a-z0-9_]+)`", vocabulary))
+    assert gaz.ids - known == set()
+
+
+def test_every_row_has_a_valid_type_and_gender():
+    for row in read_tsv(LEXICONS / "actors.tsv"):
+        assert row["type"] in {"person", "institution", "media", "place", "organization"}, row
+        assert row["gender"] in {"m", "f"}, row
+        assert tokenize(row["variant"]), row
+
+
+def test_load_is_cached():
+    assert load_gazetteer() is load_gazetteer()
+
+
+def test_bad_rows_name_the_file_and_line(tmp_path):
+    bad = tmp_path / "actors.tsv"
+    bad.write_text("id\ttype\tvariant\nalmaty\tplace\tألماتي\nfoo\t\tبار\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors.tsv: line 3: empty 'type'"):
+        Gazetteer(read_tsv(bad), source=str(bad))
