@@ -32,6 +32,8 @@ NOTEBOOK_NAME = re.compile(r"^(\d\d)_[\w-]+\.ipynb$")
 #: A block of text is shown right-to-left when at least this share of its letters is Arabic.
 RTL_THRESHOLD = 0.5
 KERNEL = "python3"
+#: Cells papermill adds to executed notebooks (not counted when naming the failing cell).
+PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
 class ReportError(RuntimeError):
@@ -127,8 +129,8 @@ def select_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Pa
 def rtl_table(frame, max_rows: int | None = None):
     """A pandas Styler for notebooks: text escaped, index hidden, Arabic columns right-to-left."""
     frame = frame.head(max_rows) if max_rows else frame
-    arabic = [col for col in frame.columns
-              if frame[col].dtype == object and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
+    arabic = [col for col in frame.columns if _is_text(frame[col])
+              and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
     styler = frame.style.format(escape="html", na_rep="").format_index(escape="html", axis=1).hide(axis="index")
     if arabic:
         styler = styler.set_properties(subset=arabic, **{"direction": "rtl", "text-align": "right",
@@ -213,7 +215,7 @@ def _execute_all(runs: list[NotebookRun], build: Path, params: dict, timeout: in
 def execute_notebook(run: NotebookRun, target: Path, params_file: Path, timeout: int) -> NotebookRun:
     """Run papermill with this interpreter (so kernel "python3" is this environment's) in the project root."""
     command = [sys.executable, "-m", "papermill", str(run.path), str(target),
-               "-k", KERNEL, "-f", str(params_file), "--cwd", str(ROOT),
+               "-k", KERNEL, "-l", "python", "-f", str(params_file), "--cwd", str(ROOT),
                "--execution-timeout", str(int(timeout)), "--no-progress-bar", "--log-level", "WARNING"]
     env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONIOENCODING": "utf-8"}
     started = time.perf_counter()
@@ -222,7 +224,7 @@ def execute_notebook(run: NotebookRun, target: Path, params_file: Path, timeout:
     run.executed = target
     run.ok = proc.returncode == 0
     if not run.ok:
-        run.error = failure_details(target) or proc.stderr.strip()[-4000:] or f"papermill exit code {proc.returncode}"
+        run.error = failure_details(target) or _tail(proc.stderr, 15) or f"papermill exit code {proc.returncode}"
     return run
 
 
@@ -236,11 +238,12 @@ def failure_details(executed: Path) -> str:
         nb = nbformat.read(executed, as_version=4)
     except Exception:
         return ""
-    for number, cell in enumerate(nb.cells, 1):
+    own_cells = [c for c in nb.cells if not set(c.metadata.get("tags", [])) & PAPERMILL_TAGS]
+    for number, cell in enumerate(own_cells, 1):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 traceback = _strip_ansi("\n".join(output.get("traceback", [])))
-                return (f"cell {number}:\n{_indent(cell.source)}\n"
+                return (f"cell {number} of the notebook:\n{_indent(cell.source)}\n"
                         f"error: {output.get('ename')}: {output.get('evalue')}\n{_indent(traceback)}")
     return ""
 
@@ -377,3 +380,13 @@ def _strip_ansi(text: str) -> str:
 
 def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
+
+
+def _tail(text: str, lines: int) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def _is_text(column) -> bool:
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    return is_string_dtype(column) or is_object_dtype(column)

@@ -1,0 +1,208 @@
+"""kzlib.report: HTML helpers (escaping, right-to-left marking, index) and, marked e2e, the whole report run
+on the seed corpus, on a tiny JSONL corpus, and with a failing notebook (previous report left intact)."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from kzlib import report
+from kzlib.charts import has_presentation_forms
+from kzlib.paths import MANIFEST, NOTEBOOKS, RAW
+
+HEADLINE = "روسيا تعلن اكتمال نشر قوات حفظ السلام في كازاخستان"
+
+
+# --- helpers, fast ---------------------------------------------------------------------------
+
+def test_rtl_table_escapes_text_and_marks_arabic_columns():
+    frame = pd.DataFrame({"id": ["a1", "a2"],
+                          "headline": [f"{HEADLINE} <script>alert(1)</script>", "مقتل 164 شخصا & إصابة المئات"],
+                          "words": [454, 579]})
+    page = report.rtl_table(frame).to_html()
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; إصابة" in page
+    css = BeautifulSoup(page, "html.parser").style.string
+    rtl_rules = [rule.split("{")[0] for rule in css.split("}") if "direction: rtl" in rule]
+    assert len(rtl_rules) == 1
+    assert "_col1" in rtl_rules[0]                                     # the Arabic headline column
+    assert "_col0" not in rtl_rules[0] and "_col2" not in rtl_rules[0]  # ids and numbers stay left-to-right
+
+
+def test_mark_rtl_sets_direction_per_block():
+    page = ("<html><head></head><body><p>Claims per category, in English.</p>"
+            f"<p>{HEADLINE}</p><table><tr><td>killed</td><td>{HEADLINE}</td></tr></table></body></html>")
+    soup = BeautifulSoup(report.mark_rtl(page), "html.parser")
+    english, arabic = soup.find_all("p")
+    assert not english.has_attr("dir")
+    assert arabic["dir"] == "rtl"
+    cells = soup.find_all("td")
+    assert not cells[0].has_attr("dir") and cells[1]["dir"] == "rtl"
+    assert "direction: rtl" in soup.head.style.string
+
+
+def test_select_notebooks_by_number_or_name(tmp_path):
+    for name in ("01_corpus_overview", "02_claims", "10_extra", "notes"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    names = lambda paths: [p.stem for p in paths]  # noqa: E731
+    assert names(report.select_notebooks(tmp_path)) == ["01_corpus_overview", "02_claims", "10_extra"]
+    assert names(report.select_notebooks(tmp_path, ["2", "corpus_overview"])) == ["01_corpus_overview", "02_claims"]
+    assert report.select_notebooks(tmp_path, ["99"]) == []
+
+
+def test_title_and_description_come_from_the_first_markdown_cell():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("# 03 · Casualty tables\n\nOne row per report. Then more.\n\n**Inputs**: x"),
+    ])
+    assert report._first_markdown(nb) == ("03 · Casualty tables", "One row per report.")
+
+
+def test_index_escapes_everything(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · <b>bold</b>\n\nشرح & <i>x</i>.")])
+    executed = tmp_path / "01_x.ipynb"
+    nbformat.write(nb, executed)
+    run = report.NotebookRun(path=executed, index=1, executed=executed, seconds=1.5, ok=True)
+    summary = report.RunSummary(corpus="<corpus>.csv", articles=2, skipped=1,
+                                skipped_reasons=[("bad.txt", "binary <file>")], claims=7)
+    page = report.write_index(tmp_path / "index.html", [run], summary).read_text(encoding="utf-8")
+    assert "<b>bold" not in page and "&lt;b&gt;bold" in page
+    assert "&lt;corpus&gt;.csv" in page and "binary &lt;file&gt;" in page
+    assert 'href="html/01_x.html"' in page and "1.5 s" in page
+    assert "2 articles loaded, 1 skipped; 7 claims" in page
+
+
+def test_missing_corpus_or_ledger_module_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ledger(name, *args, **kwargs):
+        if name == "kzlib.ledger":
+            raise ImportError("No module named 'kzlib.ledger'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ledger)
+    assert report.build_report(RAW, tmp_path / "out") == 2
+    assert "write_ledger not available" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no temporary folder left behind
+
+
+# --- end to end ------------------------------------------------------------------------------
+
+SEED = MANIFEST if MANIFEST.is_file() else RAW
+TINY = [
+    {"id": "tiny-1", "outlet": "وكالة الأنباء", "date": "2022-01-07", "headline": "مقتل 3 & إصابة <10> في ألماتي",
+     "text": "مقتل 3 & إصابة <10> في ألماتي\n\nقالت وزارة الداخلية إن 3 أشخاص قتلوا وأصيب 10 آخرون في ألماتي أمس."},
+    {"id": "tiny-2", "outlet": "Example News", "date": "2022-01-08", "headline": "اعتقال 200 شخص",
+     "text": "اعتقال 200 شخص\n\nأعلنت السلطات الكازاخية اعتقال نحو 200 شخص خلال الاحتجاجات في البلاد."},
+]
+
+
+def _html_text(path: Path) -> tuple[str, BeautifulSoup]:
+    page = path.read_text(encoding="utf-8")
+    return page, BeautifulSoup(page, "html.parser")
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed") / "reports"
+    code = report.build_report(SEED, out, timeout=600)
+    return code, out
+
+
+@pytest.mark.e2e
+def test_seed_report_index_links_every_notebook(seed_report):
+    code, out = seed_report
+    assert code == 0
+    _, soup = _html_text(out / "index.html")
+    links = {a["href"] for a in soup.find_all("a")}
+    for notebook in report.select_notebooks(NOTEBOOKS):
+        href = f"html/{notebook.stem}.html"
+        assert href in links, href
+        assert (out / href).is_file()
+        assert (out / "notebooks" / notebook.name).is_file()
+    assert not list(out.parent.glob(".reports.*")), "temporary build folder left behind"
+
+
+@pytest.mark.e2e
+def test_seed_overview_shows_outlets_and_headlines_escaped_and_rtl(seed_report):
+    from kzlib.corpus import load_corpus
+
+    _, out = seed_report
+    corpus = load_corpus(SEED)
+    page, soup = _html_text(out / "html" / "01_corpus_overview.html")
+    for article in corpus.articles:
+        assert article.outlet in soup.get_text()
+    headline = next(a.headline for a in corpus.articles if a.headline)
+    assert html.escape(headline, quote=False) in page
+    rtl_cells = [td for td in soup.find_all(["td", "table"]) if td.get("dir") == "rtl"]
+    assert any(headline in cell.get_text() for cell in rtl_cells)
+    assert soup.find("img", src=lambda s: s and s.startswith("data:image/png;base64,")), "figure not embedded"
+    assert "def " not in soup.get_text() and "import " not in soup.get_text(), "code cells should be hidden"
+
+
+@pytest.mark.e2e
+def test_seed_figures_and_tables(seed_report):
+    from PIL import Image
+
+    from kzlib.corpus import load_corpus
+
+    _, out = seed_report
+    for png in (out / "figures").glob("*.png"):
+        with Image.open(png) as image:
+            image.verify()
+        assert ET.parse(png.with_suffix(".svg")).getroot().tag.endswith("svg")
+    assert (out / "figures" / "01_words_per_article.png").is_file()
+
+    expected_ids = sorted(a.id for a in load_corpus(SEED).articles)
+    assert len(expected_ids) == len(list(RAW.glob("*.txt")))
+    for suffix in ("csv", "parquet"):
+        path = out / "tables" / f"01_articles.{suffix}"
+        frame = pd.read_csv(path, dtype=str) if suffix == "csv" else pd.read_parquet(path)
+        assert sorted(frame["id"].astype(str)) == expected_ids
+    assert (out / "tables" / "claims.parquet").is_file()
+    for csv in (out / "tables").glob("*.csv"):
+        assert not has_presentation_forms(csv.read_text(encoding="utf-8")), f"{csv.name} holds reshaped text"
+
+
+@pytest.mark.e2e
+def test_tiny_jsonl_corpus_runs_through_and_a_failure_keeps_the_previous_report(tmp_path, capsys):
+    corpus = tmp_path / "tiny.jsonl"
+    corpus.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in TINY) + "\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    assert report.build_report(corpus, out, timeout=600) == 0
+    articles = pd.read_csv(out / "tables" / "01_articles.csv", dtype=str)
+    assert sorted(articles["id"]) == ["tiny-1", "tiny-2"]
+    page, soup = _html_text(out / "html" / "01_corpus_overview.html")
+    assert "وكالة الأنباء" in soup.get_text()
+    assert "&lt;10&gt;" in page and "<10>" not in page, "article text must be escaped"
+
+    # a broken notebook: non-zero exit, the failing cell and error printed, previous report untouched
+    broken_dir = tmp_path / "notebooks"
+    broken_dir.mkdir()
+    shutil.copy(NOTEBOOKS / "01_corpus_overview.ipynb", broken_dir)
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"}})
+    nb.cells = [nbformat.v4.new_markdown_cell("# 02 · broken\n\n**Inputs** **Outputs** **Parameters**"),
+                nbformat.v4.new_code_cell('corpus = ""\noutput_dir = ""\nledger = ""', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell('raise ValueError("بيانات ناقصة")')]
+    nbformat.write(nb, broken_dir / "02_broken.ipynb")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    code = report.build_report(corpus, out, timeout=600, notebooks_dir=broken_dir)
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "02_broken.ipynb failed" in err and 'raise ValueError("بيانات ناقصة")' in err
+    assert "ValueError: بيانات ناقصة" in err
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "reports", "tiny.jsonl"]
