@@ -1,0 +1,90 @@
+"""Ledger: streaming claims over a corpus, Parquet round trip, and the `kz extract` writer."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from kzlib.claims import CLAIM_FIELDS
+from kzlib.paths import RAW
+
+corpus = pytest.importorskip("kzlib.corpus")
+from kzlib.ledger import claims_frame, iter_claims, read_ledger, write_claims, write_ledger  # noqa: E402
+
+
+def run_extract(paths, fmt="jsonl", backend="rules"):
+    out, err = io.StringIO(), io.StringIO()
+    code = write_claims(paths, fmt=fmt, out=out, backend=backend, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_jsonl_has_exactly_the_claim_fields_and_real_arabic():
+    code, out, err = run_extract([str(RAW)])
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) >= 14
+    rows = [json.loads(line) for line in lines]
+    assert all(list(r) == list(CLAIM_FIELDS) for r in rows)
+    assert "مصرع" in out or "قتل" in out or "شخص" in out      # ensure_ascii=False: Arabic as is
+    assert "\\u06" not in out
+    assert {r["category"] for r in rows} >= {"killed", "injured", "arrested", "troops", "aircraft", "attackers", "checkpoints"}
+
+
+def test_csv_has_a_header_and_the_same_claims_as_jsonl():
+    _, out_json, _ = run_extract([str(RAW)])
+    code, out_csv, err = run_extract([str(RAW)], fmt="csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out_csv)))
+    assert list(rows[0]) == list(CLAIM_FIELDS)
+    assert len(rows) == len(out_json.splitlines())
+
+
+def test_single_file_and_skips_reported_on_stderr(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("قالت وزارة الداخلية الكازاخستانية إن 5 أشخاص قتلوا في ألماتي.\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00\xd8 not utf-8 \x81")
+    code, out, err = run_extract([str(tmp_path)])
+    assert code == 0
+    assert [json.loads(line)["value"] for line in out.splitlines()] == [5.0]
+    assert "bad.txt" in err and "skipped" in err
+
+
+def test_missing_path_and_unavailable_backend_are_clear_errors(tmp_path):
+    code, out, err = run_extract([str(tmp_path / "nope.txt")])
+    assert code == 2 and "nope.txt" in err and out == ""
+    code, out, err = run_extract([str(RAW)], backend="stanza")
+    assert code == 2 and "stanza" in err and out == ""
+
+
+def test_claims_frame_joins_outlet_and_date():
+    frame = claims_frame(RAW)
+    assert list(frame.columns)[: len(CLAIM_FIELDS)] == list(CLAIM_FIELDS)
+    assert {"outlet", "date"} <= set(frame.columns)
+    assert len(frame) == len(list(iter_claims(RAW)))
+    assert frame["value"].dtype == "float64" and frame["start"].dtype == "int64"
+
+
+def test_parquet_round_trip_in_chunks(tmp_path):
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "ledger" / "claims.parquet"
+    write_ledger(RAW, target, chunk_size=3)
+    assert pq.ParquetFile(target).num_row_groups >= 3
+    back = read_ledger(target)
+    expected = claims_frame(RAW)
+    assert back[list(CLAIM_FIELDS)].equals(expected[list(CLAIM_FIELDS)])
+    assert [p.name for p in target.parent.iterdir()] == ["claims.parquet"]   # no temp file left
+
+
+def test_empty_corpus_gives_a_readable_empty_ledger(tmp_path):
+    target = tmp_path / "empty.parquet"
+    write_ledger([], target)
+    assert len(read_ledger(target)) == 0
+
+
+def test_read_ledger_rejects_other_tables(tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="other.csv: not a claims ledger"):
+        read_ledger(other)
