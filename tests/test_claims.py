@@ -157,6 +157,15 @@ def test_deployment_aircraft_checkpoints():
     assert summary(extract_text("مع إقامة سبعين نقطة تفتيش في أنحاء البلاد.")) == [("checkpoints", "checkpoints", 70.0, "exact")]
 
 
+def test_at_least_with_negation_word_is_still_a_claim():
+    (c,) = extract_text("وقتل ما لا يقل عن 50 شخصا في الغارات.")
+    assert (c.category, c.value) == ("killed", 50.0)
+
+
+def test_counted_thing_beats_deployment_word():
+    assert [c.category for c in extract_text("وأعلنت موسكو إرسال 3 طائرات إلى المنطقة.")] == ["aircraft"]
+
+
 def test_location_is_the_place_of_the_clause():
     (c,) = extract_text("واعتقلت الشرطة 40 شخصا في مدينة ألما آتا، فيما هدأت الأوضاع في نور سلطان.")
     assert c.location == "almaty"

@@ -263,16 +263,22 @@ def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens
         d = _gap(c, m, tokens, lex, count_tokens)
         if d > MAX_CUE_DISTANCE:
             continue
-        key = (d, m.entry.form == "counted_noun", after)
+        # on a tie: events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات")
+        rank = 2 if m.entry.label == "troops" and m.entry.form != "counted_noun" else int(m.entry.form == "counted_noun")
+        key = (d, rank, after)
         if best_key is None or key < best_key:
             best, best_key = m, key
-    if best is not None and _negated(best, cats, tokens):
+    if best is not None and _negated(best, c, cats):
         return "negated"
     return best
 
 
-def _negated(cue: Match, cats, tokens) -> bool:
-    return any(m.entry.form == "negation" and 0 <= cue.first - m.last - 1 < NEGATION_WINDOW for m in cats)
+def _negated(cue: Match, c: _Count, cats) -> bool:
+    """"نفت الوزارة مقتل 5": a negation shortly before the cue; not "ما لا يقل عن 50 قتيلا" (the count between)."""
+    return any(
+        m.entry.form == "negation" and 0 <= cue.first - m.last - 1 < NEGATION_WINDOW and not (m.last < c.first and c.last < cue.first)
+        for m in cats
+    )
 
 
 def _is_nested(c: _Count, cats, first) -> bool:
@@ -285,10 +291,7 @@ def _final_subject(c: _Count, speaker, gaz, subs, clause) -> str:
         return _FIXED_SUBJECT[c.category]
     subject = c.subject or "unspecified"
     if subject == "self":
-        members = ""
-        if speaker:
-            members = next((r.get("members", "") for r in gaz.rows if r["id"] == speaker and r.get("members")), "")
-        subject = members or "unspecified"
+        subject = (gaz.members(speaker) if speaker else None) or "unspecified"
     if c.category == "troops" and subject in ("people", "unspecified"):
         # "تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence
         named = [m.entry.label for m in subs if m.last < c.first and m.entry.label in ("peacekeepers", "security_forces")]

@@ -65,6 +65,9 @@ POLICIES = {
 }
 _ALL_PREFIXES = tuple(sorted({p for ps, _ in POLICIES.values() for p in ps}, key=len))
 _ALL_SUFFIXES = tuple(sorted({s for _, ss in POLICIES.values() for s in ss}, key=len))
+_SPLIT_CACHE_SIZE = 200_000
+_PREFIX_SET, _SUFFIX_SET = frozenset(_ALL_PREFIXES), frozenset(_ALL_SUFFIXES)
+_MAX_PREFIX, _MAX_SUFFIX = max(map(len, _ALL_PREFIXES)), max(map(len, _ALL_SUFFIXES))
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +100,7 @@ class Lexicon:
         self._by_first: dict[str, list[Entry]] = {}
         for entry in self.entries:
             self._by_first.setdefault(entry.words[0], []).append(entry)
+        self._split_cache: dict[str, tuple] = {}
         for bucket in self._by_first.values():
             bucket.sort(key=lambda e: -len(e.words))
 
@@ -112,19 +116,21 @@ class Lexicon:
     def _cores(self, word: str, suffix_allowed: bool):
         """(prefix, core, suffix) splits of `word` whose core is a known first word."""
         ta = _ta_marbuta()
-        for prefix in _ALL_PREFIXES:
-            if not word.startswith(prefix):
+        for n in range(min(len(word), _MAX_PREFIX) + 1):
+            prefix = word[:n]
+            if prefix not in _PREFIX_SET:
                 continue
-            rest = word[len(prefix):]
+            rest = word[n:]
             # ل + ال is written لل: the stem may be listed with or without its article
             for rest in ((rest, "ال" + rest) if prefix.endswith("لل") else (rest,)):
                 yield from self._splits(prefix, rest, suffix_allowed, ta)
 
     def _splits(self, prefix: str, rest: str, suffix_allowed: bool, ta: str):
-        for suffix in _ALL_SUFFIXES if suffix_allowed else ("",):
-            if suffix and not rest.endswith(suffix):
+        for n in range(min(len(rest), _MAX_SUFFIX) + 1 if suffix_allowed else 1):
+            suffix = rest[len(rest) - n:] if n else ""
+            if suffix not in _SUFFIX_SET:
                 continue
-            core = rest[: len(rest) - len(suffix)] if suffix else rest
+            core = rest[: len(rest) - n]
             if len(core) < 2:
                 continue
             cands = [core]
@@ -140,7 +146,13 @@ class Lexicon:
         """All entries matching at token i, longest first."""
         found = []
         word = tokens[i].norm
-        for prefix, core, suffix in self._cores(word, suffix_allowed=True):
+        splits = self._split_cache.get(word)
+        if splits is None:
+            # news vocabulary repeats: each distinct word is decomposed once per process
+            if len(self._split_cache) > _SPLIT_CACHE_SIZE:
+                self._split_cache.clear()
+            splits = self._split_cache[word] = tuple(self._cores(word, suffix_allowed=True))
+        for prefix, core, suffix in splits:
             for entry in self._by_first[core]:
                 prefixes, suffixes = POLICIES.get(entry.form, POLICIES["noun"])
                 if prefix not in prefixes:
@@ -217,6 +229,8 @@ class Gazetteer:
                 row["id"], {"type": row["type"], "name_en": row.get("name_en", ""), "name_ar": row["variant"], "role": row.get("role", "")}
             )
         entries = [Entry(tuple(t.norm for t in tokenize(r["variant"])), r["id"], "name", r) for r in rows]
+        self._gender = {(e.label, e.words): e.row.get("gender") or None for e in entries}
+        self._members = {r["id"]: r["members"] for r in rows if r.get("members")}
         entries = [e for e in entries if e.words]
         self._free = Lexicon(e for e in entries if not e.row.get("context"))
         self._all = Lexicon(entries)
@@ -242,15 +256,14 @@ class Gazetteer:
 
     def gender(self, entity: Entity) -> str | None:
         """Grammatical gender (m / f) of the variant the entity was written as."""
-        for row in self.rows:
-            if row["id"] == entity.id and tuple(t.norm for t in tokenize(row["variant"])) == tuple(
-                t.norm for t in tokenize(entity.surface)
-            ):
-                return row.get("gender") or None
-        for row in self.rows:
-            if row["id"] == entity.id:
-                return row.get("gender") or None
-        return None
+        words = tuple(t.norm for t in tokenize(entity.surface))
+        if (entity.id, words) in self._gender:
+            return self._gender[(entity.id, words)]
+        return next((g for (i, _), g in self._gender.items() if i == entity.id), None)
+
+    def members(self, id: str) -> str | None:
+        """Subject id of an actor's own people ("من أفرادها" said by an interior ministry -> security_forces)."""
+        return self._members.get(id)
 
     def lookup(self, surface: str) -> str | None:
         """Canonical id of a surface form (the whole string must be one variant, clitics allowed)."""
