@@ -164,6 +164,8 @@ def test_at_least_with_negation_word_is_still_a_claim():
 
 def test_counted_thing_beats_deployment_word():
     assert [c.category for c in extract_text("وأعلنت موسكو إرسال 3 طائرات إلى المنطقة.")] == ["aircraft"]
+    text = "وقال الجيش إن مسلحين هاجموا 3 نقاط تفتيش، ما أسفر عن مقتل 4 جنود."
+    assert summary(extract_text(text)) == [("checkpoints", "checkpoints", 3.0, "exact"), ("killed", "security_forces", 4.0, "exact")]
 
 
 def test_location_is_the_place_of_the_clause():

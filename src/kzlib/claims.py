@@ -28,6 +28,7 @@ MAX_CUE_DISTANCE = 5         # content words allowed between a count and its cat
 NEGATION_WINDOW = 3          # words before a cue in which a negation cancels it
 NESTED_WINDOW = 3            # words before a count in which "من بينهم" makes it a nested count
 _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
+_ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
 _CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
 
@@ -263,8 +264,9 @@ def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens
         d = _gap(c, m, tokens, lex, count_tokens)
         if d > MAX_CUE_DISTANCE:
             continue
-        # on a tie: events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات")
-        rank = 2 if m.entry.label == "troops" and m.entry.form != "counted_noun" else int(m.entry.form == "counted_noun")
+        # on a tie: events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات");
+        # attackers / troops words describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش")
+        rank = 2 if m.entry.label in _ACTOR_CATEGORIES and m.entry.form != "counted_noun" else int(m.entry.form == "counted_noun")
         key = (d, rank, after)
         if best_key is None or key < best_key:
             best, best_key = m, key
