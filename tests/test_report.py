@@ -96,6 +96,16 @@ def test_missing_corpus_or_ledger_module_is_a_clear_error(tmp_path, monkeypatch,
     assert [p.name for p in tmp_path.iterdir()] == []  # no temporary folder left behind
 
 
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path, capsys):
+    precious = tmp_path / "Desktop"
+    precious.mkdir()
+    (precious / "thesis.docx").write_text("draft")
+    assert report.build_report(RAW, precious) == 2
+    assert "refusing to replace" in capsys.readouterr().err
+    assert (precious / "thesis.docx").read_text() == "draft"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Desktop"]
+
+
 # --- end to end ------------------------------------------------------------------------------
 
 SEED = MANIFEST if MANIFEST.is_file() else RAW

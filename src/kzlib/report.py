@@ -34,6 +34,8 @@ RTL_THRESHOLD = 0.5
 KERNEL = "python3"
 #: Cells papermill adds to executed notebooks (not counted when naming the failing cell).
 PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+#: Marks a folder as a report this module wrote, so a later run may replace it whole.
+MARKER = ".kzlib-report"
 
 
 class ReportError(RuntimeError):
@@ -78,6 +80,10 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
     and small machines.
     """
     out = Path(out).expanduser().resolve()
+    if out.exists() and not _replaceable(out):
+        print(f"report: refusing to replace {out}: it is not empty and holds no {MARKER} "
+              f"(not a folder this command wrote); choose another --out", file=sys.stderr)
+        return 2
     notebooks = select_notebooks(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS, only)
     if not notebooks:
         print(f"report: no notebooks to run (folder {notebooks_dir or NOTEBOOKS}, only={only})", file=sys.stderr)
@@ -87,6 +93,7 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
     try:
         for sub in ("html", "notebooks", "figures", "tables"):
             (build / sub).mkdir()
+        (build / MARKER).write_text("written by kzlib.report.build_report; replaced on every run\n", encoding="utf-8")
         try:
             summary, params = _prepare_inputs(corpus, build, parameters or {})
         except ReportError as exc:
@@ -344,6 +351,11 @@ def write_index(target: Path, runs: Iterable[NotebookRun], summary: RunSummary) 
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+def _replaceable(out: Path) -> bool:
+    """Only an empty folder or one we wrote (marker file) may be replaced: never wipe unrelated files."""
+    return out.is_dir() and ((out / MARKER).is_file() or not any(out.iterdir()))
+
 
 def _swap_in(build: Path, out: Path) -> None:
     """Replace `out` by `build`: two renames, so `out` is only ever missing for an instant."""
