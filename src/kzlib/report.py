@@ -106,11 +106,15 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
                 print(f"\nreport: notebook {run.path.name} failed\n{run.error}", file=sys.stderr)
             print(f"report: {out} left unchanged", file=sys.stderr)
             return 1
-        for run in runs:
-            run.html = export_html(run.executed, build / "html" / f"{run.name}.html",
-                                   replace_paths={str(build): str(out)})
-        write_index(build / "index.html", runs, summary)
-        _swap_in(build, out)
+        try:
+            for run in runs:
+                run.html = export_html(run.executed, build / "html" / f"{run.name}.html",
+                                       replace_paths={str(build): str(out)})
+            write_index(build / "index.html", runs, summary)
+            _swap_in(build, out)
+        except Exception as exc:  # export or swap failed: say so, keep the previous report
+            print(f"report: HTML export failed ({type(exc).__name__}: {exc}); {out} left unchanged", file=sys.stderr)
+            return 1
     finally:
         if build.exists():
             shutil.rmtree(build, ignore_errors=True)
@@ -175,13 +179,16 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]
             raise ReportError(f"cannot build the claims ledger: kzlib.corpus.load_corpus / "
                               f"kzlib.ledger.write_ledger not available ({exc})") from exc
         started = time.perf_counter()
-        loaded = load_corpus(corpus_path)
+        try:
+            loaded = load_corpus(corpus_path)
+            ledger_path = Path(write_ledger(loaded, build / "tables" / "claims.parquet"))
+        except (ValueError, OSError) as exc:  # CorpusError is a ValueError naming file and place
+            raise ReportError(f"corpus {corpus}: {exc}") from exc
         summary.articles, summary.skipped = len(loaded.articles), len(loaded.skipped)
         summary.skipped_reasons = [(skip.source, skip.reason) for skip in loaded.skipped]
-        ledger_path = Path(write_ledger(loaded, build / "tables" / "claims.parquet"))
         summary.claims = _parquet_rows(ledger_path)
         print(f"[ledger] {corpus}: {_counts_line(summary)} ({time.perf_counter() - started:.1f} s)", flush=True)
-    summary.ledger = str(ledger_path)
+    summary.ledger = str(ledger_path) if given_ledger else "tables/claims.parquet"
     params = {"corpus": str(corpus_path), "output_dir": str(build), "ledger": str(ledger_path), **extra}
     return summary, params
 
