@@ -65,3 +65,8 @@ def test_outlet_is_never_the_attribution():
     assert [c.attributed_to for c in extract_claims(article)] == [None]
     article = corpus.Article(id="y", text=text, source="test", outlet="aljazeera")
     assert [c.attributed_to for c in extract_claims(article)] == ["afp"]
+
+
+def test_quotation_after_a_colon_keeps_its_speaker():
+    text = 'وقال توكاييف في كلمة موجهة للشعب:\n"تعرضت ألما آتا وحدها للهجوم من قبل 20 ألف مسلح".'
+    assert speakers(text) == [("attackers", 20000.0, "tokayev")]

@@ -18,6 +18,7 @@ from kzlib.paths import LEXICONS
 SPEAKER_TYPES = {"person", "institution", "media", "organization"}
 _PERSON_APPOSITION_WINDOW = 4   # tokens between an institution and the person named after it
 _SUBJECT_LOOKAHEAD = 4          # words of a subject phrase before the actor it names
+_SVO_LOOKBACK = 15              # words searched back for a pre-verbal subject phrase
 _SVO_WINDOW = 2                 # tokens allowed between a pre-verbal subject and the verb ("قد")
 
 
@@ -178,10 +179,26 @@ class Attributor:
 
     def _subject_before(self, i: int, first: int) -> Entity | None:
         """Subject-verb order: "وكانت وزارة الداخلية ... قد كشفت"."""
-        for start, (ent, last) in self.entity_at.items():
-            if start >= first and last < i and i - last - 1 <= _SVO_WINDOW and ent.type in SPEAKER_TYPES:
-                return ent
+        for k in range(i - 1, max(first, i - 1 - _SVO_LOOKBACK) - 1, -1):
+            hit = self.entity_at.get(k)
+            if hit and hit[1] < i and i - hit[1] - 1 <= _SVO_WINDOW and hit[0].type in SPEAKER_TYPES:
+                return hit[0]
         return None
+
+
+def quoted_continuation(text: str, previous: list[Cue], previous_end: int, start: int) -> list[Cue]:
+    """A sentence that only carries a quotation ('وقال توكاييف: "... 20 ألف مسلح"') keeps the speaker
+    of the sentence that introduced it with a colon or that it continues inside quotation marks."""
+    if not previous:
+        return []
+    between = text[max(0, previous_end - 2):start].strip()
+    if between.endswith(":") or text[start:start + 1] in _OPENING_QUOTES:
+        last = previous[-1]
+        return [Cue(start, start, last.speaker, "verb", last.gender)]
+    return []
+
+
+_OPENING_QUOTES = {'"', "“", "«", "„"}
 
 
 @lru_cache(maxsize=64)

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from kzlib.attribution import Attributor, attribute
+from kzlib.attribution import Attributor, attribute, quoted_continuation
 from kzlib.gazetteer import Entity, Lexicon, Match, Token, load_gazetteer, read_tsv, tokenize
 from kzlib.normalize import normalize_word
 from kzlib.numbers import find_quantities
@@ -99,11 +99,13 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
     entities = gaz.find(text, tokens)
     attributor = Attributor(gaz, tokens, entities)
     claims: list[Claim] = []
+    previous_cues, previous_end = [], 0
     for bs, be in body_spans:
         for ss, se in split_sentences(text[bs:be]):
             s, e = bs + ss, bs + se
             first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
-            cues = attributor.sentence_cues(first, stop)
+            cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous_cues, previous_end, s)
+            previous_cues, previous_end = cues, e
             claims.extend(_sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues, lex, gaz, outlet))
     return claims
 
