@@ -50,6 +50,16 @@ def test_detection_is_a_probe_and_matches_libraqm_presence():
     assert charts.matplotlib_shapes_text() is has_raqm
 
 
+def test_matplotlib_without_libraqm_gets_reshaped_labels(monkeypatch):
+    monkeypatch.setattr(ft2font, "__libraqm_version__", "", raising=False)
+    charts.matplotlib_shapes_text.cache_clear()
+    try:
+        shown = charts.prepare_label(HEADLINE)
+        assert shown == charts.to_visual(HEADLINE) and charts.has_presentation_forms(shown)
+    finally:
+        charts.matplotlib_shapes_text.cache_clear()
+
+
 @needs_native_shaping
 def test_matplotlib_with_shaping_gets_text_unchanged():
     for text in (HEADLINE, KILLED, "قتلى · killed"):
@@ -164,3 +174,22 @@ def test_bar_chart_saved_as_png_and_svg_with_raw_labels(tmp_path):
     plt.close(fig)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert ET.parse(svg).getroot().tag.endswith("svg")
+
+
+@pytest.mark.parametrize("text", [
+    KILLED,
+    "أكثر من 1300 (نحو 6 آلاف) [تقديرات] «رسمية»",
+    "قالت وزارة الداخلية (Interior Ministry) إن 26 {مسلحا} قتلوا",
+    "CSTO (منظمة معاهدة الأمن الجماعي) deployed 2,030 troops",
+])
+def test_visual_order_matches_python_bidi_reference_algorithm(text):
+    # python-bidi's pure-Python implementation mirrors brackets itself: an independent oracle
+    import arabic_reshaper
+    from bidi.algorithm import get_display as reference
+
+    assert charts.prepare_label(text, "basic") == reference(arabic_reshaper.reshape(text))
+
+
+def test_each_line_is_ordered_on_its_own():
+    shown = charts.prepare_label("قتلى\nkilled (26)", "basic").split("\n")
+    assert shown[1] == "killed (26)" and charts.has_presentation_forms(shown[0])
