@@ -119,6 +119,7 @@ def _sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues
     subs = _matches(lex.subjects, tokens, first, stop)
     clause = _clause_ids(text, tokens, first, stop, cats)
     count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
+    places = [en for en in entities if en.type == "place" and s <= en.start and en.end <= e]
     out: list[Claim] = []
     previous: _Count | None = None
     for idx, c in enumerate(counts):
@@ -149,7 +150,7 @@ def _sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues
         out.append(Claim(
             article_id=article_id, category=c.category, subject=subject,
             value=_num(c.q.value), low=_num(c.q.low), high=_num(c.q.high), qualifier=c.q.qualifier,
-            attributed_to=speaker, location=_location(text, c, entities, tokens, first, stop, clause),
+            attributed_to=speaker, location=_location(text, c, places, tokens, first, stop, clause),
             start=c.q.start, end=end, quote=text[c.q.start:end], sentence=sentence,
         ))
         previous = c
@@ -305,14 +306,15 @@ def _final_subject(c: _Count, speaker, gaz, subs, clause) -> str:
 
 
 def _location(text: str, c: _Count, entities: list[Entity], tokens, first, stop, clause) -> str | None:
-    """The place the count happened: a place after "في" (or ب-) nearest to the count, same clause first."""
+    """The place the count happened: a place after "في" (or ب-) in the count's clause, nearest to it."""
     loc_words = _locative_words()
     best, best_key = None, None
     lo, hi = tokens[first].start, tokens[stop - 1].end
+    starts = [t.start for t in tokens[first:stop]]
     for en in entities:
         if en.type != "place" or en.start < lo or en.end > hi:
             continue
-        k = bisect.bisect_right([t.start for t in tokens[first:stop]], en.start) - 1 + first
+        k = bisect.bisect_right(starts, en.start) - 1 + first
         tok = tokens[k]
         prefix_b = tok.start < en.start and normalize_word(text[tok.start:en.start]).endswith("ب")
         before = [tokens[j].norm for j in range(max(first, k - 2), k)]
