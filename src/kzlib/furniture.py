@@ -1,0 +1,194 @@
+"""Page furniture: lines of a scraped news page that are not article text.
+
+Furniture is found line by line, never inside a sentence, so the article text is left untouched and every
+span points into it (``text[span.start:span.end] == span.text``). Two kinds of rules:
+
+* phrase rules from ``lexicons/furniture.tsv`` (analysts edit it; columns documented in data/README.md and
+  below): masthead, comment_prompt, share, social, source_footer, related_link, tag, navigation, copyright,
+  byline, timestamp, caption;
+* two layout rules that need no word list: a line written mostly in Latin script inside an Arabic article
+  (``foreign_language``: image alt text, English titles) and a short line repeated on the next non-empty line
+  (``caption``: sites print the picture's alt text and its caption one after the other).
+
+Headlines and sub-headings are article text and are never furniture.
+
+furniture.tsv columns: kind (span kind); match (``line``: the whole line, trailing ``:`` ignored; ``prefix``:
+the line starts with the phrase as whole words; ``regex``: Python regex searched in the line); pattern (written
+in plain Arabic: hamza forms, alif maqsura, ta marbuta, harakat and tatweel are folded on both sides before
+matching); where (``any`` line, ``top`` / ``bottom``: among the first / last EDGE_LINES non-empty lines,
+``edge``: either); max_words (longer lines never match: keeps body sentences that happen to start with the
+phrase out); next_line (``yes``: a label alone on its line also takes the next short line, e.g. the editor's
+name under "رئيس التحرير"); note.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kzlib.paths import LEXICONS
+
+FURNITURE_LEXICON = LEXICONS / "furniture.tsv"
+EDGE_LINES = 5              # "top" / "bottom" = within this many non-empty lines of the start / end
+NEXT_LINE_MAX_WORDS = 4     # a name under a masthead label is short
+CAPTION_MAX_WORDS = 14      # a repeated line longer than this is more likely a quoted sentence than a caption
+LATIN_MIN_LETTERS = 8       # "Talap" or "CSTO" inside an Arabic sentence is not a foreign-language line
+
+_HARAKAT = re.compile("[\u064b-\u0652\u0670\u0640]")  # tanween, short vowels, shadda, sukun, dagger alif, tatweel
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+_FINAL_PUNCTUATION = (".", "!", "?", "؟", "…", ":", "؛", "،", ",", ";")
+_CLOSING_QUOTES = "\"'”’»)]"
+_LINE = re.compile(r"[^\r\n]+")
+
+KINDS = ("masthead", "comment_prompt", "share", "social", "source_footer", "related_link", "tag", "navigation",
+         "copyright", "byline", "timestamp", "caption", "foreign_language")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the original text: furniture of the given kind."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    match: str
+    pattern: str
+    where: str
+    max_words: int
+    next_line: bool
+    compiled: re.Pattern
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int      # among non-empty lines
+    start: int      # first non-space character
+    end: int        # after the last non-space character
+    text: str
+
+
+def fold(text: str) -> str:
+    """The matching form: harakat and tatweel removed, hamza / alif / ya / ta marbuta variants folded."""
+    return _HARAKAT.sub("", text).translate(_FOLD)
+
+
+def lines_of(text: str) -> list[Line]:
+    """Non-empty lines with offsets of their content (surrounding spaces, NBSP and \\r excluded)."""
+    found = []
+    for match in _LINE.finditer(text):
+        raw = match.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        found.append(Line(len(found), start, start + len(stripped), stripped))
+    return found
+
+
+def load_rules(path: str | Path = FURNITURE_LEXICON) -> tuple[Rule, ...]:
+    return _load_rules(str(path))
+
+
+@lru_cache(maxsize=8)
+def _load_rules(path: str) -> tuple[Rule, ...]:
+    rules = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            try:
+                rules.append(_rule(row))
+            except (KeyError, ValueError, re.error) as error:
+                raise ValueError(f"{path}: line {number}: bad furniture rule {dict(row)}: {error}") from error
+    return tuple(rules)
+
+
+def _rule(row: dict) -> Rule:
+    match, where = row["match"].strip(), row["where"].strip()
+    if match not in ("line", "prefix", "regex"):
+        raise ValueError(f"match must be line, prefix or regex, not {match!r}")
+    if where not in ("any", "top", "bottom", "edge"):
+        raise ValueError(f"where must be any, top, bottom or edge, not {where!r}")
+    pattern = fold(row["pattern"].strip())
+    if match == "line":
+        compiled = re.compile(rf"^{re.escape(pattern)}\s*[:：]?$")
+    elif match == "prefix":
+        compiled = re.compile(rf"^{re.escape(pattern)}(?![\w])")
+    else:
+        compiled = re.compile(pattern)
+    return Rule(row["kind"].strip(), match, pattern, where, int(row["max_words"]),
+                row["next_line"].strip().lower() in ("yes", "true", "1"), compiled)
+
+
+def _at(where: str, line: Line, total: int) -> bool:
+    top = line.index < EDGE_LINES
+    bottom = line.index >= total - EDGE_LINES
+    return {"any": True, "top": top, "bottom": bottom, "edge": top or bottom}[where]
+
+
+def is_foreign_language(line: str) -> bool:
+    """Mostly Latin-script line (image alt text, English title) in an Arabic article."""
+    latin = len(_LATIN_LETTER.findall(line))
+    return latin >= LATIN_MIN_LETTERS and latin > len(_ARABIC_LETTER.findall(line))
+
+
+def ends_like_a_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSING_QUOTES + " ").endswith(_FINAL_PUNCTUATION) or line.rstrip().endswith(_FINAL_PUNCTUATION)
+
+
+def find_furniture(text: str, rules: tuple[Rule, ...] | None = None) -> tuple[Span, ...]:
+    """Furniture spans of `text`, in text order, one per line (a masthead label and its name: one span)."""
+    rules = load_rules() if rules is None else rules
+    lines = lines_of(text)
+    kinds: dict[int, str] = {}
+    joined: dict[int, int] = {}          # label line index -> index of the name line it takes with it
+    for line in lines:
+        if line.index in kinds:
+            continue
+        kind = _phrase_kind(line, len(lines), rules, lines, joined)
+        if kind is None and is_foreign_language(line.text):
+            kind = "foreign_language"
+        if kind is not None:
+            kinds[line.index] = kind
+            if line.index in joined:
+                kinds[joined[line.index]] = kind
+    _mark_repeated_captions(lines, kinds)
+    spans = []
+    for index in sorted(kinds):
+        if index in joined.values():
+            continue
+        line = lines[index]
+        end = lines[joined[index]].end if index in joined else line.end
+        spans.append(Span(kinds[index], line.start, end, text[line.start:end]))
+    return tuple(spans)
+
+
+def _phrase_kind(line: Line, total: int, rules, lines: list[Line], joined: dict[int, int]) -> str | None:
+    folded = fold(line.text)
+    words = len(line.text.split())
+    for rule in rules:
+        if words > rule.max_words or not _at(rule.where, line, total) or not rule.compiled.search(folded):
+            continue
+        if rule.next_line and fold(line.text).rstrip(" :：") == rule.pattern and line.index + 1 < total:
+            following = lines[line.index + 1]
+            if len(following.text.split()) <= NEXT_LINE_MAX_WORDS and not ends_like_a_sentence(following.text):
+                joined[line.index] = following.index
+        return rule.kind
+    return None
+
+
+def _mark_repeated_captions(lines: list[Line], kinds: dict[int, str]) -> None:
+    for first, second in zip(lines, lines[1:]):
+        if first.index in kinds or second.index in kinds or first.text != second.text:
+            continue
+        if len(first.text.split()) <= CAPTION_MAX_WORDS and not ends_like_a_sentence(first.text):
+            kinds[first.index] = kinds[second.index] = "caption"
