@@ -228,3 +228,13 @@ def test_conflicts_of_a_large_category_are_summarised_not_listed_in_full():
     assert len(killed_summary) == 40 + 6
     assert killed_summary["comparison"].iloc[0] == "summary (44 distinct figures)"
     assert summary[summary["category"] == "arrested"]["comparison"].tolist() == ["all pairs"]
+
+
+def test_articles_of_unknown_outlets_are_kept_apart():
+    claims = seed_like_claims()
+    claims.loc[claims["article_id"] == "002", "outlet"] = "unknown"
+    claims.loc[claims["article_id"] == "003", "outlet"] = None
+    reports = tables.reports_table(claims)
+    assert {"unknown (002)", "unknown (003)"} <= set(reports["outlet"])
+    killed = tables.reconcile(claims).set_index(["category", "subject"])
+    assert killed.loc[("killed", "security_forces"), "n_outlets"] == 1

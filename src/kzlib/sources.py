@@ -139,6 +139,12 @@ def _body(article) -> list[tuple[int, int]]:
     return article.body_spans() if hasattr(article, "body_spans") else [(0, len(article.text))]
 
 
+def _outlet(article) -> str:
+    from kzlib.tables import outlet_of
+
+    return outlet_of(getattr(article, "outlet", None), article.id)
+
+
 def _articles(articles):
     return list(getattr(articles, "articles", articles))
 
@@ -183,7 +189,7 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
 
 
 def _mention(article, kind, entity, offset, sentence) -> dict:
-    return dict(article_id=article.id, outlet=getattr(article, "outlet", "unknown"), kind=kind, actor=entity.id,
+    return dict(article_id=article.id, outlet=_outlet(article), kind=kind, actor=entity.id,
                 actor_type=entity.type, surface=entity.surface, start=offset + entity.start,
                 end=offset + entity.end, sentence=sentence)
 
@@ -303,7 +309,7 @@ def framing_hits(articles, lexicon: tuple[dict, ...] | None = None) -> pd.DataFr
                 continue
             s_start, s_end = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
             entry = by_term[term]
-            rows.append(dict(outlet=getattr(article, "outlet", "unknown"), article_id=article.id,
+            rows.append(dict(outlet=_outlet(article), article_id=article.id,
                              group=entry["group"], frame=entry["frame"], term=term, gloss_en=entry["gloss_en"],
                              surface=article.text[start:end], start=start, end=end,
                              sentence=article.text[s_start:s_end]))
@@ -313,7 +319,7 @@ def framing_hits(articles, lexicon: tuple[dict, ...] | None = None) -> pd.DataFr
 
 def outlet_word_counts(articles) -> pd.DataFrame:
     """Words of article bodies per outlet (the denominator of per-1,000-word rates)."""
-    rows = [dict(outlet=getattr(a, "outlet", "unknown"), article_id=a.id,
+    rows = [dict(outlet=_outlet(a), article_id=a.id,
                  words=sum(count_words(a.text[s:e]) for s, e in _body(a))) for a in _articles(articles)]
     frame = pd.DataFrame(rows, columns=["outlet", "article_id", "words"])
     return frame.groupby("outlet").agg(articles=("article_id", "size"), words=("words", "sum")).reset_index()

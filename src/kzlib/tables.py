@@ -21,7 +21,7 @@ claim_id       str     ``article_id:start-end`` (or the ledger's own ``claim_id`
 category       str     killed / injured / arrested / hospitalized / affected (VOCABULARY.md)
 subject        str     whose casualties (protesters, security_forces, militants, people, ...)
 location       str     place id the count refers to; empty = the article does not say (country-wide)
-outlet         str     the publishing outlet ("unknown" when the corpus does not say)
+outlet         str     the publishing outlet; "unknown (<article id>)" when the corpus does not say
 date           str     publication date, ISO yyyy-mm-dd (empty when unknown)
 attributed_to  str     actor id who stated the figure; empty = unattributed in the article
 official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``
@@ -120,8 +120,8 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
     if "claim_id" not in frame.columns:
         frame["claim_id"] = [f"{a}:{int(s)}-{int(e)}" for a, s, e in zip(frame["article_id"], frame["start"], frame["end"])]
     if "outlet" not in frame.columns:
-        frame["outlet"] = "unknown"
-    frame["outlet"] = frame["outlet"].fillna("unknown").astype(str)
+        frame["outlet"] = None
+    frame["outlet"] = [outlet_of(o, a) for o, a in zip(frame["outlet"], frame["article_id"])]
     if "date" not in frame.columns:
         frame["date"] = None
     try:
@@ -133,6 +133,16 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
     for column in ("attributed_to", "location"):
         frame[column] = pd.Series([_text_or_none(v) for v in frame[column]], index=frame.index, dtype=object)
     return frame
+
+
+def outlet_of(outlet, article_id) -> str:
+    """The outlet an article counts under: its outlet id, or "unknown (<article id>)".
+
+    Articles whose outlet the corpus cannot name are kept apart, one per article: pooling them as one
+    "unknown" outlet would merge unrelated publishers in per-outlet counts.
+    """
+    outlet = _text_or_none(outlet)
+    return outlet if outlet and outlet != "unknown" else f"unknown ({article_id})"
 
 
 def _text_or_none(value) -> str | None:
@@ -157,7 +167,7 @@ def _iso_or_none(value) -> str | None:
 LEDGER_SCHEMA = (
     ("claim_id", "str", "article_id:start-end — a stable id that points at the quote"),
     ("article_id", "str", "corpus id of the article"),
-    ("outlet", "str", "publishing outlet (\"unknown\" when the corpus does not say)"),
+    ("outlet", "str", "publishing outlet; \"unknown (<article id>)\" when the corpus does not say"),
     ("date", "str", "publication date yyyy-mm-dd (empty when unknown)"),
     ("category", "str", "what was counted (VOCABULARY.md id)"),
     ("category_en", "str", "English label of the category (lexicons/labels.tsv)"),

@@ -285,7 +285,9 @@ def _parse_iso(value) -> date | None:
 def article_mentions(article, lexicon: DateLexicon | None = None) -> list[DateMention]:
     """Date mentions in an Article's body (page furniture excluded)."""
     spans = article.body_spans() if hasattr(article, "body_spans") else None
-    return find_date_mentions(article.text, article.date, article.id, getattr(article, "outlet", "unknown"),
+    from kzlib.tables import outlet_of
+
+    return find_date_mentions(article.text, article.date, article.id, outlet_of(getattr(article, "outlet", None), article.id),
                               spans=spans, lexicon=lexicon)
 
 
