@@ -242,8 +242,9 @@ def decode_text(data: bytes, source: str) -> tuple[str, dict]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
         raise CorpusError(f"{source}: not UTF-8: undecodable byte 0x{data[error.start]:02x} at byte offset "
-                          f"{error.start} ({error.reason})") from None
+                          f"{error.start} (line {line}; {error.reason})") from None
     notes = {}
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -281,7 +282,7 @@ def _article(article_id: str, text: str, source: str, fields: dict, meta: dict) 
     date = _iso_date(fields.pop("date", None), meta, source)
     furniture = find_furniture(text)
     headline = fields.pop("headline", None) or None
-    if headline is None:
+    if headline is None and "headline_basis" not in fields:   # a manifest that says "none: ..." is trusted
         headline, meta["headline_basis"] = derive_headline(text, furniture)
     for key, value in fields.items():
         if key not in ("outlet", "language", "sha256"):

@@ -178,7 +178,9 @@ def _phrase_kind(line: Line, total: int, rules, lines: list[Line], joined: dict[
     for rule in rules:
         if words > rule.max_words or not _at(rule.where, line, total) or not rule.compiled.search(folded):
             continue
-        if rule.next_line and fold(line.text).rstrip(" :：") == rule.pattern and line.index + 1 < total:
+        # the label alone (perhaps with one more word: "رئيس مجلس الإدارة والتحرير") leaves the name to the next line
+        label_alone = words <= len(rule.pattern.split()) + 1
+        if rule.next_line and label_alone and line.index + 1 < total:
             following = lines[line.index + 1]
             if len(following.text.split()) <= NEXT_LINE_MAX_WORDS and not ends_like_a_sentence(following.text):
                 joined[line.index] = following.index

@@ -1,0 +1,168 @@
+"""Page furniture: the seeds' furniture, other Arabic sites' furniture (paraphrased snippets), and what is
+NOT furniture (headlines, sub-headings, body sentences that mention the same words)."""
+
+import pytest
+
+from kzlib.furniture import fold, find_furniture, is_foreign_language, load_rules
+
+
+def kinds(text):
+    return [(s.kind, s.text) for s in find_furniture(text)]
+
+
+def assert_offsets(text):
+    for span in find_furniture(text):
+        assert text[span.start:span.end] == span.text, span
+
+
+# --- the seeds (through the manifest, as the pipeline sees them) -----------------------------------
+
+def by_prefix(corpus):
+    return {a.id[:3]: a for a in corpus.articles}
+
+
+def test_seed_000_english_line_caption_and_source_footer(seed_corpus):
+    article = by_prefix(seed_corpus)["000"]
+    assert [(s.kind, s.text) for s in article.furniture] == [
+        ("foreign_language", "Russia sends peacekeeping forces to Kazakhstan"),
+        ("caption", "قوة من التدخل الروسي في كازاخستان (الأناضول)"),
+        ("source_footer", "المصدر : الجزيرة + الأناضول"),
+    ]
+
+
+def test_seed_001_masthead_duplicated_caption_and_trailing_site_link(seed_corpus):
+    article = by_prefix(seed_corpus)["001"]
+    assert [(s.kind, s.text) for s in article.furniture] == [
+        ("masthead", "رئيس التحرير\nعصام كامل"),
+        ("caption", "وزير الخارجية الأمريكي"),
+        ("caption", "وزير الخارجية الأمريكي"),
+        ("navigation", "الجريدة الرسمية"),
+    ]
+    # sub-headings stay article text
+    body = "".join(article.text[s:e] for s, e in article.body_spans())
+    for subheading in ("التدخل الروسي بكازاخستان", "الداخلية الكازاخستانية", "معاهدة الأمن الجماعي", "إطلاق النار"):
+        assert subheading in body
+
+
+def test_seed_002_comment_prompt_and_003_none(seed_corpus):
+    seeds = by_prefix(seed_corpus)
+    assert [(s.kind, s.text) for s in seeds["002"].furniture] == [("comment_prompt", "اترك تعليقاً")]
+    assert seeds["003"].furniture == ()          # headline + sub-headings only: nothing to remove
+    assert [(s.kind, s.text) for s in seeds["004"].furniture] == [("source_footer", "المصدر: سبوتنيك")]
+
+
+def test_every_seed_span_points_into_the_original_text(seed_corpus):
+    spans = [(a, s) for a in seed_corpus.articles for s in a.furniture]
+    assert len(spans) == 9
+    for article, span in spans:
+        assert article.text[span.start:span.end] == span.text
+
+
+def test_body_spans_are_the_complement_of_the_furniture(seed_corpus):
+    for article in seed_corpus.articles:
+        body = article.body_spans()
+        assert body == sorted(body)
+        for start, end in body:
+            for span in article.furniture:
+                assert end <= span.start or start >= span.end
+        # every non-space character is either body or furniture, never both, never neither
+        owners = [0] * len(article.text)
+        for start, end in body + [(s.start, s.end) for s in article.furniture]:
+            for i in range(start, end):
+                owners[i] += 1
+        assert all(owners[i] == 1 for i, ch in enumerate(article.text) if not ch.isspace())
+
+
+# --- other site styles (paraphrased snippets) -------------------------------------------------------
+
+SPUTNIK_STYLE = """موسكو تعلن وصول دفعة جديدة من القوات
+وصلت طائرات النقل العسكرية إلى المطار صباح اليوم، بحسب بيان للوزارة.
+اقرأ أيضاً: الكرملين يعلق على التطورات في آسيا الوسطى
+وأضاف البيان أن العملية ستستمر حتى استقرار الوضع.
+المصدر: سبوتنيك + وكالات"""
+
+ANADOLU_STYLE = """الأمم المتحدة تدعو إلى ضبط النفس في السودان
+متظاهرون في وسط الخرطوم (الأناضول)
+دعت الأمم المتحدة، الإثنين، جميع الأطراف إلى الامتناع عن العنف.
+الوسوم: السودان، الأمم المتحدة، احتجاجات
+شارك"""
+
+YOUM7_STYLE = """رئيس مجلس الإدارة والتحرير
+خالد صلاح
+كتب: أحمد علي
+أعلنت وزارة الصحة تسجيل 12 إصابة جديدة في المحافظة.
+صورة أرشيفية
+أخبار ذات صلة
+جميع الحقوق محفوظة © 2022"""
+
+RT_STYLE = """مقتل 3 أشخاص في انفجار بمدينة حلب
+مبنى متضرر في حلب (رويترز)
+قالت مصادر محلية إن الانفجار وقع في حي سكني مساء الثلاثاء.
+تابعونا على تلغرام
+Follow the latest news on our Telegram channel
+أضف تعليقاً"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (SPUTNIK_STYLE, [("related_link", "اقرأ أيضاً: الكرملين يعلق على التطورات في آسيا الوسطى"),
+                     ("source_footer", "المصدر: سبوتنيك + وكالات")]),
+    (ANADOLU_STYLE, [("caption", "متظاهرون في وسط الخرطوم (الأناضول)"),
+                     ("tag", "الوسوم: السودان، الأمم المتحدة، احتجاجات"), ("share", "شارك")]),
+    (YOUM7_STYLE, [("masthead", "رئيس مجلس الإدارة والتحرير\nخالد صلاح"), ("byline", "كتب: أحمد علي"),
+                   ("caption", "صورة أرشيفية"), ("related_link", "أخبار ذات صلة"),
+                   ("copyright", "جميع الحقوق محفوظة © 2022")]),
+    (RT_STYLE, [("caption", "مبنى متضرر في حلب (رويترز)"), ("social", "تابعونا على تلغرام"),
+                ("foreign_language", "Follow the latest news on our Telegram channel"),
+                ("comment_prompt", "أضف تعليقاً")]),
+], ids=["sputnik", "anadolu", "youm7", "rt"])
+def test_other_site_styles(text, expected):
+    assert kinds(text) == expected
+    assert_offsets(text)
+
+
+def test_crlf_and_nbsp_lines_keep_offsets():
+    text = "عنوان الخبر\r\n\u00a0\r\nقال المتحدث إن 5 أشخاص أصيبوا.\r\nالمصدر : الأناضول\r\n"
+    (span,) = find_furniture(text)
+    assert (span.kind, span.text) == ("source_footer", "المصدر : الأناضول")
+    assert text[span.start:span.end] == span.text and "\r" not in span.text
+
+
+@pytest.mark.parametrize("text", [
+    # body sentences that use furniture words are article text
+    "قال رئيس التحرير في مقاله إن الصحيفة ستواصل تغطية الأحداث في البلاد رغم الضغوط.",
+    "وأكد المصدر أن 20 شخصا اعتقلوا خلال الليل في المدينة.",
+    "وشارك آلاف المتظاهرين في المسيرة التي جابت شوارع العاصمة.",
+    # an Arabic sentence naming a Latin-script organisation is not a foreign-language line
+    'وأكد مدير مركز البحوث التطبيقية "Talap"، في حديث مباشر وجود أجانب بين المصابين.',
+    # a quoted sentence repeated in a follow-up paragraph is not a caption (it is a sentence)
+    "قال الرئيس: لن نتراجع.\nقال الرئيس: لن نتراجع.",
+])
+def test_not_furniture(text):
+    assert find_furniture(text) == ()
+
+
+def test_headlines_and_subheadings_are_not_furniture():
+    text = "مصرع 26 “مجرما مسلحا”\nأعلنت وزارة الداخلية مصرع 26 مسلحا.\nقلق دولي\nدعت الأمم المتحدة إلى الهدوء."
+    assert find_furniture(text) == ()
+
+
+def test_foreign_language_threshold():
+    assert is_foreign_language("Russia sends peacekeeping forces to Kazakhstan")
+    assert not is_foreign_language("قناة CNN")
+    assert not is_foreign_language("وقالت وكالة رويترز Reuters إن القوات وصلت إلى المطار صباح اليوم")
+
+
+def test_lexicon_is_well_formed_and_folded():
+    rules = load_rules()
+    assert {r.kind for r in rules} >= {"masthead", "comment_prompt", "source_footer", "caption", "related_link", "tag"}
+    assert all(r.pattern == fold(r.pattern) for r in rules)
+    assert fold("اترك تعليقاً") == fold("اترك تعليقا") == "اترك تعليقا"
+    assert fold("اقرأ أيضاً") == fold("إقرأ ايضا")
+
+
+def test_bad_lexicon_row_names_file_and_line(tmp_path):
+    bad = tmp_path / "furniture.tsv"
+    bad.write_text("kind\tmatch\tpattern\twhere\tmax_words\tnext_line\tnote\n"
+                   "caption\tsomewhere\tصورة\tany\t4\tno\t\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"furniture.tsv: line 2: .*match must be"):
+        load_rules(bad)
