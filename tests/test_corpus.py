@@ -237,6 +237,17 @@ def _rewrite_manifest(manifest: Path, change) -> None:
 def test_copied_manifest_loads_the_same_articles(tmp_path):
     corpus = load_corpus(_copy_seed_corpus(tmp_path))
     assert corpus.summary() == "loaded 5 articles, skipped 0"
+    assert [a.outlet for a in corpus.articles] == [r["outlet"] for r in manifest_rows()]
+
+
+def test_folder_holding_a_manifest_is_read_through_it(tmp_path):
+    manifest = _copy_seed_corpus(tmp_path)
+    for path in (tmp_path / "raw").glob("*.txt"):      # manifest beside its files
+        shutil.move(path, tmp_path / path.name)
+    _rewrite_manifest(manifest, lambda rows: [dict(r, file=r["file"].removeprefix("raw/")) for r in rows])
+    corpus = load_corpus(tmp_path)
+    assert corpus.summary() == "loaded 5 articles, skipped 0"
+    assert corpus.articles[0].outlet == "aljazeera"
 
 
 def test_edited_raw_file_is_a_checksum_error(tmp_path):

@@ -217,11 +217,13 @@ def _iter_folder(folder: Path) -> Iterator[Article | Skip]:
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     if not files:
         raise CorpusError(f"{folder}: empty folder, no .txt / .jsonl / .csv / .parquet files")
+    manifests = [p for p in files if p.suffix.lower() == ".csv" and _is_manifest(p)]
+    if manifests:       # the manifest decides what is loaded (and reports unlisted files itself)
+        for manifest in manifests:
+            yield from _iter_manifest(manifest)
+        return
     for path in files:
-        if path.suffix.lower() == ".csv" and _is_manifest(path):
-            yield from _iter_manifest(path)
-        else:
-            yield from _iter_file(path)
+        yield from _iter_file(path)
 
 
 # ----------------------------------------------------------------------------------------------- raw text
@@ -347,12 +349,16 @@ def _iter_manifest(manifest: Path) -> Iterator[Article | Skip]:
         fields = {k: v for k, v in row.items() if k not in ("id", "file", "chars") and v not in (None, "")}
         article = _text_file(target, row["id"], {**fields, "manifest": f"{_display(manifest)}:line {number}"},
                              expected_sha=row.get("sha256") or None)
-        chars = row.get("chars")
+        chars = (row.get("chars") or "").strip()
+        if chars and not chars.isdigit():
+            raise CorpusError(f"{_display(manifest)}: line {number}: chars {chars!r} is not a whole number")
         if isinstance(article, Article) and chars and int(chars) != len(article.text):
             raise CorpusError(f"{_display(manifest)}: line {number}: {article.source} has {len(article.text)} "
                               f"characters, the manifest says {chars}")
         yield article
-    for folder in sorted({p.parent for p in listed}):
+    folders = sorted({p.parent for p in listed})   # only the folders the manifest points into
+    listed.add(manifest.resolve())                  # a manifest beside its files is not an unlisted article
+    for folder in folders:
         for extra in sorted(folder.iterdir()):
             if extra.is_file() and not extra.name.startswith(".") and extra.resolve() not in listed:
                 yield Skip(_display(extra), f"not listed in the manifest {_display(manifest)}; add a row for it "
