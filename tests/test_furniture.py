@@ -166,3 +166,23 @@ def test_bad_lexicon_row_names_file_and_line(tmp_path):
                    "caption\tsomewhere\tصورة\tany\t4\tno\t\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"furniture.tsv: line 2: .*match must be"):
         load_rules(bad)
+
+
+def test_headline_printed_twice_keeps_one_copy_as_text():
+    text = "الجيش يعلن السيطرة على المطار\nالجيش يعلن السيطرة على المطار\nقال المتحدث إن القوات سيطرت على المطار.\n"
+    (span,) = find_furniture(text)
+    assert (span.kind, span.start) == ("duplicate_line", text.index("\n") + 1)
+
+
+@pytest.mark.parametrize("caption", [
+    "جنود في شوارع ألماتي (الفرنسية)",
+    "مبنى البلدية بعد الحريق (رويترز - أرشيف)",
+    "صورة متداولة للاشتباكات (مواقع التواصل)",
+])
+def test_captions_with_other_credits(caption):
+    text = f"عنوان الخبر\n{caption}\nقال شهود إن الاشتباكات استمرت حتى الفجر.\n"
+    assert kinds(text) == [("caption", caption)]
+
+
+def test_dateline_credit_at_the_start_of_a_sentence_is_text():
+    assert find_furniture("موسكو (رويترز) - قالت وزارة الدفاع الروسية إن 70 طائرة نقلت القوات.") == ()

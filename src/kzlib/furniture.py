@@ -8,7 +8,8 @@ span points into it (``text[span.start:span.end] == span.text``). Two kinds of r
   byline, timestamp, caption;
 * two layout rules that need no word list: a line written mostly in Latin script inside an Arabic article
   (``foreign_language``: image alt text, English titles) and a short line repeated on the next non-empty line
-  (``caption``: sites print the picture's alt text and its caption one after the other).
+  (``caption``: sites print the picture's alt text and its caption one after the other); when that line is the
+  first text line it is the headline printed twice (page title + heading): the second copy is ``duplicate_line``.
 
 Headlines and sub-headings are article text and are never furniture.
 
@@ -46,7 +47,7 @@ _CLOSING_QUOTES = "\"'”’»)]"
 _LINE = re.compile(r"[^\r\n]+")
 
 KINDS = ("masthead", "comment_prompt", "share", "social", "source_footer", "related_link", "tag", "navigation",
-         "copyright", "byline", "timestamp", "caption", "foreign_language")
+         "copyright", "byline", "timestamp", "caption", "foreign_language", "duplicate_line")
 
 
 @dataclass(frozen=True)
@@ -192,5 +193,10 @@ def _mark_repeated_captions(lines: list[Line], kinds: dict[int, str]) -> None:
     for first, second in zip(lines, lines[1:]):
         if first.index in kinds or second.index in kinds or first.text != second.text:
             continue
-        if len(first.text.split()) <= CAPTION_MAX_WORDS and not ends_like_a_sentence(first.text):
+        if len(first.text.split()) > CAPTION_MAX_WORDS or ends_like_a_sentence(first.text):
+            continue
+        if all(line.index in kinds for line in lines[:first.index]):
+            # the first text line printed twice is the headline (page title + h1): keep one copy as text
+            kinds[second.index] = "duplicate_line"
+        else:
             kinds[first.index] = kinds[second.index] = "caption"
