@@ -186,3 +186,25 @@ def test_captions_with_other_credits(caption):
 
 def test_dateline_credit_at_the_start_of_a_sentence_is_text():
     assert find_furniture("موسكو (رويترز) - قالت وزارة الدفاع الروسية إن 70 طائرة نقلت القوات.") == ()
+
+
+# --- property: spans always point into the text, in order, without overlap ------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LINE_POOL = ["أعلنت الوزارة مقتل 5 أشخاص.", "عنوان قصير", "رئيس التحرير", "عصام كامل", "المصدر: الأناضول",
+             "صورة للمتظاهرين (رويترز)", "Russia sends troops to Kazakhstan", "اترك تعليقاً", "اقرأ أيضا: خبر آخر",
+             "شارك", "الجريدة الرسمية", "", "\u00a0", "  "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LINE_POOL), st.sampled_from(["\n", "\r\n", "\n\n", " \n"])), max_size=12))
+def test_spans_point_into_any_text(parts):
+    text = "".join(line + end for line, end in parts)
+    spans = find_furniture(text)
+    previous_end = 0
+    for span in spans:
+        assert text[span.start:span.end] == span.text and span.text == span.text.strip() and span.text
+        assert span.start >= previous_end
+        previous_end = span.end
