@@ -60,9 +60,8 @@ print(f"{len(loaded.articles)} articles loaded, {len(loaded.skipped)} skipped �
 # ## Inventory (one row per article; furniture = text kept apart from the article body)
 
 # %%
-shown = [c for c in ("id", "outlet", "date", "headline", "chars", "words", "sentences", "furniture", "source")
-         if c in articles.columns]
-display(rtl_table(articles[shown + [c for c in articles.columns if c.startswith("furniture") and c not in shown]]))
+inventory = articles.drop(columns=["text"], errors="ignore")  # the full text stays in the corpus
+display(rtl_table(inventory))
 
 # %% [markdown]
 # ## Per outlet
@@ -88,14 +87,13 @@ else:
 
 # %%
 if not articles.empty:
-    labels = [charts.shorten(f"{row.outlet} · {row.headline or row.id}", 48) for row in articles.itertuples()]
-    fig = charts.bar_chart(labels, articles["words"].tolist(),
+    fig = charts.bar_chart(charts.article_labels(articles), articles["words"].tolist(),
                            title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"),
                            xlabel=charts.bilingual("كلمات", "words"))
     for path in charts.save_figure(fig, out / "figures" / "01_words_per_article"):
         print(path.name)
 
 # %%
-for frame, stem in ((articles, "01_articles"), (skipped, "01_skipped")):
+for frame, stem in ((inventory, "01_articles"), (skipped, "01_skipped")):
     for suffix in ("csv", "parquet"):
         print(write_table(frame, out / "tables" / f"{stem}.{suffix}").name)

@@ -112,6 +112,13 @@ def test_has_presentation_forms():
     assert not charts.has_presentation_forms("")
 
 
+def test_article_labels_handle_missing_headlines():
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["a1", "a2"], "outlet": ["الجزيرة", None], "headline": [HEADLINE, float("nan")]})
+    assert charts.article_labels(frame, 30) == ["الجزيرة · روسيا تعلن اكتمال…", "unknown · a2"]
+
+
 def test_shorten_cuts_at_a_word():
     assert charts.shorten(HEADLINE, 20) == "روسيا تعلن اكتمال…"
     assert charts.shorten("قتلى", 20) == "قتلى"

@@ -137,6 +137,16 @@ def shorten(text: str, limit: int = 40) -> str:
     return cut + "…"
 
 
+def article_labels(frame, limit: int = 48) -> list[str]:
+    """"outlet · headline" per row of an articles frame (the id when the headline is missing), shortened."""
+    labels = []
+    for outlet, headline, article_id in zip(frame["outlet"], frame["headline"], frame["id"]):
+        title = headline if isinstance(headline, str) and headline.strip() else article_id
+        outlet = outlet if isinstance(outlet, str) and outlet.strip() else "unknown"
+        labels.append(shorten(f"{outlet}{SEPARATOR}{title}", limit))
+    return labels
+
+
 # Bidi: python-bidi >= 0.6 (Rust) reorders but does not mirror brackets (rule L4), so a
 # right-to-left "(26)" comes out as ")26(". We read the resolved levels python-bidi reports and
 # mirror every mirrored character that sits at an odd (right-to-left) level ourselves.
