@@ -362,7 +362,9 @@ def plot_timeline(mentions: pd.DataFrame):
             ax.annotate(prepare_label(r.label), (r.resolved, y), textcoords="offset points",
                         xytext=(0, 10 if i % 2 == 0 else -16), fontsize=7, ha="center")
     ax.set_yticks(range(len(articles)))
-    ax.set_yticklabels([f"{a} ({points[points['article_id'] == a]['outlet'].iloc[0]})" for a in articles])
+    outlet_of = dict(zip(points["article_id"], points["outlet"]))
+    # an unknown outlet already carries the article id: "unknown (<id>)"
+    ax.set_yticklabels([outlet_of[a] if outlet_of[a].endswith(f"({a})") else f"{outlet_of[a]} ({a})" for a in articles])
     ax.set_ylim(len(articles) - 0.4, -0.6)  # earliest publication on top
     for status, colour in colours.items():
         ax.scatter([], [], color=colour, label=status)
