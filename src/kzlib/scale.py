@@ -137,15 +137,18 @@ class DaskExtraction:
 
 
 def list_corpus_files(source: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
-    """The corpus files under `source`: a file, a folder (searched recursively, sorted) or a list of either."""
+    """The files `source` stands for: a file, a folder or a list of either.
+
+    A folder is read the way kzlib.corpus reads it — its non-hidden files, sorted, not recursive — so an
+    unsupported file becomes the same recorded skip as in the single-process path.
+    """
     if isinstance(source, (str, os.PathLike)):
         source = [source]
     files: list[Path] = []
     for item in source:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
             if not found:
                 raise FileNotFoundError(f"{path}: no corpus files ({', '.join(CORPUS_SUFFIXES)}) in this folder")
             files.extend(found)
@@ -212,6 +215,21 @@ def _count_rows(folder: Path) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in folder.glob("*.parquet"))
 
 
+def _check_unique_ids(articles_dir: Path) -> None:
+    """A folder read by kzlib.corpus rejects a repeated article id; so does the parallel path (across files)."""
+    import pandas as pd
+
+    from kzlib.corpus import CorpusError
+
+    ids = pd.read_parquet(articles_dir, columns=["id", "source"])
+    repeated = ids[ids["id"].duplicated(keep=False)].sort_values(["id", "source"])
+    if len(repeated):
+        first = repeated.iloc[0]
+        other = repeated[repeated["id"] == first["id"]].iloc[1]
+        raise CorpusError(f"{other['source']}: duplicate id {first['id']!r} (first used by {first['source']}); "
+                         f"{repeated['id'].nunique()} ids repeated in all")
+
+
 def _replace_dir(built: Path, target: Path) -> None:
     if target.exists():
         unexpected = [p.name for p in target.iterdir() if p.name not in OUTPUT_TABLES]
@@ -269,6 +287,7 @@ def extract_with_dask(
     try:
         with _dask_scheduler(scheduler) as compute_kwargs:
             dask.compute(*writes, **compute_kwargs)
+        _check_unique_ids(building / "articles")
         _replace_dir(building, out_dir)
     finally:
         if building.exists():
