@@ -40,7 +40,7 @@ CORPORA = ROOT / "data" / "interim" / "synth"
 EXTRACTION_TARGET = 0.20      # extraction throughput / floor throughput
 REPORT_TARGET = 1.5           # report command wall time / notebooks as plain scripts
 MEMORY_FLAT_TARGET = 1.25     # peak-memory growth between the smallest and the largest size
-CHUNK_ROWS = 20_000           # claims per Parquet row group in the streaming writer
+CHUNK_ARTICLES = 500          # the streaming writer flushes the claims of this many articles as one row group
 ALL_STAGES = ("floor", "corpus", "extract", "ledger")
 
 
@@ -135,7 +135,11 @@ def stage_corpus(files, out_dir):
 
 
 def stage_extract(files, out_dir):
-    """iter_articles -> extract_claims -> Parquet row groups of CHUNK_ROWS claims: memory bounded by one chunk."""
+    """iter_articles -> extract_claims -> one Parquet row group per CHUNK_ARTICLES articles: memory bounded by a chunk.
+
+    Chunks count articles, not claims, so that the smallest corpus already fills several of them and peak
+    memory can be compared across sizes.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -155,7 +159,7 @@ def stage_extract(files, out_dir):
             nbytes += len(item.text.encode("utf-8"))
             for claim in extract_claims(item):
                 buffer.append({**claim.as_dict(), "outlet": item.outlet, "date": item.date})
-            if len(buffer) >= CHUNK_ROWS:
+            if articles % CHUNK_ARTICLES == 0:
                 writer.write_table(pa.Table.from_pylist(buffer, schema=schema))
                 claims += len(buffer)
                 buffer = []
