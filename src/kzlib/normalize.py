@@ -1,0 +1,82 @@
+"""Normalization for matching: a folded copy of the text with a map back to the original.
+
+The stored article text is never altered. `normalize` only deletes characters (diacritics, tatweel,
+invisible marks) or substitutes one character for one character (letter variants, digits, spaces,
+quotes), so every character of the folded text maps to exactly one index of the original:
+`Normalized.to_original(start, end)` turns a match in the folded text into an original span.
+
+What is folded (and why):
+- alef with hamza/madda/wasla (أ إ آ ٱ) → ا, alef maqsura ى → ي, ta marbuta ة → ه: the usual spelling
+  variation in news text (ألماتي / الماتي, مائة / مائه).
+- harakat, tanwin, shadda, sukun, superscript alef, tatweel, zero-width and bidi marks: removed.
+- Arabic-Indic (٠-٩) and Persian (۰-۹) digits → 0-9; ٬ (thousands) → ","; ٫ (decimal) → ".".
+- NBSP and other spaces → " "; curly and Arabic quotes (“ ” « » „ ‟ ″) → '"', ‘ ’ → "'".
+- Latin A-Z → a-z (English names and agency tags inside Arabic text).
+Hamza on waw/ya (ؤ ئ) and bare hamza (ء) are kept: folding them merges distinct words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import chain
+from typing import Sequence
+
+# Characters removed for matching: combining marks (attached to the previous letter) and invisibles.
+_COMBINING = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670\u0640\u06D6\u06D7\u06D8\u06D9\u06DA\u06DB\u06DC\u06DF\u06E0\u06E1\u06E2\u06E3\u06E4\u06E7\u06E8\u06EA\u06EB\u06EC\u06ED"
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DELETE = _COMBINING + _INVISIBLE
+_DELETE_RE = re.compile("[" + re.escape(_DELETE) + "]+")
+_COMBINING_SET = frozenset(_COMBINING)
+
+_SUBSTITUTE = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
+    "٬": ",", "٫": ".", "٪": "%",
+    "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u205f": " ", "\u3000": " ", "\t": " ",
+}
+_SUBSTITUTE.update({chr(c): " " for c in range(0x2000, 0x200B)})
+_SUBSTITUTE.update({chr(0x0660 + i): str(i) for i in range(10)})
+_SUBSTITUTE.update({chr(0x06F0 + i): str(i) for i in range(10)})
+_SUBSTITUTE.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+_TABLE = str.maketrans({**_SUBSTITUTE, **{ch: None for ch in _DELETE}})
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Folded text; `offsets[i]` is the original index of `text[i]`."""
+
+    text: str
+    offsets: Sequence[int]
+    source: str
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of the folded span [start, end). Diacritics right after the last letter are included."""
+        n = len(self.offsets)
+        if start >= n:
+            return len(self.source), len(self.source)
+        orig_start = self.offsets[start]
+        if end <= start:
+            return orig_start, orig_start
+        orig_end = self.offsets[min(end, n) - 1] + 1
+        src = self.source
+        while orig_end < len(src) and src[orig_end] in _COMBINING_SET:
+            orig_end += 1
+        return orig_start, orig_end
+
+
+def normalize(text: str) -> Normalized:
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text):  # nothing deleted: the identity map (a range costs no memory)
+        return Normalized(folded, range(len(text)), text)
+    kept, pos = [], 0
+    for m in _DELETE_RE.finditer(text):
+        kept.append(range(pos, m.start()))
+        pos = m.end()
+    kept.append(range(pos, len(text)))
+    return Normalized(folded, list(chain.from_iterable(kept)), text)
+
+
+def normalize_word(word: str) -> str:
+    """Fold a lexicon entry or a token the same way as `normalize` folds text."""
+    return word.translate(_TABLE)

@@ -1,0 +1,387 @@
+"""Quantities in Arabic text: digits, number words, vague counts, qualifiers — and what is not a count.
+
+`find_quantities(text)` returns every number it finds with its span in `text`, its value and bounds,
+how it was qualified, and its kind: `count`, or a non-count (date, year, time, duration, model,
+ordinal, percent, money, law_article) that must never become a claim.
+
+Word lists are data (lexicons/): number_words.tsv, quantity_qualifiers.tsv, non_count_units.tsv,
+ordinal_words.tsv. Matching runs on the folded text (kzlib.normalize) and maps spans back.
+
+Bounds by qualifier (documented in lexicons/README.md):
+- exact:    value = low = high = the figure
+- at_least: value = low = the figure, high open (None)   "أكثر من 1300"
+- approx:   value = the figure, low and high open          "نحو 6 آلاف"
+- at_most:  value = high = the figure, low open            "أقل من 10"
+- range:    low and high as stated, value None             "بين 10 و15"
+- vague:    value = low = documented floor, high = next order of magnitude - 1
+            (عشرات 10-99, مئات 100-999, آلاف 1000-9999, عشرات الآلاف 10,000-99,999, عدة مئات 200-999)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kzlib.normalize import normalize, normalize_word
+from kzlib.paths import LEXICONS
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str          # folded token
+    start: int         # span in the folded text
+    end: int
+
+
+@dataclass(frozen=True)
+class _Word:
+    value: float
+    kind: str          # unit, teen_one, ten, hundred, scale, scale_dual, scale_plural, vague, several, digits
+    prefix: str        # clitic before the number word ("و", "ال", "وال", ...)
+
+
+# A token is a number with separators, a word (letters), or a single symbol.
+_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+|[%$\-/:]")
+_MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}\s?-\s?\d+(?![\d])")
+_DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?!\d)")
+_TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_CONNECT_RANGE = {"الي", "حتي", "-", "او"}
+_WEEKDAY_NUMBERS = {"الاثنين", "الاحد"}  # definite "two"/"one" that are weekdays in news text
+
+
+def _read(name: str) -> list[dict]:
+    with open(LEXICONS / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
+def _lexicon():
+    words = {normalize_word(r["word"]): (float(r["value"]), r["kind"]) for r in _read("number_words.tsv")}
+    before_q, after_q = [], []
+    for r in _read("quantity_qualifiers.tsv"):
+        (before_q if r["position"] == "before" else after_q).append((normalize_word(r["phrase"]), r["qualifier"]))
+    before_q.sort(key=lambda p: -len(p[0]))
+    before_re = re.compile(
+        r"(?:^|(?<=[\s(،,\"']))[وبلف]?(" + "|".join(re.escape(p) for p, _ in before_q) + r")\s*$"
+    )
+    before_kind = {p: q for p, q in before_q}
+    units_after, units_before, duals = {}, {}, {}
+    for r in _read("non_count_units.tsv"):
+        w = normalize_word(r["word"])
+        if r["position"] == "after":
+            units_after[w] = r["kind"]
+        elif r["position"] == "before":
+            units_before[w] = r["kind"]
+        else:
+            duals[w] = r["kind"]
+    ordinals = {normalize_word(r["word"]): float(r["value"]) for r in _read("ordinal_words.tsv")}
+    return {
+        "words": words, "before_re": before_re, "before_kind": before_kind,
+        "after_q": [(tuple(p.split()), q) for p, q in after_q],
+        "units_after": units_after, "units_before": units_before, "duals": duals, "ordinals": ordinals,
+    }
+
+
+def _lookup(token: str) -> _Word | None:
+    """A number word, possibly behind a clitic; short words (ست، خمس) only behind و / ال."""
+    words = _lexicon()["words"]
+    if token in words:
+        value, kind = words[token]
+        return _Word(value, kind, "")
+    for clitic in _CLITICS:
+        if token.startswith(clitic) and len(token) > len(clitic) + 1:
+            rest = token[len(clitic):]
+            if rest in words and (len(rest) > 3 or clitic in ("و", "ال", "وال")):
+                value, kind = words[rest]
+                return _Word(value, kind, clitic)
+    return None
+
+
+def _digits_value(token: str) -> float | None:
+    if not token[0].isdigit():
+        return None
+    return float(token.replace(",", ""))
+
+
+def _parse_number(toks: list[_Tok], i: int):
+    """Parse a number starting at toks[i]. Returns (value, floor, high, end_index, kind) or None.
+
+    kind is "exact" or "vague"; for vague, value = floor.
+    """
+    first = toks[i].text
+    digit = _digits_value(first)
+    if digit is not None:
+        current, total, last, j = digit, 0.0, "digits", i + 1
+    else:
+        w = _lookup(first)
+        if w is None or w.kind == "teen_one" and not (i + 1 < len(toks) and toks[i + 1].text in ("عشر", "عشره")):
+            return None
+        if w.kind in ("vague", "several"):
+            return _parse_vague(toks, i, w)
+        if w.kind == "scale_plural":  # "آلاف" alone: vague thousands
+            return _vague_result(toks, i, i + 1, w.value, 1)
+        current, total, last, j = 0.0, 0.0, None, i
+    while j < len(toks):
+        if last is not None and j == i and digit is None:
+            break
+        tok = toks[j].text
+        w = _lookup(tok) if not tok[0].isdigit() else None
+        if w is None:
+            break
+        conj = w.prefix.startswith("و")
+        k = w.kind
+        if last is None:  # first word
+            if k in ("unit", "ten", "hundred", "teen_one"):
+                current = w.value
+            elif k == "scale":
+                total, current = w.value, 0.0
+            elif k == "scale_dual":
+                total, current = w.value, 0.0
+            else:
+                break
+        elif conj:
+            ok = (
+                (k == "ten" and last == "unit" and 1 <= current % 10 <= 9 and current < 10)
+                or (k in ("unit", "ten") and last in ("hundred", "scale", "scale_dual", "scale_plural"))
+                or (k == "hundred" and last in ("scale", "scale_dual", "scale_plural"))
+                or (k == "ten" and last == "unit" and current % 100 < 10 and current % 10 != 0)
+            )
+            if not ok:
+                break
+            if k == "ten" and last == "unit":
+                current += w.value
+            else:
+                current += w.value
+        else:
+            if k in ("unit",) and w.value == 10 and tok in ("عشر", "عشره") and last in ("unit", "teen_one") and current < 10:
+                current += 10
+            elif k == "hundred" and w.value == 100 and last in ("unit",) and 3 <= current <= 9:
+                current *= 100
+            elif k == "scale" and last in ("unit", "ten", "hundred", "digits"):
+                total += (current or 1) * w.value
+                current = 0.0
+            elif k == "scale_plural" and last in ("unit", "digits", "ten") and current > 0:
+                total += current * w.value
+                current = 0.0
+            else:
+                break
+        last = k
+        j += 1
+    if j == i:
+        return None
+    value = total + current
+    if value == 0:
+        return None
+    return value, value, value, j, "exact"
+
+
+def _vague_result(toks, i, j, base: float, multiplier: float):
+    """Vague count from toks[i:j]; an optional following plural scale multiplies it (عشرات الآلاف)."""
+    if j < len(toks):
+        w = _lookup(toks[j].text)
+        if w is not None and w.kind == "scale_plural":
+            base *= w.value
+            j += 1
+    floor = base * multiplier
+    return floor, floor, base * 10 - 1, j, "vague"
+
+
+def _parse_vague(toks, i, w: _Word):
+    if w.kind == "vague":
+        return _vague_result(toks, i, i + 1, w.value, 1)
+    # several / a few: only before a plural ("عدة مئات", "بضعة آلاف")
+    if i + 1 < len(toks):
+        nxt = _lookup(toks[i + 1].text)
+        if nxt is not None and nxt.kind in ("vague", "scale_plural") and nxt.value >= 100:
+            return _vague_result(toks, i, i + 2, nxt.value, w.value)
+    return None
+
+
+def _tokens(folded: str) -> list[_Tok]:
+    return [_Tok(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(folded)]
+
+
+def _after_kind(toks, j) -> str | None:
+    lex = _lexicon()
+    if j >= len(toks):
+        return None
+    t = toks[j].text
+    bare = t[1:] if t[:1] in ("و", "ب", "ل") and t[1:] in lex["units_after"] else t
+    if bare in lex["units_after"]:
+        kind = lex["units_after"][bare]
+        if bare in ("شهر", "الشهر"):
+            return None  # "شهر" alone is a duration noun; "من الشهر" is checked below
+        return kind
+    if t == "من" and j + 1 < len(toks):
+        nxt = toks[j + 1].text
+        if nxt in ("الشهر", "شهر") or (nxt in lex["units_after"] and lex["units_after"][nxt] == "date"):
+            return "date"
+    if t in ("في", "ب") and j + 1 < len(toks) and toks[j + 1].text in ("المئه", "المائه"):
+        return "percent"
+    if t in lex["duals"]:
+        return None
+    return None
+
+
+def _date_ahead(toks, j) -> bool:
+    """"5 على 6 يناير", "5 و6 يناير": a connector and another number, then a month."""
+    if j + 2 < len(toks) and toks[j].text in ("علي", "و", "-", "الي", "او") and toks[j + 1].text[0].isdigit():
+        return _after_kind(toks, j + 2) == "date"
+    return False
+
+
+def _before_kind(toks, i, value: float, is_digits: bool) -> str | None:
+    if i == 0:
+        return None
+    prev = toks[i - 1].text
+    lex = _lexicon()
+    kind = lex["units_before"].get(prev)
+    if kind == "year":
+        return "year" if is_digits and 1000 <= value <= 2200 else None
+    if kind:
+        return kind
+    if is_digits and 1900 <= value <= 2100 and value == int(value):
+        if lex["units_after"].get(prev) == "date" or prev in ("في", "حتي", "مطلع", "نهايه", "بدايه", "خلال"):
+            return "year"
+    return None
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    lex = _lexicon()
+    norm = normalize(text)
+    folded = norm.text
+    toks = _tokens(folded)
+    if not toks:
+        return []
+    blocked: list[tuple[int, int, str]] = []  # folded spans claimed by a non-count pattern
+    for regex, kind in ((_MODEL_RE, "model"), (_DATE_RE, "date"), (_TIME_RE, "time")):
+        for m in regex.finditer(folded):
+            blocked.append((m.start(), m.end(), kind))
+    out: list[Quantity] = []
+
+    def emit(fs, fe, value, low, high, qualifier, kind):
+        s, e = norm.to_original(fs, fe)
+        out.append(Quantity(s, e, text[s:e], value, low, high, qualifier, kind))
+
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        hit = next((b for b in blocked if b[0] <= tok.start < b[1]), None)
+        if hit is not None:
+            if tok.text[0].isdigit():
+                digits = [t for t in toks if hit[0] <= t.start < hit[1] and t.text[0].isdigit()]
+                value = _digits_value(digits[-1].text) if hit[2] == "model" else None
+                emit(hit[0], hit[1], value, value, value, "exact", hit[2])
+                while i < len(toks) and toks[i].start < hit[1]:
+                    i += 1
+                continue
+            i += 1
+            continue
+        if tok.text in lex["ordinals"]:
+            v, j = lex["ordinals"][tok.text], i + 1
+            if j < len(toks) and toks[j].text in ("عشر", "عشره"):  # الثاني عشر = 12th
+                v, j = (v if v > 10 else v + 10), j + 1
+            kind = "date" if _after_kind(toks, j) == "date" else "ordinal"
+            emit(tok.start, toks[j - 1].end, v, v, v, "exact", kind)
+            i = j
+            continue
+        if tok.text in _WEEKDAY_NUMBERS:
+            i += 1
+            continue
+        dual = lex["duals"].get(tok.text[1:] if tok.text[:1] in "وبل" and tok.text[1:] in lex["duals"] else tok.text)
+        if dual:
+            parsed = (2.0, 2.0, 2.0, i + 1, "exact")
+        else:
+            parsed = _parse_number(toks, i)
+        if parsed is None:
+            i += 1
+            continue
+        value, low, high, j, mode = parsed
+        first_word = _lookup(tok.text) if not tok.text[0].isdigit() else None
+        span_start = tok.start + (len(first_word.prefix) if first_word and first_word.prefix not in ("ال", "وال", "بال", "فال", "كال") else 0)
+        if first_word and first_word.prefix in ("وال", "بال", "فال", "كال"):
+            span_start = tok.start + 1
+        span_end = toks[j - 1].end
+        qualifier = "vague" if mode == "vague" else "exact"
+        kind = dual or "count"
+
+        # ranges: "بين A وB", "من A إلى B", "A إلى B", "A - B", "A أو B"
+        prev = toks[i - 1].text if i > 0 else ""
+        range_end = None
+        if j < len(toks):
+            sep = toks[j].text
+            if sep in _CONNECT_RANGE or (prev == "بين" and sep == "و"):
+                nxt = _parse_number(toks, j + 1) if j + 1 < len(toks) else None
+                if nxt is None and j + 1 < len(toks) and lex["duals"].get(toks[j + 1].text):
+                    nxt = (2.0, 2.0, 2.0, j + 2, "exact")
+                if nxt is not None:
+                    range_end = nxt
+            elif prev == "بين" and sep.startswith("و"):
+                w = _lookup(sep)
+                if w is not None and w.prefix == "و":
+                    range_end = _parse_number(toks, j)
+        if range_end is not None and range_end[4] == "exact" and range_end[0] > value:
+            high_value, j = range_end[0], range_end[3]
+            span_end = toks[j - 1].end
+            if prev in ("بين", "من"):
+                span_start = toks[i - 1].start
+            value, low, high, qualifier = None, low, high_value, "range"
+        elif mode == "exact":
+            m = lex["before_re"].search(folded, max(0, span_start - 40), span_start)
+            if m:
+                qualifier = lex["before_kind"][m.group(1)]
+                span_start = m.start(1)
+                if qualifier == "at_least":
+                    low, high = value, None
+                elif qualifier == "approx":
+                    low, high = None, None
+                elif qualifier == "at_most":
+                    low, high = None, value
+            else:
+                for k in range(j, min(j + 4, len(toks))):
+                    for phrase, q in lex["after_q"]:
+                        if tuple(t.text for t in toks[k:k + len(phrase)]) == phrase:
+                            qualifier = q
+                            low, high = (value, None) if q == "at_least" else (None, None)
+                            break
+                    if qualifier != "exact":
+                        break
+
+        if kind == "count":
+            after = _after_kind(toks, j)
+            before = _before_kind(toks, i, low if value is None else value, tok.text[0].isdigit())
+            if after in ("date", "duration", "percent", "money", "year"):
+                kind = after
+            elif before:
+                kind = before
+            elif _date_ahead(toks, j):
+                kind = "date"
+        emit(span_start, span_end, value, low, high, qualifier, kind)
+        i = j
+    return out
+
+
+def parse_number_words(words: str) -> int | None:
+    """The integer written by `words` (e.g. "خمسة آلاف ومئة وخمسة وثلاثين" → 5135), or None."""
+    toks = _tokens(normalize(words).text)
+    if not toks:
+        return None
+    parsed = _parse_number(toks, 0)
+    if parsed is None or parsed[3] != len(toks) or parsed[4] != "exact":
+        return None
+    return int(parsed[0])
