@@ -20,7 +20,8 @@
 # # 03 · Casualty tables: every report, reconciled figures, conflicts
 #
 # One row per report (outlet, publication date, attributed source, stated figure and qualifier, low/high), a
-# reconciled low / best / high per category and subject under `policy`, and every pair of reports that disagree,
+# reconciled low / best / high per category, subject and place scope under `policy` (a count for Almaty is not
+# reconciled with a country-wide count), and every pair of reports that disagree,
 # with the reason (different subject / different place scope / different figure).
 #
 # Policies (rules documented in `kzlib.tables`):

@@ -81,9 +81,10 @@ def test_reports_table_rejects_a_table_without_the_ledger_columns():
 
 def test_policies_choose_different_best_figures_for_killed_people_and_arrests():
     claims = seed_like_claims()
-    conservative = tables.reconcile(claims, "conservative", official_sources=OFFICIAL).set_index(["category", "subject"])
-    best = tables.reconcile(claims, "best", official_sources=OFFICIAL).set_index(["category", "subject"])
-    latest = tables.reconcile(claims, "latest_official", official_sources=OFFICIAL).set_index(["category", "subject"])
+    pooled = ("category", "subject")  # place scopes pooled: Almaty's >100 with the country's ~6,000
+    conservative = tables.reconcile(claims, "conservative", official_sources=OFFICIAL, group_by=pooled).set_index(list(pooled))
+    best = tables.reconcile(claims, "best", official_sources=OFFICIAL, group_by=pooled).set_index(list(pooled))
+    latest = tables.reconcile(claims, "latest_official", official_sources=OFFICIAL, group_by=pooled).set_index(list(pooled))
 
     arrested = ("arrested", "people")
     assert conservative.loc[arrested, "best"] == 100
@@ -100,6 +101,14 @@ def test_policies_choose_different_best_figures_for_killed_people_and_arrests():
     # every figure traceable: basis ids are a subset of the group's claim ids
     for row in best.itertuples():
         assert set(row.basis_claim_ids.split(", ")) <= set(row.claim_ids.split(", "))
+
+
+def test_default_reconciliation_keeps_place_scopes_apart():
+    scoped = tables.reconcile(seed_like_claims(), "best", official_sources=OFFICIAL).set_index(
+        ["category", "subject", "location"])
+    assert scoped.loc[("arrested", "people", "almaty"), "best"] == 100
+    assert scoped.loc[("arrested", "people", "unspecified"), "best"] == 6000
+    assert scoped.loc[("killed", "people", "unspecified"), "n_reports"] == 1
 
 
 def test_latest_official_takes_the_latest_publication_date():

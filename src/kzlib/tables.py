@@ -37,7 +37,7 @@ start, end     int     character offsets of ``quote`` in the original article te
 
 Reconciliation policies (``reconcile``)
 ---------------------------------------
-For each (category, subject) group, ``low`` is the smallest lower bound any report gives and ``high`` the
+For each (category, subject, place scope) group, ``low`` is the smallest lower bound any report gives and ``high`` the
 largest figure any report gives (``high_open`` says that report was open-ended, e.g. "more than 1300").
 The policy decides ``best``:
 
@@ -234,11 +234,17 @@ def none_found_message(reports: pd.DataFrame, category: str | None = None) -> st
 
 def reconcile(claims: pd.DataFrame, policy: str = "best", *, categories: tuple[str, ...] = CASUALTY_CATEGORIES,
               official_sources: frozenset[str] | None = None,
-              group_by: tuple[str, ...] = ("category", "subject")) -> pd.DataFrame:
-    """Reconciled low / best / high per group under ``policy`` (rules in the module docstring)."""
+              group_by: tuple[str, ...] = ("category", "subject", "location")) -> pd.DataFrame:
+    """Reconciled low / best / high per group under ``policy`` (rules in the module docstring).
+
+    Groups are category x subject x place scope by default: "more than 100 arrested in Almaty" is not
+    reconciled with "about 6,000 arrested" country-wide (an empty place reads "unspecified"). Pass
+    ``group_by=("category", "subject")`` to pool place scopes.
+    """
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; choose one of {POLICIES}")
     reports = reports_table(claims, categories, official_sources)
+    reports["location"] = reports["location"].fillna("unspecified")
     rows = []
     for key, group in reports.groupby(list(group_by), sort=False, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
