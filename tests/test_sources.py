@@ -86,7 +86,7 @@ def test_term_regex_folds_spelling_and_allows_clitics():
 
 
 def test_source_mentions_statements_and_credits_with_offsets():
-    mentions = sources.source_mentions(articles(), FakeGazetteer())
+    mentions = sources.source_mentions(articles())
     got = {(r.article_id, r.kind, r.actor) for r in mentions.itertuples()}
     assert ("000", "statement", "ru_defence_ministry") in got
     assert ("000", "credit", "anadolu") in got          # caption + footer: one credit per furniture span
@@ -98,7 +98,7 @@ def test_source_mentions_statements_and_credits_with_offsets():
 
 
 def test_cited_source_matrix_counts_claims_statements_and_credits():
-    mentions = sources.source_mentions(articles(), FakeGazetteer())
+    mentions = sources.source_mentions(articles())
     matrix = sources.cited_source_matrix(seed_like_claims(), mentions).set_index(["outlet", "source"])
     assert matrix.loc[("aljazeera", "local_media"), "claims"] == 3
     assert matrix.loc[("aljazeera", "kz_interior_ministry"), "claims"] == 1
@@ -161,3 +161,13 @@ def test_actor_names_use_gazetteer_info_and_skip_unknown_ids():
             return {"type": "media", "name_ar": "الأناضول", "name_en": "Anadolu Agency"}
 
     assert sources.actor_names(["anadolu", "nobody", None], Gazetteer()) == {"anadolu": ("الأناضول", "Anadolu Agency")}
+
+
+def test_statements_are_speakers_not_every_actor_in_the_sentence():
+    text = ("وذكرت وكالة “فرانس برس” إن السلطات في كازاخستان اعتقلت ماسيموف رئيس وكالة الأمن الوطني السابق.\n"
+            "وكانت وزارة الداخلية في كازاخستان قد كشفت، أمس الجمعة، عن مقتل 7 من أفرادها.")
+    mentions = sources.source_mentions([FakeArticle("002", text, "unknown", "2022-01-08")])
+    speakers = set(mentions["actor"])
+    assert {"afp", "kz_interior_ministry"} <= speakers
+    assert "masimov" not in speakers and "kz_national_security_committee" not in speakers
+    assert set(mentions["outlet"]) == {"unknown (002)"}

@@ -135,3 +135,16 @@ def test_weekday_rules_always_land_on_the_named_weekday(pub, weekday):
     today = mentions[2]
     assert today.resolved == pub.isoformat()
     assert (today.status == "conflict") == (pub.weekday() != weekday)
+
+
+def test_ambiguous_dates_do_not_date_claims_unless_asked():
+    text = "وتطورت المظاهرات التي بدأت الأحد إلى أعمال شغب أدت لاعتقال 30 شخصا."
+    frame = timeline.timeline_frame([FakeArticle("000", text, "aljazeera", "2022-01-09")])
+    assert frame.iloc[0]["status"] == "ambiguous"
+    start = text.index("30 شخصا")
+    claims = pd.DataFrame([dict(article_id="000", category="arrested", subject="people", value=30, low=30, high=30,
+                                qualifier="exact", attributed_to=None, location=None, start=start,
+                                end=start + 7, quote="30 شخصا", sentence=text)])
+    assert timeline.claim_event_dates(claims, frame).empty
+    loose = timeline.claim_event_dates(claims, frame, statuses=("resolved", "ambiguous"))
+    assert loose.iloc[0]["event_date"] == "2022-01-09" and "ambiguous" in loose.iloc[0]["date_basis"]

@@ -1,8 +1,8 @@
 """Who each outlet cites, how it names things, and which claims it shares with other outlets.
 
-* ``source_mentions`` — actors an article quotes (a gazetteer entity in a sentence with a reporting cue from
-  ``lexicons/reporting_cues.tsv``: قال، أعلن، حسب، نقلت ...) and agencies it credits in its page furniture
-  (source footer "المصدر : الجزيرة + الأناضول", picture credits "(الأناضول)").
+* ``source_mentions`` — actors an article quotes (speakers resolved by ``kzlib.attribution``: قال، أعلنت، حسب،
+  نقلت ...) and agencies it credits in its page furniture (source footer "المصدر : الجزيرة + الأناضول",
+  picture credits "(الأناضول)").
 * ``cited_source_matrix`` — outlet x source counts: ``claims`` (ledger ``attributed_to``), ``statements`` and
   ``credits`` (from ``source_mentions``).
 * ``framing_hits`` / ``framing_rates`` — terms of ``lexicons/framing.tsv`` (group, frame, term, English gloss)
@@ -17,6 +17,7 @@ stay those of the original text.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from functools import lru_cache
@@ -90,12 +91,6 @@ def load_framing(path: str | None = None) -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=4)
-def load_reporting_cues(path: str | None = None) -> tuple[str, ...]:
-    """Reporting verbs / attribution phrases of ``reporting_cues.tsv``."""
-    return tuple(r["term"] for r in _read_tsv(str(path or LEXICONS / "reporting_cues.tsv"), ("term",)))
-
-
-@lru_cache(maxsize=4)
 def _compiled_terms(terms: tuple[str, ...]) -> re.Pattern:
     ordered = sorted(set(terms), key=len, reverse=True)
     return re.compile("|".join(f"(?P<t{i}>{term_regex(t)})" for i, t in enumerate(ordered))), ordered
@@ -157,41 +152,61 @@ def _inside(spans, start, end) -> bool:
 
 
 def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
-    """Actors quoted (``kind`` = statement) or credited (``kind`` = credit) per article, with their place."""
+    """Actors quoted (``kind`` = statement) or credited (``kind`` = credit) per article, with their place.
+
+    Statements are the speakers ``kzlib.attribution`` resolves in each body sentence (reporting verbs,
+    "according to" phrases, subject-less continuations, quotations introduced by a colon): ``start``/``end``
+    are the offsets of the cue word, ``surface`` the cue. Credits are actors the gazetteer finds in page
+    furniture that credits a source (source footer, picture caption).
+    """
+    from kzlib.attribution import Attributor, quoted_continuation
+    from kzlib.gazetteer import tokenize
+
     if gazetteer is None:
         from kzlib.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
-    cues = load_reporting_cues()
     rows = []
     for article in _articles(articles):
-        body = _body(article)
-        for start, end in sentence_spans(article.text):
-            if not _inside(body, start, end):
-                continue
-            sentence = article.text[start:end]
-            if not find_terms(sentence, cues):
-                continue
-            for entity in gazetteer.find(sentence):
-                if entity.type == "place":
-                    continue
-                rows.append(_mention(article, "statement", entity, start, sentence))
+        text = article.text
+        tokens = tokenize(text)
+        starts = [t.start for t in tokens]
+        attributor = Attributor(gazetteer, tokens, gazetteer.find(text, tokens))
+        previous, previous_end = [], 0
+        for body_start, body_end in _body(article):
+            for s_start, s_end in sentence_spans(text[body_start:body_end]):
+                s_start, s_end = body_start + s_start, body_start + s_end
+                first, stop = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
+                cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous, previous_end, s_start)
+                previous, previous_end = cues, s_end
+                for cue in cues:
+                    if cue.speaker:
+                        rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="statement",
+                                         actor=cue.speaker, actor_type=_actor_type(gazetteer, cue.speaker),
+                                         surface=text[cue.start:cue.end], start=cue.start, end=cue.end,
+                                         sentence=text[s_start:s_end]))
         for span in getattr(article, "furniture", ()):
-            if span.kind not in ("source_footer", "caption", "credit", "byline"):
+            if span.kind not in CREDIT_FURNITURE:
                 continue
             for entity in gazetteer.find(span.text):
                 if entity.type != "place":
-                    rows.append(_mention(article, "credit", entity, span.start, span.text))
+                    rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="credit", actor=entity.id,
+                                     actor_type=entity.type, surface=entity.surface, start=span.start + entity.start,
+                                     end=span.start + entity.end, sentence=span.text))
     columns = ["article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end", "sentence"]
     frame = pd.DataFrame(rows, columns=columns)
-    # one actor counts once per sentence (several surface forms may name it)
+    # a speaker counts once per sentence (several cues may name it: "قال ... وأضاف")
     return frame.drop_duplicates(["article_id", "kind", "actor", "sentence"]).reset_index(drop=True)
 
 
-def _mention(article, kind, entity, offset, sentence) -> dict:
-    return dict(article_id=article.id, outlet=_outlet(article), kind=kind, actor=entity.id,
-                actor_type=entity.type, surface=entity.surface, start=offset + entity.start,
-                end=offset + entity.end, sentence=sentence)
+CREDIT_FURNITURE = ("source_footer", "caption", "credit", "byline")
+
+
+def _actor_type(gazetteer, actor: str) -> str:
+    try:
+        return gazetteer.info(actor).get("type", "")
+    except KeyError:
+        return ""
 
 
 def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -299,16 +299,18 @@ def timeline_frame(articles) -> pd.DataFrame:
     return frame.loc[:, list(MENTION_COLUMNS)]
 
 
-def claim_event_dates(claims: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def claim_event_dates(claims: pd.DataFrame, mentions: pd.DataFrame,
+                      statuses: tuple[str, ...] = ("resolved",)) -> pd.DataFrame:
     """For each claim whose sentence states a resolved date, that date (the nearest mention in the sentence).
 
-    Returns ``claim_id``, ``event_date``, ``date_basis`` ("stated: <expression> (<rule>)"), ready for
-    ``kzlib.tables.acled_export(event_dates=...)``.
+    Only mentions of ``statuses`` count: an ambiguous bare weekday ("بدأت الأحد" in a Sunday article: today or
+    a week earlier?) or a contradicted one would date the claim wrongly. Returns ``claim_id``, ``event_date``,
+    ``date_basis`` ("stated: <expression> (<rule>, <status>)"), ready for ``kzlib.tables.acled_export``.
     """
     from kzlib.tables import with_claim_ids
 
     columns = ["claim_id", "event_date", "date_basis"]
-    usable = mentions[mentions["status"].isin(["resolved", "ambiguous"])] if len(mentions) else mentions
+    usable = mentions[mentions["status"].isin(statuses)] if len(mentions) else mentions
     if not len(claims) or not len(usable):
         return pd.DataFrame(columns=columns)
     rows = []
