@@ -260,8 +260,10 @@ def matrix_pivot(matrix: pd.DataFrame, measure: str = "total") -> pd.DataFrame:
 
 
 def plot_source_heatmap(pivot: pd.DataFrame, names: dict[str, tuple[str, str]] | None = None,
-                        title: tuple[str, str] = ("المصادر المستشهد بها حسب الوسيلة", "cited sources per outlet")):
-    """Heatmap of an outlet x source pivot; ``names`` maps ids to (arabic, english) for bilingual labels."""
+                        title: tuple[str, str] = ("المصادر المستشهد بها حسب الوسيلة", "cited sources per outlet"),
+                        top: int = 30):
+    """Heatmap of an outlet x source pivot drawn with sources as rows (there are many more sources than
+    outlets), the ``top`` most cited first; ``names`` maps ids to (arabic, english) for bilingual labels."""
     import matplotlib.pyplot as plt
 
     from kzlib.charts import bilingual, use_style
@@ -270,18 +272,21 @@ def plot_source_heatmap(pivot: pd.DataFrame, names: dict[str, tuple[str, str]] |
     if pivot.empty:
         raise ValueError("nothing to plot: no outlet cites any source")
     names = names or {}
-    fig, ax = plt.subplots(figsize=(1.0 * pivot.shape[1] + 3, 0.6 * pivot.shape[0] + 2.5))
-    image = ax.imshow(pivot.values, cmap="Blues", aspect="auto")
-    ax.set_xticks(range(pivot.shape[1]))
-    ax.set_xticklabels([_label(names, s, bilingual) for s in pivot.columns], rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(pivot.shape[0]))
-    ax.set_yticklabels([_label(names, o, bilingual) for o in pivot.index], fontsize=8)
-    for (i, j), value in pd.DataFrame(pivot.values).stack().items():
+    table = pivot.T.iloc[:top]  # pivot columns are already ordered by total citations
+    fig, ax = plt.subplots(figsize=(1.6 * table.shape[1] + 5, 0.38 * table.shape[0] + 2.5))
+    image = ax.imshow(table.values, cmap="Blues", aspect="auto")
+    ax.set_yticks(range(table.shape[0]))
+    ax.set_yticklabels([_label(names, s, bilingual) for s in table.index], fontsize=8)
+    ax.set_xticks(range(table.shape[1]))
+    ax.set_xticklabels([_label(names, o, bilingual) for o in table.columns], rotation=30, ha="right", fontsize=8)
+    peak = table.values.max()
+    for (i, j), value in pd.DataFrame(table.values).stack().items():
         if value:
             ax.text(j, i, int(value), ha="center", va="center", fontsize=8,
-                    color="white" if value > pivot.values.max() / 2 else "black")
+                    color="white" if value > peak / 2 else "black")
     ax.set_title(bilingual(*title))
-    fig.colorbar(image, ax=ax, shrink=0.7)
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, shrink=0.5)
     fig.tight_layout()
     return fig
 
