@@ -51,7 +51,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from IPython.display import display
 
-from kzlib import tables, timeline
+from kzlib import sources, tables, timeline
 from kzlib.corpus import load_corpus
 from kzlib.io import write_figure, write_table
 from kzlib.ledger import claims_frame, read_ledger
@@ -113,7 +113,8 @@ series = tables.figures_over_time(claims)
 if series.empty:
     print("none found: no dated casualty figures to plot")
 else:
-    labels = tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet"))
+    labels = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet")),
+              **sources.actor_names(series["source"])}  # bilingual names of the sources, from the gazetteer
     fig = tables.plot_figures_over_time(series, labels)
     write_figure(fig, out / "figures" / "03_figures_over_time")
     plt.show()
