@@ -109,24 +109,10 @@ def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
 # --------------------------------------------------------------------------- sentences and articles
 
 
-_SENTENCE_END = re.compile(r"[^.!?؟\n]+(?:[.!?؟]+|$)", re.M)
-
-
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: ``kzlib.segment.split_sentences`` when installed, else split at . ! ? ؟ and newlines."""
-    try:
-        from kzlib.segment import split_sentences
-    except ImportError:  # segment.py is optional for these analyses; the fallback is the same punctuation rule
-        spans = []
-        for match in _SENTENCE_END.finditer(text):
-            start, end = match.start(), match.end()
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start < end:
-                spans.append((start, end))
-        return spans
+    """Sentence spans of ``text`` (``kzlib.segment.split_sentences``: the project's one sentence rule)."""
+    from kzlib.segment import split_sentences
+
     return split_sentences(text)
 
 
