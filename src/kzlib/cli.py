@@ -12,7 +12,24 @@ import sys
 def _cmd_extract(args: argparse.Namespace) -> int:
     from kzlib.ledger import write_claims
 
-    return write_claims(args.paths, fmt=args.format, out=sys.stdout, backend=args.backend)
+    return write_claims(args.paths, fmt=args.format, out=sys.stdout)
+
+
+def _cmd_entities(args: argparse.Namespace) -> int:
+    from kzlib.nlp.entities import entities_frame
+    from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError
+
+    options = {"model_dir": args.stanza_dir} if args.backend == "stanza" else {}
+    try:
+        frame = entities_frame(args.path, backend=args.backend, **options)
+    except (ModelsMissingError, StanzaMissingError) as exc:
+        print(f"kz entities: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        frame.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+    return 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -34,9 +51,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_models_download(args: argparse.Namespace) -> int:
-    from kzlib.nlp.stanza_backend import download_models
+    from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, download_models
 
-    download_models(args.dir)
+    try:
+        folder = download_models(args.dir)
+    except (ModelsMissingError, StanzaMissingError) as exc:
+        print(f"kz models download: {exc}", file=sys.stderr)
+        return 2
+    print(f"stanza Arabic models in {folder}")
     return 0
 
 
@@ -47,8 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="print one claim per line (kzlib.ledger)")
     p.add_argument("paths", nargs="+", help="a .txt file, a folder of .txt files, a corpus manifest (.csv) or a JSONL/CSV corpus")
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    p.add_argument("--backend", choices=["rules", "stanza"], default="rules", help="NLP backend (default: rules)")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("entities", help="named entities per article: gazetteer (rules) or stanza (kzlib.nlp)")
+    p.add_argument("path", help="anything `kz extract` reads")
+    p.add_argument("--backend", choices=["rules", "stanza"], default="rules", help="NLP backend (default: rules)")
+    p.add_argument("--stanza-dir", default=None, help="stanza model folder (default: $STANZA_RESOURCES_DIR or ~/stanza_resources)")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.set_defaults(func=_cmd_entities)
 
     p = sub.add_parser("evaluate", help="precision/recall/F1 against the gold set (kzlib.evaluate)")
     p.add_argument("--gold", default=None, help="folder of gold annotations (default: data/annotations)")

@@ -1,0 +1,39 @@
+"""Entities over a corpus, per backend, and the gazetteer-vs-stanza comparison shown in notebook 06."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ENTITY_COLUMNS = ("article_id", "start", "end", "surface", "type", "canonical_id", "source")
+
+
+def entities_frame(source, backend="rules", **options) -> pd.DataFrame:
+    """One row per entity mention; `source` is anything kzlib.corpus reads, or a Corpus."""
+    from kzlib.corpus import Corpus, load_corpus
+    from kzlib.nlp import get_backend
+
+    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    nlp = get_backend(backend, **options) if isinstance(backend, str) else backend
+    rows = []
+    for article in corpus.articles:
+        for m in nlp.analyze(article.text).entities:
+            rows.append({"article_id": article.id, "start": m.start, "end": m.end, "surface": m.surface,
+                         "type": m.type, "canonical_id": m.canonical_id, "source": m.source})
+    return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS))
+
+
+def compare_entities(gazetteer: pd.DataFrame, stanza: pd.DataFrame) -> pd.DataFrame:
+    """Each mention labelled found by `both` (overlapping spans in the same article), `only_gazetteer` or `only_stanza`."""
+    rows, used = [], set()
+    for g in gazetteer.itertuples(index=False):
+        hits = stanza[(stanza.article_id == g.article_id) & (stanza.start < g.end) & (stanza.end > g.start)]
+        if len(hits):
+            used.update(hits.index)
+            s = hits.iloc[0]
+            rows.append({**g._asdict(), "found_by": "both", "stanza_type": s["type"], "stanza_surface": s["surface"]})
+        else:
+            rows.append({**g._asdict(), "found_by": "only_gazetteer", "stanza_type": None, "stanza_surface": None})
+    for idx, s in stanza.iterrows():
+        if idx not in used:
+            rows.append({**s.to_dict(), "found_by": "only_stanza", "stanza_type": s["type"], "stanza_surface": s["surface"]})
+    return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS) + ["found_by", "stanza_type", "stanza_surface"])

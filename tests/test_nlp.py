@@ -1,0 +1,49 @@
+"""The backend interface and the default rule backend (no model needed)."""
+
+import pandas as pd
+import pytest
+
+from kzlib.nlp import get_backend
+from kzlib.nlp.entities import compare_entities, entities_frame
+
+SENTENCE = "وأكد الرئيس الكازاخستاني، قاسم جومارت توكاييف، اليوم الجمعة، أن ألما آتا تعرضت وحدها للهجوم من قبل 20 ألف مسلح."
+
+
+def test_rule_backend_offsets_point_into_the_original_text():
+    analysis = get_backend("rules").analyze(SENTENCE)
+    assert analysis.backend == "rules"
+    assert analysis.tokens and all(SENTENCE[t.start:t.end] == t.text for t in analysis.tokens)
+    assert all(SENTENCE[m.start:m.end] == m.surface for m in analysis.entities)
+    ids = {m.canonical_id for m in analysis.entities}
+    assert {"tokayev", "almaty"} <= ids
+    assert analysis.candidates == []  # the gazetteer only returns what it knows
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown NLP backend 'spacy'"):
+        get_backend("spacy")
+
+
+def test_entities_frame_on_the_seeds(seed_corpus):
+    frame = entities_frame(seed_corpus)
+    assert set(frame.article_id) == {a.id for a in seed_corpus.articles}
+    texts = {a.id: a.text for a in seed_corpus.articles}
+    assert all(texts[r.article_id][r.start:r.end] == r.surface for r in frame.itertuples())
+    per_article = frame.groupby("article_id").canonical_id.apply(set)
+    assert "csto_secretary_general" in per_article["004_6000a56a302bf043"]
+    assert "kz_interior_ministry" in per_article["003_8810d80a09cc04a1"]
+
+
+def test_compare_entities_labels_both_and_only():
+    gaz = pd.DataFrame([
+        {"article_id": "a", "start": 0, "end": 5, "surface": "ألماتي", "type": "place", "canonical_id": "almaty", "source": "gazetteer"},
+        {"article_id": "a", "start": 10, "end": 15, "surface": "الكرملين", "type": "institution", "canonical_id": "kremlin", "source": "gazetteer"},
+    ])
+    stz = pd.DataFrame([
+        {"article_id": "a", "start": 0, "end": 5, "surface": "ألماتي", "type": "LOC", "canonical_id": "almaty", "source": "stanza"},
+        {"article_id": "a", "start": 20, "end": 30, "surface": "رحيم أوشاكباييف", "type": "PER", "canonical_id": None, "source": "stanza"},
+        {"article_id": "b", "start": 10, "end": 15, "surface": "الكرملين", "type": "ORG", "canonical_id": "kremlin", "source": "stanza"},
+    ])
+    out = compare_entities(gaz, stz)
+    assert list(out.found_by) == ["both", "only_gazetteer", "only_stanza", "only_stanza"]
+    assert out.iloc[0].stanza_type == "LOC"
