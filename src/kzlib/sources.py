@@ -333,6 +333,8 @@ def outlet_word_counts(articles) -> pd.DataFrame:
 
 def framing_rates(hits: pd.DataFrame, words: pd.DataFrame, level: str = "term") -> pd.DataFrame:
     """Count and rate per 1,000 words per outlet and ``level`` ("term" or "frame"), with an example."""
+    if level not in ("term", "frame"):
+        raise ValueError(f"framing_rates: level must be 'term' or 'frame', not {level!r}")
     keys = ["group", "frame", "term", "gloss_en"] if level == "term" else ["group", "frame"]
     columns = ["outlet", *keys, "count", "words", "per_1000_words", "example", "example_ref"]
     if hits.empty:
