@@ -1,0 +1,56 @@
+"""Folding for matching, and the map back to the original text."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzlib.normalize import normalize, normalize_word
+
+
+def test_letter_variants_diacritics_and_tatweel_fold():
+    assert normalize_word("أإآٱ") == "اااا"
+    assert normalize_word("مستشفى") == "مستشفي"
+    assert normalize_word("طائرةَ") == "طائره"
+    assert normalize_word("قُتل") == "قتل"
+    assert normalize_word("يُشار") == "يشار"
+    assert normalize_word("كـــازاخستان") == "كازاخستان"
+    assert normalize_word("مئتانِ") == "مئتان"  # hamza on ya is kept: folding it merges distinct words
+
+
+def test_digits_separators_spaces_and_quotes_fold():
+    assert normalize_word("١٬٣٠٠") == "1,300"
+    assert normalize_word("٣٫٥") == "3.5"
+    assert normalize_word("۱۲۳") == "123"
+    assert normalize_word("ألما\u00a0آتا\u200b") == "الما اتا"
+    assert normalize_word("“مجرما” «قال»") == '"مجرما" "قال"'
+    assert normalize_word("CSTO") == "csto"
+
+
+def test_to_original_recovers_the_span_with_its_diacritics():
+    text = "خصصت 70 طائرةَ شحن"
+    folded = normalize(text)
+    i = folded.text.index("طائره")
+    start, end = folded.to_original(i, i + len("طائره"))
+    assert text[start:end] == "طائرةَ"
+
+
+def test_unchanged_length_uses_the_identity_map():
+    folded = normalize("قتل 26 محتجا")
+    assert folded.text == "قتل 26 محتجا" and list(folded.offsets) == list(range(len(folded.text)))
+
+
+ARABIC = st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآىةؤئ") + list("ًٌٍَُِّْٰـ") + list("٠١٢٣٤٥٦٧٨٩0123456789")
+                         + [" ", "\u00a0", "\u200b", "“", "”", "«", "»", "٬", "٫", ".", "،"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ARABIC, max_size=60).map("".join), st.data())
+def test_every_folded_span_maps_to_an_original_span_that_folds_back(text, data):
+    folded = normalize(text)
+    assert len(folded.offsets) == len(folded.text)
+    if not folded.text:
+        return
+    start = data.draw(st.integers(0, len(folded.text) - 1))
+    end = data.draw(st.integers(start + 1, len(folded.text)))
+    o_start, o_end = folded.to_original(start, end)
+    assert 0 <= o_start < o_end <= len(text)
+    assert normalize_word(text[o_start:o_end]) == folded.text[start:end]

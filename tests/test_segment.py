@@ -1,0 +1,42 @@
+"""Sentence spans: lines, quotes, decimals, abbreviations."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzlib.paths import RAW
+from kzlib.segment import split_sentences
+
+
+def sentences(text):
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_headline_lines_are_sentences_and_quoted_speech_stays_whole():
+    text = (RAW / "001_286c5a85d9cb9fcb.txt").read_text(encoding="utf-8")
+    got = sentences(text)
+    assert "تصريح صادم من واشنطن بشأن التدخل الروسي في كازاخستان" in got
+    quote = next(s for s in got if s.startswith("وأضاف: \"يبدو لي"))
+    assert quote.endswith("خارجي\".")  # two sentences inside the quotation stay with "وأضاف"
+
+
+def test_decimals_abbreviations_and_dot_runs_do_not_split():
+    assert sentences("قال د. أحمد إن 3.5 مليون نزحوا. وأضاف أن ٣٫٥ بالمئة غادروا.") == [
+        "قال د. أحمد إن 3.5 مليون نزحوا.", "وأضاف أن ٣٫٥ بالمئة غادروا."]
+    assert sentences("نعتبر الأحداث محاولة لتقويض الأمن بالقوة.. باستخدام تشكيلات مسلحة.") == [
+        "نعتبر الأحداث محاولة لتقويض الأمن بالقوة.. باستخدام تشكيلات مسلحة."]
+
+
+def test_question_marks_and_unbalanced_quotes_split():
+    assert sentences("هل انتهت الأزمة؟ لا أحد يعرف.") == ["هل انتهت الأزمة؟", "لا أحد يعرف."]
+    assert sentences("وقال “إن الوضع مستقر. والقوات منتشرة.") == ["وقال “إن الوضع مستقر.", "والقوات منتشرة."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("قتل محتج.؟!\n\"“”«»0123٫") + ["د.", "  "]), max_size=80).map("".join))
+def test_spans_are_ordered_disjoint_and_stripped(text):
+    spans = split_sentences(text)
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+        previous_end = end
