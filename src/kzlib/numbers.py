@@ -113,7 +113,7 @@ def _lookup(token: str) -> _Word | None:
 
 
 def _digits_value(token: str) -> float | None:
-    if not token[0].isdigit():
+    if not token[0].isdecimal():
         return None
     return float(token.replace(",", ""))
 
@@ -136,51 +136,49 @@ def _parse_number(toks: list[_Tok], i: int):
         if w.kind == "scale_plural":  # "آلاف" alone: vague thousands
             return _vague_result(toks, i, i + 1, w.value, 1)
         current, total, last, j = 0.0, 0.0, None, i
+    last_value = current  # value of the last word read: Arabic puts units before tens ("خمسة وعشرون")
     while j < len(toks):
-        if last is not None and j == i and digit is None:
-            break
         tok = toks[j].text
-        w = _lookup(tok) if not tok[0].isdigit() else None
+        w = _lookup(tok) if not tok[0].isdecimal() else None
         if w is None:
             break
+        if last is not None and not w.prefix and tok.startswith("و"):
+            joined = _lookup(tok[1:])  # inside a compound "وأحد" is و + أحد, not واحد (one)
+            if joined is not None:
+                w = _Word(joined.value, joined.kind, "و" + joined.prefix)
         conj = w.prefix.startswith("و")
         k = w.kind
         if last is None:  # first word
             if k in ("unit", "ten", "hundred", "teen_one"):
                 current = w.value
-            elif k == "scale":
-                total, current = w.value, 0.0
-            elif k == "scale_dual":
+            elif k in ("scale", "scale_dual"):
                 total, current = w.value, 0.0
             else:
                 break
         elif conj:
-            ok = (
-                (k == "ten" and last == "unit" and 1 <= current % 10 <= 9 and current < 10)
-                or (k in ("unit", "ten") and last in ("hundred", "scale", "scale_dual", "scale_plural"))
-                or (k == "hundred" and last in ("scale", "scale_dual", "scale_plural"))
-                or (k == "ten" and last == "unit" and current % 100 < 10 and current % 10 != 0)
-            )
-            if not ok:
-                break
-            if k == "ten" and last == "unit":
-                current += w.value
+            after_big = last in ("hundred", "scale", "scale_dual", "scale_plural")
+            if k == "ten" and last == "unit" and 1 <= last_value <= 9:
+                current += w.value                      # خمسة وعشرون
+            elif k in ("unit", "ten", "teen_one") and after_big:
+                current += w.value                      # مئة وخمسة، ألف وعشرون، خمسمئة وأحد عشر
+            elif k == "hundred" and last in ("scale", "scale_dual", "scale_plural"):
+                current += w.value                      # ألف ومئة
             else:
-                current += w.value
+                break
         else:
-            if k in ("unit",) and w.value == 10 and tok in ("عشر", "عشره") and last in ("unit", "teen_one") and current < 10:
-                current += 10
-            elif k == "hundred" and w.value == 100 and last in ("unit",) and 3 <= current <= 9:
-                current *= 100
+            if tok in ("عشر", "عشره") and last in ("unit", "teen_one") and last_value < 10:
+                current += 10                           # ثلاثة عشر، أحد عشر
+            elif k == "hundred" and w.value == 100 and last == "unit" and 3 <= last_value <= 9 and current == last_value:
+                current *= 100                          # ثلاث مئة
             elif k == "scale" and last in ("unit", "ten", "hundred", "digits"):
-                total += (current or 1) * w.value
+                total += (current or 1) * w.value       # عشرون ألف، 20 ألف
                 current = 0.0
             elif k == "scale_plural" and last in ("unit", "digits", "ten") and current > 0:
-                total += current * w.value
+                total += current * w.value              # ثلاثة آلاف، 6 آلاف
                 current = 0.0
             else:
                 break
-        last = k
+        last, last_value = k, w.value
         j += 1
     if j == i:
         return None
@@ -240,7 +238,7 @@ def _after_kind(toks, j) -> str | None:
 
 def _date_ahead(toks, j) -> bool:
     """"5 على 6 يناير", "5 و6 يناير": a connector and another number, then a month."""
-    if j + 2 < len(toks) and toks[j].text in ("علي", "و", "-", "الي", "او") and toks[j + 1].text[0].isdigit():
+    if j + 2 < len(toks) and toks[j].text in ("علي", "و", "-", "الي", "او") and toks[j + 1].text[0].isdecimal():
         return _after_kind(toks, j + 2) == "date"
     return False
 
@@ -283,8 +281,8 @@ def find_quantities(text: str) -> list[Quantity]:
         tok = toks[i]
         hit = next((b for b in blocked if b[0] <= tok.start < b[1]), None)
         if hit is not None:
-            if tok.text[0].isdigit():
-                digits = [t for t in toks if hit[0] <= t.start < hit[1] and t.text[0].isdigit()]
+            if tok.text[0].isdecimal():
+                digits = [t for t in toks if hit[0] <= t.start < hit[1] and t.text[0].isdecimal()]
                 value = _digits_value(digits[-1].text) if hit[2] == "model" else None
                 emit(hit[0], hit[1], value, value, value, "exact", hit[2])
                 while i < len(toks) and toks[i].start < hit[1]:
@@ -312,7 +310,7 @@ def find_quantities(text: str) -> list[Quantity]:
             i += 1
             continue
         value, low, high, j, mode = parsed
-        first_word = _lookup(tok.text) if not tok.text[0].isdigit() else None
+        first_word = _lookup(tok.text) if not tok.text[0].isdecimal() else None
         span_start = tok.start + (len(first_word.prefix) if first_word and first_word.prefix not in ("ال", "وال", "بال", "فال", "كال") else 0)
         if first_word and first_word.prefix in ("وال", "بال", "فال", "كال"):
             span_start = tok.start + 1
@@ -364,7 +362,7 @@ def find_quantities(text: str) -> list[Quantity]:
 
         if kind == "count":
             after = _after_kind(toks, j)
-            before = _before_kind(toks, i, low if value is None else value, tok.text[0].isdigit())
+            before = _before_kind(toks, i, low if value is None else value, tok.text[0].isdecimal())
             if after in ("date", "duration", "percent", "money", "year"):
                 kind = after
             elif before:

@@ -1,0 +1,172 @@
+"""Arabic quantities: digits, number words, vague counts, qualifiers, and numbers that are not counts."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzlib.numbers import find_quantities, parse_number_words
+
+
+def only(text):
+    counts = [q for q in find_quantities(text) if q.kind == "count"]
+    assert len(counts) == 1, counts
+    return counts[0]
+
+
+@pytest.mark.parametrize("text, value, low, high, qualifier, quote", [
+    ("اقترب من 6 آلاف شخص", 6000, None, None, "approx", "اقترب من 6 آلاف"),
+    ("أكثر من 1300 عنصر أمن", 1300, 1300, None, "at_least", "أكثر من 1300"),
+    ("إقامة سبعين نقطة تفتيش", 70, 70, 70, "exact", "سبعين"),
+    ("للهجوم من قبل 20 ألف مسلح", 20000, 20000, 20000, "exact", "20 ألف"),
+    ("قتل ٢٦ محتجا", 26, 26, 26, "exact", "٢٦"),
+    ("اعتقال ١٬٣٠٠ شخص", 1300, 1300, 1300, "exact", "١٬٣٠٠"),
+    ("نزوح ۱۲۰ عائلة", 120, 120, 120, "exact", "۱۲۰"),
+    ("نزوح 1.5 مليون شخص", 1_500_000, 1_500_000, 1_500_000, "exact", "1.5 مليون"),
+    ("قرابة 10 آلاف متظاهر", 10000, None, None, "approx", "قرابة 10 آلاف"),
+    ("نحو خمسمائة جندي", 500, None, None, "approx", "نحو خمسمائة"),
+    ("ما لا يقل عن 40 قتيلا", 40, 40, None, "at_least", "ما لا يقل عن 40"),
+    ("ما يزيد عن مئتي معتقل", 200, 200, None, "at_least", "ما يزيد عن مئتي"),
+    ("أقل من عشرة جرحى", 10, None, 10, "at_most", "أقل من عشرة"),
+    ("مقتل 26 شخصا على الأقل", 26, 26, None, "at_least", "26"),
+    ("خمسة آلاف ومئة وخمسة وثلاثين جنديا", 5135, 5135, 5135, "exact", "خمسة آلاف ومئة وخمسة وثلاثين"),
+    ("ثلاثمائة وخمسة وعشرون معتقلا", 325, 325, 325, "exact", "ثلاثمائة وخمسة وعشرون"),
+    ("ألفين وخمسمائة جندي", 2500, 2500, 2500, "exact", "ألفين وخمسمائة"),
+    ("إحدى عشرة طائرة", 11, 11, 11, "exact", "إحدى عشرة"),
+])
+def test_counts(text, value, low, high, qualifier, quote):
+    q = only(text)
+    assert (q.value, q.low, q.high, q.qualifier, q.text) == (value, low, high, qualifier, quote)
+    assert text[q.start:q.end] == q.text
+
+
+@pytest.mark.parametrize("text, low, high, quote", [
+    ("وإصابة المئات", 100, 999, "المئات"),
+    ("وإصابة مئات", 100, 999, "مئات"),
+    ("ونقل عدة مئات إلى المستشفيات", 200, 999, "عدة مئات"),
+    ("والعشرات إلى العناية المركزة", 10, 99, "العشرات"),
+    ("واعتقال الآلاف", 1000, 9999, "الآلاف"),
+    ("خرج عشرات الآلاف إلى الشوارع", 10000, 99999, "عشرات الآلاف"),
+])
+def test_vague_counts_have_documented_floors(text, low, high, quote):
+    q = only(text)
+    assert (q.qualifier, q.value, q.low, q.high, q.text) == ("vague", low, low, high, quote)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("سقوط بين 10 و15 قتيلا", 10, 15),
+    ("بين عشرة وعشرين قتيلا", 10, 20),
+    ("من 100 إلى 200 معتقل", 100, 200),
+])
+def test_ranges(text, low, high):
+    q = only(text)
+    assert (q.qualifier, q.value, q.low, q.high) == ("range", None, low, high)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("في 6 يناير الجاري", "date"),
+    ("في ليلة 5 على 6 يناير، عقد", "date"),
+    ("وفي الخامس من الشهر الجاري، أعلنت", "date"),
+    ("في 5/1/2022 اندلعت", "date"),
+    ("في عام 2022", "year"),
+    ("ستصل في غضون ساعتين إلى ثلاث ساعات", "duration"),
+    ("خلال 24 ساعة", "duration"),
+    ("هبوط طائرات من طراز \"إل-76\"", "model"),
+    ("ارتفاع الأسعار 20%", "percent"),
+    ("ارتفاع الأسعار 20 بالمئة", "percent"),
+    ("بموجب المادة 5 من القانون", "law_article"),
+    ("عند الساعة 10 صباحا", "time"),
+    ("الاجتماع الأول لمجلس الأمن", "ordinal"),
+])
+def test_non_counts_are_never_counts(text, kind):
+    found = find_quantities(text)
+    assert found and all(q.kind != "count" for q in found)
+    assert kind in {q.kind for q in found}
+
+
+@pytest.mark.parametrize("text", ["اليوم الأحد", "يوم الاثنين", "بدأت الاحتجاجات الثلاثاء", "لست أدري"])
+def test_weekdays_and_lookalike_words_are_not_numbers(text):
+    assert [q for q in find_quantities(text) if q.kind == "count"] == []
+
+
+def test_cases_pyarabic_text2number_gets_wrong():
+    # pyarabic's text2number returns 0 for these (and is wrong on "قرابة 10 آلاف"); kzlib does not use it.
+    assert only("عشرات المصابين").low == 10
+    assert only("مئات المعتقلين").low == 100
+    assert parse_number_words("مائتين") == 200
+    assert only("26 قتيلا").value == 26
+    assert only("قرابة 10 آلاف").value == 10000
+
+
+# ---- property tests: an independent writer of Arabic number words ---------------------------------------
+
+UNITS_M = ["", "واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة"]
+UNITS_F = ["", "واحدة", "اثنتان", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثماني", "تسع"]
+TENS = ["", "عشرة", "عشرون", "ثلاثون", "أربعون", "خمسون", "ستون", "سبعون", "ثمانون", "تسعون"]
+TENS_ACC = ["", "عشرة", "عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"]
+HUNDREDS = ["", "مئة", "مئتان", "ثلاثمئة", "أربعمئة", "خمسمئة", "ستمئة", "سبعمئة", "ثمانمئة", "تسعمئة"]
+HUNDREDS_ALT = ["", "مائة", "مائتين", "ثلاثمائة", "أربعمائة", "خمسمائة", "ستمائة", "سبعمائة", "ثمانمائة", "تسعمائة"]
+TEENS_M = ["", "أحد عشر", "اثنا عشر"] + [f"{u} عشر" for u in UNITS_M[3:]]
+TEENS_F = ["", "إحدى عشرة", "اثنتا عشرة"] + [f"{u} عشرة" for u in UNITS_F[3:]]
+
+
+def below_thousand(n, feminine, accusative, alt):
+    parts = []
+    h, rest = divmod(n, 100)
+    if h:
+        parts.append((HUNDREDS_ALT if alt else HUNDREDS)[h])
+    if rest:
+        units = UNITS_F if feminine else UNITS_M
+        if rest < 10:
+            parts.append(units[rest])
+        elif rest == 10:
+            parts.append("عشر" if feminine else "عشرة")
+        elif rest < 20:
+            parts.append((TEENS_F if feminine else TEENS_M)[rest - 10])
+        else:
+            t, u = divmod(rest, 10)
+            ten = (TENS_ACC if accusative else TENS)[t]
+            parts.append(f"{units[u]} و{ten}" if u else ten)
+    return " و".join(parts)
+
+
+def to_words(n, feminine=False, accusative=False, alt=False):
+    thousands, rest = divmod(n, 1000)
+    parts = []
+    if thousands == 1:
+        parts.append("ألف")
+    elif thousands == 2:
+        parts.append("ألفين" if accusative else "ألفان")
+    elif 3 <= thousands <= 10:
+        parts.append(f"{below_thousand(thousands, False, accusative, alt)} آلاف")
+    elif thousands > 10:
+        parts.append(f"{below_thousand(thousands, False, accusative, alt)} ألف")
+    if rest:
+        parts.append(below_thousand(rest, feminine, accusative, alt))
+    return " و".join(parts)
+
+
+def test_the_writer_itself():
+    assert to_words(5135, accusative=True) == "خمسة آلاف ومئة وخمسة وثلاثين"
+    assert to_words(20000) == "عشرون ألف"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 999_999), st.booleans(), st.booleans(), st.booleans())
+def test_number_words_parse_back(n, feminine, accusative, alt):
+    words = to_words(n, feminine, accusative, alt)
+    assert parse_number_words(words) == n, words
+
+
+NOISE = st.lists(st.sampled_from(
+    ["قتل", "أكثر من", "نحو", "عشرات", "الآلاف", "مئة", "و", "26", "٢٦", "1,300", "-", "إلى", "بين", "يناير",
+     "ساعتين", "إل-76", "%", "عدة", "الخامس", "من", "الشهر", " ", "،", ".", "\u00a0", "َ", "ـ", "“", "ألف", "ثلاث"]),
+    max_size=30).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(NOISE, st.text(max_size=60)))
+def test_random_text_never_crashes_and_offsets_hold(text):
+    for q in find_quantities(text):
+        assert 0 <= q.start < q.end <= len(text)
+        assert text[q.start:q.end] == q.text
+        assert q.kind in {"count", "date", "year", "time", "duration", "model", "ordinal", "percent", "money", "law_article"}
