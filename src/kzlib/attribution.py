@@ -62,6 +62,9 @@ class Attributor:
             if j < len(tokens):
                 self.entity_at[j] = (e, k)
         self.history: list[tuple[str | None, str | None]] = []   # (speaker, gender), oldest first
+        verbs, sources, *_ = _lexicons()
+        self._verb_starts = verbs.candidate_positions(tokens)
+        self._source_starts = sources.candidate_positions(tokens)
 
     # -- speakers -----------------------------------------------------------------------------
     def _speaker_entity(self, i: int, stop: int) -> tuple[Entity, int] | None:
@@ -102,8 +105,8 @@ class Attributor:
         i = first
         while i < stop:
             tok = self.tokens[i]
-            v = verbs.matches_at(self.tokens, i)
-            s = sources.matches_at(self.tokens, i) if not v else []
+            v = verbs.matches_at(self.tokens, i) if i in self._verb_starts else []
+            s = sources.matches_at(self.tokens, i) if not v and i in self._source_starts else []
             if s:
                 m = s[0]
                 j = m.last + 1

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from kzlib.normalize import normalize, normalize_word
+from kzlib.normalize import COMBINING_MARKS, normalize, normalize_word
 from kzlib.paths import LEXICONS
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -24,7 +24,7 @@ from kzlib.paths import LEXICONS
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     norm: str     # normalized form
     start: int    # offsets into the ORIGINAL text
@@ -34,10 +34,15 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Word tokens of `text` (letters and digits), normalized, with original offsets."""
     normalized = normalize(text)
-    tokens = []
+    if isinstance(normalized.offsets, range):  # nothing was deleted: folded offsets are original offsets
+        return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(normalized.text)]
+    # inlined Normalized.to_original: this runs once per word of the corpus
+    offsets, n, tokens = normalized.offsets, len(text), []
     for m in _TOKEN_RE.finditer(normalized.text):
-        start, end = normalized.to_original(m.start(), m.end())
-        tokens.append(Token(m.group(), start, end))
+        end = offsets[m.end() - 1] + 1
+        while end < n and text[end] in COMBINING_MARKS:
+            end += 1
+        tokens.append(Token(m.group(), offsets[m.start()], end))
     return tokens
 
 
@@ -142,6 +147,20 @@ class Lexicon:
                 if c in self._by_first:
                     yield prefix, c, suffix
 
+    def candidate_positions(self, tokens: list[Token]) -> set[int]:
+        """Indexes of tokens that may start an entry: one cheap pass, so matches_at runs only there."""
+        cache = self._split_cache
+        out = set()
+        for i, tok in enumerate(tokens):
+            splits = cache.get(tok.norm)
+            if splits is None:
+                if len(cache) > _SPLIT_CACHE_SIZE:
+                    cache.clear()
+                splits = cache[tok.norm] = tuple(self._cores(tok.norm, suffix_allowed=True))
+            if splits:
+                out.add(i)
+        return out
+
     def matches_at(self, tokens: list[Token], i: int) -> list[Match]:
         """All entries matching at token i, longest first."""
         found = []
@@ -152,6 +171,8 @@ class Lexicon:
             if len(self._split_cache) > _SPLIT_CACHE_SIZE:
                 self._split_cache.clear()
             splits = self._split_cache[word] = tuple(self._cores(word, suffix_allowed=True))
+        if not splits:
+            return found  # most words start no entry: skip the sort below
         for prefix, core, suffix in splits:
             for entry in self._by_first[core]:
                 prefixes, suffixes = POLICIES.get(entry.form, POLICIES["noun"])
@@ -182,8 +203,9 @@ class Lexicon:
     def find_all(self, tokens: list[Token]) -> list[Match]:
         """Non-overlapping matches, left to right, longest match at each position."""
         out, i = [], 0
+        starts = self.candidate_positions(tokens)
         while i < len(tokens):
-            ms = self.matches_at(tokens, i)
+            ms = self.matches_at(tokens, i) if i in starts else None
             if ms:
                 out.append(ms[0])
                 i = ms[0].last + 1
@@ -242,7 +264,11 @@ class Gazetteer:
         tokens = tokenize(text) if tokens is None else tokens
         present = {m.entry.label for m in self._free.find_all(tokens)}
         out, i = [], 0
+        starts = self._all.candidate_positions(tokens)
         while i < len(tokens):
+            if i not in starts:
+                i += 1
+                continue
             ms = [m for m in self._all.matches_at(tokens, i) if not m.entry.row.get("context") or m.entry.row["context"] in present]
             if not ms:
                 i += 1

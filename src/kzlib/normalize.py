@@ -28,6 +28,7 @@ _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\ufeff\u00ad\u202a\u202b\u202c
 _DELETE = _COMBINING + _INVISIBLE
 _DELETE_RE = re.compile("[" + re.escape(_DELETE) + "]+")
 _COMBINING_SET = frozenset(_COMBINING)
+COMBINING_MARKS = _COMBINING_SET  # marks that belong to the letter before them (kept inside spans)
 
 _SUBSTITUTE = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",

@@ -97,19 +97,39 @@ def _lexicon():
     }
 
 
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, _Word]:
+    """Every number word with every clitic it may carry, built once: a lookup is one dict access."""
+    words = _lexicon()["words"]
+    forms: dict[str, _Word] = {}
+    for clitic in reversed(_CLITICS):  # longer clitics last, so "وال" + word wins over "و" + "ال..."
+        for rest, (value, kind) in words.items():
+            if len(rest) > 3 or clitic in ("و", "ال", "وال"):  # "لست" is not ل + ست
+                forms[clitic + rest] = _Word(value, kind, clitic)
+    for rest, (value, kind) in words.items():
+        forms[rest] = _Word(value, kind, "")
+    return forms
+
+
 def _lookup(token: str) -> _Word | None:
     """A number word, possibly behind a clitic; short words (ست، خمس) only behind و / ال."""
-    words = _lexicon()["words"]
-    if token in words:
-        value, kind = words[token]
-        return _Word(value, kind, "")
-    for clitic in _CLITICS:
-        if token.startswith(clitic) and len(token) > len(clitic) + 1:
-            rest = token[len(clitic):]
-            if rest in words and (len(rest) > 3 or clitic in ("و", "ال", "وال")):
-                value, kind = words[rest]
-                return _Word(value, kind, clitic)
-    return None
+    return _forms().get(token)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Every word form that can start a quantity (number words with clitics, ordinals, dual time nouns)."""
+    lex = _lexicon()
+    duals = {c + d for d in lex["duals"] for c in ("", "و", "ب", "ل")}
+    return frozenset(_forms()) | frozenset(lex["ordinals"]) | frozenset(duals)
+
+
+_DIGIT_RE = re.compile(r"\d")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _may_hold_quantity(folded: str) -> bool:
+    return bool(_DIGIT_RE.search(folded)) or not _vocabulary().isdisjoint(_WORD_RE.findall(folded))
 
 
 def _digits_value(token: str) -> float | None:
@@ -263,6 +283,8 @@ def find_quantities(text: str) -> list[Quantity]:
     lex = _lexicon()
     norm = normalize(text)
     folded = norm.text
+    if not _may_hold_quantity(folded):
+        return []  # most sentences hold no number at all
     toks = _tokens(folded)
     if not toks:
         return []

@@ -18,7 +18,6 @@ from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
 
 _PAIRS = {"“": "”", "«": "»", "„": "“"}
-_TERMINATORS = ".!?؟"
 _LINE_RE = re.compile(r"[^\r\n]+")
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
 
@@ -29,10 +28,15 @@ def _abbreviations() -> frozenset[str]:
         return frozenset(normalize_word(r["abbreviation"]) for r in csv.DictReader(fh, delimiter="\t"))
 
 
+_QUOTE_RE = re.compile('[“”«»„"]')
+_TERMINATOR_RE = re.compile(r"[.!?؟]")
+
+
 def _quoted_ranges(line: str) -> list[tuple[int, int]]:
     """Ranges [open, close] of balanced quotations in one line; empty when the quotes do not balance."""
     ranges, stack, straight_open = [], [], None
-    for i, ch in enumerate(line):
+    for m in _QUOTE_RE.finditer(line):
+        i, ch = m.start(), m.group()
         if ch in _PAIRS:
             stack.append((ch, i))
         elif stack and ch == _PAIRS[stack[-1][0]]:
@@ -79,10 +83,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for line_match in _LINE_RE.finditer(text):
         line, base = line_match.group(0), line_match.start()
-        quoted = _quoted_ranges(line)
+        quoted = _quoted_ranges(line) if _QUOTE_RE.search(line) else []
         start = 0
-        for i, ch in enumerate(line):
-            if ch in _TERMINATORS and _is_boundary(line, i, quoted):
+        for m in _TERMINATOR_RE.finditer(line):
+            i = m.start()
+            if i >= start and _is_boundary(line, i, quoted):
                 end = i + 1
                 while end < len(line) and line[end] in "”»\"')":
                     end += 1
