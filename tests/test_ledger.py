@@ -13,9 +13,9 @@ corpus = pytest.importorskip("kzlib.corpus")
 from kzlib.ledger import claims_frame, iter_claims, read_ledger, write_claims, write_ledger  # noqa: E402
 
 
-def run_extract(paths, fmt="jsonl", backend="rules"):
+def run_extract(paths, fmt="jsonl"):
     out, err = io.StringIO(), io.StringIO()
-    code = write_claims(paths, fmt=fmt, out=out, backend=backend, err=err)
+    code = write_claims(paths, fmt=fmt, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -50,11 +50,11 @@ def test_single_file_and_skips_reported_on_stderr(tmp_path):
     assert "bad.txt" in err and "skipped" in err
 
 
-def test_missing_path_and_unavailable_backend_are_clear_errors(tmp_path):
+def test_missing_path_and_unknown_format_are_clear_errors(tmp_path):
     code, out, err = run_extract([str(tmp_path / "nope.txt")])
     assert code == 2 and "nope.txt" in err and out == ""
-    code, out, err = run_extract([str(RAW)], backend="stanza")
-    assert code == 2 and "stanza" in err and out == ""
+    code, out, err = run_extract([str(RAW)], fmt="xml")
+    assert code == 2 and "xml" in err and out == ""
 
 
 def test_claims_frame_joins_outlet_and_date():

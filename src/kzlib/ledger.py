@@ -129,14 +129,11 @@ def read_ledger(path) -> pd.DataFrame:
     return frame
 
 
-def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, backend: str = "rules", err=None) -> int:
+def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None) -> int:
     """`kz extract`: one claim per line (JSON lines or CSV) with exactly the CLAIM_FIELDS names.
 
     Returns the exit code: 0, or 2 when an input cannot be read at all or the options are wrong."""
     err = err or sys.stderr
-    if backend != "rules":
-        print(f"kz extract: backend {backend!r} is not available yet; use --backend rules", file=err)
-        return 2
     if fmt not in ("jsonl", "csv"):
         print(f"kz extract: unknown format {fmt!r} (jsonl or csv)", file=err)
         return 2
