@@ -24,6 +24,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import pandas as pd
+
 from kzlib.charts import arabic_share
 from kzlib.paths import NOTEBOOKS, ROOT
 
@@ -137,15 +139,25 @@ def select_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Pa
     return chosen
 
 
+def _format_figure(x) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
 def rtl_table(frame, max_rows: int | None = None):
     """A pandas Styler for notebooks: text escaped, index hidden, Arabic columns right-to-left."""
     frame = frame.head(max_rows) if max_rows else frame
     arabic = [col for col in frame.columns if _is_text(frame[col])
               and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
+    numbers = [col for col in frame.columns if pd.api.types.is_float_dtype(frame[col])]
     styler = frame.style.format(escape="html", na_rep="").format_index(escape="html", axis=1).hide(axis="index")
+    if numbers:  # counts are whole numbers: 1,300 not 1300.000000
+        styler = styler.format(_format_figure, subset=numbers, na_rep="")
     if arabic:
         styler = styler.set_properties(subset=arabic, **{"direction": "rtl", "text-align": "right",
                                                          "unicode-bidi": "plaintext"})
+        long_text = [col for col in arabic if frame[col].dropna().astype(str).str.len().mean() > 40]
+        if long_text:  # sentences need room, or the table grows one word per line
+            styler = styler.set_properties(subset=long_text, **{"min-width": "22em"})
     styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "center")]}], overwrite=False)
     return styler
 
@@ -285,7 +297,10 @@ _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "pre", "bl
 
 
 def mark_rtl(page: str) -> str:
-    """Add dir="rtl" to every text block (and table) whose letters are mostly Arabic; add the RTL CSS."""
+    """Add dir="rtl" to every text block and table cell whose letters are mostly Arabic; add the RTL CSS.
+
+    Tables themselves keep left-to-right column order: they mix Arabic text with ids, numbers and English
+    labels, and readers follow a claim id → quote → sentence from left to right."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(page, "html.parser")
@@ -294,9 +309,6 @@ def mark_rtl(page: str) -> str:
             continue
         if arabic_share(element.get_text(" ")) >= RTL_THRESHOLD:
             element["dir"] = "rtl"
-    for table in soup.find_all("table"):
-        if not table.has_attr("dir") and arabic_share(table.get_text(" ")) >= RTL_THRESHOLD:
-            table["dir"] = "rtl"
     style = soup.new_tag("style")
     style.string = (TEMPLATES / "rtl.css").read_text(encoding="utf-8")
     (soup.head or soup).append(style)
