@@ -253,6 +253,7 @@ class Gazetteer:
         entries = [Entry(tuple(t.norm for t in tokenize(r["variant"])), r["id"], "name", r) for r in rows]
         self._gender = {(e.label, e.words): e.row.get("gender") or None for e in entries}
         self._members = {r["id"]: r["members"] for r in rows if r.get("members")}
+        self._gender_memo: dict[tuple[str, str], str | None] = {}
         entries = [e for e in entries if e.words]
         self._free = Lexicon(e for e in entries if not e.row.get("context"))
         self._all = Lexicon(entries)
@@ -282,10 +283,14 @@ class Gazetteer:
 
     def gender(self, entity: Entity) -> str | None:
         """Grammatical gender (m / f) of the variant the entity was written as."""
-        words = tuple(t.norm for t in tokenize(entity.surface))
-        if (entity.id, words) in self._gender:
-            return self._gender[(entity.id, words)]
-        return next((g for (i, _), g in self._gender.items() if i == entity.id), None)
+        key = (entity.id, entity.surface)
+        if key not in self._gender_memo:  # the same names recur in every article: decide each spelling once
+            words = tuple(t.norm for t in tokenize(entity.surface))
+            if (entity.id, words) in self._gender:
+                self._gender_memo[key] = self._gender[(entity.id, words)]
+            else:
+                self._gender_memo[key] = next((g for (i, _), g in self._gender.items() if i == entity.id), None)
+        return self._gender_memo[key]
 
     def members(self, id: str) -> str | None:
         """Subject id of an actor's own people ("من أفرادها" said by an interior ministry -> security_forces)."""
