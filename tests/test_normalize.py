@@ -54,3 +54,32 @@ def test_every_folded_span_maps_to_an_original_span_that_folds_back(text, data):
     o_start, o_end = folded.to_original(start, end)
     assert 0 <= o_start < o_end <= len(text)
     assert normalize_word(text[o_start:o_end]) == folded.text[start:end]
+
+
+def test_thin_and_zero_width_spaces_and_single_curly_quotes_fold():
+    assert normalize_word("قتل\u2009٢٦\u202fمحتجا") == "قتل 26 محتجا"
+    assert normalize_word("ألما\u200cآتا\u200d\ufeff") == "المااتا"
+    assert normalize_word("‘قال’") == "'قال'"
+
+
+def test_to_original_on_text_with_deletions_returns_spans_that_fold_back():
+    text = "قُتِلَ ٢٦ مُحتجـًّا فـي «ألماتي»"
+    folded = normalize(text)
+    for needle in ("قتل", "26", "محتجا", '"الماتي"'):
+        i = folded.text.index(needle)
+        start, end = folded.to_original(i, i + len(needle))
+        assert normalize_word(text[start:end]) == needle
+
+
+WIDE = st.sampled_from(list("ابةىأإآؤئءلمن") + list("ًٌٍَُِّْٰـ") + list("٠١۱۲0") + [" ", "\u2009", "\u200c", "\ufeff", "‘", "’", "„", "″", "٬", "٫"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WIDE, max_size=40).map("".join))
+def test_every_span_of_the_folded_text_maps_back(text):
+    folded = normalize(text)
+    n = len(folded.text)
+    for start in range(n):
+        for end in range(start + 1, n + 1):
+            o_start, o_end = folded.to_original(start, end)
+            assert normalize_word(text[o_start:o_end]) == folded.text[start:end]

@@ -170,3 +170,37 @@ def test_random_text_never_crashes_and_offsets_hold(text):
         assert 0 <= q.start < q.end <= len(text)
         assert text[q.start:q.end] == q.text
         assert q.kind in {"count", "date", "year", "time", "duration", "model", "ordinal", "percent", "money", "law_article"}
+
+
+@pytest.mark.parametrize("words, value", [
+    ("ثلاثة", 3), ("ثلاث", 3), ("عشرون", 20), ("عشرين", 20), ("سبعون", 70), ("سبعين", 70),
+    ("مئة", 100), ("مائة", 100), ("مئتان", 200), ("مائتين", 200), ("مئتا", 200),
+    ("ألف", 1000), ("ألفان", 2000), ("ألفين", 2000), ("ثلاثة آلاف", 3000), ("أحد عشر ألفا", 11000),
+    ("مليون", 1_000_000), ("مليونين", 2_000_000), ("ثلاثة ملايين", 3_000_000), ("ثمانمائة", 800),
+])
+def test_number_word_case_and_gender_forms(words, value):
+    assert parse_number_words(words) == value
+
+
+@pytest.mark.parametrize("text, value, low, high, qualifier", [
+    ("حوالي 30 قتيلا", 30, None, None, "approx"),
+    ("زهاء 30 قتيلا", 30, None, None, "approx"),
+    ("ما يقارب 30 قتيلا", 30, None, None, "approx"),
+    ("أزيد من 30 قتيلا", 30, 30, None, "at_least"),
+    ("لا يزيد عن 30 قتيلا", 30, None, 30, "at_most"),
+    ("6 آلاف جندي", 6000, 6000, 6000, "exact"),
+    ("مليون شخص", 1_000_000, 1_000_000, 1_000_000, "exact"),
+    ("عشرات القتلى", 10, 10, 99, "vague"),
+    ("آلاف المحتجين", 1000, 1000, 9999, "vague"),
+    ("100-200 معتقل", None, 100, 200, "range"),
+    ("٢٠٠–٣٠٠ معتقل", None, 200, 300, "range"),  # en dash, as typeset by many outlets
+    ("100—200 معتقل", None, 100, 200, "range"),
+])
+def test_more_qualifiers_and_ranges(text, value, low, high, qualifier):
+    q = only(text)
+    assert (q.value, q.low, q.high, q.qualifier) == (value, low, high, qualifier)
+    assert text[q.start:q.end] == q.text
+
+
+def test_two_counts_in_one_sentence_are_both_found():
+    assert [q.value for q in find_quantities("8 قتلى و20 جريحا") if q.kind == "count"] == [8, 20]

@@ -40,3 +40,23 @@ def test_spans_are_ordered_disjoint_and_stripped(text):
         assert previous_end <= start < end <= len(text)
         assert text[start:end] == text[start:end].strip()
         previous_end = end
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_random_unicode_never_crashes_and_spans_hold(text):
+    previous_end = 0
+    for start, end in split_sentences(text):
+        assert previous_end <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+        previous_end = end
+
+
+def test_every_seed_line_is_covered_and_headlines_stand_alone():
+    for path in sorted(RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        spans = split_sentences(text)
+        first_line = text.strip().splitlines()[0].strip()
+        assert text[spans[0][0]:spans[0][1]] == first_line, path.name
+        # no sentence crosses a line break
+        assert all("\n" not in text[s:e] for s, e in spans), path.name

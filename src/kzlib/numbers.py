@@ -55,12 +55,12 @@ class _Word:
 
 
 # A token is a number with separators, a word (letters), or a single symbol.
-_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+|[%$\-/:]")
+_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+|[%$\-\u2013\u2014/:]")
 _MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}\s?-\s?\d+(?![\d])")
 _DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-_CONNECT_RANGE = {"الي", "حتي", "-", "او"}
+_CONNECT_RANGE = {"الي", "حتي", "-", "\u2013", "\u2014", "او"}  # hyphen, en dash, em dash
 _WEEKDAY_NUMBERS = {"الاثنين", "الاحد"}  # definite "two"/"one" that are weekdays in news text
 
 
@@ -258,7 +258,7 @@ def _after_kind(toks, j) -> str | None:
 
 def _date_ahead(toks, j) -> bool:
     """"5 على 6 يناير", "5 و6 يناير": a connector and another number, then a month."""
-    if j + 2 < len(toks) and toks[j].text in ("علي", "و", "-", "الي", "او") and toks[j + 1].text[0].isdecimal():
+    if j + 2 < len(toks) and toks[j].text in ("علي", "و", "-", "\u2013", "\u2014", "الي", "او") and toks[j + 1].text[0].isdecimal():
         return _after_kind(toks, j + 2) == "date"
     return False
 
