@@ -55,7 +55,7 @@ class _Word:
 
 
 # A token is a number with separators, a word (letters), or a single symbol.
-_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+|[%$\-\u2013\u2014/:]")
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$\-\u2013\u2014/:]")
 _MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}\s?-\s?\d+(?![\d])")
 _DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
@@ -132,10 +132,25 @@ def _may_hold_quantity(folded: str) -> bool:
     return bool(_DIGIT_RE.search(folded)) or not _vocabulary().isdisjoint(_WORD_RE.findall(folded))
 
 
-def _digits_value(token: str) -> float | None:
+_COMMA_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DOT_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _digits_value(token: str, before_scale: bool = False) -> float | None:
+    """Value of a digit token. "1,300" = 1300 and "2,5" = 2.5 (a decimal comma: not a group of three);
+    "1.300" and "1.000.000" = thousands (European grouping: a count has no thousandths) except before a
+    scale word, where "1.250 مليون" = 1.25 million. Anything else ("1.2.3") is not a number."""
     if not token[0].isdecimal():
         return None
-    return float(token.replace(",", ""))
+    if "," in token:
+        if _COMMA_THOUSANDS_RE.fullmatch(token):
+            return float(token.replace(",", ""))
+        if token.count(",") == 1 and "." not in token:
+            return float(token.replace(",", "."))
+        return None
+    if token.count(".") > 1 or (not before_scale and _DOT_THOUSANDS_RE.fullmatch(token)):
+        return float(token.replace(".", "")) if _DOT_THOUSANDS_RE.fullmatch(token) else None
+    return float(token)
 
 
 def _parse_number(toks: list[_Tok], i: int):
@@ -144,13 +159,23 @@ def _parse_number(toks: list[_Tok], i: int):
     kind is "exact" or "vague"; for vague, value = floor.
     """
     first = toks[i].text
-    digit = _digits_value(first)
-    if digit is not None:
+    nxt = _lookup(toks[i + 1].text) if i + 1 < len(toks) else None
+    if first[0].isdecimal():
+        digit = _digits_value(first, before_scale=nxt is not None and nxt.kind.startswith("scale"))
+        if digit is None:
+            return None
         current, total, last, j = digit, 0.0, "digits", i + 1
     else:
         w = _lookup(first)
-        if w is None or w.kind == "teen_one" and not (i + 1 < len(toks) and toks[i + 1].text in ("عشر", "عشره")):
+        if w is None:
             return None
+        if w.kind == "teen_one" and not _teen_one_continues(w, toks, i + 1):
+            return None
+        if w.kind == "fraction":  # "نصف مليون" = 500,000; "نصف" alone is not a count
+            if nxt is None or nxt.prefix or nxt.kind not in ("scale", "scale_dual"):
+                return None
+            value = w.value * nxt.value
+            return value, value, value, i + 2, "exact"
         if w.kind in ("vague", "several"):
             return _parse_vague(toks, i, w)
         if w.kind == "scale_plural":  # "آلاف" alone: vague thousands
@@ -161,6 +186,11 @@ def _parse_number(toks: list[_Tok], i: int):
         tok = toks[j].text
         w = _lookup(tok) if not tok[0].isdecimal() else None
         if w is None:
+            break
+        if w.kind == "fraction":  # "مليون ونصف", "3 آلاف ونصف": half of the scale just read, and the end
+            if w.prefix == "و" and last in ("scale", "scale_dual", "scale_plural"):
+                total += w.value * (last_value / 2 if last == "scale_dual" else last_value)
+                j += 1
             break
         if last is not None and not w.prefix and tok.startswith("و"):
             joined = _lookup(tok[1:])  # inside a compound "وأحد" is و + أحد, not واحد (one)
@@ -177,8 +207,8 @@ def _parse_number(toks: list[_Tok], i: int):
                 break
         elif conj:
             after_big = last in ("hundred", "scale", "scale_dual", "scale_plural")
-            if k == "ten" and last == "unit" and 1 <= last_value <= 9:
-                current += w.value                      # خمسة وعشرون
+            if k == "ten" and last in ("unit", "teen_one") and 1 <= last_value <= 9:
+                current += w.value                      # خمسة وعشرون، إحدى وعشرون
             elif k in ("unit", "ten", "teen_one") and after_big:
                 current += w.value                      # مئة وخمسة، ألف وعشرون، خمسمئة وأحد عشر
             elif k == "hundred" and last in ("scale", "scale_dual", "scale_plural"):
@@ -206,6 +236,17 @@ def _parse_number(toks: list[_Tok], i: int):
     if value == 0:
         return None
     return value, value, value, j, "exact"
+
+
+def _teen_one_continues(w: _Word, toks, j) -> bool:
+    """أحد / إحدى / اثنا count only inside 11, 12 ("أحد عشر") or, for one, 21 … 91 ("إحدى وعشرون");
+    alone they mean "someone" / "one of"."""
+    if j >= len(toks):
+        return False
+    if toks[j].text in ("عشر", "عشره"):
+        return True
+    nxt = _lookup(toks[j].text)
+    return w.value == 1 and nxt is not None and nxt.kind == "ten" and nxt.prefix == "و"
 
 
 def _vague_result(toks, i, j, base: float, multiplier: float):
@@ -264,11 +305,15 @@ def _date_ahead(toks, j) -> bool:
 
 
 def _before_kind(toks, i, value: float, is_digits: bool) -> str | None:
+    if i > 0 and toks[i - 1].text in _CLITICS and toks[i - 1].end == toks[i].start:
+        i -= 1  # "الساعات الـ24", "بـ6": the clitic glued to the number stands between it and the word before
     if i == 0:
         return None
     prev = toks[i - 1].text
     lex = _lexicon()
     kind = lex["units_before"].get(prev)
+    if kind == "model" and toks[i - 1].end == toks[i].start:
+        kind = None  # model prefixes ("ميغ 29", "إل 76") stand apart from the number; "الـ24" folds to ال24
     if kind == "year":
         return "year" if is_digits and 1000 <= value <= 2200 else None
     if kind:
@@ -316,7 +361,14 @@ def find_quantities(text: str) -> list[Quantity]:
             v, j = lex["ordinals"][tok.text], i + 1
             if j < len(toks) and toks[j].text in ("عشر", "عشره"):  # الثاني عشر = 12th
                 v, j = (v if v > 10 else v + 10), j + 1
-            kind = "date" if _after_kind(toks, j) == "date" else "ordinal"
+            elif j < len(toks) and v <= 11:  # الخامس والعشرين = 25th, الحادي والثلاثين = 31st
+                ten = _lookup(toks[j].text)
+                if ten is not None and ten.kind == "ten" and ten.prefix == "وال":
+                    v, j = v % 10 + ten.value, j + 1
+            if _after_kind(toks, j) == "date":
+                kind = "date"
+            else:
+                kind = "time" if _before_kind(toks, i, v, False) == "time" else "ordinal"  # الساعة العاشرة
             emit(tok.start, toks[j - 1].end, v, v, v, "exact", kind)
             i = j
             continue
@@ -384,7 +436,8 @@ def find_quantities(text: str) -> list[Quantity]:
 
         if kind == "count":
             after = _after_kind(toks, j)
-            before = _before_kind(toks, i, low if value is None else value, tok.text[0].isdecimal())
+            first_index = i - 1 if qualifier == "range" and prev in ("بين", "من") else i
+            before = _before_kind(toks, first_index, low if value is None else value, tok.text[0].isdecimal())
             if after in ("date", "duration", "percent", "money", "year"):
                 kind = after
             elif before:
@@ -392,8 +445,15 @@ def find_quantities(text: str) -> list[Quantity]:
             elif _date_ahead(toks, j):
                 kind = "date"
         emit(span_start, span_end, value, low, high, qualifier, kind)
-        i = j
+        i = _skip_percent_unit(toks, j) if kind == "percent" else j
     return out
+
+
+def _skip_percent_unit(toks, j) -> int:
+    """Index after "%", "بالمئة" or "في المئة", so the المئة of the unit is not read as a hundred."""
+    if j < len(toks) and toks[j].text in ("في", "ب") and j + 1 < len(toks):
+        return j + 2
+    return j + 1 if j < len(toks) else j
 
 
 def parse_number_words(words: str) -> int | None:
