@@ -255,7 +255,8 @@ def test_a_glued_article_before_a_count_is_not_a_model_prefix():
     assert (q.value, q.text) == (20000, "20 ألف")
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a clitic on بين (وبين، فبين) is not accepted as the range opener")
-def test_range_after_wa_bayna():
-    q = only("وبين 100 و200 قتيل")
+@pytest.mark.parametrize("text", ["وبين 100 و200 قتيل", "فبين 100 و200 قتيل", "ومن 100 إلى 200 قتيل"])
+def test_range_openers_take_a_clitic(text):
+    q = only(text)
     assert (q.qualifier, q.low, q.high) == ("range", 100, 200)
+    assert q.text.startswith(("بين", "من")) and text[q.start:q.end] == q.text

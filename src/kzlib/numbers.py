@@ -61,6 +61,8 @@ _DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _CONNECT_RANGE = {"الي", "حتي", "-", "\u2013", "\u2014", "او"}  # hyphen, en dash, em dash
+_BETWEEN = {"بين", "وبين", "فبين", "لبين"}  # "بين 100 و200" with a clitic on بين
+_FROM = {"من", "ومن", "فمن"}
 _WEEKDAY_NUMBERS = {"الاثنين", "الاحد"}  # definite "two"/"one" that are weekdays in news text
 
 
@@ -397,21 +399,21 @@ def find_quantities(text: str) -> list[Quantity]:
         range_end = None
         if j < len(toks):
             sep = toks[j].text
-            if sep in _CONNECT_RANGE or (prev == "بين" and sep == "و"):
+            if sep in _CONNECT_RANGE or (prev in _BETWEEN and sep == "و"):
                 nxt = _parse_number(toks, j + 1) if j + 1 < len(toks) else None
                 if nxt is None and j + 1 < len(toks) and lex["duals"].get(toks[j + 1].text):
                     nxt = (2.0, 2.0, 2.0, j + 2, "exact")
                 if nxt is not None:
                     range_end = nxt
-            elif prev == "بين" and sep.startswith("و"):
+            elif prev in _BETWEEN and sep.startswith("و"):
                 w = _lookup(sep)
                 if w is not None and w.prefix == "و":
                     range_end = _parse_number(toks, j)
         if range_end is not None and range_end[4] == "exact" and range_end[0] > value:
             high_value, j = range_end[0], range_end[3]
             span_end = toks[j - 1].end
-            if prev in ("بين", "من"):
-                span_start = toks[i - 1].start
+            if prev in _BETWEEN or prev in _FROM:
+                span_start = toks[i - 1].end - (3 if prev in _BETWEEN else 2)  # the quote starts at بين / من, not its clitic
             value, low, high, qualifier = None, low, high_value, "range"
         elif mode == "exact":
             m = lex["before_re"].search(folded, max(0, span_start - 40), span_start)
@@ -436,7 +438,7 @@ def find_quantities(text: str) -> list[Quantity]:
 
         if kind == "count":
             after = _after_kind(toks, j)
-            first_index = i - 1 if qualifier == "range" and prev in ("بين", "من") else i
+            first_index = i - 1 if qualifier == "range" and (prev in _BETWEEN or prev in _FROM) else i
             before = _before_kind(toks, first_index, low if value is None else value, tok.text[0].isdecimal())
             if after in ("date", "duration", "percent", "money", "year"):
                 kind = after
