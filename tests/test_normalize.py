@@ -83,3 +83,8 @@ def test_every_span_of_the_folded_text_maps_back(text):
         for end in range(start + 1, n + 1):
             o_start, o_end = folded.to_original(start, end)
             assert normalize_word(text[o_start:o_end]) == folded.text[start:end]
+
+
+def test_persian_keyboard_letters_fold_to_arabic():
+    assert normalize_word("کازاخستان") == normalize_word("كازاخستان")
+    assert normalize_word("مستشفی") == normalize_word("مستشفى") == "مستشفي"

@@ -60,3 +60,13 @@ def test_every_seed_line_is_covered_and_headlines_stand_alone():
         assert text[spans[0][0]:spans[0][1]] == first_line, path.name
         # no sentence crosses a line break
         assert all("\n" not in text[s:e] for s, e in spans), path.name
+
+
+def test_guillemet_quotes_ellipsis_and_mixed_marks():
+    assert sentences("وقال: «الوضع مستقر. القوات منتشرة». ثم غادر.") == [
+        "وقال: «الوضع مستقر. القوات منتشرة».", "ثم غادر."]
+    assert sentences("انتهى الأمر... وبدأ آخر.") == ["انتهى الأمر... وبدأ آخر."]
+    assert sentences("سؤال؟! جواب.") == ["سؤال؟!", "جواب."]
+    assert sentences("قتل 26 شخصا في 2022. وأصيب 30.") == ["قتل 26 شخصا في 2022.", "وأصيب 30."]
+    assert sentences("وصلت القوات (نحو 2500 جندي). وبدأت المهمة.") == [
+        "وصلت القوات (نحو 2500 جندي).", "وبدأت المهمة."]

@@ -7,7 +7,8 @@ quotes), so every character of the folded text maps to exactly one index of the 
 
 What is folded (and why):
 - alef with hamza/madda/wasla (أ إ آ ٱ) → ا, alef maqsura ى → ي, ta marbuta ة → ه: the usual spelling
-  variation in news text (ألماتي / الماتي, مائة / مائه).
+  variation in news text (ألماتي / الماتي, مائة / مائه). Persian yeh ی and keheh ک (typed on Persian
+  keyboards, common in copied text) → ي and ك.
 - harakat, tanwin, shadda, sukun, superscript alef, tatweel, zero-width and bidi marks: removed.
 - Arabic-Indic (٠-٩) and Persian (۰-۹) digits → 0-9; ٬ (thousands) → ","; ٫ (decimal) → ".".
 - NBSP and other spaces → " "; curly and Arabic quotes (“ ” « » „ ‟ ″) → '"', ‘ ’ → "'".
@@ -31,7 +32,7 @@ _COMBINING_SET = frozenset(_COMBINING)
 COMBINING_MARKS = _COMBINING_SET  # marks that belong to the letter before them (kept inside spans)
 
 _SUBSTITUTE = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك",
     "٬": ",", "٫": ".", "٪": "%",
     "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'",
     "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u205f": " ", "\u3000": " ", "\t": " ",
