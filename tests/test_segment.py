@@ -70,3 +70,12 @@ def test_guillemet_quotes_ellipsis_and_mixed_marks():
     assert sentences("قتل 26 شخصا في 2022. وأصيب 30.") == ["قتل 26 شخصا في 2022.", "وأصيب 30."]
     assert sentences("وصلت القوات (نحو 2500 جندي). وبدأت المهمة.") == [
         "وصلت القوات (نحو 2500 جندي).", "وبدأت المهمة."]
+
+
+def test_terminators_glued_between_arabic_words_split_but_initialisms_do_not():
+    assert sentences("سقط 5 قتلى!وأصيب 3 آخرون") == ["سقط 5 قتلى!", "وأصيب 3 آخرون"]
+    assert sentences("الوضع مستقر.وأضاف أن القوات منتشرة.") == ["الوضع مستقر.", "وأضاف أن القوات منتشرة."]
+    assert sentences("هل انتهت؟لا أحد يعرف") == ["هل انتهت؟", "لا أحد يعرف"]
+    assert sentences("زار أ.د.محمد ألماتي. ثم عاد.") == ["زار أ.د.محمد ألماتي.", "ثم عاد."]
+    assert sentences("U.S. forces left. Then") == ["U.S. forces left.", "Then"]
+    assert sentences("نقل موقع aljazeera.net الخبر.") == ["نقل موقع aljazeera.net الخبر."]

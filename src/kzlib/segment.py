@@ -28,6 +28,8 @@ def _abbreviations() -> frozenset[str]:
         return frozenset(normalize_word(r["abbreviation"]) for r in csv.DictReader(fh, delimiter="\t"))
 
 
+_ARABIC_LETTER_RE = re.compile(r"[\u0621-\u063a\u0641-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+_INITIALISM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")  # "u.s.", "ج.م.ع.": letters each closed by a dot
 _QUOTE_RE = re.compile('[“”«»„"]')
 _TERMINATOR_RE = re.compile(r"[.!?؟]")
 
@@ -60,7 +62,10 @@ def _is_boundary(line: str, i: int, quoted: list[tuple[int, int]]) -> bool:
     ch = line[i]
     nxt = line[i + 1] if i + 1 < len(line) else ""
     if nxt and not nxt.isspace() and nxt not in "”»\"')":
-        return False  # 3.5, a.b, "..": not followed by a space
+        # 3.5, a.b, "..": not followed by a space -- except a terminator glued between two Arabic words
+        # ("مستقر.وأضاف", "قتلى!وأصيب"), a common typing slip; abbreviations are checked below
+        if not (_ARABIC_LETTER_RE.match(nxt) and i > 0 and _ARABIC_LETTER_RE.match(line[i - 1])):
+            return False
     if ch == "." and i > 0 and line[i - 1] == ".":
         return False  # end of a dot run is handled where the run starts
     if ch == "." and nxt == ".":
@@ -71,7 +76,7 @@ def _is_boundary(line: str, i: int, quoted: list[tuple[int, int]]) -> bool:
         m = _WORD_BEFORE_RE.search(line[: i + 1])
         word = normalize_word(m.group(1)) if m else ""
         letters = word.rstrip(".")
-        if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()):
+        if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()) or _INITIALISM_RE.fullmatch(word):
             return False
         if letters.isdigit() and i + 2 < len(line) and line[i + 2].isdigit():
             return False  # "الفقرة 3. 4" style lists are rare; a digit after ". " keeps the number together
