@@ -260,3 +260,38 @@ def test_range_openers_take_a_clitic(text):
     q = only(text)
     assert (q.qualifier, q.low, q.high) == ("range", 100, 200)
     assert q.text.startswith(("بين", "من")) and text[q.start:q.end] == q.text
+
+
+@pytest.mark.parametrize("text, value, qualifier, quote", [
+    ("اعتقال نحو 4 آلاف و266 شخصا", 4266, "approx", "نحو 4 آلاف و266"),   # digits joined to a scale by و
+    ("نزوح مليون و200 ألف شخص", 1_200_000, "exact", "مليون و200 ألف"),
+    ("وصول ألف و خمسمائة جندي", 1500, "exact", "ألف و خمسمائة"),           # و written apart
+    ("اعتقال ما يقرب من 500 شخص", 500, "approx", "ما يقرب من 500"),
+    ("نشر ما يصل إلى 500 جندي", 500, "at_most", "ما يصل إلى 500"),
+])
+def test_scale_compounds_and_more_qualifier_phrases(text, value, qualifier, quote):
+    q = only(text)
+    assert (q.value, q.qualifier, q.text) == (value, qualifier, quote)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("بين 10 آلاف و20 ألف مسلح", 10_000, 20_000),          # a second scale of the same size starts a new number
+    ("بين عشرة آلاف وعشرين ألفا", 10_000, 20_000),
+    ("ما بين 10 و20 ألف مسلح", 10_000, 20_000),             # the scale of the upper end belongs to both ends
+    ("هاجمها 10 إلى 15 ألف مسلح", 10_000, 15_000),
+    ("بين 800 و1.2 مليون نازح", 800, 1_200_000),            # ... unless that would invert the range
+])
+def test_ranges_share_or_split_scales(text, low, high):
+    q = only(text)
+    assert (q.qualifier, q.low, q.high) == ("range", low, high)
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("صباح 7 كانون الثاني 2022", ["date", "year"]),           # كانون الثاني is a month, not an ordinal
+    ("في تشرين الأول 2021", ["year"]),
+    ("في 2022-01-07 اندلعت", ["date"]),
+    ("جاء في المرتبة 3", ["ordinal"]),
+    ("سجل هدفا في الدقيقة 90", ["time"]),
+])
+def test_month_names_iso_dates_ranks_and_minutes(text, kinds):
+    assert [q.kind for q in find_quantities(text)] == kinds

@@ -57,12 +57,13 @@ class _Word:
 # A token is a number with separators, a word (letters), or a single symbol.
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$\-\u2013\u2014/:]")
 _MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}\s?-\s?\d+(?![\d])")
-_DATE_RE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?!\d)")
+_DATE_RE = re.compile(r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/\-]\d{1,2}[/\-]\d{1,2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _CONNECT_RANGE = {"الي", "حتي", "-", "\u2013", "\u2014", "او"}  # hyphen, en dash, em dash
 _BETWEEN = {"بين", "وبين", "فبين", "لبين"}  # "بين 100 و200" with a clitic on بين
 _FROM = {"من", "ومن", "فمن"}
+_TWO_WORD_MONTHS = {"كانون", "تشرين"}  # Levantine months: كانون الثاني = January, تشرين الأول = October
 _WEEKDAY_NUMBERS = {"الاثنين", "الاحد"}  # definite "two"/"one" that are weekdays in news text
 
 
@@ -184,15 +185,32 @@ def _parse_number(toks: list[_Tok], i: int):
             return _vague_result(toks, i, i + 1, w.value, 1)
         current, total, last, j = 0.0, 0.0, None, i
     last_value = current  # value of the last word read: Arabic puts units before tens ("خمسة وعشرون")
+    smallest_scale = None  # scales only fall inside one number: "10 آلاف و20 ألف" is two numbers (a range)
+    checkpoint = None      # state before the last "و" part that followed a scale, to undo it
     while j < len(toks):
         tok = toks[j].text
+        step = 1
+        if last in ("scale", "scale_dual", "scale_plural") and tok.startswith("و"):
+            checkpoint = (j, total, current, last, last_value)
+        if tok == "و" and last is not None and j + 1 < len(toks):
+            # the conjunction written apart from the next part, or glued to digits: "4 آلاف و266", "ألف و خمسمائة"
+            part = toks[j + 1].text
+            if part[0].isdecimal():
+                unit = {"hundred": 100.0, "scale_dual": last_value / 2}.get(last, last_value)
+                digits = _digits_value(part) if last in ("hundred", "scale", "scale_dual", "scale_plural") else None
+                if digits is None or not 0 < digits < unit:
+                    break
+                current += digits                       # مليون و200 ألف: a scale may follow
+                last, last_value, j = "digits", digits, j + 2
+                continue
+            tok, step = "و" + part, 2
         w = _lookup(tok) if not tok[0].isdecimal() else None
         if w is None:
             break
         if w.kind == "fraction":  # "مليون ونصف", "3 آلاف ونصف": half of the scale just read, and the end
             if w.prefix == "و" and last in ("scale", "scale_dual", "scale_plural"):
                 total += w.value * (last_value / 2 if last == "scale_dual" else last_value)
-                j += 1
+                j += step
             break
         if last is not None and not w.prefix and tok.startswith("و"):
             joined = _lookup(tok[1:])  # inside a compound "وأحد" is و + أحد, not واحد (one)
@@ -205,6 +223,7 @@ def _parse_number(toks: list[_Tok], i: int):
                 current = w.value
             elif k in ("scale", "scale_dual"):
                 total, current = w.value, 0.0
+                smallest_scale = w.value / 2 if k == "scale_dual" else w.value
             else:
                 break
         elif conj:
@@ -222,16 +241,20 @@ def _parse_number(toks: list[_Tok], i: int):
                 current += 10                           # ثلاثة عشر، أحد عشر
             elif k == "hundred" and w.value == 100 and last == "unit" and 3 <= last_value <= 9 and current == last_value:
                 current *= 100                          # ثلاث مئة
+            elif k in ("scale", "scale_plural") and smallest_scale is not None and w.value >= smallest_scale:
+                if checkpoint is not None:
+                    j, total, current, last, last_value = checkpoint
+                break
             elif k == "scale" and last in ("unit", "ten", "hundred", "digits"):
                 total += (current or 1) * w.value       # عشرون ألف، 20 ألف
-                current = 0.0
+                current, smallest_scale = 0.0, w.value
             elif k == "scale_plural" and last in ("unit", "digits", "ten") and current > 0:
                 total += current * w.value              # ثلاثة آلاف، 6 آلاف
-                current = 0.0
+                current, smallest_scale = 0.0, w.value
             else:
                 break
         last, last_value = k, w.value
-        j += 1
+        j += step
     if j == i:
         return None
     value = total + current
@@ -321,7 +344,8 @@ def _before_kind(toks, i, value: float, is_digits: bool) -> str | None:
     if kind:
         return kind
     if is_digits and 1900 <= value <= 2100 and value == int(value):
-        if lex["units_after"].get(prev) == "date" or prev in ("في", "حتي", "مطلع", "نهايه", "بدايه", "خلال"):
+        month_name_end = prev in lex["ordinals"] and i > 1 and toks[i - 2].text in _TWO_WORD_MONTHS
+        if lex["units_after"].get(prev) == "date" or month_name_end or prev in ("في", "حتي", "مطلع", "نهايه", "بدايه", "خلال"):
             return "year"
     return None
 
@@ -360,6 +384,9 @@ def find_quantities(text: str) -> list[Quantity]:
             i += 1
             continue
         if tok.text in lex["ordinals"]:
+            if i > 0 and toks[i - 1].text in _TWO_WORD_MONTHS:
+                i += 1  # "كانون الثاني" is a month name, not an ordinal
+                continue
             v, j = lex["ordinals"][tok.text], i + 1
             if j < len(toks) and toks[j].text in ("عشر", "عشره"):  # الثاني عشر = 12th
                 v, j = (v if v > 10 else v + 10), j + 1
@@ -411,6 +438,10 @@ def find_quantities(text: str) -> list[Quantity]:
                     range_end = _parse_number(toks, j)
         if range_end is not None and range_end[4] == "exact" and range_end[0] > value:
             high_value, j = range_end[0], range_end[3]
+            scale = _lookup(toks[j - 1].text)
+            if scale is not None and scale.kind in ("scale", "scale_plural") and value < scale.value \
+                    and value * scale.value <= high_value:
+                low = value * scale.value  # "10 إلى 15 ألف", "بين 10 و20 ألف": the scale belongs to both ends
             span_end = toks[j - 1].end
             if prev in _BETWEEN or prev in _FROM:
                 span_start = toks[i - 1].end - (3 if prev in _BETWEEN else 2)  # the quote starts at بين / من, not its clitic
