@@ -295,3 +295,16 @@ def test_ranges_share_or_split_scales(text, low, high):
 ])
 def test_month_names_iso_dates_ranks_and_minutes(text, kinds):
     assert [q.kind for q in find_quantities(text)] == kinds
+
+
+def arabic_indic(n, grouped):
+    digits = f"{n:,}".replace(",", "٬") if grouped else str(n)
+    return digits.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 9_999_999), st.sampled_from(["ascii", "ascii_grouped", "indic", "indic_grouped"]))
+def test_digit_counts_in_every_script_and_grouping_parse_back(n, style):
+    written = {"ascii": str(n), "ascii_grouped": f"{n:,}"}.get(style) or arabic_indic(n, style == "indic_grouped")
+    q = only(f"اعتقال {written} شخص")
+    assert (q.value, q.text) == (n, written)
