@@ -308,3 +308,29 @@ def test_digit_counts_in_every_script_and_grouping_parse_back(n, style):
     written = {"ascii": str(n), "ascii_grouped": f"{n:,}"}.get(style) or arabic_indic(n, style == "indic_grouped")
     q = only(f"اعتقال {written} شخص")
     assert (q.value, q.text) == (n, written)
+
+
+def test_a_dateline_dash_is_not_a_model_and_patterns_do_not_overlap():
+    assert [(q.value, q.kind) for q in find_quantities("موسكو - 2500 جندي روسي")] == [(2500, "count")]
+    assert [q.kind for q in find_quantities("طائرات سو -35 وصلت")] == ["model"]
+    assert [q.text for q in find_quantities("قتل- 2022-01-07")] == ["2022-01-07"]
+
+
+PIECES = ["قتل", "أكثر من", "نحو", "عشرات", "الآلاف", "مئة", "و", "26", "٢٦", "1,300", "1.300", "2,5", "-", "إلى",
+          "بين", "وبين", "يناير", "كانون", "الثاني", "ساعتين", "إل-76", "ميغ", "%", "عدة", "الخامس", "والعشرين", "من",
+          "الشهر", "،", ".", "ـ", "ألف", "آلاف", "ونصف", "نصف", "مليون", "الـ", "إحدى", "وعشرون", "في", "المئة",
+          "بالمائة", "2022-01-07", "الساعة", "ما يصل إلى"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(["", " "])), max_size=25))
+def test_quantities_are_ordered_disjoint_and_ranges_ordered(pieces):
+    text = "".join(piece + gap for piece, gap in pieces)
+    previous_end = 0
+    for q in find_quantities(text):
+        assert previous_end <= q.start < q.end <= len(text) and text[q.start:q.end] == q.text
+        previous_end = q.end
+        if q.qualifier == "range":
+            assert q.value is None and q.low is not None and q.high is not None and q.low < q.high
+        if q.qualifier == "vague":
+            assert q.value == q.low < q.high

@@ -56,7 +56,8 @@ class _Word:
 
 # A token is a number with separators, a word (letters), or a single symbol.
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$\-\u2013\u2014/:]")
-_MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}\s?-\s?\d+(?![\d])")
+# "إل-76", "سو -35": a hyphen with at most one space; "موسكو - 2500 جندي" (a dateline dash) is not a model
+_MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}(?:-|- | -)\d+(?![\d])")
 _DATE_RE = re.compile(r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/\-]\d{1,2}[/\-]\d{1,2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
@@ -360,14 +361,22 @@ def find_quantities(text: str) -> list[Quantity]:
     if not toks:
         return []
     blocked: list[tuple[int, int, str]] = []  # folded spans claimed by a non-count pattern
-    for regex, kind in ((_MODEL_RE, "model"), (_DATE_RE, "date"), (_TIME_RE, "time")):
+    for regex, kind in ((_DATE_RE, "date"), (_TIME_RE, "time"), (_MODEL_RE, "model")):  # by priority
         for m in regex.finditer(folded):
-            blocked.append((m.start(), m.end(), kind))
+            if not any(s < m.end() and m.start() < e for s, e, _ in blocked):
+                blocked.append((m.start(), m.end(), kind))
     out: list[Quantity] = []
 
     def emit(fs, fe, value, low, high, qualifier, kind):
         s, e = norm.to_original(fs, fe)
         out.append(Quantity(s, e, text[s:e], value, low, high, qualifier, kind))
+
+    # a number never runs into a date / time / model span: parse on the tokens before the next one
+    limits, limit = [len(toks)] * len(toks), len(toks)
+    for k in range(len(toks) - 1, -1, -1):
+        if any(b[0] <= toks[k].start < b[1] for b in blocked):
+            limit = k
+        limits[k] = limit
 
     i = 0
     while i < len(toks):
@@ -404,11 +413,12 @@ def find_quantities(text: str) -> list[Quantity]:
         if tok.text in _WEEKDAY_NUMBERS:
             i += 1
             continue
+        view = toks if limits[i] == len(toks) else toks[:limits[i]]
         dual = lex["duals"].get(tok.text[1:] if tok.text[:1] in "وبل" and tok.text[1:] in lex["duals"] else tok.text)
         if dual:
             parsed = (2.0, 2.0, 2.0, i + 1, "exact")
         else:
-            parsed = _parse_number(toks, i)
+            parsed = _parse_number(view, i)
         if parsed is None:
             i += 1
             continue
@@ -424,18 +434,18 @@ def find_quantities(text: str) -> list[Quantity]:
         # ranges: "بين A وB", "من A إلى B", "A إلى B", "A - B", "A أو B"
         prev = toks[i - 1].text if i > 0 else ""
         range_end = None
-        if j < len(toks):
+        if j < len(view) and mode == "exact":  # a vague count ("عشرات") does not open a range
             sep = toks[j].text
             if sep in _CONNECT_RANGE or (prev in _BETWEEN and sep == "و"):
-                nxt = _parse_number(toks, j + 1) if j + 1 < len(toks) else None
-                if nxt is None and j + 1 < len(toks) and lex["duals"].get(toks[j + 1].text):
+                nxt = _parse_number(view, j + 1) if j + 1 < len(view) else None
+                if nxt is None and j + 1 < len(view) and lex["duals"].get(toks[j + 1].text):
                     nxt = (2.0, 2.0, 2.0, j + 2, "exact")
                 if nxt is not None:
                     range_end = nxt
             elif prev in _BETWEEN and sep.startswith("و"):
                 w = _lookup(sep)
                 if w is not None and w.prefix == "و":
-                    range_end = _parse_number(toks, j)
+                    range_end = _parse_number(view, j)
         if range_end is not None and range_end[4] == "exact" and range_end[0] > value:
             high_value, j = range_end[0], range_end[3]
             scale = _lookup(toks[j - 1].text)
