@@ -15,6 +15,11 @@ Bounds by qualifier (documented in lexicons/README.md):
 - range:    low and high as stated, value None             "بين 10 و15"
 - vague:    value = low = documented floor, high = next order of magnitude - 1
             (عشرات 10-99, مئات 100-999, آلاف 1000-9999, عشرات الآلاف 10,000-99,999, عدة مئات 200-999)
+approx keeps its bounds open rather than inventing a margin (±10% would be our number, not the source's);
+tables decide how to reconcile it.
+
+Not emitted: dual nouns that count without a numeral ("مقتل شخصين") except the time units listed as
+`dual` in non_count_units.tsv ("ساعتين" = a 2-hour duration); "أحد"/"إحدى"/"نصف" alone ("one of", "half").
 """
 
 from __future__ import annotations
