@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from kzlib.nlp import get_backend
+from kzlib.nlp import Token, Word, get_backend
 from kzlib.nlp.entities import compare_entities, entities_frame
 
 SENTENCE = "وأكد الرئيس الكازاخستاني، قاسم جومارت توكاييف، اليوم الجمعة، أن ألما آتا تعرضت وحدها للهجوم من قبل 20 ألف مسلح."
@@ -17,6 +17,30 @@ def test_rule_backend_offsets_point_into_the_original_text():
     ids = {m.canonical_id for m in analysis.entities}
     assert {"tokayev", "almaty"} <= ids
     assert analysis.candidates == []  # the gazetteer only returns what it knows
+
+
+def test_rule_tokens_keep_diacritics_and_tatweel_of_the_original():
+    text = "وصل توكايـيف إلى ألماتيَ، وقال: الوضعُ مستقر."
+    analysis = get_backend("rules").analyze(text)
+    assert [t.text for t in analysis.tokens] == ["وصل", "توكايـيف", "إلى", "ألماتيَ", "وقال", "الوضعُ", "مستقر"]
+    assert all((w.start, w.end) == (t.start, t.end) for t in analysis.tokens for w in t.words)
+    assert [(m.surface, m.canonical_id) for m in analysis.entities] == [("توكايـيف", "tokayev"), ("ألماتيَ", "almaty")]
+    assert [text[s:e] for s, e in analysis.sentences] == [text.strip()]
+
+
+def test_empty_text_gives_an_empty_analysis():
+    analysis = get_backend("rules").analyze("")
+    assert (analysis.tokens, analysis.sentences, analysis.entities) == ([], [], [])
+
+
+def test_token_head_is_the_last_word_that_is_not_a_clitic():
+    # و + ب + المدينة + ها (a pronoun suffix, PRON): the noun carries the lemma
+    token = Token(0, 9, "وبمدينتها", (Word("و", "و", "CCONJ"), Word("ب", "بِ", "ADP"),
+                                       Word("مدينة", "مَدِينَة", "NOUN"), Word("ها", "هُوَ", "PRON")))
+    assert token.is_multiword and (token.lemma, token.upos) == ("مَدِينَة", "NOUN")
+    clitics_only = Token(0, 2, "وب", (Word("و", "و", "CCONJ"), Word("ب", "بِ", "ADP")))
+    assert clitics_only.upos == "ADP"
+    assert Token(0, 0, "", ()).lemma is None
 
 
 def test_unknown_backend_is_a_clear_error():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-ENTITY_COLUMNS = ("article_id", "start", "end", "surface", "type", "canonical_id", "source")
+ENTITY_COLUMNS = ("article_id", "start", "end", "surface", "type", "canonical_id", "source", "label")
 
 
 def entities_frame(source, backend="rules", **options) -> pd.DataFrame:
@@ -18,7 +18,7 @@ def entities_frame(source, backend="rules", **options) -> pd.DataFrame:
     for article in corpus.articles:
         for m in nlp.analyze(article.text).entities:
             rows.append({"article_id": article.id, "start": m.start, "end": m.end, "surface": m.surface,
-                         "type": m.type, "canonical_id": m.canonical_id, "source": m.source})
+                         "type": m.type, "canonical_id": m.canonical_id, "source": m.source, "label": m.label})
     return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS))
 
 

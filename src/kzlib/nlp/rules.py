@@ -1,4 +1,9 @@
-"""The default backend: kzlib's own tokenizer, sentence splitter and gazetteer. Needs no model."""
+"""The default backend: kzlib's own tokenizer, sentence splitter and gazetteer. Needs no model.
+
+Tokens are the gazetteer's word tokens (letters and digits, Arabic-aware normalization, punctuation
+left out); clitics stay attached (one word per token) and no lemma or part of speech is guessed.
+Entities are only those the gazetteer lists, so this backend never proposes candidates.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +22,18 @@ class RuleBackend:
         from kzlib.gazetteer import tokenize
         from kzlib.segment import split_sentences
 
-        tokens = tokenize(text)
+        word_tokens = tokenize(text)
+        tokens = []
+        for t in word_tokens:
+            surface = text[t.start:t.end]
+            tokens.append(Token(t.start, t.end, surface, (Word(surface, start=t.start, end=t.end),)))
         return Analysis(
             text=text,
             backend=self.name,
             sentences=split_sentences(text),
-            tokens=[Token(t.start, t.end, text[t.start:t.end], (Word(text[t.start:t.end]),)) for t in tokens],
+            tokens=tokens,
             entities=[
                 Mention(e.start, e.end, e.surface, e.type, e.id, "gazetteer")
-                for e in self.gazetteer.find(text, tokens)
+                for e in self.gazetteer.find(text, word_tokens)
             ],
         )
