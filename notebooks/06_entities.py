@@ -25,14 +25,17 @@
 # gazetteer rows (people and organisations nobody listed yet). Without the models, this report says so and shows
 # the gazetteer alone: no model run is pretended.
 #
-# **Inputs**: `corpus`; Stanza's Arabic models in `stanza_dir` (or `$STANZA_RESOURCES_DIR`, `~/stanza_resources`),
-# optional — `kz models download --dir DIR` fetches them once with internet.
+# **Inputs**: `corpus` (article texts: a manifest, folder or JSONL that `kzlib.corpus.load_corpus` reads; a
+# Parquet claims ledger holds no article texts and gives no entities); Stanza's Arabic models in `stanza_dir`
+# (or `$STANZA_RESOURCES_DIR`, `~/stanza_resources`), optional — `kz models download --dir DIR` fetches them once
+# with internet.
 #
-# **Outputs**: `{output_dir}/tables/06_entities_gazetteer.csv|parquet`, `{output_dir}/tables/06_entity_counts.csv|parquet`,
-# and with models `{output_dir}/tables/06_entities_compared.csv|parquet`.
+# **Outputs**: `{output_dir}/tables/06_entities_gazetteer.csv|parquet` (every mention with its offsets),
+# `{output_dir}/tables/06_entities_per_article.csv|parquet`, `{output_dir}/tables/06_entity_counts.csv|parquet`,
+# and with models `{output_dir}/tables/06_entities_compared.csv|parquet` and `06_entities_agreement.csv|parquet`.
 #
-# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here), `backend` (`"stanza"` to compare, `"rules"` for the
-# gazetteer only), `stanza_dir` (empty: the default folder).
+# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here: entities need the texts), `backend` (`"stanza"`
+# to compare, `"rules"` for the gazetteer only), `stanza_dir` (empty: the default folder).
 
 # %% tags=["parameters"]
 corpus = "data/corpus.csv"
@@ -44,61 +47,91 @@ stanza_dir = ""
 # %%
 from pathlib import Path
 
+import pandas as pd
 from IPython.display import display
 
-from kzlib.corpus import Corpus, load_corpus
+from kzlib.corpus import load_corpus
 from kzlib.io import write_table
 from kzlib.nlp.entities import compare_entities, entities_frame
-from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, check_models
+from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, check_models, resolve_model_dir
 from kzlib.paths import ROOT
 from kzlib.report import rtl_table
 
 out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
 corpus_path = Path(corpus) if Path(corpus).is_absolute() else ROOT / corpus
-loaded = load_corpus(corpus_path) if corpus_path.suffix != ".parquet" else Corpus([], [], str(corpus_path))
-print(f"{len(loaded.articles)} articles loaded, {len(loaded.skipped)} skipped — corpus: {corpus}")
+if corpus_path.suffix == ".parquet":
+    print(f"corpus {corpus} is a claims ledger without article texts: entities need the texts, none are listed")
+    articles = []
+else:
+    loaded = load_corpus(corpus_path)
+    articles = loaded.articles
+    print(f"{len(articles)} articles loaded, {len(loaded.skipped)} skipped — corpus: {corpus}")
+    for skip in loaded.skipped:
+        print(f"  skipped {skip.source}: {skip.reason}")
+
+
+def save(frame, stem):
+    write_table(frame, out / "tables" / f"{stem}.csv")
+    write_table(frame, out / "tables" / f"{stem}.parquet")
+
 
 # %% [markdown]
-# ## Gazetteer entities (every mention, with its offsets into the article)
+# ## Gazetteer entities per article
 
 # %%
-gazetteer = entities_frame(loaded, backend="rules")
-write_table(gazetteer, out / "tables" / "06_entities_gazetteer.csv")
-write_table(gazetteer, out / "tables" / "06_entities_gazetteer.parquet")
+gazetteer = entities_frame(articles, backend="rules")
+save(gazetteer, "06_entities_gazetteer")
+per_article = (gazetteer.groupby("article_id")
+               .agg(mentions=("surface", "size"), entities=("canonical_id", "nunique"),
+                    ids=("canonical_id", lambda s: ", ".join(sorted(set(s)))))
+               .reindex([a.id for a in articles]).fillna({"mentions": 0, "entities": 0, "ids": ""})
+               .astype({"mentions": int, "entities": int}).reset_index())
+save(per_article, "06_entities_per_article")
 if gazetteer.empty:
     print("none found: no gazetteer actor or place is named in this corpus")
 else:
-    counts = (gazetteer.groupby(["canonical_id", "type"]).agg(mentions=("surface", "size"),
-              articles=("article_id", "nunique"), spellings=("surface", lambda s: " / ".join(sorted(set(s)))))
-              .reset_index().sort_values("mentions", ascending=False))
-    write_table(counts, out / "tables" / "06_entity_counts.csv")
-    write_table(counts, out / "tables" / "06_entity_counts.parquet")
+    display(per_article)
+
+# %% [markdown]
+# ## Entities across the corpus (spellings as written)
+
+# %%
+counts = (gazetteer.groupby(["canonical_id", "type"])
+          .agg(mentions=("surface", "size"), articles=("article_id", "nunique"),
+               spellings=("surface", lambda s: " / ".join(sorted(set(s)))))
+          .reset_index().sort_values(["mentions", "canonical_id"], ascending=[False, True]))
+save(counts, "06_entity_counts")
+if not counts.empty:
     display(rtl_table(counts))
 
 # %% [markdown]
 # ## Stanza compared with the gazetteer
 
 # %%
-stanza_ready = False
+model_dir = None
 if backend != "stanza":
     print(f"backend = {backend!r}: Stanza comparison not requested")
+elif not articles:
+    print("no article texts: comparison not run")
 else:
     try:
         model_dir = check_models(stanza_dir or None)
-        stanza_ready = True
     except ModelsMissingError as exc:
-        print(f"Stanza models not found: comparison not run.\n{exc}")
+        print(f"Stanza models not found in {resolve_model_dir(stanza_dir or None)}: comparison not run.\n{exc}")
 
-if stanza_ready:
+if model_dir is not None:
     try:
-        found = entities_frame(loaded, backend="stanza", model_dir=model_dir)
+        found = entities_frame(articles, backend="stanza", model_dir=model_dir)
     except (ModelsMissingError, StanzaMissingError) as exc:
-        print(f"Stanza could not run: comparison not run.\n{exc}")
+        print(f"Stanza could not run on the models in {model_dir}: comparison not run.\n{exc}")
     else:
         compared = compare_entities(gazetteer, found)
-        write_table(compared, out / "tables" / "06_entities_compared.csv")
-        write_table(compared, out / "tables" / "06_entities_compared.parquet")
-        display(compared.found_by.value_counts().rename("mentions").to_frame())
+        agreement = compared.found_by.value_counts().reindex(["both", "only_gazetteer", "only_stanza"], fill_value=0)
+        agreement = agreement.rename("mentions").rename_axis("found_by").reset_index()
+        save(compared, "06_entities_compared")
+        save(agreement, "06_entities_agreement")
+        display(agreement)
         candidates = compared[(compared.found_by == "only_stanza") & compared.canonical_id.isna()]
-        print(f"{len(candidates)} candidate entities Stanza found that the gazetteer does not list")
-        display(rtl_table(candidates[["article_id", "surface", "type", "start", "end"]]))
+        print(f"{len(candidates)} candidate entity mentions Stanza found that the gazetteer does not list")
+        if not candidates.empty:
+            display(rtl_table(candidates[["article_id", "surface", "type", "label", "start", "end"]]))

@@ -8,14 +8,19 @@ ENTITY_COLUMNS = ("article_id", "start", "end", "surface", "type", "canonical_id
 
 
 def entities_frame(source, backend="rules", **options) -> pd.DataFrame:
-    """One row per entity mention; `source` is anything kzlib.corpus reads, or a Corpus."""
-    from kzlib.corpus import Corpus, load_corpus
+    """One row per entity mention; `source` is anything kzlib.corpus reads, a Corpus, or a list of Articles."""
+    from kzlib.corpus import Article, Corpus, load_corpus
     from kzlib.nlp import get_backend
 
-    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    if isinstance(source, Corpus):
+        articles = source.articles
+    elif isinstance(source, (list, tuple)) and all(isinstance(a, Article) for a in source):
+        articles = source
+    else:
+        articles = load_corpus(source).articles
     nlp = get_backend(backend, **options) if isinstance(backend, str) else backend
     rows = []
-    for article in corpus.articles:
+    for article in articles:
         for m in nlp.analyze(article.text).entities:
             rows.append({"article_id": article.id, "start": m.start, "end": m.end, "surface": m.surface,
                          "type": m.type, "canonical_id": m.canonical_id, "source": m.source, "label": m.label})
