@@ -71,3 +71,15 @@ def test_compare_entities_labels_both_and_only():
     out = compare_entities(gaz, stz)
     assert list(out.found_by) == ["both", "only_gazetteer", "only_stanza", "only_stanza"]
     assert out.iloc[0].stanza_type == "LOC"
+
+
+def test_the_rule_backend_never_imports_stanza():
+    # stanza pulls in torch (seconds, hundreds of MB): the default path must not pay for the optional extra
+    import subprocess
+    import sys
+
+    code = ("import sys, kzlib.nlp as nlp; nlp.get_backend('rules').analyze('وصل توكاييف إلى ألماتي.'); "
+            "print('stanza' in sys.modules, 'torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
