@@ -8,15 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kzlib import sources
+from kzlib.furniture import Span
 from test_tables import seed_like_claims
-
-
-@dataclass(frozen=True)
-class Span:
-    kind: str
-    start: int
-    end: int
-    text: str
 
 
 @dataclass

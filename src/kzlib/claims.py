@@ -115,8 +115,8 @@ def _sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues
     counts = _counts(text, s, sentence, tokens, first, stop, entities)
     if not counts:
         return []
-    cats = _matches(lex.categories, tokens, first, stop)
-    subs = _matches(lex.subjects, tokens, first, stop)
+    cats = lex.categories.find_all(tokens, first, stop)
+    subs = lex.subjects.find_all(tokens, first, stop)
     clause = _clause_ids(text, tokens, first, stop, cats)
     count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
     places = [en for en in entities if en.type == "place" and s <= en.start and en.end <= e]
@@ -184,18 +184,6 @@ def _shift(q, offset: int):
     from dataclasses import replace
 
     return replace(q, start=q.start + offset, end=q.end + offset)
-
-
-def _matches(lexicon: Lexicon, tokens, first, stop) -> list[Match]:
-    out, i = [], first
-    while i < stop:
-        ms = [m for m in lexicon.matches_at(tokens, i) if m.last < stop]
-        if ms:
-            out.append(ms[0])
-            i = ms[0].last + 1
-        else:
-            i += 1
-    return out
 
 
 def _clause_ids(text, tokens, first, stop, cats) -> dict[int, int]:

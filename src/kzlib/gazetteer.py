@@ -147,30 +147,25 @@ class Lexicon:
                 if c in self._by_first:
                     yield prefix, c, suffix
 
-    def candidate_positions(self, tokens: list[Token]) -> set[int]:
-        """Indexes of tokens that may start an entry: one cheap pass, so matches_at runs only there."""
-        cache = self._split_cache
-        out = set()
-        for i, tok in enumerate(tokens):
-            splits = cache.get(tok.norm)
-            if splits is None:
-                if len(cache) > _SPLIT_CACHE_SIZE:
-                    cache.clear()
-                splits = cache[tok.norm] = tuple(self._cores(tok.norm, suffix_allowed=True))
-            if splits:
-                out.add(i)
-        return out
+    def _splits_of(self, word: str) -> tuple:
+        """(prefix, core, suffix) decompositions of a word; news vocabulary repeats, so each distinct word
+        is decomposed once per process."""
+        splits = self._split_cache.get(word)
+        if splits is None:
+            if len(self._split_cache) > _SPLIT_CACHE_SIZE:
+                self._split_cache.clear()
+            splits = self._split_cache[word] = tuple(self._cores(word, suffix_allowed=True))
+        return splits
+
+    def candidate_positions(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> set[int]:
+        """Indexes in [first, stop) of tokens that may start an entry, so matches_at runs only there."""
+        stop = len(tokens) if stop is None else stop
+        return {i for i in range(first, stop) if self._splits_of(tokens[i].norm)}
 
     def matches_at(self, tokens: list[Token], i: int) -> list[Match]:
         """All entries matching at token i, longest first."""
         found = []
-        word = tokens[i].norm
-        splits = self._split_cache.get(word)
-        if splits is None:
-            # news vocabulary repeats: each distinct word is decomposed once per process
-            if len(self._split_cache) > _SPLIT_CACHE_SIZE:
-                self._split_cache.clear()
-            splits = self._split_cache[word] = tuple(self._cores(word, suffix_allowed=True))
+        splits = self._splits_of(tokens[i].norm)
         if not splits:
             return found  # most words start no entry: skip the sort below
         for prefix, core, suffix in splits:
@@ -200,12 +195,13 @@ class Lexicon:
         bases = [stem] + ([stem[:-1] + "ت", stem[:-1]] if stem.endswith(ta) else [])
         return any(word == b + s for b in bases for s in suffixes if s)
 
-    def find_all(self, tokens: list[Token]) -> list[Match]:
-        """Non-overlapping matches, left to right, longest match at each position."""
-        out, i = [], 0
-        starts = self.candidate_positions(tokens)
-        while i < len(tokens):
-            ms = self.matches_at(tokens, i) if i in starts else None
+    def find_all(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> list[Match]:
+        """Non-overlapping matches within tokens[first:stop], left to right, longest match at each position."""
+        stop = len(tokens) if stop is None else stop
+        out, i = [], first
+        starts = self.candidate_positions(tokens, first, stop)
+        while i < stop:
+            ms = [m for m in self.matches_at(tokens, i) if m.last < stop] if i in starts else None
             if ms:
                 out.append(ms[0])
                 i = ms[0].last + 1
