@@ -88,3 +88,16 @@ def test_every_span_of_the_folded_text_maps_back(text):
 def test_persian_keyboard_letters_fold_to_arabic():
     assert normalize_word("کازاخستان") == normalize_word("كازاخستان")
     assert normalize_word("مستشفی") == normalize_word("مستشفى") == "مستشفي"
+
+
+@given(st.lists(WIDE, max_size=40).map("".join), st.data())
+def test_a_slice_of_the_article_normalization_equals_normalizing_the_slice(text, data):
+    # claims fold each article once and hand sentences a slice: it must be the sentence's own normalization
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    own, cut = normalize(text[start:end]), normalize(text).slice(start, end)
+    assert cut.text == own.text
+    assert cut.source == own.source
+    for a in range(len(own.text) + 1):
+        for b in range(a, len(own.text) + 1):
+            assert cut.to_original(a, b) == own.to_original(a, b)

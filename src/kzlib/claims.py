@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kzlib.attribution import Attributor, attribute, quoted_continuation
 from kzlib.gazetteer import Entity, Lexicon, Match, Token, load_gazetteer, read_tsv, tokenize
-from kzlib.normalize import normalize_word
+from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import find_quantities
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
@@ -94,7 +94,8 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
         return []
     lex = _lexicons()
     gaz = load_gazetteer()
-    tokens = tokenize(text)
+    normalized = normalize(text)     # folded once; tokens and numbers share it
+    tokens = tokenize(text, normalized)
     starts = [t.start for t in tokens]
     entities = gaz.find(text, tokens)
     attributor = Attributor(gaz, tokens, entities)
@@ -106,13 +107,15 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
             first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
             cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous_cues, previous_end, s)
             previous_cues, previous_end = cues, e
-            claims.extend(_sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues, lex, gaz, outlet))
+            claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues,
+                                          lex, gaz, outlet))
     return claims
 
 
-def _sentence_claims(text, article_id, s, e, tokens, first, stop, entities, cues, lex, gaz, outlet) -> list[Claim]:
+def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues, lex, gaz,
+                     outlet) -> list[Claim]:
     sentence = text[s:e]
-    counts = _counts(text, s, sentence, tokens, first, stop, entities)
+    counts = _counts(normalized, s, sentence, tokens, starts, first, stop, entities)
     if not counts:
         return []
     cats = lex.categories.find_all(tokens, first, stop)
@@ -161,17 +164,26 @@ def _num(x) -> float | None:
     return None if x is None else float(x)
 
 
-def _counts(text, s, sentence, tokens, first, stop, entities) -> list[_Count]:
+def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> list[_Count]:
     """Count-kind quantities of the sentence that are not part of a name ("خبر 24") or a definite reference."""
+    if first >= stop:
+        return []
+    quantities = find_quantities(sentence, normalized.slice(s, s + len(sentence)))
+    if not quantities:
+        return []
     inside = [(en.start, en.end) for en in entities if en.end > s and en.start < s + len(sentence)]
     out = []
-    for q in find_quantities(sentence):
+    for q in quantities:
         if q.kind != "count":
             continue
         qs, qe = s + q.start, s + q.end
         if any(a <= qs and qe <= b for a, b in inside):
             continue
-        toks = [k for k in range(first, stop) if tokens[k].start < qe and tokens[k].end > qs]
+        # tokens overlapping [qs, qe): from the last one starting at or before qs, up to the first starting at qe
+        lo = max(first, bisect.bisect_right(starts, qs, first, stop) - 1)
+        if tokens[lo].end <= qs:
+            lo += 1
+        toks = range(lo, bisect.bisect_left(starts, qe, first, stop))
         if not toks:
             continue
         if q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال"):

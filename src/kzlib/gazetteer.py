@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from kzlib.normalize import COMBINING_MARKS, normalize, normalize_word
+from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
 from kzlib.paths import LEXICONS
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -31,9 +31,11 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> list[Token]:
-    """Word tokens of `text` (letters and digits), normalized, with original offsets."""
-    normalized = normalize(text)
+def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
+    """Word tokens of `text` (letters and digits), normalized, with original offsets.
+
+    `normalized` may pass `normalize(text)` when the caller needs it too (one fold per article)."""
+    normalized = normalize(text) if normalized is None else normalized
     if isinstance(normalized.offsets, range):  # nothing was deleted: folded offsets are original offsets
         return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(normalized.text)]
     # inlined Normalized.to_original: this runs once per word of the corpus
@@ -105,7 +107,8 @@ class Lexicon:
         self._by_first: dict[str, list[Entry]] = {}
         for entry in self.entries:
             self._by_first.setdefault(entry.words[0], []).append(entry)
-        self._split_cache: dict[str, tuple] = {}
+        self._plans: dict[str, tuple | None] = {}
+        self._last_cache: dict[tuple, frozenset[str]] = {}
         for bucket in self._by_first.values():
             bucket.sort(key=lambda e: -len(e.words))
 
@@ -148,60 +151,81 @@ class Lexicon:
                     yield prefix, c, suffix
 
     def _splits_of(self, word: str) -> tuple:
-        """(prefix, core, suffix) decompositions of a word; news vocabulary repeats, so each distinct word
-        is decomposed once per process."""
-        splits = self._split_cache.get(word)
-        if splits is None:
-            if len(self._split_cache) > _SPLIT_CACHE_SIZE:
-                self._split_cache.clear()
-            splits = self._split_cache[word] = tuple(self._cores(word, suffix_allowed=True))
-        return splits
+        """(prefix, core, suffix) decompositions of a word whose core is a known first word."""
+        return tuple(self._cores(word, suffix_allowed=True))
 
-    def candidate_positions(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> set[int]:
-        """Indexes in [first, stop) of tokens that may start an entry, so matches_at runs only there."""
-        stop = len(tokens) if stop is None else stop
-        return {i for i in range(first, stop) if self._splits_of(tokens[i].norm)}
-
-    def matches_at(self, tokens: list[Token], i: int) -> list[Match]:
-        """All entries matching at token i, longest first."""
-        found = []
-        splits = self._splits_of(tokens[i].norm)
-        if not splits:
-            return found  # most words start no entry: skip the sort below
-        for prefix, core, suffix in splits:
+    def _plan(self, word: str) -> tuple | None:
+        """What may match at a token `word`, worked out once per distinct word (news vocabulary repeats):
+        ``(singles, multis)`` with one-word matches ``(entry, prefix, suffix)`` in the order matches_at
+        reports them and multi-word candidates ``(entry, prefix, accepted forms of the last word)``;
+        None when no entry can start at this word (most words)."""
+        try:
+            return self._plans[word]
+        except KeyError:
+            pass
+        if len(self._plans) > _SPLIT_CACHE_SIZE:
+            self._plans.clear()
+        singles, multis = [], []
+        for prefix, core, suffix in self._splits_of(word):
             for entry in self._by_first[core]:
                 prefixes, suffixes = POLICIES.get(entry.form, POLICIES["noun"])
                 if prefix not in prefixes:
                     continue
-                n = len(entry.words)
-                if n == 1:
+                if len(entry.words) == 1:
                     if suffix in suffixes:
-                        found.append(Match(entry, i, i, prefix, suffix))
-                    continue
-                if suffix or i + n > len(tokens):
-                    continue
-                if all(tokens[i + k].norm == entry.words[k] for k in range(1, n - 1)) and self._last_ok(
-                    tokens[i + n - 1].norm, entry.words[-1], suffixes
-                ):
-                    found.append(Match(entry, i, i + n - 1, prefix))
-        found.sort(key=lambda m: -(m.last - m.first))
-        return found
+                        singles.append((entry, prefix, suffix))
+                elif not suffix:
+                    multis.append((entry, prefix, self._last_forms(entry.words[-1], suffixes)))
+        plan = self._plans[word] = (tuple(singles), tuple(multis)) if singles or multis else None
+        return plan
 
-    @staticmethod
-    def _last_ok(word: str, stem: str, suffixes) -> bool:
-        if word == stem:
-            return True
-        ta = _ta_marbuta()
-        bases = [stem] + ([stem[:-1] + "ت", stem[:-1]] if stem.endswith(ta) else [])
-        return any(word == b + s for b in bases for s in suffixes if s)
+    def _last_forms(self, stem: str, suffixes) -> frozenset[str]:
+        """Spellings the last word of a multi-word term may take: the stem, or a base + a non-empty suffix."""
+        key = (stem, suffixes)
+        forms = self._last_cache.get(key)
+        if forms is None:
+            ta = _ta_marbuta()
+            bases = [stem] + ([stem[:-1] + "ت", stem[:-1]] if stem.endswith(ta) else [])
+            forms = self._last_cache[key] = frozenset([stem] + [b + s for b in bases for s in suffixes if s])
+        return forms
+
+    def candidate_positions(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> set[int]:
+        """Indexes in [first, stop) of tokens that may start an entry, so matches_at runs only there."""
+        stop = len(tokens) if stop is None else stop
+        plan = self._plan
+        return {i for i in range(first, stop) if plan(tokens[i].norm) is not None}
+
+    def matches_at(self, tokens: list[Token], i: int) -> list[Match]:
+        """All entries matching at token i, longest first."""
+        plan = self._plan(tokens[i].norm)
+        if plan is None:
+            return []  # most words start no entry
+        singles, multis = plan
+        found = [Match(entry, i, i, prefix, suffix) for entry, prefix, suffix in singles]
+        if multis:
+            n_tokens = len(tokens)
+            longer = []
+            for entry, prefix, last_forms in multis:
+                words = entry.words
+                n = len(words)
+                if i + n > n_tokens:
+                    continue
+                if all(tokens[i + k].norm == words[k] for k in range(1, n - 1)) and tokens[i + n - 1].norm in last_forms:
+                    longer.append(Match(entry, i, i + n - 1, prefix))
+            if longer:
+                longer.sort(key=lambda m: -(m.last - m.first))  # stable: same order as the lexicon for equal lengths
+                found = longer + found
+        return found
 
     def find_all(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> list[Match]:
         """Non-overlapping matches within tokens[first:stop], left to right, longest match at each position."""
         stop = len(tokens) if stop is None else stop
-        out, i = [], first
-        starts = self.candidate_positions(tokens, first, stop)
+        out, i, plan = [], first, self._plan
         while i < stop:
-            ms = [m for m in self.matches_at(tokens, i) if m.last < stop] if i in starts else None
+            if plan(tokens[i].norm) is None:
+                i += 1
+                continue
+            ms = [m for m in self.matches_at(tokens, i) if m.last < stop]
             if ms:
                 out.append(ms[0])
                 i = ms[0].last + 1
@@ -260,10 +284,9 @@ class Gazetteer:
         A variant with a `context` id ("المنظمة" -> csto) counts only in a text that names that id."""
         tokens = tokenize(text) if tokens is None else tokens
         present = {m.entry.label for m in self._free.find_all(tokens)}
-        out, i = [], 0
-        starts = self._all.candidate_positions(tokens)
+        out, i, plan = [], 0, self._all._plan
         while i < len(tokens):
-            if i not in starts:
+            if plan(tokens[i].norm) is None:
                 i += 1
                 continue
             ms = [m for m in self._all.matches_at(tokens, i) if not m.entry.row.get("context") or m.entry.row["context"] in present]

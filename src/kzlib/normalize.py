@@ -19,6 +19,7 @@ Hamza on waw/ya (ؤ ئ) and bare hamza (ء) are kept: folding them merges distin
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import chain
 from typing import Sequence
@@ -62,6 +63,42 @@ class Normalized:
             return orig_start, orig_start
         orig_end = self.offsets[min(end, n) - 1] + 1
         src = self.source
+        while orig_end < len(src) and src[orig_end] in _COMBINING_SET:
+            orig_end += 1
+        return orig_start, orig_end
+
+    def slice(self, start: int, end: int) -> "NormalizedSlice":
+        """The normalization of `source[start:end]`, cut from this one without folding again.
+
+        Folding is character by character, so the folded text of a slice is the slice of the folded text;
+        offsets are shifted to be relative to `start`."""
+        return NormalizedSlice(self, start, end)
+
+
+class NormalizedSlice:
+    """`normalize(parent.source[start:end])`, computed from `parent` (same `text` and `to_original`)."""
+
+    __slots__ = ("text", "source", "_offsets", "_first", "_base")
+
+    def __init__(self, parent: Normalized, start: int, end: int):
+        offsets = parent.offsets
+        if isinstance(offsets, range):
+            first, last = start, end
+        else:
+            first, last = bisect_left(offsets, start), bisect_left(offsets, end)
+        self.text = parent.text[first:last]
+        self.source = parent.source[start:end]
+        self._offsets, self._first, self._base = offsets, first, start
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        n, src = len(self.text), self.source
+        if start >= n:
+            return len(src), len(src)
+        offsets, first, base = self._offsets, self._first, self._base
+        orig_start = offsets[first + start] - base
+        if end <= start:
+            return orig_start, orig_start
+        orig_end = offsets[first + min(end, n) - 1] + 1 - base
         while orig_end < len(src) and src[orig_end] in _COMBINING_SET:
             orig_end += 1
         return orig_start, orig_end

@@ -65,6 +65,8 @@ _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$\-\u2013\u2014/:]")
 _MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}(?:-|- | -)\d+(?![\d])")
 _DATE_RE = re.compile(r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/\-]\d{1,2}[/\-]\d{1,2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+# every date, time and model match holds a digit next to one of these: most sentences skip the three searches
+_NON_COUNT_HINT_RE = re.compile(r"\d[/.\-:]|[/.\-]\d|- \d")
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _CONNECT_RANGE = {"الي", "حتي", "-", "\u2013", "\u2014", "او"}  # hyphen, en dash, em dash
 _BETWEEN = {"بين", "وبين", "فبين", "لبين"}  # "بين 100 و200" with a clitic on بين
@@ -356,9 +358,11 @@ def _before_kind(toks, i, value: float, is_digits: bool) -> str | None:
     return None
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, normalized=None) -> list[Quantity]:
+    """Quantities of `text`; `normalized` may pass `normalize(text)` already computed (e.g. a
+    `Normalized.slice` of the whole article), so a sentence is not folded twice."""
     lex = _lexicon()
-    norm = normalize(text)
+    norm = normalize(text) if normalized is None else normalized
     folded = norm.text
     if not _may_hold_quantity(folded):
         return []  # most sentences hold no number at all
@@ -366,11 +370,13 @@ def find_quantities(text: str) -> list[Quantity]:
     if not toks:
         return []
     blocked: list[tuple[int, int, str]] = []  # folded spans claimed by a non-count pattern
-    for regex, kind in ((_DATE_RE, "date"), (_TIME_RE, "time"), (_MODEL_RE, "model")):  # by priority
-        for m in regex.finditer(folded):
-            if not any(s < m.end() and m.start() < e for s, e, _ in blocked):
-                blocked.append((m.start(), m.end(), kind))
+    if _NON_COUNT_HINT_RE.search(folded):
+        for regex, kind in ((_DATE_RE, "date"), (_TIME_RE, "time"), (_MODEL_RE, "model")):  # by priority
+            for m in regex.finditer(folded):
+                if not any(s < m.end() and m.start() < e for s, e, _ in blocked):
+                    blocked.append((m.start(), m.end(), kind))
     out: list[Quantity] = []
+    vocabulary = _vocabulary()
 
     def emit(fs, fe, value, low, high, qualifier, kind):
         s, e = norm.to_original(fs, fe)
@@ -378,15 +384,19 @@ def find_quantities(text: str) -> list[Quantity]:
 
     # a number never runs into a date / time / model span: parse on the tokens before the next one
     limits, limit = [len(toks)] * len(toks), len(toks)
-    for k in range(len(toks) - 1, -1, -1):
-        if any(b[0] <= toks[k].start < b[1] for b in blocked):
-            limit = k
-        limits[k] = limit
+    if blocked:
+        for k in range(len(toks) - 1, -1, -1):
+            if any(b[0] <= toks[k].start < b[1] for b in blocked):
+                limit = k
+            limits[k] = limit
 
     i = 0
     while i < len(toks):
         tok = toks[i]
-        hit = next((b for b in blocked if b[0] <= tok.start < b[1]), None)
+        if not tok.text[0].isdecimal() and tok.text not in vocabulary:
+            i += 1  # only digits and the vocabulary's words start a quantity (the vast majority of words)
+            continue
+        hit = next((b for b in blocked if b[0] <= tok.start < b[1]), None) if blocked else None
         if hit is not None:
             if tok.text[0].isdecimal():
                 digits = [t for t in toks if hit[0] <= t.start < hit[1] and t.text[0].isdecimal()]
