@@ -95,3 +95,39 @@ def test_bad_rows_name_the_file_and_line(tmp_path):
     bad.write_text("id\ttype\tvariant\nalmaty\tplace\tألماتي\nfoo\t\tبار\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"actors.tsv: line 3: empty 'type'"):
         Gazetteer(read_tsv(bad), source=str(bad))
+
+
+# --- tokenize: the C-level construction against a plain per-word reference --------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kzlib.normalize import COMBINING_MARKS, normalize  # noqa: E402
+
+
+def _reference_tokens(text):
+    """Letters-and-digits runs of the folded text, each mapped back with the diacritics on its last letter."""
+    folded = normalize(text)
+    out = []
+    for m in re.finditer(r"[^\W_]+", folded.text):
+        start, end = folded.to_original(m.start(), m.end())
+        out.append((m.group(), start, end))
+    return out
+
+
+_PIECES = st.sampled_from(list("بسمكأإىةو") + ["\u064e", "\u0651", "\u0640", "\u200c", "\u200f", "_", " ", "-", "٣", "7", ".", "\n"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_tokens_are_the_folded_word_runs_with_their_original_spans(text):
+    assert [tuple(t) for t in tokenize(text)] == _reference_tokens(text)
+
+
+def test_token_spans_keep_the_diacritics_of_the_last_letter_but_not_a_following_invisible_mark():
+    text = "قتلَ\u200c مُحتجٌّ_ب"
+    tokens = tokenize(text)
+    assert [t.norm for t in tokens] == ["قتل", "محتج", "ب"]
+    assert text[tokens[0].start:tokens[0].end] == "قتلَ"
+    assert text[tokens[1].start:tokens[1].end] == "مُحتجٌّ"
+    assert all(ch not in COMBINING_MARKS for ch in text[tokens[2].start:tokens[2].end][:1])

@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
 from kzlib.paths import LEXICONS
@@ -24,11 +24,17 @@ from kzlib.paths import LEXICONS
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     norm: str     # normalized form
     start: int    # offsets into the ORIGINAL text
     end: int
+
+
+# Tokens are built by C-level map/zip (no Python frame per word): tokenization runs once per word of the corpus.
+_new_token = partial(tuple.__new__, Token)
+_span, _group = re.Match.span, re.Match.group
+_WORD_RE = re.compile(r"\w+")
+_COMBINING_RUN_RE = re.compile("[" + "".join(sorted(COMBINING_MARKS)) + "]+")
 
 
 def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
@@ -36,16 +42,22 @@ def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
 
     `normalized` may pass `normalize(text)` when the caller needs it too (one fold per article)."""
     normalized = normalize(text) if normalized is None else normalized
-    if isinstance(normalized.offsets, range):  # nothing was deleted: folded offsets are original offsets
-        return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(normalized.text)]
-    # inlined Normalized.to_original: this runs once per word of the corpus
-    offsets, n, tokens = normalized.offsets, len(text), []
-    for m in _TOKEN_RE.finditer(normalized.text):
-        end = offsets[m.end() - 1] + 1
-        while end < n and text[end] in COMBINING_MARKS:
-            end += 1
-        tokens.append(Token(m.group(), offsets[m.start()], end))
-    return tokens
+    folded = normalized.text
+    # \w+ is [^\W_]+ when the text holds no underscore, and the simpler class scans faster
+    matches = list((_TOKEN_RE if "_" in folded else _WORD_RE).finditer(folded))
+    if not matches:
+        return []
+    words = map(_group, matches)
+    starts, ends = zip(*map(_span, matches))
+    offsets = normalized.offsets
+    if not isinstance(offsets, range):  # characters were deleted: map folded offsets to original ones
+        starts = map(offsets.__getitem__, starts)
+        # the end is after the last letter's original index, plus the diacritics written on that letter
+        ends = [offsets[e - 1] + 1 for e in ends]
+        runs = {m.start(): m.end() for m in _COMBINING_RUN_RE.finditer(text)}
+        if runs:
+            ends = map(runs.get, ends, ends)
+    return list(map(_new_token, zip(words, starts, ends)))
 
 
 # --- affixes ------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 from kzlib.normalize import normalize, normalize_word
 from kzlib.paths import LEXICONS
@@ -45,11 +46,13 @@ class Quantity:
     kind: str
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     text: str          # folded token
     start: int         # span in the folded text
     end: int
+
+
+_new_tok = partial(tuple.__new__, _Tok)   # built by C-level map/zip: no Python frame per token
 
 
 @dataclass(frozen=True)
@@ -305,7 +308,11 @@ def _parse_vague(toks, i, w: _Word):
 
 
 def _tokens(folded: str) -> list[_Tok]:
-    return [_Tok(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(folded)]
+    matches = list(_TOKEN_RE.finditer(folded))
+    if not matches:
+        return []
+    starts, ends = zip(*map(re.Match.span, matches))
+    return list(map(_new_tok, zip(map(re.Match.group, matches), starts, ends)))
 
 
 def _after_kind(toks, j) -> str | None:

@@ -19,7 +19,6 @@ from kzlib.paths import LEXICONS
 
 _PAIRS = {"“": "”", "«": "»", "„": "“"}
 _LINE_RE = re.compile(r"[^\r\n]+")
-_WORD_BEFORE_RE = re.compile(r"(\S+)$")
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +72,10 @@ def _is_boundary(line: str, i: int, quoted: list[tuple[int, int]]) -> bool:
     if any(a < i < b for a, b in quoted):
         return False
     if ch == ".":
-        m = _WORD_BEFORE_RE.search(line[: i + 1])
-        word = normalize_word(m.group(1)) if m else ""
+        k = i  # the word the dot closes: back to the previous white space (a regex over line[:i] is quadratic)
+        while k > 0 and not line[k - 1].isspace():
+            k -= 1
+        word = normalize_word(line[k:i + 1])
         letters = word.rstrip(".")
         if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()) or _INITIALISM_RE.fullmatch(word):
             return False
