@@ -13,6 +13,8 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -33,6 +35,8 @@ class Token(NamedTuple):
 # Tokens are built by C-level map/zip (no Python frame per word): tokenization runs once per word of the corpus.
 _new_token = partial(tuple.__new__, Token)
 _span, _group = re.Match.span, re.Match.group
+_norm_of = itemgetter(0)                  # Token.norm, as a C-level function for map()
+_UNSEEN = object()                        # a word not planned yet (None means: no entry starts here)
 _WORD_RE = re.compile(r"\w+")
 _COMBINING_RUN_RE = re.compile("[" + "".join(sorted(COMBINING_MARKS)) + "]+")
 
@@ -201,11 +205,20 @@ class Lexicon:
             forms = self._last_cache[key] = frozenset([stem] + [b + s for b in bases for s in suffixes if s])
         return forms
 
-    def candidate_positions(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> set[int]:
-        """Indexes in [first, stop) of tokens that may start an entry, so matches_at runs only there."""
+    def starts(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> list[int]:
+        """Indexes in [first, stop), in order, of tokens that may start an entry (matches_at runs only there).
+
+        One dict lookup per token, done by C-level map/compress: this runs over every word of the corpus."""
         stop = len(tokens) if stop is None else stop
-        plan = self._plan
-        return {i for i in range(first, stop) if plan(tokens[i].norm) is not None}
+        words = list(map(_norm_of, tokens[first:stop]))
+        plans = list(map(self._plans.get, words, repeat(_UNSEEN, len(words))))
+        if _UNSEEN in plans:  # words met for the first time: plan them once
+            plans = [self._plan(w) if p is _UNSEEN else p for w, p in zip(words, plans)]
+        return list(compress(range(first, stop), map(is_not, plans, repeat(None))))
+
+    def candidate_positions(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> set[int]:
+        """The same indexes as `starts`, as a set."""
+        return set(self.starts(tokens, first, stop))
 
     def matches_at(self, tokens: list[Token], i: int) -> list[Match]:
         """All entries matching at token i, longest first."""
@@ -232,17 +245,14 @@ class Lexicon:
     def find_all(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> list[Match]:
         """Non-overlapping matches within tokens[first:stop], left to right, longest match at each position."""
         stop = len(tokens) if stop is None else stop
-        out, i, plan = [], first, self._plan
-        while i < stop:
-            if plan(tokens[i].norm) is None:
-                i += 1
+        out, after = [], first          # `after`: the first token not inside the previous match
+        for i in self.starts(tokens, first, stop):
+            if i < after:
                 continue
             ms = [m for m in self.matches_at(tokens, i) if m.last < stop]
             if ms:
                 out.append(ms[0])
-                i = ms[0].last + 1
-            else:
-                i += 1
+                after = ms[0].last + 1
         return out
 
 
@@ -295,21 +305,23 @@ class Gazetteer:
 
         A variant with a `context` id ("المنظمة" -> csto) counts only in a text that names that id."""
         tokens = tokenize(text) if tokens is None else tokens
-        present = {m.entry.label for m in self._free.find_all(tokens)}
-        out, i, plan = [], 0, self._all._plan
-        while i < len(tokens):
-            if plan(tokens[i].norm) is None:
-                i += 1
+        present = None                  # ids the text names with a free variant, found only when needed
+        out, after = [], 0
+        for i in self._all.starts(tokens):
+            if i < after:
                 continue
-            ms = [m for m in self._all.matches_at(tokens, i) if not m.entry.row.get("context") or m.entry.row["context"] in present]
+            ms = self._all.matches_at(tokens, i)
+            if any(m.entry.row.get("context") for m in ms):
+                if present is None:
+                    present = {m.entry.label for m in self._free.find_all(tokens)}
+                ms = [m for m in ms if not m.entry.row.get("context") or m.entry.row["context"] in present]
             if not ms:
-                i += 1
                 continue
             m = ms[0]
             start = tokens[m.first].start + _prefix_length(text, tokens[m.first], m.prefix)
             end = tokens[m.last].end
             out.append(Entity(m.entry.label, m.entry.row["type"], start, end, text[start:end]))
-            i = m.last + 1
+            after = m.last + 1
         return out
 
     def gender(self, entity: Entity) -> str | None:
