@@ -97,7 +97,8 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
     normalized = normalize(text)     # folded once; tokens and numbers share it
     tokens = tokenize(text, normalized)
     starts = [t.start for t in tokens]
-    entities = gaz.find(text, tokens)
+    entities = gaz.find(text, tokens)   # left to right, never overlapping: sentence slices by bisection
+    entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
     attributor = Attributor(gaz, tokens, entities)
     claims: list[Claim] = []
     previous_cues, previous_end = [], 0
@@ -107,13 +108,15 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
             first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
             cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous_cues, previous_end, s)
             previous_cues, previous_end = cues, e
-            claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues,
-                                          lex, gaz, outlet))
+            in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
+            claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
+                                          cues, lex, gaz, outlet))
     return claims
 
 
 def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues, lex, gaz,
                      outlet) -> list[Claim]:
+    """Claims of the sentence text[s:e]; `entities` are those overlapping it."""
     sentence = text[s:e]
     counts = _counts(normalized, s, sentence, tokens, starts, first, stop, entities)
     if not counts:
@@ -171,7 +174,7 @@ def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> l
     quantities = find_quantities(sentence, normalized.slice(s, s + len(sentence)))
     if not quantities:
         return []
-    inside = [(en.start, en.end) for en in entities if en.end > s and en.start < s + len(sentence)]
+    inside = [(en.start, en.end) for en in entities]
     out = []
     for q in quantities:
         if q.kind != "count":

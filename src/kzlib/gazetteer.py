@@ -106,8 +106,7 @@ class Entry:
     row: dict                # the lexicon row, for extra columns
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):   # a NamedTuple: built for every lexicon hit of the corpus, cheaper than a dataclass
     entry: Entry
     first: int               # token index of the first word
     last: int                # token index of the last word (inclusive)
