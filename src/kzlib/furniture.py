@@ -131,9 +131,10 @@ def _rule(row: dict) -> Rule:
 
 
 def _at(where: str, line: Line, total: int) -> bool:
-    top = line.index < EDGE_LINES
-    bottom = line.index >= total - EDGE_LINES
-    return {"any": True, "top": top, "bottom": bottom, "edge": top or bottom}[where]
+    if where == "any":
+        return True
+    top, bottom = line.index < EDGE_LINES, line.index >= total - EDGE_LINES
+    return top if where == "top" else bottom if where == "bottom" else top or bottom   # "edge"
 
 
 def is_foreign_language(line: str) -> bool:
@@ -174,10 +175,14 @@ def find_furniture(text: str, rules: tuple[Rule, ...] | None = None) -> tuple[Sp
 
 
 def _phrase_kind(line: Line, total: int, rules, lines: list[Line], joined: dict[int, int]) -> str | None:
-    folded = fold(line.text)
     words = len(line.text.split())
+    folded = None       # folded only when a rule fits the line's length and place (body lines fit none)
     for rule in rules:
-        if words > rule.max_words or not _at(rule.where, line, total) or not rule.compiled.search(folded):
+        if words > rule.max_words or not _at(rule.where, line, total):
+            continue
+        if folded is None:
+            folded = fold(line.text)
+        if not rule.compiled.search(folded):
             continue
         # the label alone (perhaps with one more word: "رئيس مجلس الإدارة والتحرير") leaves the name to the next line
         label_alone = words <= len(rule.pattern.split()) + 1
