@@ -131,3 +131,21 @@ def test_token_spans_keep_the_diacritics_of_the_last_letter_but_not_a_following_
     assert text[tokens[0].start:tokens[0].end] == "قتلَ"
     assert text[tokens[1].start:tokens[1].end] == "مُحتجٌّ"
     assert all(ch not in COMBINING_MARKS for ch in text[tokens[2].start:tokens[2].end][:1])
+
+
+def test_context_ids_are_those_a_lexicon_of_the_free_variants_alone_finds():
+    # Gazetteer.find reuses the matches of all variants to decide which context ids a text names; the
+    # reference is a separate lexicon holding only the variants without a context, matched on its own
+    from kzlib.corpus import load_corpus
+    from kzlib.gazetteer import Lexicon
+    from kzlib.paths import MANIFEST
+
+    gaz = load_gazetteer()
+    free = Lexicon(e for e in gaz._all.entries if not e.row.get("context"))
+    texts = [a.text for a in load_corpus(MANIFEST).articles]
+    texts += ["أعلنت المنظمة إرسال قوات", "قالت منظمة معاهدة الأمن الجماعي إن المنظمة أرسلت قوات", "وللمنظمة قوات"]
+    for text in texts:
+        tokens = tokenize(text)
+        starts = gaz._all.starts(tokens)
+        expected = {m.entry.label for m in free.find_all(tokens)}
+        assert gaz._free_ids(starts, lambda i: gaz._all.matches_at(tokens, i)) == expected

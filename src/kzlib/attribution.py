@@ -9,12 +9,15 @@ gazetteer does not know gives None: it is somebody, just not an actor we can nam
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from kzlib.gazetteer import Entity, Gazetteer, Lexicon, Token, read_tsv
 from kzlib.paths import LEXICONS
 
+_start_of, _end_of = attrgetter("start"), attrgetter("end")
 SPEAKER_TYPES = {"person", "institution", "media", "organization"}
 _PERSON_APPOSITION_WINDOW = 4   # tokens between an institution and the person named after it
 _SUBJECT_LOOKAHEAD = 4          # words of a subject phrase before the actor it names
@@ -48,23 +51,23 @@ def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
 class Attributor:
     """Walks the sentences of one article in order and keeps the speaker history."""
 
-    def __init__(self, gazetteer: Gazetteer, tokens: list[Token], entities: list[Entity]):
+    def __init__(self, gazetteer: Gazetteer, tokens: list[Token], entities: list[Entity], starts: list[int] | None = None):
         self.gaz = gazetteer
         self.tokens = tokens
         self.entity_at: dict[int, tuple[Entity, int]] = {}   # first token index -> (entity, last token index)
-        j = 0
+        starts = list(map(_start_of, tokens)) if starts is None else starts
+        ends = list(map(_end_of, tokens))
         for e in entities:
-            while j < len(tokens) and tokens[j].end <= e.start:
-                j += 1
-            k = j
-            while k + 1 < len(tokens) and tokens[k + 1].start < e.end:
-                k += 1
+            j = bisect_right(ends, e.start)          # the first token ending after the entity starts
             if j < len(tokens):
+                k = max(j, bisect_left(starts, e.end) - 1)   # the last token starting before it ends
                 self.entity_at[j] = (e, k)
         self.history: list[tuple[str | None, str | None]] = []   # (speaker, gender), oldest first
         verbs, sources, *_ = _lexicons()
-        self._verb_starts = verbs.candidate_positions(tokens)
-        self._source_starts = sources.candidate_positions(tokens)
+        # the only tokens where a cue can start, in order: sentence_cues visits these and nothing else
+        self._verb_starts = set(verbs.starts(tokens))
+        self._source_starts = set(sources.starts(tokens))
+        self._cue_starts = sorted(self._verb_starts | self._source_starts)
 
     # -- speakers -----------------------------------------------------------------------------
     def _speaker_entity(self, i: int, stop: int) -> tuple[Entity, int] | None:
@@ -103,7 +106,14 @@ class Attributor:
         verbs, sources, comps, skips, strong = _lexicons()
         cues: list[Cue] = []
         i = first
+        candidates, c = self._cue_starts, bisect_left(self._cue_starts, first)
         while i < stop:
+            # jump to the next token where a cue can start (other tokens only move i on)
+            while c < len(candidates) and candidates[c] < i:
+                c += 1
+            if c == len(candidates) or candidates[c] >= stop:
+                break
+            i = candidates[c]
             tok = self.tokens[i]
             v = verbs.matches_at(self.tokens, i) if i in self._verb_starts else []
             s = sources.matches_at(self.tokens, i) if not v and i in self._source_starts else []

@@ -99,7 +99,7 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
     starts = [t.start for t in tokens]
     entities = gaz.find(text, tokens)   # left to right, never overlapping: sentence slices by bisection
     entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
-    attributor = Attributor(gaz, tokens, entities)
+    attributor = Attributor(gaz, tokens, entities, starts)
     claims: list[Claim] = []
     previous_cues, previous_end = [], 0
     for bs, be in body_spans:

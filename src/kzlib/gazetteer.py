@@ -296,7 +296,6 @@ class Gazetteer:
         self._members = {r["id"]: r["members"] for r in rows if r.get("members")}
         self._gender_memo: dict[tuple[str, str], str | None] = {}
         entries = [e for e in entries if e.words]
-        self._free = Lexicon(e for e in entries if not e.row.get("context"))
         self._all = Lexicon(entries)
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[Entity]:
@@ -304,15 +303,23 @@ class Gazetteer:
 
         A variant with a `context` id ("المنظمة" -> csto) counts only in a text that names that id."""
         tokens = tokenize(text) if tokens is None else tokens
+        starts = self._all.starts(tokens)
+        matches: dict[int, list[Match]] = {}
+
+        def at(i: int) -> list[Match]:
+            if i not in matches:
+                matches[i] = self._all.matches_at(tokens, i)
+            return matches[i]
+
         present = None                  # ids the text names with a free variant, found only when needed
         out, after = [], 0
-        for i in self._all.starts(tokens):
+        for i in starts:
             if i < after:
                 continue
-            ms = self._all.matches_at(tokens, i)
+            ms = at(i)
             if any(m.entry.row.get("context") for m in ms):
                 if present is None:
-                    present = {m.entry.label for m in self._free.find_all(tokens)}
+                    present = self._free_ids(starts, at)
                 ms = [m for m in ms if not m.entry.row.get("context") or m.entry.row["context"] in present]
             if not ms:
                 continue
@@ -322,6 +329,20 @@ class Gazetteer:
             out.append(Entity(m.entry.label, m.entry.row["type"], start, end, text[start:end]))
             after = m.last + 1
         return out
+
+    def _free_ids(self, starts: list[int], at) -> set[str]:
+        """Ids a greedy left-to-right match of the variants without a `context` finds, computed from the
+        matches of all variants at each start (`at`): at every token, those variants' matches are exactly
+        the context-free ones among all matches, in the same order."""
+        ids, after = set(), 0
+        for i in starts:
+            if i < after:
+                continue
+            free = [m for m in at(i) if not m.entry.row.get("context")]
+            if free:
+                ids.add(free[0].entry.label)
+                after = free[0].last + 1
+        return ids
 
     def gender(self, entity: Entity) -> str | None:
         """Grammatical gender (m / f) of the variant the entity was written as."""
