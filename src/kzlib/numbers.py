@@ -28,6 +28,8 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import compress
+from operator import itemgetter, or_
 from typing import NamedTuple
 
 from kzlib.normalize import normalize, normalize_word
@@ -53,6 +55,7 @@ class _Tok(NamedTuple):
 
 
 _new_tok = partial(tuple.__new__, _Tok)   # built by C-level map/zip: no Python frame per token
+_text_of = _first_char = itemgetter(0)    # _Tok.text; a string's first character
 
 
 @dataclass(frozen=True)
@@ -397,27 +400,24 @@ def find_quantities(text: str, normalized=None) -> list[Quantity]:
                 limit = k
             limits[k] = limit
 
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if not tok.text[0].isdecimal() and tok.text not in vocabulary:
-            i += 1  # only digits and the vocabulary's words start a quantity (the vast majority of words)
+    resume = 0      # the first token after the last quantity read
+    for i in _start_candidates(toks, vocabulary):
+        if i < resume:
             continue
+        tok = toks[i]
         hit = next((b for b in blocked if b[0] <= tok.start < b[1]), None) if blocked else None
         if hit is not None:
             if tok.text[0].isdecimal():
                 digits = [t for t in toks if hit[0] <= t.start < hit[1] and t.text[0].isdecimal()]
                 value = _digits_value(digits[-1].text) if hit[2] == "model" else None
                 emit(hit[0], hit[1], value, value, value, "exact", hit[2])
-                while i < len(toks) and toks[i].start < hit[1]:
-                    i += 1
-                continue
-            i += 1
+                resume = i
+                while resume < len(toks) and toks[resume].start < hit[1]:
+                    resume += 1
             continue
         if tok.text in lex["ordinals"]:
             if i > 0 and toks[i - 1].text in _TWO_WORD_MONTHS:
-                i += 1  # "كانون الثاني" is a month name, not an ordinal
-                continue
+                continue  # "كانون الثاني" is a month name, not an ordinal
             v, j = lex["ordinals"][tok.text], i + 1
             if j < len(toks) and toks[j].text in ("عشر", "عشره"):  # الثاني عشر = 12th
                 v, j = (v if v > 10 else v + 10), j + 1
@@ -430,10 +430,9 @@ def find_quantities(text: str, normalized=None) -> list[Quantity]:
             else:
                 kind = "time" if _before_kind(toks, i, v, False) == "time" else "ordinal"  # الساعة العاشرة
             emit(tok.start, toks[j - 1].end, v, v, v, "exact", kind)
-            i = j
+            resume = j
             continue
         if tok.text in _WEEKDAY_NUMBERS:
-            i += 1
             continue
         view = toks if limits[i] == len(toks) else toks[:limits[i]]
         dual = lex["duals"].get(tok.text[1:] if tok.text[:1] in "وبل" and tok.text[1:] in lex["duals"] else tok.text)
@@ -442,7 +441,6 @@ def find_quantities(text: str, normalized=None) -> list[Quantity]:
         else:
             parsed = _parse_number(view, i)
         if parsed is None:
-            i += 1
             continue
         value, low, high, j, mode = parsed
         first_word = _lookup(tok.text) if not tok.text[0].isdecimal() else None
@@ -510,8 +508,16 @@ def find_quantities(text: str, normalized=None) -> list[Quantity]:
             elif _date_ahead(toks, j):
                 kind = "date"
         emit(span_start, span_end, value, low, high, qualifier, kind)
-        i = _skip_percent_unit(toks, j) if kind == "percent" else j
+        resume = _skip_percent_unit(toks, j) if kind == "percent" else j
     return out
+
+
+def _start_candidates(toks, vocabulary):
+    """Indexes of tokens that may start a quantity: digits and the vocabulary's words (few of a sentence's
+    words), found by C-level map/compress."""
+    texts = list(map(_text_of, toks))
+    digit_first = map(str.isdecimal, map(_first_char, texts))
+    return compress(range(len(texts)), map(or_, digit_first, map(vocabulary.__contains__, texts)))
 
 
 def _skip_percent_unit(toks, j) -> int:
