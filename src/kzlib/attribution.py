@@ -12,12 +12,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
+from operator import itemgetter
 
 from kzlib.gazetteer import Entity, Gazetteer, Lexicon, Token, read_tsv
 from kzlib.paths import LEXICONS
 
-_start_of, _end_of = attrgetter("start"), attrgetter("end")
+_start_of, _end_of = itemgetter(1), itemgetter(2)   # Token.start, Token.end, C-level for map()
 SPEAKER_TYPES = {"person", "institution", "media", "organization"}
 _PERSON_APPOSITION_WINDOW = 4   # tokens between an institution and the person named after it
 _SUBJECT_LOOKAHEAD = 4          # words of a subject phrase before the actor it names

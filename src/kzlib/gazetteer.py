@@ -268,8 +268,7 @@ def read_tsv(path: Path) -> list[dict]:
 
 # --- the gazetteer ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):   # a NamedTuple: one per name mention of the corpus
     id: str
     type: str    # person | institution | media | place | organization
     start: int
