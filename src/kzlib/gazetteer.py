@@ -88,7 +88,7 @@ POLICIES = {
 }
 _ALL_PREFIXES = tuple(sorted({p for ps, _ in POLICIES.values() for p in ps}, key=len))
 _ALL_SUFFIXES = tuple(sorted({s for _, ss in POLICIES.values() for s in ss}, key=len))
-_SPLIT_CACHE_SIZE = 200_000
+_PLAN_CACHE_SIZE = 200_000   # distinct words planned per lexicon before the plans are dropped (bounded memory)
 _PREFIX_SET, _SUFFIX_SET = frozenset(_ALL_PREFIXES), frozenset(_ALL_SUFFIXES)
 _MAX_PREFIX, _MAX_SUFFIX = max(map(len, _ALL_PREFIXES)), max(map(len, _ALL_SUFFIXES))
 
@@ -178,7 +178,7 @@ class Lexicon:
             return self._plans[word]
         except KeyError:
             pass
-        if len(self._plans) > _SPLIT_CACHE_SIZE:
+        if len(self._plans) > _PLAN_CACHE_SIZE:
             self._plans.clear()
         singles, multis = [], []
         for prefix, core, suffix in self._splits_of(word):
@@ -214,10 +214,6 @@ class Lexicon:
         if _UNSEEN in plans:  # words met for the first time: plan them once
             plans = [self._plan(w) if p is _UNSEEN else p for w, p in zip(words, plans)]
         return list(compress(range(first, stop), map(is_not, plans, repeat(None))))
-
-    def candidate_positions(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> set[int]:
-        """The same indexes as `starts`, as a set."""
-        return set(self.starts(tokens, first, stop))
 
     def matches_at(self, tokens: list[Token], i: int) -> list[Match]:
         """All entries matching at token i, longest first."""
