@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import compress, repeat
-from operator import is_not, itemgetter
+from operator import is_, is_not, itemgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -211,7 +211,7 @@ class Lexicon:
         stop = len(tokens) if stop is None else stop
         words = list(map(_norm_of, tokens[first:stop]))
         plans = list(map(self._plans.get, words, repeat(_UNSEEN, len(words))))
-        if _UNSEEN in plans:  # words met for the first time: plan them once
+        if any(map(is_, plans, repeat(_UNSEEN))):  # words met for the first time: plan them once
             plans = [self._plan(w) if p is _UNSEEN else p for w, p in zip(words, plans)]
         return list(compress(range(first, stop), map(is_not, plans, repeat(None))))
 
