@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import compress, repeat
@@ -58,9 +59,10 @@ def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
         starts = map(offsets.__getitem__, starts)
         # the end is after the last letter's original index, plus the diacritics written on that letter
         ends = [offsets[e - 1] + 1 for e in ends]
-        runs = {m.start(): m.end() for m in _COMBINING_RUN_RE.finditer(text)}
-        if runs:
-            ends = map(runs.get, ends, ends)
+        for run in _COMBINING_RUN_RE.finditer(text):   # few per article: find the token each one closes
+            k = bisect_left(ends, run.start())
+            if k < len(ends) and ends[k] == run.start():
+                ends[k] = run.end()
     return list(map(_new_token, zip(words, starts, ends)))
 
 
