@@ -18,7 +18,7 @@ from operator import itemgetter
 from kzlib.attribution import Attributor, attribute, quoted_continuation
 from kzlib.gazetteer import Entity, Lexicon, Match, Token, load_gazetteer, read_tsv, tokenize
 from kzlib.normalize import normalize, normalize_word
-from kzlib.numbers import find_quantities
+from kzlib.numbers import Quantity, find_quantities
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
 
@@ -197,10 +197,9 @@ def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> l
     return out
 
 
-def _shift(q, offset: int):
-    from dataclasses import replace
-
-    return replace(q, start=q.start + offset, end=q.end + offset)
+def _shift(q: Quantity, offset: int) -> Quantity:
+    """The quantity with offsets into the article instead of the sentence."""
+    return Quantity(q.start + offset, q.end + offset, q.text, q.value, q.low, q.high, q.qualifier, q.kind)
 
 
 def _clause_ids(text, tokens, first, stop, cats) -> dict[int, int]:
