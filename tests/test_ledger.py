@@ -88,3 +88,23 @@ def test_read_ledger_rejects_other_tables(tmp_path):
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="other.csv: not a claims ledger"):
         read_ledger(other)
+
+
+def test_a_folder_of_parquet_parts_reads_back_in_partition_order(tmp_path):
+    # kzlib.scale writes claims/part.N.parquet; part.10 must come after part.2, as Dask numbered them
+    expected = claims_frame(RAW)
+    folder = tmp_path / "ledger_dask" / "claims"
+    folder.mkdir(parents=True)
+    pieces = [expected.iloc[i:i + 2] for i in range(0, len(expected), 2)]
+    assert len(pieces) > 10
+    for number, piece in enumerate(pieces):
+        piece.to_parquet(folder / f"part.{number}.parquet", index=False)
+    for given in (folder, folder.parent):          # the claims/ folder itself or the output folder above it
+        back = read_ledger(given)
+        assert back[list(CLAIM_FIELDS)].equals(expected[list(CLAIM_FIELDS)])
+
+
+def test_a_folder_without_parquet_files_is_no_ledger(tmp_path):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match="needs .parquet files"):
+        read_ledger(tmp_path)

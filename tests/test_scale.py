@@ -198,3 +198,16 @@ def test_an_id_repeated_across_files_is_an_error_as_in_a_folder(tmp_path):
     with pytest.raises(CorpusError, match=r"b\.jsonl:line 1: duplicate id 'same' \(first used by .*a\.jsonl:line 1\)"):
         extract_with_dask(corpus, tmp_path / "out", scheduler="sync")  # ... holds across partitions too
     assert not (tmp_path / "out").exists()
+
+
+def test_the_notebooks_read_the_dask_output_folder_as_a_ledger(tmp_path):
+    # "extract once, analyse many times": read_ledger (what every notebook calls for `ledger`) takes the
+    # output folder of extract_with_dask, in corpus order, with the same columns as write_ledger's file
+    from kzlib.ledger import LEDGER_COLUMNS, claims_frame, read_ledger
+
+    result = extract_with_dask(RAW, tmp_path / "out", scheduler="sync")
+    frame = read_ledger(result.out_dir)
+    expected = claims_frame(RAW)
+    assert list(frame.columns) == list(LEDGER_COLUMNS)
+    assert rows_of_frame(frame) == rows_of_frame(expected)
+    assert list(frame["article_id"]) == list(expected["article_id"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -104,20 +105,40 @@ def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | Non
             chunk: list[dict] = []
             for row in _rows(source, skipped):
                 chunk.append(row)
-                if len(chunk) >= chunk_size:
-                    writer.write_table(pa.Table.from_pandas(_frame(chunk), schema=schema, preserve_index=False))
+                if len(chunk) >= chunk_size:  # rows straight to Arrow: no DataFrame per chunk
+                    writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
                     chunk = []
             # the last (possibly empty) chunk: an empty corpus still gives a readable ledger
-            writer.write_table(pa.Table.from_pandas(_frame(chunk), schema=schema, preserve_index=False))
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
     return path
 
 
+def ledger_parts(path) -> list[Path]:
+    """The Parquet files of a ledger folder in partition order: `kzlib.scale.extract_with_dask`'s output
+    folder (its `claims/` subfolder) or any folder of `part.N.parquet` files; numbers sort as numbers
+    (part.2 before part.10), so the claims keep corpus order."""
+    path = Path(path)
+    folder = path / "claims" if (path / "claims").is_dir() else path
+    parts = sorted(folder.glob("*.parquet"), key=_natural_key)
+    if not parts:
+        raise ValueError(f"{path}: a ledger folder needs .parquet files (a kzlib.scale output folder or its claims/)")
+    return parts
+
+
+def _natural_key(path: Path) -> list:
+    return [int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", path.name)]
+
+
 def read_ledger(path) -> pd.DataFrame:
-    """A ledger written by write_ledger (Parquet or CSV), with the ledger's columns and dtypes."""
+    """A ledger written by write_ledger (Parquet or CSV) or a folder of Parquet parts (kzlib.scale), with the
+    ledger's columns and dtypes."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such ledger")
-    if path.suffix == ".parquet":
+    if path.is_dir():
+        frames = [pd.read_parquet(part) for part in ledger_parts(path)]
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    elif path.suffix == ".parquet":
         frame = pd.read_parquet(path)
     elif path.suffix == ".csv":
         frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
