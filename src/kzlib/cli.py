@@ -12,7 +12,45 @@ import sys
 def _cmd_extract(args: argparse.Namespace) -> int:
     from kzlib.ledger import write_claims
 
-    return write_claims(args.paths, fmt=args.format, out=sys.stdout)
+    if args.dask and not args.out:
+        print("kz extract: --dask writes Parquet partitions: give the output folder with --out", file=sys.stderr)
+        return 2
+    if not args.out:
+        return write_claims(args.paths, fmt=args.format, out=sys.stdout)
+    return _extract_to(args.paths, args.out, args.dask)
+
+
+def _extract_to(paths: list[str], out: str, scheduler: str | None) -> int:
+    """`kz extract ... --out`: a ledger file (write_ledger, streamed) or, with --dask, a folder of partitions."""
+    from pathlib import Path
+
+    from kzlib.corpus import CorpusError
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"kz extract: {missing[0]}: no such file or folder", file=sys.stderr)
+        return 2
+    try:
+        if scheduler:
+            from kzlib.scale import extract_with_dask
+
+            result = extract_with_dask(paths, out, scheduler=scheduler)
+            print(f"kz extract: {result.out_dir}: {result.articles} articles, {result.claims} claims, "
+                  f"{result.skipped} skipped ({result.files} files, {result.seconds:.1f} s)", file=sys.stderr)
+            return 0
+        from kzlib.ledger import write_ledger
+        if Path(out).suffix not in (".parquet", ".csv"):
+            print(f"kz extract: --out {out}: give a .parquet or .csv file (or a folder with --dask)", file=sys.stderr)
+            return 2
+        path = write_ledger(paths if len(paths) > 1 else paths[0], out)
+    except (CorpusError, OSError) as exc:
+        print(f"kz extract: {exc}", file=sys.stderr)
+        return 2
+    import pyarrow.parquet as pq
+
+    rows = pq.ParquetFile(path).metadata.num_rows if path.suffix == ".parquet" else None
+    print(f"kz extract: {path}" + (f": {rows} claims" if rows is not None else ""), file=sys.stderr)
+    return 0
 
 
 def _cmd_entities(args: argparse.Namespace) -> int:
@@ -68,7 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="print one claim per line (kzlib.ledger)")
     p.add_argument("paths", nargs="+", help="a .txt file, a folder of .txt files, a corpus manifest (.csv) or a JSONL/CSV corpus")
-    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="what is printed without --out")
+    p.add_argument("--out", default=None, help="write the ledger to this .parquet / .csv file (streamed, atomic) "
+                                               "instead of printing it; with --dask, an output folder")
+    p.add_argument("--dask", default=None, metavar="SCHEDULER",
+                   help="extract with Dask (kzlib.scale): local (one worker per core), processes, threads, "
+                        "or a cluster's host:port; one input file = one task")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("entities", help="named entities per article: gazetteer (rules) or stanza (kzlib.nlp)")
