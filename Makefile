@@ -8,6 +8,7 @@ VENV         ?= .venv
 EXTRAS       ?= dev,dask
 CORPUS       ?= data/corpus.csv
 OUT          ?= reports
+LEDGER       ?=
 TIMEOUT      ?= 900
 VPY          := $(VENV)/bin/python
 comma        := ,
@@ -18,7 +19,7 @@ STAMP        := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 help: ## show this list
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
-	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) EXTRAS=$(EXTRAS) TIMEOUT=$(TIMEOUT)"
+	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) LEDGER=$(LEDGER) EXTRAS=$(EXTRAS) TIMEOUT=$(TIMEOUT)"
 
 $(STAMP): pyproject.toml
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +29,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create ./.venv and install kzlib with EXTRAS (default dev,dask)
 
-report: $(STAMP) ## run every notebook on CORPUS and export HTML reports to OUT (index: OUT/index.html)
-	$(VPY) -m kzlib.cli report --corpus "$(CORPUS)" --out "$(OUT)" --timeout $(TIMEOUT)
+report: $(STAMP) ## run every notebook on CORPUS (or an extracted LEDGER) and export HTML reports to OUT
+	$(VPY) -m kzlib.cli report --corpus "$(CORPUS)" --out "$(OUT)" --timeout $(TIMEOUT) $(if $(LEDGER),--param "ledger=$(LEDGER)")
 
 test: $(STAMP) ## run the test suite (unit, gold-set evaluation, end-to-end report on the seeds)
 	@status=0; $(VPY) -m kzlib.cli evaluate || status=$$?; $(VPY) -m pytest || status=$$?; exit $$status
