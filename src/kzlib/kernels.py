@@ -1,0 +1,370 @@
+"""Notebook execution for `kz report`: papermill in this process, one fresh pre-warmed kernel per notebook.
+
+Each notebook gets its own Jupyter kernel, started (in the project root) before it is needed — while the
+claims ledger is being extracted or while other notebooks run — and warmed by importing the modules the
+notebook itself imports (read from its code cells; the imports run inside a function, so no name reaches
+the notebook's namespace). The kernel is then handed to papermill (`km=`), executes that one notebook and
+is shut down. A kernel is never reused: no notebook sees another's variables.
+
+Everything one kernel does (start, warm-up, papermill, shutdown) happens in one thread with its own event
+loop, since jupyter_client's asyncio sockets belong to the loop that made them. At most `jobs` notebooks
+execute at a time and at most `jobs + ahead` kernels are alive and not yet done executing.
+
+papermill's `cwd=` is not used: it changes the working directory of the whole process (`os.chdir`), which
+threads must not do; the kernels are started with `cwd=ROOT` instead, which is what the notebooks see.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import os
+import signal
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+KERNEL = "python3"
+LANGUAGE = "python"
+#: The kernel's environment on top of ours: figures inline (PNG in the notebook), UTF-8 output.
+KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONIOENCODING": "utf-8"}
+#: What nbclient passes to kernels it starts itself: no IPython history database (concurrent kernels
+#: would otherwise contend for ~/.ipython/profile_default/history.sqlite).
+KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+ENGINE = "kzlib-own-kernel"
+START_TIMEOUT = 60
+#: Seconds a kernel gets to exit after the shutdown request before it is killed.
+SHUTDOWN_WAIT = 3.0
+
+
+@dataclass
+class Timings:
+    """Seconds per phase of one notebook (wall time of this process's thread)."""
+    kernel_start: float = 0.0    # process start until the kernel answers
+    warm: float = 0.0            # importing the notebook's modules
+    waiting: float = 0.0         # warm kernel waiting for the ledger / an execution slot
+    execute: float = 0.0         # papermill: every cell
+    shutdown: float = 0.0
+    export: float = 0.0          # HTML (filled in by the caller's `after` hook)
+
+    def line(self) -> str:
+        return (f"kernel {self.kernel_start:.1f} s + warm {self.warm:.1f} s, waited {self.waiting:.1f} s, "
+                f"run {self.execute:.1f} s, html {self.export:.1f} s")
+
+
+# --- warm-up ---------------------------------------------------------------------------------
+
+def notebook_imports(nb) -> list[str]:
+    """Modules a notebook imports at the top level of its code cells, in order (absolute imports only).
+
+    `from a.b import c` gives `a.b` and `a.b.c` (c may be a submodule); the warm-up ignores names that are
+    not modules. Cells that are not plain Python (magics) are skipped."""
+    modules: list[str] = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                modules.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.append(node.module)
+                modules.extend(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*")
+    return list(dict.fromkeys(modules))
+
+
+def warm_code(modules: Sequence[str]) -> str:
+    """Kernel code importing `modules` without binding any name in the user namespace."""
+    return ("def __kzlib_warm(names):\n"
+            "    import importlib, importlib.util\n"
+            "    for name in names:\n"
+            "        try:\n"
+            "            if importlib.util.find_spec(name) is not None:\n"
+            "                importlib.import_module(name)\n"
+            "        except Exception:\n"
+            "            pass  # not a module, or broken: the notebook's own import reports it\n"
+            f"__kzlib_warm({list(modules)!r})\n"
+            "del __kzlib_warm\n")
+
+
+# --- one kernel ------------------------------------------------------------------------------
+
+class FreshKernel:
+    """One kernel for one notebook. Use from a single thread (its asyncio loop owns the sockets)."""
+
+    def __init__(self, cwd: Path, log_path: Path | None = None):
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.cwd = Path(cwd)
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        self.km.shutdown_wait_time = SHUTDOWN_WAIT
+        self.log_path = log_path
+        self._log = None
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None) if provisioner is not None else None
+
+    async def start(self, timeout: float = START_TIMEOUT) -> None:
+        if self.log_path is not None:
+            self._log = open(self.log_path, "wb")
+        out = self._log if self._log is not None else subprocess.DEVNULL
+        await self.km.start_kernel(cwd=str(self.cwd), env={**os.environ, **KERNEL_ENV},
+                                   extra_arguments=list(KERNEL_ARGUMENTS), stdout=out, stderr=out)
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=timeout)
+        finally:
+            kc.stop_channels()
+
+    async def run_silently(self, code: str, timeout: float = START_TIMEOUT) -> dict:
+        """Execute `code` without output, history or execution count; return the reply content."""
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+            deadline = time.monotonic() + timeout
+            while True:
+                reply = await kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    return reply["content"]
+        finally:
+            kc.stop_channels()
+
+    async def shutdown(self) -> None:
+        try:
+            if self.km.has_kernel:
+                await self.km.shutdown_kernel(now=False)
+        finally:
+            try:
+                await self.km.cleanup_resources()
+            except Exception:
+                pass
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+
+    def kill(self) -> None:
+        """SIGKILL from any thread (for aborts: the owning thread then sees a dead kernel)."""
+        pid = self.pid
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def log_tail(self, lines: int = 15) -> str:
+        if self.log_path is None or not self.log_path.is_file():
+            return ""
+        text = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        return "\n".join(line for line in text[-lines:] if "running over TCP without encryption" not in line)
+
+
+# --- papermill -------------------------------------------------------------------------------
+
+_ENGINE_LOCK = threading.Lock()
+
+
+def _register_engine() -> None:
+    """A papermill engine like its nbclient one that takes an already started kernel (`km=`) and closes
+    the client channels nbclient leaves open on kernels it does not own."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    with _ENGINE_LOCK:
+        if ENGINE in papermill_engines._engines:
+            return
+
+        class OwnKernelEngine(NBClientEngine):
+            @classmethod
+            def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                         stderr_file=None, start_timeout=START_TIMEOUT, execution_timeout=None,
+                                         km=None, **kwargs):
+                from papermill.clientwrap import PapermillNotebookClient
+                from papermill.log import logger
+
+                client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout,
+                                                 startup_timeout=start_timeout, kernel_name=kernel_name,
+                                                 log=logger, log_output=log_output, stdout_file=stdout_file,
+                                                 stderr_file=stderr_file)
+                try:
+                    return client.execute()
+                finally:
+                    if client.kc is not None:
+                        client.kc.stop_channels()
+
+        papermill_engines.register(ENGINE, OwnKernelEngine)
+        # papermill warns about parameters a notebook does not declare (every notebook gets them all); the
+        # subprocess runs had it at WARNING and hid it; keep it quiet unless someone configured it
+        pm_logger = logging.getLogger("papermill")
+        if pm_logger.level == logging.NOTSET:
+            pm_logger.setLevel(logging.ERROR)
+
+
+def papermill_execute(source: Path, target: Path, parameters: dict, kernel: FreshKernel, timeout: int) -> None:
+    """papermill.execute_notebook on `kernel` (raises PapermillExecutionError when a cell fails)."""
+    import papermill
+
+    _register_engine()
+    papermill.execute_notebook(str(source), str(target), parameters=parameters, engine_name=ENGINE,
+                               kernel_name=KERNEL, language=LANGUAGE, progress_bar=False, log_output=False,
+                               execution_timeout=int(timeout), start_timeout=START_TIMEOUT, km=kernel.km)
+
+
+# --- the pool --------------------------------------------------------------------------------
+
+@dataclass
+class Job:
+    source: Path
+    target: Path
+    ok: bool = False
+    error: str = ""                  # when not ok: papermill's error or the kernel's log tail
+    exception: BaseException | None = None
+    seconds: float = 0.0             # execution only
+    timings: Timings = field(default_factory=Timings)
+    skipped: bool = False            # not run because another notebook failed or the run was aborted
+    after_error: BaseException | None = None   # the `after` hook (HTML export) failed
+
+
+class NotebookPool:
+    """Start kernels for `jobs` now; `run(parameters)` executes them, `jobs` at a time.
+
+    `after(job)` is called in the job's thread once its kernel is shut down (e.g. HTML export), so it
+    overlaps other notebooks' execution. Use as a context manager: leaving it kills whatever is left."""
+
+    def __init__(self, jobs: Sequence[Job], cwd: Path, workers: int = 2, ahead: int = 1,
+                 timeout: int = 900, log_dir: Path | None = None,
+                 on_done: Callable[[Job], None] | None = None, after: Callable[[Job], None] | None = None):
+        self.jobs = list(jobs)
+        self.cwd = Path(cwd)
+        self.timeout = timeout
+        self.log_dir = log_dir
+        self.on_done, self.after = on_done, after
+        self._slots = threading.Semaphore(max(1, workers))
+        self._alive = threading.Semaphore(max(1, workers) + max(0, ahead))
+        self._go = threading.Event()
+        self._stop = threading.Event()
+        self._parameters: dict | None = None
+        self._kernels: dict[int, FreshKernel] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=max(1, len(self.jobs)), thread_name_prefix="kz-notebook")
+        self._futures = [self._pool.submit(self._lifecycle, i, job) for i, job in enumerate(self.jobs)]
+
+    # public
+
+    def run(self, parameters: dict) -> list[Job]:
+        """Release the workers with `parameters`; wait for all; return the jobs that failed."""
+        self._parameters = dict(parameters)
+        self._go.set()
+        for future in self._futures:
+            future.result()
+        return [job for job in self.jobs if not job.ok and not job.skipped]
+
+    def abort(self) -> None:
+        """No further notebook starts; kernels not executing are shut down by their threads."""
+        self._stop.set()
+        self._go.set()
+
+    def close(self, kill: bool = False) -> None:
+        """Wait for every thread; with `kill`, kill the kernels still executing first."""
+        self.abort()
+        if kill:
+            with self._lock:
+                kernels = list(self._kernels.values())
+            for kernel in kernels:
+                kernel.kill()
+        self._pool.shutdown(wait=True)
+
+    def __enter__(self) -> "NotebookPool":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(kill=exc_type is not None)
+
+    # one notebook, in one thread
+
+    def _lifecycle(self, index: int, job: Job) -> None:
+        import nbformat
+        from jupyter_core.utils import ensure_event_loop
+
+        loop = ensure_event_loop()
+        timings = job.timings
+        self._alive.acquire()
+        released = False
+        kernel = None
+        try:
+            if self._stop.is_set():
+                job.skipped = True
+                return
+            log = self.log_dir / f".{job.source.stem}.kernel.log" if self.log_dir else None
+            kernel = FreshKernel(self.cwd, log)
+            with self._lock:
+                self._kernels[index] = kernel
+            t = time.perf_counter()
+            loop.run_until_complete(kernel.start())
+            timings.kernel_start = time.perf_counter() - t
+            t = time.perf_counter()
+            modules = notebook_imports(nbformat.read(job.source, as_version=4))
+            if modules:
+                loop.run_until_complete(kernel.run_silently(warm_code(modules), timeout=self.timeout))
+            timings.warm = time.perf_counter() - t
+
+            t = time.perf_counter()
+            self._go.wait()
+            with self._slots:
+                timings.waiting = time.perf_counter() - t
+                if self._stop.is_set():
+                    job.skipped = True
+                    return
+                t = time.perf_counter()
+                try:
+                    papermill_execute(job.source, job.target, self._parameters, kernel, self.timeout)
+                    job.ok = True
+                except Exception as exc:  # cell error (PapermillExecutionError), timeout, dead kernel
+                    job.exception = exc
+                    job.error = f"{type(exc).__name__}: {exc}"
+                    self._stop.set()      # as before: the first failure stops the notebooks not yet started
+                finally:
+                    job.seconds = timings.execute = time.perf_counter() - t
+                    self._alive.release()
+                    released = True
+        except Exception as exc:  # kernel did not start / warm-up failed
+            job.exception = exc
+            job.error = f"kernel for {job.source.name} did not start: {type(exc).__name__}: {exc}"
+            self._stop.set()
+        finally:
+            if not released:
+                self._alive.release()
+            if kernel is not None:
+                t = time.perf_counter()
+                try:
+                    loop.run_until_complete(kernel.shutdown())
+                except Exception:
+                    kernel.kill()
+                timings.shutdown = time.perf_counter() - t
+                if job.exception is not None and type(job.exception).__name__ != "PapermillExecutionError":
+                    tail = kernel.log_tail()  # a dead kernel, a timeout, a failed start: what the kernel said
+                    if tail:
+                        job.error += f"\nkernel log:\n{tail}"
+                if kernel.log_path is not None:
+                    kernel.log_path.unlink(missing_ok=True)
+                with self._lock:
+                    self._kernels.pop(index, None)
+        if job.ok and self.after is not None:
+            t = time.perf_counter()
+            try:
+                self.after(job)
+            except Exception as exc:  # reported by the caller; the notebook itself ran fine
+                job.after_error = exc
+                self._stop.set()
+            timings.export = time.perf_counter() - t
+        if self.on_done is not None and not job.skipped:
+            self.on_done(job)
