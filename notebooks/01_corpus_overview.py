@@ -90,7 +90,7 @@ if not articles.empty:
     fig = charts.bar_chart(charts.article_labels(articles), articles["words"].tolist(),
                            title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"),
                            xlabel=charts.bilingual("كلمات", "words"))
-    for path in charts.save_figure(fig, out / "figures" / "01_words_per_article"):
+    for path in charts.publish_figure(fig, out / "figures" / "01_words_per_article"):
         print(path.name)
 
 # %%

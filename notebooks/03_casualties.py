@@ -48,12 +48,11 @@ policy = "best"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 from IPython.display import display
 
-from kzlib import sources, tables, timeline
+from kzlib import charts, sources, tables, timeline
 from kzlib.corpus import load_corpus
-from kzlib.io import write_figure, write_table
+from kzlib.io import write_table
 from kzlib.ledger import claims_frame, read_ledger
 from kzlib.paths import ROOT
 from kzlib.report import rtl_table
@@ -116,8 +115,7 @@ else:
     labels = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet")),
               **sources.actor_names(series["source"])}  # bilingual names of the sources, from the gazetteer
     fig = tables.plot_figures_over_time(series, labels)
-    write_figure(fig, out / "figures" / "03_figures_over_time")
-    plt.show()
+    charts.publish_figure(fig, out / "figures" / "03_figures_over_time")
 
 # %% [markdown]
 # ## ACLED / UCDP-like export

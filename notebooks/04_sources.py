@@ -42,13 +42,12 @@ overlap_threshold = 0.5
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 from IPython.display import display
 
-from kzlib import sources, tables
+from kzlib import charts, sources, tables
 from kzlib.corpus import load_corpus
 from kzlib.gazetteer import load_gazetteer
-from kzlib.io import write_figure, write_table
+from kzlib.io import write_table
 from kzlib.ledger import claims_frame, read_ledger
 from kzlib.paths import ROOT
 from kzlib.report import rtl_table
@@ -84,8 +83,7 @@ if matrix.empty:
 else:
     display(matrix)
     fig = sources.plot_source_heatmap(sources.matrix_pivot(matrix, measure), names)
-    write_figure(fig, out / "figures" / "04_cited_sources_heatmap")
-    plt.show()
+    charts.publish_figure(fig, out / "figures" / "04_cited_sources_heatmap")
 save(matrix, "04_cited_sources")
 
 # %% [markdown]
@@ -116,8 +114,7 @@ else:
     display(rtl_table(term_rates))
     for group in dict.fromkeys(frame_rates["group"]):
         fig = sources.plot_framing(frame_rates, group, names)
-        write_figure(fig, out / "figures" / f"04_framing_{group}")
-        plt.show()
+        charts.publish_figure(fig, out / "figures" / f"04_framing_{group}")
 save(term_rates, "04_framing_terms")
 save(frame_rates, "04_framing_frames")
 

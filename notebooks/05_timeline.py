@@ -37,12 +37,11 @@ ledger = ""
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 from IPython.display import display
 
-from kzlib import timeline
+from kzlib import charts, timeline
 from kzlib.corpus import load_corpus
-from kzlib.io import write_figure, write_table
+from kzlib.io import write_table
 from kzlib.paths import ROOT
 from kzlib.report import rtl_table
 
@@ -86,7 +85,6 @@ else:
     display(rtl_table(events[["resolved", "resolved_end", "expression", "rule", "status", "outlet", "article_id",
                               "start", "end", "sentence"]]))
     fig = timeline.plot_timeline(mentions)
-    write_figure(fig, out / "figures" / "05_timeline")
-    plt.show()
+    charts.publish_figure(fig, out / "figures" / "05_timeline")
 for suffix in ("csv", "parquet"):
     write_table(mentions, out / "tables" / f"05_timeline.{suffix}")

@@ -17,6 +17,7 @@ threads must not do; the kernels are started with `cwd=ROOT` instead, which is w
 from __future__ import annotations
 
 import ast
+import json
 import logging
 import os
 import signal
@@ -50,10 +51,13 @@ class Timings:
     execute: float = 0.0         # papermill: every cell
     shutdown: float = 0.0
     export: float = 0.0          # HTML (filled in by the caller's `after` hook)
+    started_at: float = 0.0      # execution start, seconds after the pool was created
+    finished_at: float = 0.0     # end of the `after` hook, seconds after the pool was created
 
     def line(self) -> str:
         return (f"kernel {self.kernel_start:.1f} s + warm {self.warm:.1f} s, waited {self.waiting:.1f} s, "
-                f"run {self.execute:.1f} s, html {self.export:.1f} s")
+                f"run {self.execute:.1f} s from +{self.started_at:.1f} s, html {self.export:.1f} s, "
+                f"done +{self.finished_at:.1f} s")
 
 
 # --- warm-up ---------------------------------------------------------------------------------
@@ -61,14 +65,16 @@ class Timings:
 def notebook_imports(nb) -> list[str]:
     """Modules a notebook imports at the top level of its code cells, in order (absolute imports only).
 
-    `from a.b import c` gives `a.b` and `a.b.c` (c may be a submodule); the warm-up ignores names that are
-    not modules. Cells that are not plain Python (magics) are skipped."""
+    `nb` is a notebook as JSON (dict) or an nbformat node. `from a.b import c` gives `a.b` and `a.b.c` (c
+    may be a submodule); the warm-up ignores names that are not modules. Cells that are not plain Python
+    (magics) are skipped."""
     modules: list[str] = []
-    for cell in nb.cells:
+    for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
+        source = cell.get("source", "")
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse(source if isinstance(source, str) else "".join(source))
         except SyntaxError:
             continue
         for node in tree.body:
@@ -234,44 +240,98 @@ class Job:
     after_error: BaseException | None = None   # the `after` hook (HTML export) failed
 
 
-class NotebookPool:
-    """Start kernels for `jobs` now; `run(parameters)` executes them, `jobs` at a time.
+class _Slots:
+    """`workers` execution slots, handed out in priority order among the jobs whose kernel is ready, once
+    `open()` was called; `stop()` wakes every waiter (which then gets no slot)."""
 
-    `after(job)` is called in the job's thread once its kernel is shut down (e.g. HTML export), so it
-    overlaps other notebooks' execution. Use as a context manager: leaving it kills whatever is left."""
+    def __init__(self, workers: int, rank: Sequence[int]):
+        self._free = max(1, workers)
+        self._rank = {index: position for position, index in enumerate(rank)}
+        self._ready: set[int] = set()
+        self._opened = self._stopped = False
+        self._cond = threading.Condition()
+
+    def open(self) -> None:
+        with self._cond:
+            self._opened = True
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def acquire(self, index: int) -> bool:
+        """Block until job `index` may execute (True) or the pool stopped (False)."""
+        with self._cond:
+            self._ready.add(index)
+            self._cond.notify_all()
+
+            def mine() -> bool:
+                return self._stopped or (self._opened and self._free > 0
+                                         and min(self._ready, key=self._rank.__getitem__) == index)
+
+            self._cond.wait_for(mine)
+            self._ready.discard(index)
+            if self._stopped:
+                self._cond.notify_all()
+                return False
+            self._free -= 1
+            self._cond.notify_all()  # the next-ranked ready job re-checks
+            return True
+
+    def release(self) -> None:
+        with self._cond:
+            self._free += 1
+            self._cond.notify_all()
+
+
+class NotebookPool:
+    """Start kernels for `jobs` now; `run(parameters)` executes them, `workers` at a time.
+
+    `order` (indices into `jobs`, default: as given) is the order in which ready notebooks get an
+    execution slot: put the longest first. At most `workers + ahead` kernels are alive and not yet done
+    executing. `after(job)` is called in the job's thread once its kernel is shut down (e.g. HTML export),
+    so it overlaps other notebooks' execution. Use as a context manager: leaving it kills what is left."""
 
     def __init__(self, jobs: Sequence[Job], cwd: Path, workers: int = 2, ahead: int = 1,
-                 timeout: int = 900, log_dir: Path | None = None,
+                 timeout: int = 900, log_dir: Path | None = None, order: Sequence[int] | None = None,
                  on_done: Callable[[Job], None] | None = None, after: Callable[[Job], None] | None = None):
         self.jobs = list(jobs)
         self.cwd = Path(cwd)
         self.timeout = timeout
         self.log_dir = log_dir
         self.on_done, self.after = on_done, after
-        self._slots = threading.Semaphore(max(1, workers))
+        order = list(order) if order is not None else list(range(len(self.jobs)))
+        if sorted(order) != list(range(len(self.jobs))):
+            raise ValueError(f"order {order} is not a permutation of the {len(self.jobs)} jobs")
+        self._slots = _Slots(workers, order)
         self._alive = threading.Semaphore(max(1, workers) + max(0, ahead))
-        self._go = threading.Event()
-        self._stop = threading.Event()
         self._parameters: dict | None = None
         self._kernels: dict[int, FreshKernel] = {}
         self._lock = threading.Lock()
+        self._created = time.perf_counter()
         self._pool = ThreadPoolExecutor(max_workers=max(1, len(self.jobs)), thread_name_prefix="kz-notebook")
-        self._futures = [self._pool.submit(self._lifecycle, i, job) for i, job in enumerate(self.jobs)]
+        # threads start in priority order, so the first kernels started are the first needed
+        self._futures = [self._pool.submit(self._lifecycle, i, self.jobs[i]) for i in order]
 
     # public
 
     def run(self, parameters: dict) -> list[Job]:
         """Release the workers with `parameters`; wait for all; return the jobs that failed."""
         self._parameters = dict(parameters)
-        self._go.set()
+        self._slots.open()
         for future in self._futures:
             future.result()
         return [job for job in self.jobs if not job.ok and not job.skipped]
 
     def abort(self) -> None:
         """No further notebook starts; kernels not executing are shut down by their threads."""
-        self._stop.set()
-        self._go.set()
+        self._slots.stop()
 
     def close(self, kill: bool = False) -> None:
         """Wait for every thread; with `kill`, kill the kernels still executing first."""
@@ -292,7 +352,6 @@ class NotebookPool:
     # one notebook, in one thread
 
     def _lifecycle(self, index: int, job: Job) -> None:
-        import nbformat
         from jupyter_core.utils import ensure_event_loop
 
         loop = ensure_event_loop()
@@ -301,7 +360,7 @@ class NotebookPool:
         released = False
         kernel = None
         try:
-            if self._stop.is_set():
+            if self._slots.stopped:
                 job.skipped = True
                 return
             log = self.log_dir / f".{job.source.stem}.kernel.log" if self.log_dir else None
@@ -312,34 +371,37 @@ class NotebookPool:
             loop.run_until_complete(kernel.start())
             timings.kernel_start = time.perf_counter() - t
             t = time.perf_counter()
-            modules = notebook_imports(nbformat.read(job.source, as_version=4))
+            # plain JSON: nbformat's import (jsonschema) is left to the main thread, see kzlib.report
+            modules = notebook_imports(json.loads(job.source.read_text(encoding="utf-8")))
             if modules:
                 loop.run_until_complete(kernel.run_silently(warm_code(modules), timeout=self.timeout))
             timings.warm = time.perf_counter() - t
 
             t = time.perf_counter()
-            self._go.wait()
-            with self._slots:
+            if not self._slots.acquire(index):
+                job.skipped = True
+                return
+            try:
                 timings.waiting = time.perf_counter() - t
-                if self._stop.is_set():
-                    job.skipped = True
-                    return
                 t = time.perf_counter()
+                timings.started_at = t - self._created
                 try:
                     papermill_execute(job.source, job.target, self._parameters, kernel, self.timeout)
                     job.ok = True
                 except Exception as exc:  # cell error (PapermillExecutionError), timeout, dead kernel
                     job.exception = exc
                     job.error = f"{type(exc).__name__}: {exc}"
-                    self._stop.set()      # as before: the first failure stops the notebooks not yet started
+                    self._slots.stop()    # as before: the first failure stops the notebooks not yet started
                 finally:
                     job.seconds = timings.execute = time.perf_counter() - t
-                    self._alive.release()
-                    released = True
+            finally:
+                self._slots.release()
+                self._alive.release()
+                released = True
         except Exception as exc:  # kernel did not start / warm-up failed
             job.exception = exc
             job.error = f"kernel for {job.source.name} did not start: {type(exc).__name__}: {exc}"
-            self._stop.set()
+            self._slots.stop()
         finally:
             if not released:
                 self._alive.release()
@@ -364,7 +426,8 @@ class NotebookPool:
                 self.after(job)
             except Exception as exc:  # reported by the caller; the notebook itself ran fine
                 job.after_error = exc
-                self._stop.set()
+                self._slots.stop()
             timings.export = time.perf_counter() - t
+        timings.finished_at = time.perf_counter() - self._created
         if self.on_done is not None and not job.skipped:
             self.on_done(job)

@@ -14,6 +14,7 @@ Layout of `out`: index.html, html/NN_name.html, notebooks/NN_name.ipynb (execute
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -102,13 +103,15 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
         runs = [NotebookRun(path, i) for i, path in enumerate(notebooks, 1)]
         replace = {str(build): str(out)}
         # kernels start now, while the ledger is extracted; notebooks run once it is written
-        with _notebook_pool(runs, build, timeout, jobs or default_jobs(len(runs)), replace) as pool:
+        order = longest_first(runs, out / "notebooks")
+        with _notebook_pool(runs, build, timeout, jobs or default_jobs(len(runs)), replace, order) as pool:
             try:
                 summary, params = _prepare_inputs(corpus, build, parameters or {})
             except ReportError as exc:
                 pool.abort()
                 print(f"report: {exc}", file=sys.stderr)
                 return 2
+            _import_notebook_tools()
             failed = _run_pool(pool, runs, params)
         if failed:
             for run in failed:
@@ -228,10 +231,47 @@ def default_jobs(notebooks: int) -> int:
 
 
 #: Kernels started (and warmed) ahead of an execution slot, so a finishing notebook's slot is taken at once.
-KERNELS_AHEAD = 1
+KERNELS_AHEAD = 6
 
 
-def _notebook_pool(runs: list[NotebookRun], build: Path, timeout: int, jobs: int, replace_paths: dict[str, str]):
+def longest_first(runs: list[NotebookRun], previous: Path) -> list[int]:
+    """Positions of `runs`, longest first by the duration papermill recorded in the previous report's
+    executed notebooks (`previous`/NN_name.ipynb); notebooks without one first, in number order (so a
+    first run goes in number order). Longest first keeps the cores busy to the end."""
+    durations = {}
+    for position, run in enumerate(runs):
+        try:
+            with open(previous / run.path.name, encoding="utf-8") as handle:
+                durations[position] = float(json.load(handle)["metadata"]["papermill"]["duration"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(range(len(runs)), key=lambda p: (p in durations, -durations.get(p, 0.0), p))
+
+
+def _import_notebook_tools() -> None:
+    """Import papermill, nbformat and nbconvert here, in the main thread, while the kernels warm up.
+
+    jsonschema (imported by nbformat) imports the optional `rfc3987_syntax` for its "iri" format check,
+    which compiles a grammar on import (~0.8 s). Notebook validation never checks formats, so in this
+    process it is kept from loading (only if nothing imported it yet): jsonschema then has no "iri"
+    format checker; everything else is unchanged."""
+    blocked = "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]  # a later explicit import works normally
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    _html_exporter()  # the main thread's exporter; worker threads make their own
+
+
+def _notebook_pool(runs: list[NotebookRun], build: Path, timeout: int, jobs: int, replace_paths: dict[str, str],
+                   order: list[int] | None = None):
     """A kzlib.kernels.NotebookPool over `runs`: kernels start at once; HTML export right after each run."""
     from kzlib.kernels import Job, NotebookPool
 
@@ -255,7 +295,7 @@ def _notebook_pool(runs: list[NotebookRun], build: Path, timeout: int, jobs: int
 
     jobs_list = [Job(run.path, build / "notebooks" / run.path.name) for run in runs]
     return NotebookPool(jobs_list, cwd=ROOT, workers=jobs, ahead=KERNELS_AHEAD, timeout=timeout,
-                        log_dir=build / "notebooks", on_done=done, after=export)
+                        log_dir=build / "notebooks", order=order, on_done=done, after=export)
 
 
 def _run_pool(pool, runs: list[NotebookRun], params: dict) -> list[NotebookRun]:
