@@ -22,6 +22,7 @@ import logging
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -86,6 +87,28 @@ def notebook_imports(nb) -> list[str]:
     return list(dict.fromkeys(modules))
 
 
+#: Modules imported lazily by a module a notebook imports, warmed with it (kzlib.charts plots with pyplot).
+WARM_ALSO = {"kzlib.charts": ("matplotlib.pyplot",), "kzlib.tables": ("matplotlib.pyplot",),
+             "kzlib.sources": ("matplotlib.pyplot",), "kzlib.timeline": ("matplotlib.pyplot",)}
+
+
+def warm_modules(source: Path) -> list[str]:
+    """What to import in a kernel before it runs notebook `source`: its own imports, plus WARM_ALSO.
+
+    Read as plain JSON: nbformat's import (jsonschema) is left to the main thread (see kzlib.report)."""
+    try:
+        modules = notebook_imports(json.loads(Path(source).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return []  # papermill will say what is wrong with the notebook
+    extra = [also for name in modules for also in WARM_ALSO.get(name, ())]
+    return list(dict.fromkeys(modules + extra))
+
+
+def fork_available() -> bool:
+    """Kernels can be forked from a preloaded server: POSIX fork, not disabled by KZLIB_REPORT_FORK=0."""
+    return hasattr(os, "fork") and sys.platform != "win32" and os.environ.get("KZLIB_REPORT_FORK", "1") != "0"
+
+
 def warm_code(modules: Sequence[str]) -> str:
     """Kernel code importing `modules` without binding any name in the user namespace."""
     return ("def __kzlib_warm(names):\n"
@@ -100,12 +123,147 @@ def warm_code(modules: Sequence[str]) -> str:
             "del __kzlib_warm\n")
 
 
+# --- fork server -----------------------------------------------------------------------------
+
+class ZygoteError(RuntimeError):
+    """The fork server is not available (failed to start, died, or could not fork)."""
+
+
+class Zygote:
+    """Parent side of kzlib.kernel_zygote: start it (it preloads `modules`), ask it for kernel processes.
+
+    Thread-safe; `fork` blocks until the preload is done. `close` ends the server; kernels it forked that
+    are still running then exit too (their parent poller sees the server gone)."""
+
+    def __init__(self, modules: Sequence[str], cwd: Path, env: dict, log_path: Path | None = None):
+        self._log = open(log_path, "wb") if log_path is not None else None
+        self.proc = subprocess.Popen([sys.executable, "-m", "kzlib.kernel_zygote"], cwd=str(cwd), env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._log if self._log is not None else subprocess.DEVNULL,
+                                     text=True, encoding="utf-8", bufsize=1, start_new_session=True)
+        self._lock = threading.Lock()
+        self._ready: dict | None = None
+        self._send({"preload": list(modules)}, wait=False)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def _send(self, request: dict, wait: bool = True) -> dict:
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+        except (OSError, ValueError) as exc:
+            raise ZygoteError(f"kernel fork server gone: {exc}") from exc
+        return self._answer() if wait else {}
+
+    def _answer(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise ZygoteError(f"kernel fork server exited (code {self.proc.poll()})")
+        return json.loads(line)
+
+    def wait_ready(self) -> dict:
+        with self._lock:
+            if self._ready is None:
+                self._ready = self._answer()
+            return self._ready
+
+    def fork(self, argv: Sequence[str], cwd: Path, env: dict, log: Path | None) -> int:
+        self.wait_ready()
+        with self._lock:
+            answer = self._send({"argv": list(argv), "cwd": str(cwd), "env": env,
+                                 "log": str(log) if log is not None else None})
+        if "pid" not in answer:
+            raise ZygoteError(answer.get("error", f"unexpected answer {answer}"))
+        return int(answer["pid"])
+
+    def close(self) -> None:
+        try:
+            if self.proc.stdin and not self.proc.stdin.closed:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        finally:
+            if self.proc.stdout:
+                self.proc.stdout.close()
+            if self._log is not None:
+                self._log.close()
+
+
+class _ForkedProcess:
+    """The Popen interface jupyter_client's LocalProvisioner uses, for a kernel forked by the zygote (not
+    our child: it is reaped by the system, so "gone" means exited; the exit code is not known)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _fork_provisioner(km, zygote: Zygote, log_path: Path | None):
+    """A jupyter_client LocalProvisioner for `km` whose launch asks `zygote` to fork the kernel (when the
+    kernel command is this interpreter's ipykernel_launcher; anything else launches normally)."""
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd, **kwargs):
+            if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"] or \
+                    os.path.realpath(cmd[0]) != os.path.realpath(sys.executable):
+                return await super().launch_kernel(cmd, **kwargs)
+            cwd = kwargs.get("cwd") or os.getcwd()
+            env = dict(kwargs.get("env") or os.environ)
+            env["JPY_PARENT_PID"] = str(zygote.pid)  # the kernel's real parent: exit if it goes away
+            pid = zygote.fork(cmd[3:], Path(cwd), env, log_path)
+            self.process = _ForkedProcess(pid)
+            self.pid = self.pgid = pid               # a new session: its own process group
+            self.cwd = cwd
+            return self.connection_info
+
+    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+
+
 # --- one kernel ------------------------------------------------------------------------------
 
 class FreshKernel:
     """One kernel for one notebook. Use from a single thread (its asyncio loop owns the sockets)."""
 
-    def __init__(self, cwd: Path, log_path: Path | None = None):
+    def __init__(self, cwd: Path, log_path: Path | None = None, zygote: Zygote | None = None):
+        import uuid
+
         from jupyter_client.manager import AsyncKernelManager
 
         self.cwd = Path(cwd)
@@ -113,6 +271,10 @@ class FreshKernel:
         self.km.shutdown_wait_time = SHUTDOWN_WAIT
         self.log_path = log_path
         self._log = None
+        self.forked = zygote is not None
+        if zygote is not None:
+            self.km.kernel_id = str(uuid.uuid4())
+            self.km.provisioner = _fork_provisioner(self.km, zygote, log_path)
 
     @property
     def pid(self) -> int | None:
@@ -120,7 +282,7 @@ class FreshKernel:
         return getattr(provisioner, "pid", None) if provisioner is not None else None
 
     async def start(self, timeout: float = START_TIMEOUT) -> None:
-        if self.log_path is not None:
+        if self.log_path is not None and not self.forked:
             self._log = open(self.log_path, "wb")
         out = self._log if self._log is not None else subprocess.DEVNULL
         await self.km.start_kernel(cwd=str(self.cwd), env={**os.environ, **KERNEL_ENV},
@@ -220,9 +382,12 @@ def papermill_execute(source: Path, target: Path, parameters: dict, kernel: Fres
     import papermill
 
     _register_engine()
+    # request_save_on_cell_execute=False: papermill would otherwise rewrite (and re-validate) the whole
+    # notebook after every cell; it still writes it at the end, and on a cell error before raising
     papermill.execute_notebook(str(source), str(target), parameters=parameters, engine_name=ENGINE,
                                kernel_name=KERNEL, language=LANGUAGE, progress_bar=False, log_output=False,
-                               execution_timeout=int(timeout), start_timeout=START_TIMEOUT, km=kernel.km)
+                               request_save_on_cell_execute=False, execution_timeout=int(timeout),
+                               start_timeout=START_TIMEOUT, km=kernel.km)
 
 
 # --- the pool --------------------------------------------------------------------------------
@@ -238,6 +403,8 @@ class Job:
     timings: Timings = field(default_factory=Timings)
     skipped: bool = False            # not run because another notebook failed or the run was aborted
     after_error: BaseException | None = None   # the `after` hook (HTML export) failed
+    kernel_pid: int | None = None    # the kernel process that ran it (gone once the pool is closed)
+    forked: bool = False             # that kernel was forked from the preloaded server
 
 
 class _Slots:
@@ -300,7 +467,8 @@ class NotebookPool:
 
     def __init__(self, jobs: Sequence[Job], cwd: Path, workers: int = 2, ahead: int = 1,
                  timeout: int = 900, log_dir: Path | None = None, order: Sequence[int] | None = None,
-                 on_done: Callable[[Job], None] | None = None, after: Callable[[Job], None] | None = None):
+                 on_done: Callable[[Job], None] | None = None, after: Callable[[Job], None] | None = None,
+                 fork: bool | None = None):
         self.jobs = list(jobs)
         self.cwd = Path(cwd)
         self.timeout = timeout
@@ -315,6 +483,8 @@ class NotebookPool:
         self._kernels: dict[int, FreshKernel] = {}
         self._lock = threading.Lock()
         self._created = time.perf_counter()
+        self._warm = {index: warm_modules(job.source) for index, job in enumerate(self.jobs)}
+        self._zygote = self._start_zygote() if (fork_available() if fork is None else fork) else None
         self._pool = ThreadPoolExecutor(max_workers=max(1, len(self.jobs)), thread_name_prefix="kz-notebook")
         # threads start in priority order, so the first kernels started are the first needed
         self._futures = [self._pool.submit(self._lifecycle, i, self.jobs[i]) for i in order]
@@ -342,6 +512,24 @@ class NotebookPool:
             for kernel in kernels:
                 kernel.kill()
         self._pool.shutdown(wait=True)
+        if self._zygote is not None:
+            self._zygote.close()  # after every kernel it forked was shut down
+            self._zygote = None
+        if self.log_dir is not None:
+            (self.log_dir / ".zygote.log").unlink(missing_ok=True)
+
+    @property
+    def forking(self) -> bool:
+        """Whether kernels are forked from a preloaded server (else each is a fresh interpreter)."""
+        return self._zygote is not None
+
+    def _start_zygote(self) -> Zygote | None:
+        modules = list(dict.fromkeys(m for index in sorted(self._warm) for m in self._warm[index]))
+        try:
+            return Zygote(modules, self.cwd, {**os.environ, **KERNEL_ENV},
+                          self.log_dir / ".zygote.log" if self.log_dir else None)
+        except OSError:
+            return None
 
     def __enter__(self) -> "NotebookPool":
         return self
@@ -364,15 +552,30 @@ class NotebookPool:
                 job.skipped = True
                 return
             log = self.log_dir / f".{job.source.stem}.kernel.log" if self.log_dir else None
-            kernel = FreshKernel(self.cwd, log)
+            kernel = FreshKernel(self.cwd, log, zygote=self._zygote)
             with self._lock:
                 self._kernels[index] = kernel
             t = time.perf_counter()
-            loop.run_until_complete(kernel.start())
+            try:
+                loop.run_until_complete(kernel.start())
+            except Exception as exc:
+                if not kernel.forked:
+                    raise
+                # the fork server failed (or its kernel did not come up): start a fresh interpreter instead
+                print(f"report: forked kernel for {job.source.name} did not start ({type(exc).__name__}: {exc}); "
+                      f"starting a fresh interpreter", file=sys.stderr, flush=True)
+                try:
+                    loop.run_until_complete(kernel.shutdown())
+                except Exception:
+                    kernel.kill()
+                kernel = FreshKernel(self.cwd, log)
+                with self._lock:
+                    self._kernels[index] = kernel
+                loop.run_until_complete(kernel.start())
             timings.kernel_start = time.perf_counter() - t
+            job.kernel_pid, job.forked = kernel.pid, kernel.forked
             t = time.perf_counter()
-            # plain JSON: nbformat's import (jsonschema) is left to the main thread, see kzlib.report
-            modules = notebook_imports(json.loads(job.source.read_text(encoding="utf-8")))
+            modules = self._warm[index]
             if modules:
                 loop.run_until_complete(kernel.run_silently(warm_code(modules), timeout=self.timeout))
             timings.warm = time.perf_counter() - t
