@@ -96,6 +96,23 @@ def test_slots_go_to_the_highest_ranked_ready_job():
     assert got == [2, 0, 1]
 
 
+def test_a_free_slot_waits_briefly_for_the_first_job_then_takes_a_ready_one():
+    import threading
+
+    slots = kernels._Slots(1, rank=[0, 1])
+    slots.open()
+    started = time.monotonic()
+    assert slots.acquire(1)               # job 0's kernel never becomes ready: job 1 goes after the grace
+    waited = time.monotonic() - started
+    assert kernels._Slots.GRACE * 0.9 <= waited < 5
+    slots.release()
+    slots.drop(0)
+    other = threading.Thread(target=slots.stop)
+    other.start()
+    other.join()
+    assert not slots.acquire(0)           # stopped: no slot
+
+
 # --- with kernels ----------------------------------------------------------------------------
 
 @pytest.mark.e2e

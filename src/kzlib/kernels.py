@@ -2,13 +2,19 @@
 
 Each notebook gets its own Jupyter kernel, started (in the project root) before it is needed — while the
 claims ledger is being extracted or while other notebooks run — and warmed by importing the modules the
-notebook itself imports (read from its code cells; the imports run inside a function, so no name reaches
-the notebook's namespace). The kernel is then handed to papermill (`km=`), executes that one notebook and
-is shut down. A kernel is never reused: no notebook sees another's variables.
+notebook itself imports (read from its code cells, plus WARM_ALSO; the imports run inside a function, so
+no name reaches the notebook's namespace). The kernel is then handed to papermill (`km=`), executes that
+one notebook and is shut down. A kernel is never reused: no notebook sees another's variables.
+
+Where the OS can fork, kernels are not started as new interpreters but forked from a fork server
+(kzlib.kernel_zygote) that imported ipykernel and the notebooks' modules once: a kernel is then ready in
+a fraction of the time and CPU, and is still a new process that never ran notebook code. If the server
+fails, kernels start as fresh interpreters (also with KZLIB_REPORT_FORK=0).
 
 Everything one kernel does (start, warm-up, papermill, shutdown) happens in one thread with its own event
-loop, since jupyter_client's asyncio sockets belong to the loop that made them. At most `jobs` notebooks
-execute at a time and at most `jobs + ahead` kernels are alive and not yet done executing.
+loop, since jupyter_client's asyncio sockets belong to the loop that made them. At most `workers`
+notebooks execute at a time, in the given priority order among those whose kernel is ready, and at most
+`workers + ahead` kernels are alive and not yet done executing.
 
 papermill's `cwd=` is not used: it changes the working directory of the whole process (`os.chdir`), which
 threads must not do; the kernels are started with `cwd=ROOT` instead, which is what the notebooks see.
@@ -408,19 +414,29 @@ class Job:
 
 
 class _Slots:
-    """`workers` execution slots, handed out in priority order among the jobs whose kernel is ready, once
-    `open()` was called; `stop()` wakes every waiter (which then gets no slot)."""
+    """`workers` execution slots, handed out in priority order once `open()` was called.
+
+    A free slot waits for the highest-ranked job still to run; if that job's kernel is not ready within
+    GRACE seconds (of a slot being free with another job ready), the highest-ranked ready job takes it (no slot idles long for a slow
+    kernel). `stop()` wakes every waiter, which then gets no slot; `drop(index)` forgets a job that will
+    not ask (its kernel failed)."""
+
+    GRACE = 0.5
 
     def __init__(self, workers: int, rank: Sequence[int]):
         self._free = max(1, workers)
         self._rank = {index: position for position, index in enumerate(rank)}
-        self._ready: set[int] = set()
+        self._pending: set[int] = set(rank)   # not yet started
+        self._ready: set[int] = set()         # kernel ready, waiting for a slot
         self._opened = self._stopped = False
+        self._since = time.monotonic()        # when a slot last became free
+        self._ready_since = self._since       # when the ready set last became non-empty
         self._cond = threading.Condition()
 
     def open(self) -> None:
         with self._cond:
             self._opened = True
+            self._since = time.monotonic()
             self._cond.notify_all()
 
     def stop(self) -> None:
@@ -432,28 +448,46 @@ class _Slots:
     def stopped(self) -> bool:
         return self._stopped
 
+    def drop(self, index: int) -> None:
+        with self._cond:
+            self._pending.discard(index)
+            self._ready.discard(index)
+            self._cond.notify_all()
+
+    def _first(self, jobs: set[int]) -> int:
+        return min(jobs, key=self._rank.__getitem__)
+
     def acquire(self, index: int) -> bool:
         """Block until job `index` may execute (True) or the pool stopped (False)."""
         with self._cond:
+            if not self._ready:
+                self._ready_since = time.monotonic()
             self._ready.add(index)
             self._cond.notify_all()
-
-            def mine() -> bool:
-                return self._stopped or (self._opened and self._free > 0
-                                         and min(self._ready, key=self._rank.__getitem__) == index)
-
-            self._cond.wait_for(mine)
+            while not self._stopped:
+                if self._opened and self._free > 0:
+                    if index == self._first(self._pending):
+                        break
+                    # how long a free slot has had a ready job it could have given to
+                    waited = time.monotonic() - max(self._since, self._ready_since)
+                    if index == self._first(self._ready) and waited >= self.GRACE:
+                        break
+                    self._cond.wait(timeout=max(0.01, self.GRACE - waited))
+                else:
+                    self._cond.wait()
             self._ready.discard(index)
+            self._pending.discard(index)
             if self._stopped:
                 self._cond.notify_all()
                 return False
             self._free -= 1
-            self._cond.notify_all()  # the next-ranked ready job re-checks
+            self._cond.notify_all()  # the next-ranked job re-checks
             return True
 
     def release(self) -> None:
         with self._cond:
             self._free += 1
+            self._since = time.monotonic()
             self._cond.notify_all()
 
 
@@ -549,6 +583,7 @@ class NotebookPool:
         kernel = None
         try:
             if self._slots.stopped:
+                self._slots.drop(index)
                 job.skipped = True
                 return
             log = self.log_dir / f".{job.source.stem}.kernel.log" if self.log_dir else None
@@ -602,6 +637,7 @@ class NotebookPool:
                 self._alive.release()
                 released = True
         except Exception as exc:  # kernel did not start / warm-up failed
+            self._slots.drop(index)
             job.exception = exc
             job.error = f"kernel for {job.source.name} did not start: {type(exc).__name__}: {exc}"
             self._slots.stop()

@@ -230,8 +230,9 @@ def default_jobs(notebooks: int) -> int:
     return max(1, min(cores, notebooks))
 
 
-#: Kernels started (and warmed) ahead of an execution slot, so a finishing notebook's slot is taken at once.
-KERNELS_AHEAD = 6
+#: Kernels started (and warmed) beyond the execution slots, so a finishing notebook's slot is taken at
+#: once; with 2 slots and 6 notebooks, every kernel starts at the beginning (they fork from one server).
+KERNELS_AHEAD = 4
 
 
 def longest_first(runs: list[NotebookRun], previous: Path) -> list[int]:
