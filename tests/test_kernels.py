@@ -186,3 +186,27 @@ def test_kernels_start_as_fresh_interpreters_when_the_fork_server_fails(tmp_path
     assert nbformat.read(job.target, as_version=4).cells[3].outputs[0]["text"].strip() == "42"
     assert "starting a fresh interpreter" in capsys.readouterr().err
     assert _wait_gone(job.kernel_pid)
+
+
+@pytest.mark.e2e
+def test_a_dead_fork_server_means_fresh_interpreters_not_a_failed_report(tmp_path, monkeypatch, capsys):
+    import signal
+
+    if not kernels.fork_available():
+        pytest.skip("no fork on this platform")
+    real_start = NotebookPool._start_zygote
+
+    def start_then_kill(self):  # the server dies before it forks anything
+        zygote = real_start(self)
+        os.kill(zygote.pid, signal.SIGKILL)
+        zygote.proc.wait()
+        return zygote
+
+    monkeypatch.setattr(NotebookPool, "_start_zygote", start_then_kill)
+    job = Job(_notebook(tmp_path / "01_x.ipynb", "print(x * 2)"), tmp_path / "out.ipynb")
+    with NotebookPool([job], cwd=tmp_path, workers=1, timeout=120, fork=True, log_dir=tmp_path) as pool:
+        assert pool.run({"x": 21}) == []
+    assert job.ok and not job.forked
+    assert nbformat.read(job.target, as_version=4).cells[3].outputs[0]["text"].strip() == "42"
+    assert "kernel fork server" in capsys.readouterr().err
+    assert _wait_gone(job.kernel_pid)

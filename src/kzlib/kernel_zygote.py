@@ -42,7 +42,11 @@ def _child(request: dict) -> None:
         import importlib.util
 
         launcher = importlib.util.find_spec("ipykernel_launcher")
-        sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *request["argv"]]
+        # ipykernel reads JPY_PARENT_PID into a trait default when it is imported (here, in the server,
+        # before any kernel had one): give it on the command line, so the parent poller watches the server
+        parent = request["env"].get("JPY_PARENT_PID") or str(os.getppid())
+        sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *request["argv"],
+                    f"--IPKernelApp.parent_handle={int(parent)}"]
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()

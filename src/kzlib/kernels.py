@@ -142,6 +142,7 @@ class Zygote:
     are still running then exit too (their parent poller sees the server gone)."""
 
     def __init__(self, modules: Sequence[str], cwd: Path, env: dict, log_path: Path | None = None):
+        self.log_path = log_path
         self._log = open(log_path, "wb") if log_path is not None else None
         self.proc = subprocess.Popen([sys.executable, "-m", "kzlib.kernel_zygote"], cwd=str(cwd), env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -166,7 +167,10 @@ class Zygote:
     def _answer(self) -> dict:
         line = self.proc.stdout.readline()
         if not line:
-            raise ZygoteError(f"kernel fork server exited (code {self.proc.poll()})")
+            said = ""
+            if self.log_path is not None and self.log_path.is_file():
+                said = "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:])
+            raise ZygoteError(f"kernel fork server exited (code {self.proc.wait()})" + (f": {said}" if said else ""))
         return json.loads(line)
 
     def wait_ready(self) -> dict:
