@@ -106,6 +106,9 @@ def main() -> None:
     # the kernels must not inherit the protocol pipes as their stdout: keep them on other descriptors
     sys.stdout = sys.stderr
     serve(requests, answers)
+    # end of input: leave at once (the kernels are separate processes; nothing here needs finalizing)
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

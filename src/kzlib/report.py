@@ -27,8 +27,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import pandas as pd
-
 from kzlib.charts import arabic_share
 from kzlib.paths import NOTEBOOKS, ROOT
 
@@ -158,7 +156,9 @@ def rtl_table(frame, max_rows: int | None = None):
     frame = frame.head(max_rows) if max_rows else frame
     arabic = [col for col in frame.columns if _is_text(frame[col])
               and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
-    numbers = [col for col in frame.columns if pd.api.types.is_float_dtype(frame[col])]
+    from pandas.api.types import is_float_dtype
+
+    numbers = [col for col in frame.columns if is_float_dtype(frame[col])]
     styler = frame.style.format(escape="html", na_rep="").format_index(escape="html", axis=1).hide(axis="index")
     if numbers:  # counts are whole numbers: 1,300 not 1300.000000
         styler = styler.format(_format_figure, subset=numbers, na_rep="")
