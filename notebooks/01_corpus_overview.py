@@ -36,21 +36,17 @@ output_dir = "reports"
 ledger = ""
 
 # %%
-from pathlib import Path
-
 import pandas as pd
 from IPython.display import display
 
 from kzlib import charts
-from kzlib.corpus import Corpus, load_corpus
 from kzlib.io import write_table
-from kzlib.paths import ROOT
+from kzlib.notebook import load_texts, project_path
 from kzlib.report import rtl_table
 
-out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
-corpus_path = Path(corpus) if Path(corpus).is_absolute() else ROOT / corpus
+out = project_path(output_dir)
 # a Parquet corpus is a claims ledger: no article texts to take an inventory of
-loaded = load_corpus(corpus_path) if corpus_path.suffix != ".parquet" else Corpus([], [], str(corpus_path))
+loaded = load_texts(corpus)
 articles = loaded.articles_frame()
 skipped = pd.DataFrame([{"source": s.source, "reason": s.reason} for s in loaded.skipped], columns=["source", "reason"])
 charts.use_style()
@@ -90,7 +86,7 @@ if not articles.empty:
     fig = charts.bar_chart(charts.article_labels(articles), articles["words"].tolist(),
                            title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"),
                            xlabel=charts.bilingual("كلمات", "words"))
-    for path in charts.save_figure(fig, out / "figures" / "01_words_per_article"):
+    for path in charts.publish_figure(fig, out / "figures" / "01_words_per_article"):
         print(path.name)
 
 # %%

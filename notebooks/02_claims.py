@@ -34,18 +34,15 @@ output_dir = "reports"
 ledger = ""
 
 # %%
-from pathlib import Path
-
 from IPython.display import display
 
 from kzlib import tables
 from kzlib.io import write_table
-from kzlib.ledger import claims_frame, read_ledger
-from kzlib.paths import ROOT
+from kzlib.notebook import load_claims, project_path
 from kzlib.report import rtl_table
 
-out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
-claims = read_ledger(ROOT / ledger) if ledger else claims_frame(ROOT / corpus)
+out = project_path(output_dir)
+claims = load_claims(corpus, ledger)
 evidence = tables.evidence_ledger(claims)
 print(f"{len(evidence)} claims in {evidence['article_id'].nunique()} articles")
 

@@ -46,20 +46,15 @@ ledger = ""
 policy = "best"
 
 # %%
-from pathlib import Path
-
-import matplotlib.pyplot as plt
 from IPython.display import display
 
-from kzlib import sources, tables, timeline
-from kzlib.corpus import load_corpus
-from kzlib.io import write_figure, write_table
-from kzlib.ledger import claims_frame, read_ledger
-from kzlib.paths import ROOT
+from kzlib import charts, sources, tables, timeline
+from kzlib.io import write_table
+from kzlib.notebook import load_claims, load_texts, project_path
 from kzlib.report import rtl_table
 
-out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
-claims = read_ledger(ROOT / ledger) if ledger else claims_frame(ROOT / corpus)
+out = project_path(output_dir)
+claims = load_claims(corpus, ledger)
 reports = tables.reports_table(claims)
 print(tables.none_found_message(reports) or f"{len(reports)} casualty reports")
 
@@ -116,8 +111,7 @@ else:
     labels = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet")),
               **sources.actor_names(series["source"])}  # bilingual names of the sources, from the gazetteer
     fig = tables.plot_figures_over_time(series, labels)
-    write_figure(fig, out / "figures" / "03_figures_over_time")
-    plt.show()
+    charts.publish_figure(fig, out / "figures" / "03_figures_over_time")
 
 # %% [markdown]
 # ## ACLED / UCDP-like export
@@ -130,8 +124,7 @@ if reports.empty:
     event_dates = None
 else:
     # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there
-    corpus_path = ROOT / corpus
-    articles = load_corpus(corpus_path).articles if corpus_path.exists() and corpus_path.suffix != ".parquet" else []
+    articles = load_texts(corpus, missing_ok=True).articles
     if not articles:
         print(f"article texts not available ({corpus}): event_date = publication date throughout")
     event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))

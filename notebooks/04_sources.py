@@ -40,26 +40,20 @@ measure = "total"
 overlap_threshold = 0.5
 
 # %%
-from pathlib import Path
-
-import matplotlib.pyplot as plt
 from IPython.display import display
 
-from kzlib import sources, tables
-from kzlib.corpus import load_corpus
+from kzlib import charts, sources, tables
 from kzlib.gazetteer import load_gazetteer
-from kzlib.io import write_figure, write_table
-from kzlib.ledger import claims_frame, read_ledger
-from kzlib.paths import ROOT
+from kzlib.io import write_table
+from kzlib.notebook import load_claims, load_texts, project_path
 from kzlib.report import rtl_table
 
-out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
-corpus_path = ROOT / corpus
+out = project_path(output_dir)
 # a Parquet corpus is a ledger: it holds claims but no article texts to read quotes, framing or dates from
-articles = [] if corpus_path.suffix == ".parquet" else load_corpus(corpus_path).articles
+articles = load_texts(corpus).articles
 if not articles:
     print(f"none found: no article texts in {corpus} (a ledger or an empty corpus)")
-claims = read_ledger(ROOT / ledger) if ledger else claims_frame(ROOT / corpus)
+claims = load_claims(corpus, ledger)
 gazetteer = load_gazetteer()
 print(f"{len(articles)} articles, {len(claims)} claims")
 
@@ -84,8 +78,7 @@ if matrix.empty:
 else:
     display(matrix)
     fig = sources.plot_source_heatmap(sources.matrix_pivot(matrix, measure), names)
-    write_figure(fig, out / "figures" / "04_cited_sources_heatmap")
-    plt.show()
+    charts.publish_figure(fig, out / "figures" / "04_cited_sources_heatmap")
 save(matrix, "04_cited_sources")
 
 # %% [markdown]
@@ -116,8 +109,7 @@ else:
     display(rtl_table(term_rates))
     for group in dict.fromkeys(frame_rates["group"]):
         fig = sources.plot_framing(frame_rates, group, names)
-        write_figure(fig, out / "figures" / f"04_framing_{group}")
-        plt.show()
+        charts.publish_figure(fig, out / "figures" / f"04_framing_{group}")
 save(term_rates, "04_framing_terms")
 save(frame_rates, "04_framing_frames")
 

@@ -35,21 +35,16 @@ output_dir = "reports"
 ledger = ""
 
 # %%
-from pathlib import Path
-
-import matplotlib.pyplot as plt
 from IPython.display import display
 
-from kzlib import timeline
-from kzlib.corpus import load_corpus
-from kzlib.io import write_figure, write_table
-from kzlib.paths import ROOT
+from kzlib import charts, timeline
+from kzlib.io import write_table
+from kzlib.notebook import load_texts, project_path
 from kzlib.report import rtl_table
 
-out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
-corpus_path = ROOT / corpus
+out = project_path(output_dir)
 # a Parquet corpus is a ledger: it holds claims but no article texts to read quotes, framing or dates from
-articles = [] if corpus_path.suffix == ".parquet" else load_corpus(corpus_path).articles
+articles = load_texts(corpus).articles
 if not articles:
     print(f"none found: no article texts in {corpus} (a ledger or an empty corpus)")
 mentions = timeline.timeline_frame(articles)
@@ -86,7 +81,6 @@ else:
     display(rtl_table(events[["resolved", "resolved_end", "expression", "rule", "status", "outlet", "article_id",
                               "start", "end", "sentence"]]))
     fig = timeline.plot_timeline(mentions)
-    write_figure(fig, out / "figures" / "05_timeline")
-    plt.show()
+    charts.publish_figure(fig, out / "figures" / "05_timeline")
 for suffix in ("csv", "parquet"):
     write_table(mentions, out / "tables" / f"05_timeline.{suffix}")

@@ -45,25 +45,21 @@ backend = "stanza"
 stanza_dir = ""
 
 # %%
-from pathlib import Path
-
 import pandas as pd
 from IPython.display import display
 
-from kzlib.corpus import load_corpus
 from kzlib.io import write_table
 from kzlib.nlp.entities import compare_entities, entities_frame
 from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, check_models, resolve_model_dir
-from kzlib.paths import ROOT
+from kzlib.notebook import is_ledger, load_texts, project_path
 from kzlib.report import rtl_table
 
-out = Path(output_dir) if Path(output_dir).is_absolute() else ROOT / output_dir
-corpus_path = Path(corpus) if Path(corpus).is_absolute() else ROOT / corpus
-if corpus_path.suffix == ".parquet":
+out = project_path(output_dir)
+if is_ledger(corpus):
     print(f"corpus {corpus} is a claims ledger without article texts: entities need the texts, none are listed")
     articles = []
 else:
-    loaded = load_corpus(corpus_path)
+    loaded = load_texts(corpus)
     articles = loaded.articles
     print(f"{len(articles)} articles loaded, {len(loaded.skipped)} skipped — corpus: {corpus}")
     for skip in loaded.skipped:

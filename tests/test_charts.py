@@ -183,6 +183,26 @@ def test_bar_chart_saved_as_png_and_svg_with_raw_labels(tmp_path):
     assert ET.parse(svg).getroot().tag.endswith("svg")
 
 
+def test_publish_figure_saves_shows_the_saved_png_at_screen_size_and_closes(tmp_path, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    charts.use_style()
+    fig = charts.bar_chart(["a", "b"], [1, 2], title="t")
+    paths = charts.publish_figure(fig, tmp_path / "figures" / "bars")
+    assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.is_file() for p in paths)
+    assert not plt.fignum_exists(fig.number), "figure left open (the inline backend would render it again)"
+    (image,) = shown
+    data = paths[0].read_bytes()
+    assert image.data == data and image.format == "png"           # the very file in figures/
+    width, height = charts.png_size(data)
+    saved_dpi = matplotlib.rcParams["savefig.dpi"]
+    assert image.width == round(width * fig.dpi / saved_dpi) < width   # shown at the figure's own size
+    with pytest.raises(ValueError):
+        charts.png_size(b"GIF89a" + bytes(30))
+
+
 @pytest.mark.parametrize("text", [
     KILLED,
     "أكثر من 1300 (نحو 6 آلاف) [تقديرات] «رسمية»",

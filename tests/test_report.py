@@ -106,6 +106,41 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Desktop"]
 
 
+def test_longest_first_uses_the_previous_reports_durations(tmp_path):
+    runs = [report.NotebookRun(Path(f"{name}.ipynb"), i) for i, name in enumerate(["01_a", "02_b", "03_c", "04_d"], 1)]
+    assert report.longest_first(runs, tmp_path) == [0, 1, 2, 3]  # first run: number order
+    for name, seconds in (("01_a", 0.5), ("02_b", 3.0), ("04_d", 1.5)):
+        (tmp_path / f"{name}.ipynb").write_text(json.dumps({"metadata": {"papermill": {"duration": seconds}}}))
+    (tmp_path / "03_c.ipynb").write_text("not json")
+    assert report.longest_first(runs, tmp_path) == [2, 1, 3, 0]  # unknown first, then longest first
+
+
+def test_default_jobs_follows_the_cores_and_the_cli_takes_jobs(monkeypatch):
+    import os
+
+    from kzlib.cli import build_parser
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert report.default_jobs(6) == 4 and report.default_jobs(2) == 2
+    assert build_parser().parse_args(["report", "--jobs", "3"]).jobs == 3
+    assert build_parser().parse_args(["report"]).jobs is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", "--jobs", "0"])
+
+
+def test_notebook_tools_import_leaves_rfc3987_importable():
+    import subprocess
+    import sys
+
+    code = ("import sys; from kzlib.report import _import_notebook_tools; _import_notebook_tools(); "
+            "assert 'papermill' in sys.modules and 'rfc3987_syntax' not in sys.modules; "
+            "import importlib.util; ok = importlib.util.find_spec('rfc3987_syntax') is None or "
+            "__import__('rfc3987_syntax') is not None; print(ok)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "True"
+
+
 # --- end to end ------------------------------------------------------------------------------
 
 SEED = MANIFEST if MANIFEST.is_file() else RAW
@@ -158,6 +193,22 @@ def test_seed_overview_shows_outlets_and_headlines_escaped_and_rtl(seed_report):
     assert any(headline in cell.get_text() for cell in rtl_cells)
     assert soup.find("img", src=lambda s: s and s.startswith("data:image/png;base64,")), "figure not embedded"
     assert "def " not in soup.get_text() and "import " not in soup.get_text(), "code cells should be hidden"
+
+
+@pytest.mark.e2e
+def test_seed_reports_embed_every_saved_figure_with_code_hidden(seed_report):
+    import base64
+
+    _, out = seed_report
+    embedded = set()
+    for page_path in (out / "html").glob("*.html"):
+        page, soup = _html_text(page_path)
+        assert "import " not in soup.get_text(), f"{page_path.name}: code cells should be hidden"
+        assert 'dir="rtl"' in page, f"{page_path.name}: no Arabic block marked right-to-left"
+        for img in soup.find_all("img", src=lambda s: s and s.startswith("data:image/png;base64,")):
+            embedded.add(base64.b64decode(img["src"].split(",", 1)[1]))
+    saved = {png.read_bytes() for png in (out / "figures").glob("*.png")}
+    assert saved and saved <= embedded, "a figure in figures/ is not the one shown in its report"
 
 
 @pytest.mark.e2e

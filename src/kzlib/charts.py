@@ -347,3 +347,33 @@ def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
     from kzlib.io import write_figure
 
     return write_figure(fig, stem)
+
+
+def publish_figure(fig, stem: str | os.PathLike) -> list[Path]:
+    """Save as `stem.png` + `stem.svg` (save_figure), show the saved PNG, close the figure; returns the paths.
+
+    In a notebook this replaces `save_figure(...)` + `plt.show()`: the inline backend would render the
+    figure a second time (a full draw plus a tight bounding box) to show it; here the page shows the very
+    PNG in `figures/`, scaled to the figure's on-screen size (its `dpi` against the PNG's `savefig.dpi`).
+    Outside IPython, `display` only prints a placeholder."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    paths = save_figure(fig, stem)
+    png = next((path for path in paths if path.suffix == ".png"), None)
+    if png is not None:
+        data = png.read_bytes()
+        saved_dpi = matplotlib.rcParams["savefig.dpi"]
+        saved_dpi = fig.dpi if saved_dpi == "figure" else float(saved_dpi)
+        width = png_size(data)[0]
+        display(Image(data=data, format="png", width=max(1, round(width * fig.dpi / saved_dpi))))
+    plt.close(fig)
+    return paths
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's IHDR chunk."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

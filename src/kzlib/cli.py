@@ -85,6 +85,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         only=args.only,
         parameters=dict(p.split("=", 1) for p in args.param),
+        jobs=args.jobs,
     )
 
 
@@ -98,6 +99,13 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
         return 2
     print(f"stanza Arabic models in {folder}")
     return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=900, help="per-cell execution timeout in seconds")
     p.add_argument("--only", nargs="*", default=None, help="notebook numbers or names to run (default: all)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra notebook parameter")
+    p.add_argument("--jobs", type=_positive_int, default=None,
+                   help="notebooks executed at once (default: one per available core)")
     p.set_defaults(func=_cmd_report)
 
     models = sub.add_parser("models", help="stanza model management (kzlib.nlp.stanza_backend)")

@@ -1,6 +1,10 @@
 """The report run: extract the claims ledger once, execute notebooks/NN_*.ipynb with papermill, export
 HTML (code hidden, Arabic right-to-left) and write index.html.
 
+papermill runs in this process, `jobs` notebooks at a time, each on its own fresh kernel started and warmed
+ahead of time (kzlib.kernels) — the first ones while the ledger is extracted; each notebook's HTML is
+exported as soon as it has run, while the others still execute.
+
 Everything is built in a temporary sibling of `out` and swapped in only when every notebook succeeded,
 so a failing run leaves the previous complete report in place.
 
@@ -14,17 +18,14 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
-
-import pandas as pd
 
 from kzlib.charts import arabic_share
 from kzlib.paths import NOTEBOOKS, ROOT
@@ -33,7 +34,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_[\w-]+\.ipynb$")
 #: A block of text is shown right-to-left when at least this share of its letters is Arabic.
 RTL_THRESHOLD = 0.5
-KERNEL = "python3"
 #: Cells papermill adds to executed notebooks (not counted when naming the failing cell).
 PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 #: Marks a folder as a report this module wrote, so a later run may replace it whole.
@@ -55,6 +55,8 @@ class NotebookRun:
     title: str = ""
     description: str = ""
     html: Path | None = None
+    export_error: BaseException | None = None
+    timings: object | None = None    # kzlib.kernels.Timings of the run
 
     @property
     def name(self) -> str:
@@ -78,8 +80,8 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
     """Run every notebook on `corpus` and publish HTML reports into `out`; return an exit code (0 = ok).
 
     `parameters` are extra notebook parameters (a `ledger` given there is used instead of extracting
-    one). `notebooks_dir` (default: notebooks/) and `jobs` (parallel notebooks, default 2) are for tests
-    and small machines.
+    one). `notebooks_dir` (default: notebooks/) is for tests; `jobs` is how many notebooks execute at
+    once (default: one per available core, at most one per notebook).
     """
     out = Path(out).expanduser().resolve()
     if out.exists() and not _replaceable(out):
@@ -96,22 +98,28 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
         for sub in ("html", "notebooks", "figures", "tables"):
             (build / sub).mkdir()
         (build / MARKER).write_text("written by kzlib.report.build_report; replaced on every run\n", encoding="utf-8")
-        try:
-            summary, params = _prepare_inputs(corpus, build, parameters or {})
-        except ReportError as exc:
-            print(f"report: {exc}", file=sys.stderr)
-            return 2
         runs = [NotebookRun(path, i) for i, path in enumerate(notebooks, 1)]
-        failed = _execute_all(runs, build, params, timeout, jobs or min(2, os.cpu_count() or 1))
+        replace = {str(build): str(out)}
+        # kernels start now, while the ledger is extracted; notebooks run once it is written
+        order = longest_first(runs, out / "notebooks")
+        with _notebook_pool(runs, build, timeout, jobs or default_jobs(len(runs)), replace, order) as pool:
+            try:
+                summary, params = _prepare_inputs(corpus, build, parameters or {})
+            except ReportError as exc:
+                pool.abort()
+                print(f"report: {exc}", file=sys.stderr)
+                return 2
+            _import_notebook_tools()
+            failed = _run_pool(pool, runs, params)
         if failed:
             for run in failed:
                 print(f"\nreport: notebook {run.path.name} failed\n{run.error}", file=sys.stderr)
             print(f"report: {out} left unchanged", file=sys.stderr)
             return 1
         try:
-            for run in runs:
-                run.html = export_html(run.executed, build / "html" / f"{run.name}.html",
-                                       replace_paths={str(build): str(out)})
+            broken = next((run for run in runs if run.export_error is not None), None)
+            if broken is not None:
+                raise broken.export_error
             write_index(build / "index.html", runs, summary)
             _swap_in(build, out)
         except Exception as exc:  # export or swap failed: say so, keep the previous report
@@ -148,7 +156,9 @@ def rtl_table(frame, max_rows: int | None = None):
     frame = frame.head(max_rows) if max_rows else frame
     arabic = [col for col in frame.columns if _is_text(frame[col])
               and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
-    numbers = [col for col in frame.columns if pd.api.types.is_float_dtype(frame[col])]
+    from pandas.api.types import is_float_dtype
+
+    numbers = [col for col in frame.columns if is_float_dtype(frame[col])]
     styler = frame.style.format(escape="html", na_rep="").format_index(escape="html", axis=1).hide(axis="index")
     if numbers:  # counts are whole numbers: 1,300 not 1300.000000
         styler = styler.format(_format_figure, subset=numbers, na_rep="")
@@ -211,47 +221,88 @@ def _parquet_rows(path: Path) -> int:
     return pq.ParquetFile(path).metadata.num_rows
 
 
-def _execute_all(runs: list[NotebookRun], build: Path, params: dict, timeout: int, jobs: int) -> list[NotebookRun]:
-    """Execute the notebooks (they all depend only on the ledger, so `jobs` at a time); return the failed ones."""
+def default_jobs(notebooks: int) -> int:
+    """Notebooks executing at once: one per core this process may use, at most one per notebook."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, notebooks))
+
+
+#: Kernels started (and warmed) beyond the execution slots, so a finishing notebook's slot is taken at
+#: once; with 2 slots and 6 notebooks, every kernel starts at the beginning (they fork from one server).
+KERNELS_AHEAD = 4
+
+
+def longest_first(runs: list[NotebookRun], previous: Path) -> list[int]:
+    """Positions of `runs`, longest first by the duration papermill recorded in the previous report's
+    executed notebooks (`previous`/NN_name.ipynb); notebooks without one first, in number order (so a
+    first run goes in number order). Longest first keeps the cores busy to the end."""
+    durations = {}
+    for position, run in enumerate(runs):
+        try:
+            with open(previous / run.path.name, encoding="utf-8") as handle:
+                durations[position] = float(json.load(handle)["metadata"]["papermill"]["duration"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(range(len(runs)), key=lambda p: (p in durations, -durations.get(p, 0.0), p))
+
+
+def _import_notebook_tools() -> None:
+    """Import papermill, nbformat and nbconvert here, in the main thread, while the kernels warm up.
+
+    jsonschema (imported by nbformat) imports the optional `rfc3987_syntax` for its "iri" format check,
+    which compiles a grammar on import (~0.8 s). Notebook validation never checks formats, so in this
+    process it is kept from loading (only if nothing imported it yet): jsonschema then has no "iri"
+    format checker; everything else is unchanged."""
+    blocked = "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]  # a later explicit import works normally
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    _html_exporter()  # the main thread's exporter; worker threads make their own
+
+
+def _notebook_pool(runs: list[NotebookRun], build: Path, timeout: int, jobs: int, replace_paths: dict[str, str],
+                   order: list[int] | None = None):
+    """A kzlib.kernels.NotebookPool over `runs`: kernels start at once; HTML export right after each run."""
+    from kzlib.kernels import Job, NotebookPool
+
+    by_source = {run.path: run for run in runs}
     total = len(runs)
-    params_file = build / "notebooks" / ".parameters.json"
-    params_file.write_text(json.dumps(params, ensure_ascii=False), encoding="utf-8")
 
-    def job(run: NotebookRun) -> NotebookRun:
-        execute_notebook(run, build / "notebooks" / run.path.name, params_file, timeout)
+    def export(job: Job) -> None:
+        run = by_source[job.source]
+        try:
+            run.html = export_html(job.target, build / "html" / f"{run.name}.html", replace_paths=replace_paths)
+        except Exception as exc:  # reported after the run, with the previous report kept
+            run.export_error = exc
+
+    def done(job: Job) -> None:
+        run = by_source[job.source]
+        run.executed, run.seconds, run.ok, run.timings = job.target, job.seconds, job.ok, job.timings
+        if not job.ok:
+            run.error = failure_details(job.target) or job.error or "papermill failed"
         status = "ok" if run.ok else "FAILED"
-        print(f"[{run.index}/{total}] {run.name} ... {status} ({run.seconds:.1f} s)", flush=True)
-        return run
+        print(f"[{run.index}/{total}] {run.name} ... {status} ({run.seconds:.1f} s; {job.timings.line()})", flush=True)
 
-    failed: list[NotebookRun] = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {pool.submit(job, run) for run in runs}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            failed.extend(f.result() for f in done if not f.result().ok)
-            if failed:
-                for future in pending:
-                    future.cancel()
-                wait(pending)
-                break
-    params_file.unlink(missing_ok=True)
-    return sorted(failed, key=lambda r: r.index)
+    jobs_list = [Job(run.path, build / "notebooks" / run.path.name) for run in runs]
+    return NotebookPool(jobs_list, cwd=ROOT, workers=jobs, ahead=KERNELS_AHEAD, timeout=timeout,
+                        log_dir=build / "notebooks", order=order, on_done=done, after=export)
 
 
-def execute_notebook(run: NotebookRun, target: Path, params_file: Path, timeout: int) -> NotebookRun:
-    """Run papermill with this interpreter (so kernel "python3" is this environment's) in the project root."""
-    command = [sys.executable, "-m", "papermill", str(run.path), str(target),
-               "-k", KERNEL, "-l", "python", "-f", str(params_file), "--cwd", str(ROOT),
-               "--execution-timeout", str(int(timeout)), "--no-progress-bar", "--log-level", "WARNING"]
-    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONIOENCODING": "utf-8"}
-    started = time.perf_counter()
-    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    run.seconds = time.perf_counter() - started
-    run.executed = target
-    run.ok = proc.returncode == 0
-    if not run.ok:
-        run.error = failure_details(target) or _tail(proc.stderr, 15) or f"papermill exit code {proc.returncode}"
-    return run
+def _run_pool(pool, runs: list[NotebookRun], params: dict) -> list[NotebookRun]:
+    """Execute every notebook of `pool` with `params`; return the failed runs in notebook order."""
+    failed_sources = {job.source for job in pool.run(params)}
+    return [run for run in runs if run.path in failed_sources]
 
 
 def failure_details(executed: Path) -> str:
@@ -279,17 +330,28 @@ def failure_details(executed: Path) -> str:
 def export_html(executed: Path, target: Path, replace_paths: dict[str, str] | None = None) -> Path:
     """HTML of an executed notebook: code hidden, figures embedded, Arabic blocks dir="rtl"."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb) or executed.stem}})
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb) or executed.stem}})
     for old, new in (replace_paths or {}).items():
         body = body.replace(old, new)  # outputs name the build folder; point them at the final one
     from kzlib.io import write_text
 
     return write_text(target, mark_rtl(body))
+
+
+_EXPORTERS = threading.local()
+
+
+def _html_exporter():
+    """One nbconvert HTMLExporter per thread (lab template, code and prompts hidden)."""
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = _EXPORTERS.exporter = HTMLExporter(template_name="lab", exclude_input=True,
+                                                      exclude_input_prompt=True, exclude_output_prompt=True)
+    return exporter
 
 
 #: Elements whose own text decides their direction.
@@ -411,10 +473,6 @@ def _strip_ansi(text: str) -> str:
 
 def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
-
-
-def _tail(text: str, lines: int) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def _is_text(column) -> bool:

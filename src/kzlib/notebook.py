@@ -1,0 +1,43 @@
+"""The prelude the report notebooks share: their path parameters resolved, their inputs loaded.
+
+Every notebook takes `corpus`, `output_dir` and `ledger` (plain defaults in its parameters cell, set by
+papermill); relative paths are relative to the project root, absolute ones are kept. A Parquet `corpus` is
+a claims ledger: it has claims but no article texts. A non-empty `ledger` wins over extracting the claims
+from `corpus` again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kzlib.paths import ROOT
+
+
+def project_path(path: str | os.PathLike) -> Path:
+    """`path` as given when absolute, else under the project root."""
+    path = Path(path)
+    return path if path.is_absolute() else ROOT / path
+
+
+def is_ledger(corpus: str | os.PathLike) -> bool:
+    """A Parquet corpus is a claims ledger: no article texts in it."""
+    return Path(corpus).suffix == ".parquet"
+
+
+def load_texts(corpus: str | os.PathLike, missing_ok: bool = False):
+    """The articles of `corpus` (kzlib.corpus.Corpus); an empty Corpus for a ledger — or, with
+    `missing_ok`, for a corpus that does not exist."""
+    from kzlib.corpus import Corpus, load_corpus
+
+    path = project_path(corpus)
+    if is_ledger(path) or (missing_ok and not path.exists()):
+        return Corpus([], [], str(path))
+    return load_corpus(path)
+
+
+def load_claims(corpus: str | os.PathLike, ledger: str | os.PathLike = ""):
+    """The claims ledger as a DataFrame: read from `ledger` when given, else extracted from `corpus`."""
+    from kzlib.ledger import claims_frame, read_ledger
+
+    return read_ledger(project_path(ledger)) if ledger else claims_frame(project_path(corpus))
