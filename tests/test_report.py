@@ -267,3 +267,30 @@ def test_tiny_jsonl_corpus_runs_through_and_a_failure_keeps_the_previous_report(
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "reports", "tiny.jsonl"]
+
+
+def test_a_ledger_folder_without_parquet_parts_stops_before_any_notebook(tmp_path, capsys):
+    empty = tmp_path / "ledger_dask"
+    empty.mkdir()
+    assert report.build_report(SEED, tmp_path / "out", parameters={"ledger": str(empty)}) == 2
+    assert "needs .parquet files" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.e2e
+def test_a_dask_ledger_folder_is_analysed_without_extracting_again(tmp_path, capsys):
+    # extract once (kzlib.scale writes claims/part.N.parquet), analyse many times: the report reads the folder
+    from kzlib.ledger import claims_frame
+
+    claims = claims_frame(SEED)
+    parts = tmp_path / "ledger_dask" / "claims"
+    parts.mkdir(parents=True)
+    for number, start in enumerate(range(0, len(claims), 4)):
+        claims.iloc[start:start + 4].to_parquet(parts / f"part.{number}.parquet", index=False)
+    out = tmp_path / "reports"
+    code = report.build_report(SEED, out, only=["02", "03"], parameters={"ledger": str(parts.parent)}, timeout=600)
+    assert code == 0, capsys.readouterr().err
+    assert "[ledger]" not in capsys.readouterr().out          # nothing was extracted
+    table = pd.read_csv(out / "tables" / "02_claims_ledger.csv")
+    assert len(table) == len(claims)
+    assert f"{len(claims)} claims" in (out / "index.html").read_text(encoding="utf-8")

@@ -190,9 +190,12 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]
     summary = RunSummary(corpus=str(corpus))
     if given_ledger:
         ledger_path = _resolve_input(given_ledger)
-        if not ledger_path.is_file():
-            raise ReportError(f"ledger {given_ledger}: no such file")
-        summary.claims = _parquet_rows(ledger_path)
+        if not ledger_path.exists():
+            raise ReportError(f"ledger {given_ledger}: no such file or folder")
+        try:
+            summary.claims = _ledger_rows(ledger_path)
+        except (ValueError, OSError) as exc:   # not a ledger: say so before any notebook runs
+            raise ReportError(f"ledger {given_ledger}: {exc}") from exc
     else:
         try:
             from kzlib.corpus import load_corpus
@@ -219,6 +222,17 @@ def _parquet_rows(path: Path) -> int:
     import pyarrow.parquet as pq
 
     return pq.ParquetFile(path).metadata.num_rows
+
+
+def _ledger_rows(path: Path) -> int:
+    """Claims in a ledger file (.parquet / .csv) or a folder of Parquet parts (kzlib.scale's output)."""
+    from kzlib.ledger import ledger_parts, read_ledger
+
+    if path.is_dir():
+        return sum(_parquet_rows(part) for part in ledger_parts(path))
+    if path.suffix == ".parquet":
+        return _parquet_rows(path)
+    return len(read_ledger(path))
 
 
 def default_jobs(notebooks: int) -> int:
