@@ -210,3 +210,14 @@ def test_a_dead_fork_server_means_fresh_interpreters_not_a_failed_report(tmp_pat
     assert nbformat.read(job.target, as_version=4).cells[3].outputs[0]["text"].strip() == "42"
     assert "kernel fork server" in capsys.readouterr().err
     assert _wait_gone(job.kernel_pid)
+
+
+@pytest.mark.parametrize("platform, setting, expected", [
+    ("linux", "", True), ("linux", "0", False), ("darwin", "", False), ("darwin", "1", True), ("linux", "1", True),
+])
+def test_kernels_fork_by_default_only_on_linux(monkeypatch, platform, setting, expected):
+    if not hasattr(kernels.os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(kernels.sys, "platform", platform)
+    monkeypatch.setenv("KZLIB_REPORT_FORK", setting)
+    assert kernels.fork_available() is expected

@@ -9,7 +9,7 @@ one notebook and is shut down. A kernel is never reused: no notebook sees anothe
 Where the OS can fork, kernels are not started as new interpreters but forked from a fork server
 (kzlib.kernel_zygote) that imported ipykernel and the notebooks' modules once: a kernel is then ready in
 a fraction of the time and CPU, and is still a new process that never ran notebook code. If the server
-fails, kernels start as fresh interpreters (also with KZLIB_REPORT_FORK=0).
+fails, kernels start as fresh interpreters (also with KZLIB_REPORT_FORK=0, and by default off Linux).
 
 Everything one kernel does (start, warm-up, papermill, shutdown) happens in one thread with its own event
 loop, since jupyter_client's asyncio sockets belong to the loop that made them. At most `workers`
@@ -111,8 +111,13 @@ def warm_modules(source: Path) -> list[str]:
 
 
 def fork_available() -> bool:
-    """Kernels can be forked from a preloaded server: POSIX fork, not disabled by KZLIB_REPORT_FORK=0."""
-    return hasattr(os, "fork") and sys.platform != "win32" and os.environ.get("KZLIB_REPORT_FORK", "1") != "0"
+    """Kernels are forked from a preloaded server on Linux unless KZLIB_REPORT_FORK=0; elsewhere only with
+    KZLIB_REPORT_FORK=1 — macOS system frameworks are not fork-safe once loaded (the reason Python's
+    multiprocessing spawns there), and Windows has no fork."""
+    choice = os.environ.get("KZLIB_REPORT_FORK", "")
+    if choice == "0" or not hasattr(os, "fork"):
+        return False
+    return choice == "1" or sys.platform.startswith("linux")
 
 
 def warm_code(modules: Sequence[str]) -> str:
