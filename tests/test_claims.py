@@ -192,3 +192,12 @@ def test_random_text_never_crashes_and_offsets_are_valid(text):
 
 def test_empty_text():
     assert extract_text("") == []
+
+
+def test_claim_fields_are_the_dataclass_fields_in_order():
+    # as_dict lists CLAIM_FIELDS by hand: a field added to Claim must be added there too
+    from dataclasses import fields
+
+    from kzlib.claims import CLAIM_FIELDS, Claim
+
+    assert tuple(f.name for f in fields(Claim)) == CLAIM_FIELDS
