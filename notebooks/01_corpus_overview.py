@@ -40,8 +40,7 @@ import pandas as pd
 from IPython.display import display
 
 from kzlib import charts
-from kzlib.io import write_table
-from kzlib.notebook import load_texts, project_path
+from kzlib.notebook import load_texts, project_path, save_tables
 from kzlib.report import rtl_table
 
 out = project_path(output_dir)
@@ -91,5 +90,5 @@ if not articles.empty:
 
 # %%
 for frame, stem in ((inventory, "01_articles"), (skipped, "01_skipped")):
-    for suffix in ("csv", "parquet"):
-        print(write_table(frame, out / "tables" / f"{stem}.{suffix}").name)
+    save_tables(frame, out, stem)
+    print(f"tables/{stem}.csv, tables/{stem}.parquet")

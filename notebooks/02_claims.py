@@ -37,8 +37,7 @@ ledger = ""
 from IPython.display import display
 
 from kzlib import tables
-from kzlib.io import write_table
-from kzlib.notebook import load_claims, project_path
+from kzlib.notebook import load_claims, project_path, save_tables
 from kzlib.report import rtl_table
 
 out = project_path(output_dir)
@@ -59,7 +58,7 @@ display(tables.ledger_schema())
 if evidence.empty:
     print("none found: the corpus holds no quantitative claims")
 else:
-    display(evidence.groupby(["category_en", "subject_en"]).size().rename("claims").reset_index())
+    display(rtl_table(evidence.groupby(["category_en", "subject_en"]).size().rename("claims").reset_index()))
 
 # %% [markdown]
 # ## The ledger, right-to-left (every row: claim id = article id + offsets of the quote)
@@ -70,5 +69,5 @@ if not evidence.empty:
                                 "attributed_to", "location", "quote", "sentence"]]))
 
 # %%
-for suffix in ("csv", "parquet"):
-    print(write_table(evidence, out / "tables" / f"02_claims_ledger.{suffix}"))
+save_tables(evidence, out, "02_claims_ledger")
+print("tables/02_claims_ledger.csv, tables/02_claims_ledger.parquet")

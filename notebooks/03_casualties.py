@@ -46,11 +46,10 @@ ledger = ""
 policy = "best"
 
 # %%
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from kzlib import charts, sources, tables, timeline
-from kzlib.io import write_table
-from kzlib.notebook import load_claims, load_texts, project_path
+from kzlib.notebook import load_claims, load_texts, project_path, save_tables
 from kzlib.report import rtl_table
 
 out = project_path(output_dir)
@@ -59,23 +58,18 @@ reports = tables.reports_table(claims)
 print(tables.none_found_message(reports) or f"{len(reports)} casualty reports")
 
 
-def save(frame, stem):
-    for suffix in ("csv", "parquet"):
-        write_table(frame, out / "tables" / f"{stem}.{suffix}")
-
-
 # %% [markdown]
 # ## Every report, per category (claim id = article id + offsets of the quote)
 
 # %%
 for category in tables.CASUALTY_CATEGORIES:
     message = tables.none_found_message(reports, category)
-    print(f"\n### {category}")
+    display(Markdown(f"### {category}"))
     if message:
         print(message)
     else:
         display(rtl_table(reports[reports["category"] == category]))
-save(reports, "03_casualty_reports")
+save_tables(reports, out, "03_casualty_reports")
 
 # %% [markdown]
 # ## Reconciled low / best / high
@@ -85,8 +79,8 @@ reconciled = tables.reconcile(claims, policy)
 if reconciled.empty:
     print("none found: nothing to reconcile")
 else:
-    display(reconciled)
-save(reconciled, f"03_casualties_reconciled_{policy}")
+    display(rtl_table(reconciled))
+save_tables(reconciled, out, f"03_casualties_reconciled_{policy}")
 
 # %% [markdown]
 # ## Conflicts: reports of the same category that do not agree
@@ -96,9 +90,9 @@ conflicts = tables.find_conflicts(claims)
 if conflicts.empty:
     print("none found: no two reports of one category disagree")
 else:
-    display(conflicts[["category", "reason", "a_claim_ids", "a_outlets", "a_sources", "b_claim_ids", "b_outlets",
-                       "b_sources"]])
-save(conflicts, "03_casualty_conflicts")
+    display(rtl_table(conflicts[["category", "reason", "a_claim_ids", "a_outlets", "a_sources", "b_claim_ids",
+                                 "b_outlets", "b_sources"]]))
+save_tables(conflicts, out, "03_casualty_conflicts")
 
 # %% [markdown]
 # ## Reported figures over publication date, per category and source
@@ -130,4 +124,4 @@ else:
     event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))
 export = tables.acled_export(claims, event_dates)
 display(rtl_table(export))
-save(export, "03_casualties_acled")
+save_tables(export, out, "03_casualties_acled")

@@ -44,8 +44,7 @@ from IPython.display import display
 
 from kzlib import charts, sources, tables
 from kzlib.gazetteer import load_gazetteer
-from kzlib.io import write_table
-from kzlib.notebook import load_claims, load_texts, project_path
+from kzlib.notebook import load_claims, load_texts, project_path, save_tables
 from kzlib.report import rtl_table
 
 out = project_path(output_dir)
@@ -56,11 +55,6 @@ if not articles:
 claims = load_claims(corpus, ledger)
 gazetteer = load_gazetteer()
 print(f"{len(articles)} articles, {len(claims)} claims")
-
-
-def save(frame, stem):
-    for suffix in ("csv", "parquet"):
-        write_table(frame, out / "tables" / f"{stem}.{suffix}")
 
 
 # %% [markdown]
@@ -76,10 +70,10 @@ names = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "out
 if matrix.empty:
     print("none found: no outlet cites a source")
 else:
-    display(matrix)
+    display(rtl_table(matrix))
     fig = sources.plot_source_heatmap(sources.matrix_pivot(matrix, measure), names)
     charts.publish_figure(fig, out / "figures" / "04_cited_sources_heatmap")
-save(matrix, "04_cited_sources")
+save_tables(matrix, out, "04_cited_sources")
 
 # %% [markdown]
 # ## Quoted actors per outlet, with the sentence
@@ -90,7 +84,7 @@ if quoted.empty:
     print("none found: no quoted actors")
 else:
     display(rtl_table(quoted[["outlet", "article_id", "actor", "surface", "start", "end", "sentence"]]))
-save(mentions, "04_quoted_actors")
+save_tables(mentions, out, "04_quoted_actors")
 
 # %% [markdown]
 # ## Framing terms per 1,000 words
@@ -105,13 +99,13 @@ frame_rates = sources.framing_rates(hits, words, level="frame")
 if hits.empty:
     print("none found: no framing term of lexicons/framing.tsv occurs in the corpus")
 else:
-    display(frame_rates)
+    display(rtl_table(frame_rates))
     display(rtl_table(term_rates))
     for group in dict.fromkeys(frame_rates["group"]):
         fig = sources.plot_framing(frame_rates, group, names)
         charts.publish_figure(fig, out / "figures" / f"04_framing_{group}")
-save(term_rates, "04_framing_terms")
-save(frame_rates, "04_framing_frames")
+save_tables(term_rates, out, "04_framing_terms")
+save_tables(frame_rates, out, "04_framing_frames")
 
 # %% [markdown]
 # ## Claims shared across outlets vs carried by one outlet only
@@ -121,6 +115,6 @@ shared = sources.shared_claims(claims, overlap_threshold)
 if shared.empty:
     print("none found: no claims")
 else:
-    display(shared["match"].value_counts().rename("claims").to_frame())
+    display(rtl_table(shared["match"].value_counts().rename("claims").rename_axis("match").reset_index()))
     display(rtl_table(shared))
-save(shared, "04_shared_claims")
+save_tables(shared, out, "04_shared_claims")

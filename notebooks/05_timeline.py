@@ -38,8 +38,7 @@ ledger = ""
 from IPython.display import display
 
 from kzlib import charts, timeline
-from kzlib.io import write_table
-from kzlib.notebook import load_texts, project_path
+from kzlib.notebook import load_texts, project_path, save_tables
 from kzlib.report import rtl_table
 
 out = project_path(output_dir)
@@ -57,7 +56,7 @@ print(f"{len(mentions)} date expressions in {len(articles)} articles")
 if mentions.empty:
     print("none found: no date expressions in the corpus")
 else:
-    display(mentions.groupby(["status", "rule"]).size().rename("mentions").reset_index())
+    display(rtl_table(mentions.groupby(["status", "rule"]).size().rename("mentions").reset_index()))
 
 # %% [markdown]
 # ## Flagged: contradictions and unresolved dates, with the reason
@@ -82,5 +81,4 @@ else:
                               "start", "end", "sentence"]]))
     fig = timeline.plot_timeline(mentions)
     charts.publish_figure(fig, out / "figures" / "05_timeline")
-for suffix in ("csv", "parquet"):
-    write_table(mentions, out / "tables" / f"05_timeline.{suffix}")
+save_tables(mentions, out, "05_timeline")

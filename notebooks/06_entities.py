@@ -48,10 +48,9 @@ stanza_dir = ""
 import pandas as pd
 from IPython.display import display
 
-from kzlib.io import write_table
 from kzlib.nlp.entities import compare_entities, entities_frame
 from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, check_models, resolve_model_dir
-from kzlib.notebook import is_ledger, load_texts, project_path
+from kzlib.notebook import is_ledger, load_texts, project_path, save_tables
 from kzlib.report import rtl_table
 
 out = project_path(output_dir)
@@ -66,27 +65,22 @@ else:
         print(f"  skipped {skip.source}: {skip.reason}")
 
 
-def save(frame, stem):
-    write_table(frame, out / "tables" / f"{stem}.csv")
-    write_table(frame, out / "tables" / f"{stem}.parquet")
-
-
 # %% [markdown]
 # ## Gazetteer entities per article
 
 # %%
 gazetteer = entities_frame(articles, backend="rules")
-save(gazetteer, "06_entities_gazetteer")
+save_tables(gazetteer, out, "06_entities_gazetteer")
 per_article = (gazetteer.groupby("article_id")
                .agg(mentions=("surface", "size"), entities=("canonical_id", "nunique"),
                     ids=("canonical_id", lambda s: ", ".join(sorted(set(s)))))
                .reindex([a.id for a in articles]).fillna({"mentions": 0, "entities": 0, "ids": ""})
                .astype({"mentions": int, "entities": int}).reset_index())
-save(per_article, "06_entities_per_article")
+save_tables(per_article, out, "06_entities_per_article")
 if gazetteer.empty:
     print("none found: no gazetteer actor or place is named in this corpus")
 else:
-    display(per_article)
+    display(rtl_table(per_article))
 
 # %% [markdown]
 # ## Entities across the corpus (spellings as written)
@@ -96,7 +90,7 @@ counts = (gazetteer.groupby(["canonical_id", "type"])
           .agg(mentions=("surface", "size"), articles=("article_id", "nunique"),
                spellings=("surface", lambda s: " / ".join(sorted(set(s)))))
           .reset_index().sort_values(["mentions", "canonical_id"], ascending=[False, True]))
-save(counts, "06_entity_counts")
+save_tables(counts, out, "06_entity_counts")
 if not counts.empty:
     display(rtl_table(counts))
 
@@ -124,9 +118,9 @@ if model_dir is not None:
         compared = compare_entities(gazetteer, found)
         agreement = compared.found_by.value_counts().reindex(["both", "only_gazetteer", "only_stanza"], fill_value=0)
         agreement = agreement.rename("mentions").rename_axis("found_by").reset_index()
-        save(compared, "06_entities_compared")
-        save(agreement, "06_entities_agreement")
-        display(agreement)
+        save_tables(compared, out, "06_entities_compared")
+        save_tables(agreement, out, "06_entities_agreement")
+        display(rtl_table(agreement))
         candidates = compared[(compared.found_by == "only_stanza") & compared.canonical_id.isna()]
         print(f"{len(candidates)} candidate entity mentions Stanza found that the gazetteer does not list")
         if not candidates.empty:

@@ -37,3 +37,20 @@ def test_load_claims_reads_the_ledger_when_given_else_extracts(tmp_path):
     key = ["article_id", "start", "end", "category", "value"]
     assert list(read.columns) == list(extracted.columns)
     assert sorted(map(tuple, read[key].astype(str).values)) == sorted(map(tuple, extracted[key].astype(str).values))
+
+
+def test_a_folder_with_claims_is_a_ledger_but_a_folder_of_articles_is_not(tmp_path):
+    (tmp_path / "dask_out" / "claims").mkdir(parents=True)
+    (tmp_path / "articles").mkdir()
+    assert notebook.is_ledger(tmp_path / "dask_out")
+    assert not notebook.is_ledger(tmp_path / "articles") and not notebook.is_ledger(RAW)
+
+
+def test_save_tables_writes_csv_and_parquet_under_tables(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["a", "b"], "value": [1.0, None], "quote": ["مقتل 26", "نحو 6 آلاف"]})
+    assert notebook.save_tables(frame, tmp_path, "03_example") is None   # nothing shown at a cell's end
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["03_example.csv", "03_example.parquet"]
+    assert pd.read_parquet(tmp_path / "tables" / "03_example.parquet").equals(frame)
+    assert pd.read_csv(tmp_path / "tables" / "03_example.csv")["quote"].tolist() == ["مقتل 26", "نحو 6 آلاف"]

@@ -21,8 +21,21 @@ def project_path(path: str | os.PathLike) -> Path:
 
 
 def is_ledger(corpus: str | os.PathLike) -> bool:
-    """A Parquet corpus is a claims ledger: no article texts in it."""
-    return Path(corpus).suffix == ".parquet"
+    """A Parquet corpus file, or a folder holding `claims/` (kzlib.scale's output), is a claims ledger: no
+    article texts in it. (A folder of Parquet article shards with a `text` column is a corpus.)"""
+    path = project_path(corpus)
+    return path.suffix == ".parquet" or (path / "claims").is_dir()
+
+
+def save_tables(frame, output_dir: str | os.PathLike, stem: str, formats: tuple[str, ...] = ("csv", "parquet")) -> None:
+    """Write `frame` as `output_dir`/tables/`stem`.csv and .parquet, each atomically.
+
+    Returns None on purpose: as the last line of a cell it shows nothing in the report."""
+    from kzlib.io import write_table
+
+    folder = project_path(output_dir) / "tables"
+    for suffix in formats:
+        write_table(frame, folder / f"{stem}.{suffix}")
 
 
 def load_texts(corpus: str | os.PathLike, missing_ok: bool = False):

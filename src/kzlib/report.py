@@ -186,7 +186,9 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]
     """Load the corpus once and write the ledger once; return the summary and the notebook parameters."""
     corpus_path = _resolve_input(corpus)
     extra = dict(extra)
-    given_ledger = extra.pop("ledger", "") or (str(corpus_path) if corpus_path.suffix == ".parquet" else "")
+    from kzlib.notebook import is_ledger
+
+    given_ledger = extra.pop("ledger", "") or (str(corpus_path) if is_ledger(corpus_path) else "")
     summary = RunSummary(corpus=str(corpus))
     if given_ledger:
         ledger_path = _resolve_input(given_ledger)
