@@ -108,3 +108,16 @@ def test_a_folder_without_parquet_files_is_no_ledger(tmp_path):
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     with pytest.raises(ValueError, match="needs .parquet files"):
         read_ledger(tmp_path)
+
+
+def test_ledger_rows_counts_the_claims_of_every_ledger_form(tmp_path):
+    from kzlib.ledger import ledger_rows
+
+    expected = len(claims_frame(RAW))
+    assert expected > 10
+    parquet, csv_file = write_ledger(RAW, tmp_path / "l.parquet"), write_ledger(RAW, tmp_path / "l.csv")
+    folder = tmp_path / "dask" / "claims"
+    folder.mkdir(parents=True)
+    claims_frame(RAW).iloc[:5].to_parquet(folder / "part.0.parquet", index=False)
+    claims_frame(RAW).iloc[5:].to_parquet(folder / "part.1.parquet", index=False)
+    assert [ledger_rows(p) for p in (parquet, csv_file, folder.parent)] == [expected] * 3

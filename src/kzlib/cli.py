@@ -25,10 +25,11 @@ def _extract_to(paths: list[str], out: str, scheduler: str | None) -> int:
     from pathlib import Path
 
     from kzlib.corpus import CorpusError
+    from kzlib.ledger import ledger_rows, missing_path
 
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        print(f"kz extract: {missing[0]}: no such file or folder", file=sys.stderr)
+    missing = missing_path(paths)
+    if missing is not None:
+        print(f"kz extract: {missing}: no such file or folder", file=sys.stderr)
         return 2
     try:
         if scheduler:
@@ -39,6 +40,7 @@ def _extract_to(paths: list[str], out: str, scheduler: str | None) -> int:
                   f"{result.skipped} skipped ({result.files} files, {result.seconds:.1f} s)", file=sys.stderr)
             return 0
         from kzlib.ledger import write_ledger
+
         if Path(out).suffix not in (".parquet", ".csv"):
             print(f"kz extract: --out {out}: give a .parquet or .csv file (or a folder with --dask)", file=sys.stderr)
             return 2
@@ -46,10 +48,7 @@ def _extract_to(paths: list[str], out: str, scheduler: str | None) -> int:
     except (CorpusError, OSError) as exc:
         print(f"kz extract: {exc}", file=sys.stderr)
         return 2
-    import pyarrow.parquet as pq
-
-    rows = pq.ParquetFile(path).metadata.num_rows if path.suffix == ".parquet" else None
-    print(f"kz extract: {path}" + (f": {rows} claims" if rows is not None else ""), file=sys.stderr)
+    print(f"kz extract: {path}: {ledger_rows(path)} claims", file=sys.stderr)
     return 0
 
 

@@ -125,6 +125,23 @@ def ledger_parts(path) -> list[Path]:
     return parts
 
 
+def ledger_rows(path) -> int:
+    """Claims in a ledger file (.parquet from its metadata, .csv by reading it) or a ledger folder."""
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if path.is_dir():
+        return sum(pq.ParquetFile(part).metadata.num_rows for part in ledger_parts(path))
+    if path.suffix == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    return len(read_ledger(path))
+
+
+def missing_path(paths) -> str | None:
+    """The first of `paths` that does not exist (what `kz extract` refuses before reading anything)."""
+    return next((str(p) for p in paths if not Path(p).exists()), None)
+
+
 def _natural_key(path: Path) -> list:
     return [int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", path.name)]
 
@@ -160,10 +177,10 @@ def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None) -> int:
         return 2
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    for p in paths:
-        if not Path(p).exists():
-            print(f"kz extract: {p}: no such file or folder", file=err)
-            return 2
+    missing = missing_path(paths)
+    if missing is not None:
+        print(f"kz extract: {missing}: no such file or folder", file=err)
+        return 2
 
     def skipped(skip) -> None:
         print(f"skipped {skip.source}: {skip.reason}", file=err)

@@ -184,10 +184,10 @@ def _resolve_input(path) -> Path:
 
 def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]:
     """Load the corpus once and write the ledger once; return the summary and the notebook parameters."""
-    corpus_path = _resolve_input(corpus)
-    extra = dict(extra)
     from kzlib.notebook import is_ledger
 
+    corpus_path = _resolve_input(corpus)
+    extra = dict(extra)
     given_ledger = extra.pop("ledger", "") or (str(corpus_path) if is_ledger(corpus_path) else "")
     summary = RunSummary(corpus=str(corpus))
     if given_ledger:
@@ -195,13 +195,15 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]
         if not ledger_path.exists():
             raise ReportError(f"ledger {given_ledger}: no such file or folder")
         try:
-            summary.claims = _ledger_rows(ledger_path)
+            from kzlib.ledger import ledger_rows
+
+            summary.claims = ledger_rows(ledger_path)
         except (ValueError, OSError) as exc:   # not a ledger: say so before any notebook runs
             raise ReportError(f"ledger {given_ledger}: {exc}") from exc
     else:
         try:
             from kzlib.corpus import load_corpus
-            from kzlib.ledger import write_ledger
+            from kzlib.ledger import ledger_rows, write_ledger
         except ImportError as exc:
             raise ReportError(f"cannot build the claims ledger: kzlib.corpus.load_corpus / "
                               f"kzlib.ledger.write_ledger not available ({exc})") from exc
@@ -213,28 +215,11 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]
             raise ReportError(f"corpus {corpus}: {exc}") from exc
         summary.articles, summary.skipped = len(loaded.articles), len(loaded.skipped)
         summary.skipped_reasons = [(skip.source, skip.reason) for skip in loaded.skipped]
-        summary.claims = _parquet_rows(ledger_path)
+        summary.claims = ledger_rows(ledger_path)
         print(f"[ledger] {corpus}: {_counts_line(summary)} ({time.perf_counter() - started:.1f} s)", flush=True)
     summary.ledger = str(ledger_path) if given_ledger else "tables/claims.parquet"
     params = {"corpus": str(corpus_path), "output_dir": str(build), "ledger": str(ledger_path), **extra}
     return summary, params
-
-
-def _parquet_rows(path: Path) -> int:
-    import pyarrow.parquet as pq
-
-    return pq.ParquetFile(path).metadata.num_rows
-
-
-def _ledger_rows(path: Path) -> int:
-    """Claims in a ledger file (.parquet / .csv) or a folder of Parquet parts (kzlib.scale's output)."""
-    from kzlib.ledger import ledger_parts, read_ledger
-
-    if path.is_dir():
-        return sum(_parquet_rows(part) for part in ledger_parts(path))
-    if path.suffix == ".parquet":
-        return _parquet_rows(path)
-    return len(read_ledger(path))
 
 
 def default_jobs(notebooks: int) -> int:
