@@ -148,4 +148,35 @@ def test_context_ids_are_those_a_lexicon_of_the_free_variants_alone_finds():
         tokens = tokenize(text)
         starts = gaz._all.starts(tokens)
         expected = {m.entry.label for m in free.find_all(tokens)}
-        assert gaz._free_ids(starts, lambda i: gaz._all.matches_at(tokens, i)) == expected
+        assert gaz._free_ids(tokens, starts) == expected
+
+
+def test_find_is_the_first_of_all_matches_at_each_token():
+    # find picks the winner at a token without building every match; the reference builds them all
+    # (Lexicon.matches_at, longest first) and filters the context variants by the ids the text names
+    from kzlib.corpus import load_corpus
+    from kzlib.gazetteer import Lexicon
+    from kzlib.paths import MANIFEST
+
+    gaz = load_gazetteer()
+    free = Lexicon(e for e in gaz._all.entries if not e.row.get("context"))
+    texts = [a.text for a in load_corpus(MANIFEST).articles]
+    texts += ["قالت وزارة الداخلية الكازاخستانية إن المنظمة أرسلت قوات إلى ألماتي", "وللمنظمة قوات في نور سلطان",
+              "أعلنت المنظمة إرسال قوات", "التقى بوتين وتوكاييف في موسكو"]
+    found = 0
+    for text in texts:
+        tokens = tokenize(text)
+        present = {m.entry.label for m in free.find_all(tokens)}
+        expected, after = [], 0
+        for i in range(len(tokens)):
+            if i < after:
+                continue
+            ms = [m for m in gaz._all.matches_at(tokens, i)
+                  if not m.entry.row.get("context") or m.entry.row["context"] in present]
+            if ms:
+                expected.append((ms[0].entry.label, ms[0].first, ms[0].last))
+                after = ms[0].last + 1
+        entities, firsts, lasts = gaz.find_indexed(text, tokens)
+        assert [(e.id, f, last) for e, f, last in zip(entities, firsts, lasts)] == expected
+        found += len(expected)
+    assert found > 50

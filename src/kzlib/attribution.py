@@ -51,17 +51,25 @@ def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
 class Attributor:
     """Walks the sentences of one article in order and keeps the speaker history."""
 
-    def __init__(self, gazetteer: Gazetteer, tokens: list[Token], entities: list[Entity], starts: list[int] | None = None):
+    def __init__(self, gazetteer: Gazetteer, tokens: list[Token], entities: list[Entity], starts: list[int] | None = None,
+                 entity_tokens: tuple[list[int], list[int]] | None = None):
+        """`entity_tokens` may pass the first and last token index of each entity (Gazetteer.find_indexed)."""
         self.gaz = gazetteer
         self.tokens = tokens
-        self.entity_at: dict[int, tuple[Entity, int]] = {}   # first token index -> (entity, last token index)
-        starts = list(map(_start_of, tokens)) if starts is None else starts
-        ends = list(map(_end_of, tokens))
-        for e in entities:
-            j = bisect_right(ends, e.start)          # the first token ending after the entity starts
-            if j < len(tokens):
-                k = max(j, bisect_left(starts, e.end) - 1)   # the last token starting before it ends
-                self.entity_at[j] = (e, k)
+        # first token index -> (entity, last token index)
+        self.entity_at: dict[int, tuple[Entity, int]]
+        if entity_tokens is not None:
+            firsts, lasts = entity_tokens
+            self.entity_at = dict(zip(firsts, zip(entities, lasts)))
+        else:
+            self.entity_at = {}
+            starts = list(map(_start_of, tokens)) if starts is None else starts
+            ends = list(map(_end_of, tokens))
+            for e in entities:
+                j = bisect_right(ends, e.start)          # the first token ending after the entity starts
+                if j < len(tokens):
+                    k = max(j, bisect_left(starts, e.end) - 1)   # the last token starting before it ends
+                    self.entity_at[j] = (e, k)
         self.history: list[tuple[str | None, str | None]] = []   # (speaker, gender), oldest first
         verbs, sources, *_ = _lexicons()
         # the only tokens where a cue can start, in order: sentence_cues visits these and nothing else

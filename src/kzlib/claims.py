@@ -18,7 +18,7 @@ from operator import itemgetter
 from kzlib.attribution import Attributor, attribute, quoted_continuation
 from kzlib.gazetteer import Entity, Lexicon, Match, Token, load_gazetteer, read_tsv, tokenize
 from kzlib.normalize import normalize, normalize_word
-from kzlib.numbers import Quantity, find_quantities
+from kzlib.numbers import Quantity, find_quantities, quantity_word_indexes
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
 
@@ -32,6 +32,7 @@ _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
 _start_of = itemgetter(1)    # Token.start, C-level for map()
+_norm_of = itemgetter(0)     # Token.norm
 _CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
 
 
@@ -100,17 +101,24 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
     normalized = normalize(text)     # folded once; tokens and numbers share it
     tokens = tokenize(text, normalized)
     starts = list(map(_start_of, tokens))
-    entities = gaz.find(text, tokens)   # left to right, never overlapping: sentence slices by bisection
+    # left to right, never overlapping: sentence slices by bisection
+    entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens)
     entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
-    attributor = Attributor(gaz, tokens, entities, starts)
+    attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts))
+    # words that may belong to a number: a sentence holding none of them has no claim (and is not searched)
+    number_words = quantity_word_indexes(list(map(_norm_of, tokens)))
     claims: list[Claim] = []
     previous_cues, previous_end = [], 0
     for bs, be in body_spans:
         for ss, se in split_sentences(text[bs:be]):
             s, e = bs + ss, bs + se
             first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+            # every sentence is read for cues: the speaker history runs through the article
             cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous_cues, previous_end, s)
             previous_cues, previous_end = cues, e
+            k = bisect.bisect_left(number_words, first)
+            if k == len(number_words) or number_words[k] >= stop:
+                continue
             in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
             claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
                                           cues, lex, gaz, outlet))

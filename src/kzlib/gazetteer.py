@@ -107,6 +107,11 @@ class Entry:
     form: str                # affix policy (POLICIES key)
     row: dict                # the lexicon row, for extra columns
 
+    @property
+    def context(self) -> str:
+        """The row's `context` id ("" when none): a gazetteer variant that counts only beside that id."""
+        return self.row.get("context") or ""
+
 
 class Match(NamedTuple):   # a NamedTuple: built for every lexicon hit of the corpus, cheaper than a dataclass
     entry: Entry
@@ -274,6 +279,63 @@ class Entity(NamedTuple):   # a NamedTuple: one per name mention of the corpus
     surface: str
 
 
+class _Choice:
+    """The candidates of one word for `Gazetteer.find`: which entry wins at a token is the longest
+    multi-word variant that matches (lexicon order on a tie), else the first one-word variant -- the
+    first of `Lexicon.matches_at`, worked out without building every match."""
+
+    __slots__ = ("singles", "multis", "context", "single", "free_single", "free_multis")
+
+    def __init__(self, singles, multis):
+        self.singles = singles      # ((entry, prefix), ...) in lexicon order
+        self.multis = multis        # ((entry, prefix, last forms), ...) longest first, stable
+        self.context = any(e.context for e, *_ in singles + multis)
+        # what does not depend on the text, worked out once: the first one-word variant, with or without context
+        self.single = singles[0] if singles else None
+        self.free_single = next((s for s in singles if not s[0].context), None)
+        self.free_multis = tuple(m for m in multis if not m[0].context)
+
+    @classmethod
+    def of(cls, plan) -> "_Choice":
+        singles, multis = plan
+        multis = tuple(sorted(multis, key=lambda m: -len(m[0].words)))
+        return cls(tuple((e, p) for e, p, _ in singles), multis)
+
+    def first(self, tokens, i, present: set[str] | None = None) -> tuple | None:
+        """(entry, last token, prefix) of the winning match at token i; a variant with a context only when
+        `present` holds that id."""
+        multis = self.multis
+        if multis:
+            n_tokens = len(tokens)
+            for entry, prefix, last_forms in multis:
+                words = entry.words
+                n = len(words)
+                if i + n > n_tokens or (present is not None and entry.context and entry.context not in present):
+                    continue
+                if all(tokens[i + k].norm == words[k] for k in range(1, n - 1)) and tokens[i + n - 1].norm in last_forms:
+                    return entry, i + n - 1, prefix
+        if present is None or not self.context:
+            single = self.single
+        else:
+            single = next((s for s in self.singles if not s[0].context or s[0].context in present), None)
+        return None if single is None else (single[0], i, single[1])
+
+    def first_free(self, tokens, i) -> tuple | None:
+        """`first` among the variants without a context."""
+        multis = self.free_multis
+        if multis:
+            n_tokens = len(tokens)
+            for entry, prefix, last_forms in multis:
+                words = entry.words
+                n = len(words)
+                if i + n > n_tokens:
+                    continue
+                if all(tokens[i + k].norm == words[k] for k in range(1, n - 1)) and tokens[i + n - 1].norm in last_forms:
+                    return entry, i + n - 1, prefix
+        single = self.free_single
+        return None if single is None else (single[0], i, single[1])
+
+
 class Gazetteer:
     """Actors and places of lexicons/actors.tsv; one row per Arabic spelling variant."""
 
@@ -294,51 +356,63 @@ class Gazetteer:
         self._gender_memo: dict[tuple[str, str], str | None] = {}
         entries = [e for e in entries if e.words]
         self._all = Lexicon(entries)
+        self._choices: dict[str, _Choice] = {}   # word -> what may match there (built from the lexicon's plan)
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[Entity]:
         """Entities in `text`, longest match first, offsets into `text` (clitic prefix excluded).
 
         A variant with a `context` id ("المنظمة" -> csto) counts only in a text that names that id."""
-        tokens = tokenize(text) if tokens is None else tokens
-        starts = self._all.starts(tokens)
-        matches: dict[int, list[Match]] = {}
+        return self.find_indexed(text, tokenize(text) if tokens is None else tokens)[0]
 
-        def at(i: int) -> list[Match]:
-            if i not in matches:
-                matches[i] = self._all.matches_at(tokens, i)
-            return matches[i]
-
+    def find_indexed(self, text: str, tokens: list[Token]) -> tuple[list[Entity], list[int], list[int]]:
+        """`find`, with each entity's first and last token index (the word holding its clitic prefix first)."""
+        lexicon = self._all
+        starts = lexicon.starts(tokens)          # plans every word: _choices can read them directly
+        choice_of = self._choice_of
         present = None                  # ids the text names with a free variant, found only when needed
-        out, after = [], 0
+        out, firsts, lasts, after = [], [], [], 0
         for i in starts:
             if i < after:
                 continue
-            ms = at(i)
-            if any(m.entry.row.get("context") for m in ms):
+            choice = choice_of(tokens[i].norm)
+            if choice.context:
                 if present is None:
-                    present = self._free_ids(starts, at)
-                ms = [m for m in ms if not m.entry.row.get("context") or m.entry.row["context"] in present]
-            if not ms:
+                    present = self._free_ids(tokens, starts)
+                m = choice.first(tokens, i, present)
+            else:
+                m = choice.first(tokens, i)
+            if m is None:
                 continue
-            m = ms[0]
-            start = tokens[m.first].start + _prefix_length(text, tokens[m.first], m.prefix)
-            end = tokens[m.last].end
-            out.append(Entity(m.entry.label, m.entry.row["type"], start, end, text[start:end]))
-            after = m.last + 1
-        return out
+            entry, last, prefix = m
+            token = tokens[i]
+            start = token.start + _prefix_length(text, token, prefix)
+            end = tokens[last].end
+            out.append(Entity(entry.label, entry.row["type"], start, end, text[start:end]))
+            firsts.append(i)
+            lasts.append(last)
+            after = last + 1
+        return out, firsts, lasts
 
-    def _free_ids(self, starts: list[int], at) -> set[str]:
-        """Ids a greedy left-to-right match of the variants without a `context` finds, computed from the
-        matches of all variants at each start (`at`): at every token, those variants' matches are exactly
-        the context-free ones among all matches, in the same order."""
+    def _choice_of(self, word: str) -> "_Choice":
+        """The _Choice of a word that starts some variant (one per distinct word, bounded like the plans)."""
+        choice = self._choices.get(word)
+        if choice is None:
+            if len(self._choices) > _PLAN_CACHE_SIZE:
+                self._choices.clear()
+            choice = self._choices[word] = _Choice.of(self._all._plan(word))
+        return choice
+
+    def _free_ids(self, tokens: list[Token], starts: list[int]) -> set[str]:
+        """Ids a greedy left-to-right match of the variants without a `context` finds."""
+        choice_of = self._choice_of
         ids, after = set(), 0
         for i in starts:
             if i < after:
                 continue
-            free = [m for m in at(i) if not m.entry.row.get("context")]
-            if free:
-                ids.add(free[0].entry.label)
-                after = free[0].last + 1
+            m = choice_of(tokens[i].norm).first_free(tokens, i)
+            if m is not None:
+                ids.add(m[0].label)
+                after = m[1] + 1
         return ids
 
     def gender(self, entity: Entity) -> str | None:
@@ -382,6 +456,8 @@ def _prefix_length(text: str, token: Token, prefix: str) -> int:
     if not prefix:
         return 0
     n = len(prefix)
+    if token.end - token.start == len(token.norm):
+        return n        # nothing folded away inside the word: the prefix is its first n characters
     surface = text[token.start:token.end]
     seen = 0
     for k, ch in enumerate(surface):
