@@ -48,12 +48,20 @@ def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
     return verbs, sources, comps, skips, strong
 
 
+def cue_lexicons() -> tuple[Lexicon, Lexicon]:
+    """The reporting verbs and the "according to" phrases, as the Attributor matches them."""
+    verbs, sources, *_ = _lexicons()
+    return verbs, sources
+
+
 class Attributor:
     """Walks the sentences of one article in order and keeps the speaker history."""
 
     def __init__(self, gazetteer: Gazetteer, tokens: list[Token], entities: list[Entity], starts: list[int] | None = None,
-                 entity_tokens: tuple[list[int], list[int]] | None = None):
-        """`entity_tokens` may pass the first and last token index of each entity (Gazetteer.find_indexed)."""
+                 entity_tokens: tuple[list[int], list[int]] | None = None,
+                 cue_starts: tuple[list[int], list[int]] | None = None):
+        """`entity_tokens` may pass the first and last token index of each entity (Gazetteer.find_indexed);
+        `cue_starts` the tokens where a reporting verb / a source phrase may start (cue_lexicons(), LexiconIndex)."""
         self.gaz = gazetteer
         self.tokens = tokens
         # first token index -> (entity, last token index)
@@ -73,8 +81,9 @@ class Attributor:
         self.history: list[tuple[str | None, str | None]] = []   # (speaker, gender), oldest first
         verbs, sources, *_ = _lexicons()
         # the only tokens where a cue can start, in order: sentence_cues visits these and nothing else
-        self._verb_starts = set(verbs.starts(tokens))
-        self._source_starts = set(sources.starts(tokens))
+        verb_starts, source_starts = (verbs.starts(tokens), sources.starts(tokens)) if cue_starts is None else cue_starts
+        self._verb_starts = set(verb_starts)
+        self._source_starts = set(source_starts)
         self._cue_starts = sorted(self._verb_starts | self._source_starts)
 
     # -- speakers -----------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from kzlib.attribution import Attributor, attribute, quoted_continuation
-from kzlib.gazetteer import Entity, Lexicon, Match, Token, load_gazetteer, read_tsv, tokenize
+from kzlib.attribution import Attributor, attribute, cue_lexicons, quoted_continuation
+from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, Token, load_gazetteer, read_tsv, tokenize
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, find_quantities, quantity_word_indexes
 from kzlib.paths import LEXICONS
@@ -62,6 +62,7 @@ class _Lexicons:
     categories: Lexicon
     subjects: Lexicon
     transparent: frozenset[str]
+    index: LexiconIndex      # actors, reporting verbs, source phrases, categories, subjects: one lookup per word
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +71,9 @@ def _lexicons() -> _Lexicons:
     sub_rows = read_tsv(LEXICONS / "subjects.tsv")
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
     transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
-    return _Lexicons(Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject"), transparent)
+    categories, subjects = Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject")
+    index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects])
+    return _Lexicons(categories, subjects, transparent, index)
 
 
 @dataclass
@@ -101,10 +104,11 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
     normalized = normalize(text)     # folded once; tokens and numbers share it
     tokens = tokenize(text, normalized)
     starts = list(map(_start_of, tokens))
+    actor_starts, verb_starts, source_starts, cat_starts, sub_starts = lex.index.starts(tokens)
     # left to right, never overlapping: sentence slices by bisection
-    entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens)
+    entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens, actor_starts)
     entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
-    attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts))
+    attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts), (verb_starts, source_starts))
     # words that may belong to a number: a sentence holding none of them has no claim (and is not searched)
     number_words = quantity_word_indexes(list(map(_norm_of, tokens)))
     claims: list[Claim] = []
@@ -121,19 +125,19 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
                 continue
             in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
             claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
-                                          cues, lex, gaz, outlet))
+                                          cues, lex, gaz, outlet, cat_starts, sub_starts))
     return claims
 
 
 def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues, lex, gaz,
-                     outlet) -> list[Claim]:
+                     outlet, cat_starts=None, sub_starts=None) -> list[Claim]:
     """Claims of the sentence text[s:e]; `entities` are those overlapping it."""
     sentence = text[s:e]
     counts = _counts(normalized, s, sentence, tokens, starts, first, stop, entities)
     if not counts:
         return []
-    cats = lex.categories.find_all(tokens, first, stop)
-    subs = lex.subjects.find_all(tokens, first, stop)
+    cats = lex.categories.find_all(tokens, first, stop, cat_starts)
+    subs = lex.subjects.find_all(tokens, first, stop, sub_starts)
     clause = _clause_ids(text, tokens, first, stop, cats)
     count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
     places = [en for en in entities if en.type == "place" and s <= en.start and en.end <= e]

@@ -237,18 +237,25 @@ class Lexicon:
                 n = len(words)
                 if i + n > n_tokens:
                     continue
-                if all(tokens[i + k].norm == words[k] for k in range(1, n - 1)) and tokens[i + n - 1].norm in last_forms:
+                if tokens[i + n - 1].norm in last_forms and (n == 2 or _middle_matches(tokens, i, words)):
                     longer.append(Match(entry, i, i + n - 1, prefix))
             if longer:
                 longer.sort(key=lambda m: -(m.last - m.first))  # stable: same order as the lexicon for equal lengths
                 found = longer + found
         return found
 
-    def find_all(self, tokens: list[Token], first: int = 0, stop: int | None = None) -> list[Match]:
-        """Non-overlapping matches within tokens[first:stop], left to right, longest match at each position."""
+    def find_all(self, tokens: list[Token], first: int = 0, stop: int | None = None,
+                 starts: list[int] | None = None) -> list[Match]:
+        """Non-overlapping matches within tokens[first:stop], left to right, longest match at each position.
+
+        `starts` may pass `starts(tokens)` of the whole token list, computed once (LexiconIndex)."""
         stop = len(tokens) if stop is None else stop
+        if starts is None:
+            starts = self.starts(tokens, first, stop)
+        else:
+            starts = starts[bisect_left(starts, first):bisect_left(starts, stop)]
         out, after = [], first          # `after`: the first token not inside the previous match
-        for i in self.starts(tokens, first, stop):
+        for i in starts:
             if i < after:
                 continue
             ms = [m for m in self.matches_at(tokens, i) if m.last < stop]
@@ -256,6 +263,44 @@ class Lexicon:
                 out.append(ms[0])
                 after = ms[0].last + 1
         return out
+
+
+class LexiconIndex:
+    """Where each of several lexicons may start in a token list, found with one dict lookup per token
+    (instead of one per token and lexicon): the extraction asks five lexicons about every word."""
+
+    def __init__(self, lexicons: Iterable[Lexicon]):
+        self.lexicons = tuple(lexicons)
+        self._masks: dict[str, int] = {}          # word -> bit k set when lexicons[k] may start there
+        self._decode: dict[int, tuple[int, ...]] = {}
+
+    def _mask(self, word: str) -> int:
+        if len(self._masks) > _PLAN_CACHE_SIZE:
+            self._masks.clear()
+        mask = self._masks[word] = sum(1 << k for k, lex in enumerate(self.lexicons) if lex._plan(word) is not None)
+        return mask
+
+    def starts(self, tokens: list[Token]) -> list[list[int]]:
+        """`[lexicon.starts(tokens) for lexicon in lexicons]`, in one pass over the tokens."""
+        words = list(map(_norm_of, tokens))
+        masks = list(map(self._masks.get, words))
+        if None in masks:  # words met for the first time
+            masks = [self._mask(w) if m is None else m for w, m in zip(words, masks)]
+        out: list[list[int]] = [[] for _ in self.lexicons]
+        decode = self._decode
+        for i in compress(range(len(masks)), masks):   # the few tokens where any lexicon starts
+            m = masks[i]
+            ks = decode.get(m)
+            if ks is None:
+                ks = decode[m] = tuple(k for k in range(len(self.lexicons)) if m >> k & 1)
+            for k in ks:
+                out[k].append(i)
+        return out
+
+
+def _middle_matches(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
+    """The inner words of a term of 3+ words, read at tokens[i + 1 ...], are exactly the term's."""
+    return all(tokens[i + k].norm == words[k] for k in range(1, len(words) - 1))
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -312,7 +357,7 @@ class _Choice:
                 n = len(words)
                 if i + n > n_tokens or (present is not None and entry.context and entry.context not in present):
                     continue
-                if all(tokens[i + k].norm == words[k] for k in range(1, n - 1)) and tokens[i + n - 1].norm in last_forms:
+                if tokens[i + n - 1].norm in last_forms and (n == 2 or _middle_matches(tokens, i, words)):
                     return entry, i + n - 1, prefix
         if present is None or not self.context:
             single = self.single
@@ -330,7 +375,7 @@ class _Choice:
                 n = len(words)
                 if i + n > n_tokens:
                     continue
-                if all(tokens[i + k].norm == words[k] for k in range(1, n - 1)) and tokens[i + n - 1].norm in last_forms:
+                if tokens[i + n - 1].norm in last_forms and (n == 2 or _middle_matches(tokens, i, words)):
                     return entry, i + n - 1, prefix
         single = self.free_single
         return None if single is None else (single[0], i, single[1])
@@ -358,16 +403,23 @@ class Gazetteer:
         self._all = Lexicon(entries)
         self._choices: dict[str, _Choice] = {}   # word -> what may match there (built from the lexicon's plan)
 
+    @property
+    def lexicon(self) -> Lexicon:
+        """All variants as one Lexicon (label = actor id)."""
+        return self._all
+
     def find(self, text: str, tokens: list[Token] | None = None) -> list[Entity]:
         """Entities in `text`, longest match first, offsets into `text` (clitic prefix excluded).
 
         A variant with a `context` id ("المنظمة" -> csto) counts only in a text that names that id."""
         return self.find_indexed(text, tokenize(text) if tokens is None else tokens)[0]
 
-    def find_indexed(self, text: str, tokens: list[Token]) -> tuple[list[Entity], list[int], list[int]]:
-        """`find`, with each entity's first and last token index (the word holding its clitic prefix first)."""
-        lexicon = self._all
-        starts = lexicon.starts(tokens)          # plans every word: _choices can read them directly
+    def find_indexed(self, text: str, tokens: list[Token], starts: list[int] | None = None
+                     ) -> tuple[list[Entity], list[int], list[int]]:
+        """`find`, with each entity's first and last token index (the word holding its clitic prefix first).
+
+        `starts` may pass `self.lexicon.starts(tokens)` already computed (LexiconIndex)."""
+        starts = self._all.starts(tokens) if starts is None else starts
         choice_of = self._choice_of
         present = None                  # ids the text names with a free variant, found only when needed
         out, firsts, lasts, after = [], [], [], 0
