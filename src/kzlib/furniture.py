@@ -130,13 +130,6 @@ def _rule(row: dict) -> Rule:
                 row["next_line"].strip().lower() in ("yes", "true", "1"), compiled)
 
 
-def _at(where: str, line: Line, total: int) -> bool:
-    if where == "any":
-        return True
-    top, bottom = line.index < EDGE_LINES, line.index >= total - EDGE_LINES
-    return top if where == "top" else bottom if where == "bottom" else top or bottom   # "edge"
-
-
 def is_foreign_language(line: str) -> bool:
     """Mostly Latin-script line (image alt text, English title) in an Arabic article."""
     latin = len(_LATIN_LETTER.findall(line))
@@ -174,12 +167,38 @@ def find_furniture(text: str, rules: tuple[Rule, ...] | None = None) -> tuple[Sp
     return tuple(spans)
 
 
+_BY_LENGTH: dict[int, tuple] = {}
+_PLACES = ((False, False), (True, False), (False, True), (True, True))   # (among the top, among the bottom)
+
+
+def _rules_by_length(rules: tuple[Rule, ...]) -> tuple[tuple[tuple[Rule, ...], ...], ...]:
+    """`table[w][p]`: the rules a line of w words at place p (_PLACES) may match, in file order; longer
+    lines match none. Built once per rule set (keyed by identity: load_rules returns one cached tuple)."""
+    hit = _BY_LENGTH.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        longest = max((rule.max_words for rule in rules), default=-1)
+        table = tuple(
+            tuple(tuple(r for r in rules if r.max_words >= w and _fits(r.where, top, bottom)) for top, bottom in _PLACES)
+            for w in range(longest + 1)
+        )
+        if len(_BY_LENGTH) > 16:
+            _BY_LENGTH.clear()
+        hit = _BY_LENGTH[id(rules)] = (rules, table)
+    return hit[1]
+
+
+def _fits(where: str, top: bool, bottom: bool) -> bool:
+    return where == "any" or (top if where == "top" else bottom if where == "bottom" else top or bottom)   # "edge"
+
+
 def _phrase_kind(line: Line, total: int, rules, lines: list[Line], joined: dict[int, int]) -> str | None:
-    words = len(line.text.split())
-    folded = None       # folded only when a rule fits the line's length and place (body lines fit none)
-    for rule in rules:
-        if words > rule.max_words or not _at(rule.where, line, total):
-            continue
+    table = _rules_by_length(rules)
+    words = len(line.text.split(maxsplit=len(table)))
+    if words >= len(table):
+        return None     # longer than any rule allows: most body lines
+    place = (line.index < EDGE_LINES) + 2 * (line.index >= total - EDGE_LINES)
+    folded = None       # folded only when a rule fits the line's length and place
+    for rule in table[words][place]:
         if folded is None:
             folded = fold(line.text)
         if not rule.compiled.search(folded):
