@@ -178,6 +178,28 @@ def test_random_text_never_crashes_and_offsets_hold(text):
         assert q.kind in {"count", "date", "year", "time", "duration", "model", "ordinal", "percent", "money", "law_article"}
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(NOISE, st.text(max_size=60)))
+def test_a_text_without_a_possible_number_word_holds_no_quantity(text):
+    # claims skip a sentence none of whose words may_be_quantity_word accepts: that must never lose a number
+    from kzlib.gazetteer import tokenize
+    from kzlib.numbers import may_be_quantity_word
+
+    if not any(may_be_quantity_word(t.norm) for t in tokenize(text)):
+        assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("26", True), ("٢٦", True), ("ال24", True), ("عشرات", True), ("وثلاثة", True), ("الخامس", True),
+    ("ساعتين", True), ("قتل", False), ("المحتجين", False), ("كازاخستان", False),
+])
+def test_possible_number_words(word, expected):
+    from kzlib.normalize import normalize_word
+    from kzlib.numbers import may_be_quantity_word
+
+    assert may_be_quantity_word(normalize_word(word)) is expected
+
+
 @pytest.mark.parametrize("words, value", [
     ("ثلاثة", 3), ("ثلاث", 3), ("عشرون", 20), ("عشرين", 20), ("سبعون", 70), ("سبعين", 70),
     ("مئة", 100), ("مائة", 100), ("مئتان", 200), ("مائتين", 200), ("مئتا", 200),

@@ -18,7 +18,7 @@ from operator import itemgetter
 from kzlib.attribution import Attributor, attribute, cue_lexicons, quoted_continuation
 from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, Token, load_gazetteer, read_tsv, tokenize
 from kzlib.normalize import normalize, normalize_word
-from kzlib.numbers import Quantity, find_quantities, quantity_word_indexes
+from kzlib.numbers import Quantity, find_quantities, may_be_quantity_word
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
 
@@ -32,7 +32,6 @@ _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
 _start_of = itemgetter(1)    # Token.start, C-level for map()
-_norm_of = itemgetter(0)     # Token.norm
 _CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
 
 
@@ -62,7 +61,7 @@ class _Lexicons:
     categories: Lexicon
     subjects: Lexicon
     transparent: frozenset[str]
-    index: LexiconIndex      # actors, reporting verbs, source phrases, categories, subjects: one lookup per word
+    index: LexiconIndex      # actors, reporting verbs, source phrases, categories, subjects, number words
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +71,7 @@ def _lexicons() -> _Lexicons:
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
     transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
     categories, subjects = Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject")
-    index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects])
+    index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects, may_be_quantity_word])
     return _Lexicons(categories, subjects, transparent, index)
 
 
@@ -104,13 +103,12 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
     normalized = normalize(text)     # folded once; tokens and numbers share it
     tokens = tokenize(text, normalized)
     starts = list(map(_start_of, tokens))
-    actor_starts, verb_starts, source_starts, cat_starts, sub_starts = lex.index.starts(tokens)
+    # one lookup per word: where actors, cues, categories, subjects may start, and which words may be numbers
+    actor_starts, verb_starts, source_starts, cat_starts, sub_starts, number_words = lex.index.starts(tokens)
     # left to right, never overlapping: sentence slices by bisection
     entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens, actor_starts)
     entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
     attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts), (verb_starts, source_starts))
-    # words that may belong to a number: a sentence holding none of them has no claim (and is not searched)
-    number_words = quantity_word_indexes(list(map(_norm_of, tokens)))
     claims: list[Claim] = []
     previous_cues, previous_end = [], 0
     for bs, be in body_spans:
@@ -122,7 +120,7 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
             previous_cues, previous_end = cues, e
             k = bisect.bisect_left(number_words, first)
             if k == len(number_words) or number_words[k] >= stop:
-                continue
+                continue        # no word of the sentence may be a number: no claim, not searched
             in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
             claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
                                           cues, lex, gaz, outlet, cat_starts, sub_starts))
@@ -138,7 +136,7 @@ def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, 
         return []
     cats = lex.categories.find_all(tokens, first, stop, cat_starts)
     subs = lex.subjects.find_all(tokens, first, stop, sub_starts)
-    clause = _clause_ids(text, tokens, first, stop, cats)
+    clause = _clause_ids(text, tokens, starts, first, stop, cats)
     count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
     places = [en for en in entities if en.type == "place" and s <= en.start and en.end <= e]
     out: list[Claim] = []
@@ -215,12 +213,16 @@ def _shift(q: Quantity, offset: int) -> Quantity:
     return Quantity(q.start + offset, q.end + offset, q.text, q.value, q.low, q.high, q.qualifier, q.kind)
 
 
-def _clause_ids(text, tokens, first, stop, cats) -> dict[int, int]:
+def _clause_ids(text, tokens, starts, first, stop, cats) -> dict[int, int]:
     """Token index -> clause number; clauses end at punctuation and at clause words ("فيما")."""
-    boundary_words = {m.first for m in cats if m.entry.form == "boundary"}
+    opens = {m.first for m in cats if m.entry.form == "boundary"}    # tokens that open a new clause
+    # punctuation between two tokens opens a clause at the token after it (one search per sentence)
+    for p in _CLAUSE_PUNCT.finditer(text, tokens[first].end, tokens[stop - 1].start):
+        opens.add(bisect.bisect_left(starts, p.start(), first, stop))
+    opens.discard(first)
     clause, out = 0, {}
     for k in range(first, stop):
-        if k > first and (_CLAUSE_PUNCT.search(text[tokens[k - 1].end:tokens[k].start]) or k in boundary_words):
+        if k in opens:
             clause += 1
         out[k] = clause
     return out

@@ -17,7 +17,7 @@ from functools import lru_cache, partial
 from itertools import compress, repeat
 from operator import is_, is_not, itemgetter
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
 from kzlib.paths import LEXICONS
@@ -267,35 +267,43 @@ class Lexicon:
 
 class LexiconIndex:
     """Where each of several lexicons may start in a token list, found with one dict lookup per token
-    (instead of one per token and lexicon): the extraction asks five lexicons about every word."""
+    (instead of one per token and lexicon): the extraction asks five lexicons and the number words
+    about every word. A member is a Lexicon or a predicate on a normalized word."""
 
-    def __init__(self, lexicons: Iterable[Lexicon]):
-        self.lexicons = tuple(lexicons)
-        self._masks: dict[str, int] = {}          # word -> bit k set when lexicons[k] may start there
+    def __init__(self, members: Iterable["Lexicon | Callable[[str], bool]"]):
+        self.members = tuple(members)
+        self._tests = tuple(_starts_test(m) for m in self.members)
+        self._masks: dict[str, int] = {}          # word -> bit k set when members[k] may start there
         self._decode: dict[int, tuple[int, ...]] = {}
 
     def _mask(self, word: str) -> int:
         if len(self._masks) > _PLAN_CACHE_SIZE:
             self._masks.clear()
-        mask = self._masks[word] = sum(1 << k for k, lex in enumerate(self.lexicons) if lex._plan(word) is not None)
+        mask = self._masks[word] = sum(1 << k for k, test in enumerate(self._tests) if test(word))
         return mask
 
     def starts(self, tokens: list[Token]) -> list[list[int]]:
-        """`[lexicon.starts(tokens) for lexicon in lexicons]`, in one pass over the tokens."""
+        """`[member.starts(tokens) ...]`: for each member, the token indexes where it may start, in order."""
         words = list(map(_norm_of, tokens))
         masks = list(map(self._masks.get, words))
         if None in masks:  # words met for the first time
             masks = [self._mask(w) if m is None else m for w, m in zip(words, masks)]
-        out: list[list[int]] = [[] for _ in self.lexicons]
+        out: list[list[int]] = [[] for _ in self.members]
         decode = self._decode
-        for i in compress(range(len(masks)), masks):   # the few tokens where any lexicon starts
+        for i in compress(range(len(masks)), masks):   # the few tokens where any member starts
             m = masks[i]
             ks = decode.get(m)
             if ks is None:
-                ks = decode[m] = tuple(k for k in range(len(self.lexicons)) if m >> k & 1)
+                ks = decode[m] = tuple(k for k in range(len(self.members)) if m >> k & 1)
             for k in ks:
                 out[k].append(i)
         return out
+
+
+def _starts_test(member) -> Callable[[str], bool]:
+    if isinstance(member, Lexicon):
+        return lambda word: member._plan(word) is not None
+    return member
 
 
 def _middle_matches(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:

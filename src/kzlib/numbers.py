@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import compress
-from operator import itemgetter, not_, or_
+from operator import itemgetter, or_
 from typing import NamedTuple
 
 from kzlib.normalize import normalize, normalize_word
@@ -149,13 +149,11 @@ def _may_hold_quantity(folded: str) -> bool:
     return bool(_DIGIT_RE.search(folded)) or not _vocabulary().isdisjoint(_WORD_RE.findall(folded))
 
 
-def quantity_word_indexes(words: list[str]) -> list[int]:
-    """Indexes of the folded words (\\w runs, e.g. kzlib.gazetteer tokens) that may be part of a quantity:
-    not all letters (a digit), or a word that can start one. A text none of whose words is listed here
-    holds no quantity (find_quantities returns []), so callers skip it without tokenizing it again."""
-    vocabulary = _vocabulary()
-    not_letters = map(not_, map(str.isalpha, words))
-    return list(compress(range(len(words)), map(or_, not_letters, map(vocabulary.__contains__, words))))
+def may_be_quantity_word(word: str) -> bool:
+    """A folded word (a \\w run, e.g. a kzlib.gazetteer token) that may be part of a quantity: not all
+    letters (a digit), or a word that can start one. A text none of whose words is one holds no quantity
+    (find_quantities returns []), so callers skip it without tokenizing it again."""
+    return not word.isalpha() or word in _vocabulary()
 
 
 _COMMA_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
