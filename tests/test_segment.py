@@ -79,3 +79,17 @@ def test_terminators_glued_between_arabic_words_split_but_initialisms_do_not():
     assert sentences("زار أ.د.محمد ألماتي. ثم عاد.") == ["زار أ.د.محمد ألماتي.", "ثم عاد."]
     assert sentences("U.S. forces left. Then") == ["U.S. forces left.", "Then"]
     assert sentences("نقل موقع aljazeera.net الخبر.") == ["نقل موقع aljazeera.net الخبر."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab. \u00a0\t\u2003د.") + ["\n"]), max_size=40), st.data())
+def test_word_start_is_the_previous_white_space(line, data):
+    from kzlib.segment import _word_start
+
+    if not line:
+        return
+    i = data.draw(st.integers(0, len(line) - 1))
+    k = i
+    while k > 0 and not line[k - 1].isspace():
+        k -= 1
+    assert _word_start(line, i) == k

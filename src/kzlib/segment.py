@@ -72,9 +72,7 @@ def _is_boundary(line: str, i: int, quoted: list[tuple[int, int]]) -> bool:
     if any(a < i < b for a, b in quoted):
         return False
     if ch == ".":
-        k = i  # the word the dot closes: back to the previous white space (a regex over line[:i] is quadratic)
-        while k > 0 and not line[k - 1].isspace():
-            k -= 1
+        k = _word_start(line, i)  # the word the dot closes
         word = normalize_word(line[k:i + 1])
         letters = word.rstrip(".")
         if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()) or _INITIALISM_RE.fullmatch(word):
@@ -82,6 +80,21 @@ def _is_boundary(line: str, i: int, quoted: list[tuple[int, int]]) -> bool:
         if letters.isdigit() and i + 2 < len(line) and line[i + 2].isdigit():
             return False  # "الفقرة 3. 4" style lists are rare; a digit after ". " keeps the number together
     return True
+
+
+def _word_start(line: str, i: int) -> int:
+    """Start of the run of non-space characters that ends at line[i] (back to the previous white space)."""
+    k = line.rfind(" ", 0, i) + 1      # usually that space is an ASCII one: one C-level search
+    if not _SPACE_RE.search(line, k, i):
+        return k
+    k = i  # another white space (NBSP, tab ...) in between: walk back (a regex over line[:i] is quadratic)
+    while k > 0 and not line[k - 1].isspace():
+        k -= 1
+    return k
+
+
+_SPACE_RE = re.compile(r"\s")
+_ALNUM_RE = re.compile(r"[^\W_]")     # str.isalnum, for any character
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -106,7 +119,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _add(spans: list, line: str, base: int, start: int, end: int) -> None:
     piece = line[start:end]
     stripped = piece.strip()
-    if not stripped or all(not c.isalnum() for c in stripped):
-        return
+    if not _ALNUM_RE.search(stripped):
+        return      # empty, or punctuation only
     lead = len(piece) - len(piece.lstrip())
     spans.append((base + start + lead, base + start + lead + len(stripped)))
