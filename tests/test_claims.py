@@ -201,3 +201,19 @@ def test_claim_fields_are_the_dataclass_fields_in_order():
     from kzlib.claims import CLAIM_FIELDS, Claim
 
     assert tuple(f.name for f in fields(Claim)) == CLAIM_FIELDS
+
+
+def test_the_cyclic_collector_is_resumed_after_each_article():
+    # extraction pauses the collector for one article; it must come back on, and stay off if it was off
+    import gc
+
+    text = "قتل 26 محتجا في ألماتي."
+    assert gc.isenabled()
+    assert extract_text(text)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert extract_text(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

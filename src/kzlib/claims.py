@@ -10,6 +10,7 @@ compiled once per process (the same code runs over large corpora).
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,6 +97,20 @@ def extract_claims(article) -> list[Claim]:
 
 
 def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+    # One article allocates thousands of small tuples (tokens, matches) that live until it is done and are
+    # then freed by reference counting; the cyclic collector would scan them several times per article
+    # (about 9% of the time, measured). It is paused for the article and resumed after (as Mercurial's
+    # util.nogc does); left alone when the caller has already disabled it.
+    if not gc.isenabled():
+        return _extract_article(text, article_id, body_spans, outlet)
+    gc.disable()
+    try:
+        return _extract_article(text, article_id, body_spans, outlet)
+    finally:
+        gc.enable()
+
+
+def _extract_article(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
     if not text:
         return []
     lex = _lexicons()
