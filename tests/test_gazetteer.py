@@ -148,7 +148,8 @@ def test_context_ids_are_those_a_lexicon_of_the_free_variants_alone_finds():
         tokens = tokenize(text)
         starts = gaz._all.starts(tokens)
         expected = {m.entry.label for m in free.find_all(tokens)}
-        assert gaz._free_ids(tokens, starts) == expected
+        choices = [gaz._choice_of(tokens[i].norm) for i in starts]
+        assert gaz._free_ids(tokens, starts, choices)[0] == expected
 
 
 def test_find_is_the_first_of_all_matches_at_each_token():

@@ -120,10 +120,13 @@ class Attributor:
 
     def sentence_cues(self, first: int, stop: int) -> list[Cue]:
         """Cues of the sentence made of tokens[first:stop], resolving speakers; updates the history."""
+        candidates = self._cue_starts
+        c = bisect_left(candidates, first)
+        if c == len(candidates) or candidates[c] >= stop:
+            return []           # no word of the sentence can start a cue: most sentences
         verbs, sources, comps, skips, strong = _lexicons()
         cues: list[Cue] = []
         i = first
-        candidates, c = self._cue_starts, bisect_left(self._cue_starts, first)
         while i < stop:
             # jump to the next token where a cue can start (other tokens only move i on)
             while c < len(candidates) and candidates[c] < i:

@@ -19,7 +19,7 @@ from operator import itemgetter
 from kzlib.attribution import Attributor, attribute, cue_lexicons, quoted_continuation
 from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, Token, load_gazetteer, read_tsv, tokenize
 from kzlib.normalize import normalize, normalize_word
-from kzlib.numbers import Quantity, find_quantities, may_be_quantity_word
+from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
 
@@ -199,7 +199,8 @@ def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> l
     """Count-kind quantities of the sentence that are not part of a name ("خبر 24") or a definite reference."""
     if first >= stop:
         return []
-    quantities = find_quantities(sentence, normalized.slice(s, s + len(sentence)))
+    # the caller has checked that some word of the sentence may be a number (may_be_quantity_word)
+    quantities = quantities_of(sentence, normalized.slice(s, s + len(sentence)))
     if not quantities:
         return []
     inside = [(en.start, en.end) for en in entities]

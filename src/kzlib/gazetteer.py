@@ -15,7 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import compress, repeat
-from operator import is_, is_not, itemgetter
+from operator import and_, is_, is_not, itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
@@ -274,7 +274,6 @@ class LexiconIndex:
         self.members = tuple(members)
         self._tests = tuple(_starts_test(m) for m in self.members)
         self._masks: dict[str, int] = {}          # word -> bit k set when members[k] may start there
-        self._decode: dict[int, tuple[int, ...]] = {}
 
     def _mask(self, word: str) -> int:
         if len(self._masks) > _PLAN_CACHE_SIZE:
@@ -288,16 +287,9 @@ class LexiconIndex:
         masks = list(map(self._masks.get, words))
         if None in masks:  # words met for the first time
             masks = [self._mask(w) if m is None else m for w, m in zip(words, masks)]
-        out: list[list[int]] = [[] for _ in self.members]
-        decode = self._decode
-        for i in compress(range(len(masks)), masks):   # the few tokens where any member starts
-            m = masks[i]
-            ks = decode.get(m)
-            if ks is None:
-                ks = decode[m] = tuple(k for k in range(len(self.members)) if m >> k & 1)
-            for k in ks:
-                out[k].append(i)
-        return out
+        hits = list(compress(range(len(masks)), masks))      # the few tokens where any member starts
+        hit_masks = list(compress(masks, masks))
+        return [list(compress(hits, map(and_, hit_masks, repeat(1 << k)))) for k in range(len(self.members))]
 
 
 def _starts_test(member) -> Callable[[str], bool]:
@@ -428,17 +420,17 @@ class Gazetteer:
 
         `starts` may pass `self.lexicon.starts(tokens)` already computed (LexiconIndex)."""
         starts = self._all.starts(tokens) if starts is None else starts
-        choice_of = self._choice_of
-        present = None                  # ids the text names with a free variant, found only when needed
+        choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
+        # ids the text names with a variant without a context: needed only when a context variant may occur
+        present, free = self._free_ids(tokens, starts, choices) if any(c.context for c in choices) else (None, {})
         out, firsts, lasts, after = [], [], [], 0
-        for i in starts:
+        for i, choice in zip(starts, choices):
             if i < after:
                 continue
-            choice = choice_of(tokens[i].norm)
             if choice.context:
-                if present is None:
-                    present = self._free_ids(tokens, starts)
                 m = choice.first(tokens, i, present)
+            elif i in free:
+                m = free[i]     # without context variants, the winner is the one the free pass found here
             else:
                 m = choice.first(tokens, i)
             if m is None:
@@ -462,18 +454,18 @@ class Gazetteer:
             choice = self._choices[word] = _Choice.of(self._all._plan(word))
         return choice
 
-    def _free_ids(self, tokens: list[Token], starts: list[int]) -> set[str]:
-        """Ids a greedy left-to-right match of the variants without a `context` finds."""
-        choice_of = self._choice_of
-        ids, after = set(), 0
-        for i in starts:
+    def _free_ids(self, tokens: list[Token], starts: list[int], choices: list["_Choice"]) -> tuple[set[str], dict]:
+        """Ids a greedy left-to-right match of the variants without a `context` finds, and that pass's
+        winner (or None) at each token it tried."""
+        ids, after, tried = set(), 0, {}
+        for i, choice in zip(starts, choices):
             if i < after:
                 continue
-            m = choice_of(tokens[i].norm).first_free(tokens, i)
+            m = tried[i] = choice.first_free(tokens, i)
             if m is not None:
                 ids.add(m[0].label)
                 after = m[1] + 1
-        return ids
+        return ids, tried
 
     def gender(self, entity: Entity) -> str | None:
         """Grammatical gender (m / f) of the variant the entity was written as."""

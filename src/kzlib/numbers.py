@@ -110,8 +110,17 @@ def _lexicon():
     return {
         "words": words, "before_re": before_re, "before_kind": before_kind,
         "after_q": [(tuple(p.split()), q) for p, q in after_q],
+        "after_q_by_first": _by_first_word([(tuple(p.split()), q) for p, q in after_q]),
         "units_after": units_after, "units_before": units_before, "duals": duals, "ordinals": ordinals,
     }
+
+
+def _by_first_word(phrases: list[tuple[tuple[str, ...], str]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases grouped by their first word, each group in lexicon order."""
+    out: dict[str, list] = {}
+    for phrase, q in phrases:
+        out.setdefault(phrase[0], []).append((phrase, q))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -378,11 +387,17 @@ def _before_kind(toks, i, value: float, is_digits: bool) -> str | None:
 def find_quantities(text: str, normalized=None) -> list[Quantity]:
     """Quantities of `text`; `normalized` may pass `normalize(text)` already computed (e.g. a
     `Normalized.slice` of the whole article), so a sentence is not folded twice."""
-    lex = _lexicon()
     norm = normalize(text) if normalized is None else normalized
-    folded = norm.text
-    if not _may_hold_quantity(folded):
+    if not _may_hold_quantity(norm.text):
         return []  # most sentences hold no number at all
+    return quantities_of(text, norm)
+
+
+def quantities_of(text: str, norm) -> list[Quantity]:
+    """`find_quantities(text, norm)` without its first check (does the text hold a digit or a number
+    word at all?), for a caller that has made it already (may_be_quantity_word on its words)."""
+    lex = _lexicon()
+    folded = norm.text
     toks = _tokens(folded)
     if not toks:
         return []
@@ -495,8 +510,9 @@ def find_quantities(text: str, normalized=None) -> list[Quantity]:
                 elif qualifier == "at_most":
                     low, high = None, value
             else:
+                by_first = lex["after_q_by_first"]
                 for k in range(j, min(j + 4, len(toks))):
-                    for phrase, q in lex["after_q"]:
+                    for phrase, q in by_first.get(toks[k].text, ()):   # the phrases starting with this word
                         if tuple(t.text for t in toks[k:k + len(phrase)]) == phrase:
                             qualifier = q
                             low, high = (value, None) if q == "at_least" else (None, None)
