@@ -181,3 +181,23 @@ def test_find_is_the_first_of_all_matches_at_each_token():
         assert [(e.id, f, last) for e, f, last in zip(entities, firsts, lasts)] == expected
         found += len(expected)
     assert found > 50
+
+
+def test_first_at_is_the_first_of_matches_at():
+    # find_all and the attribution take the first match at a token without building the others
+    from kzlib.attribution import cue_lexicons
+    from kzlib.claims import _lexicons
+    from kzlib.corpus import load_corpus
+    from kzlib.paths import MANIFEST
+
+    lexicons = [load_gazetteer().lexicon, *cue_lexicons(), _lexicons().categories, _lexicons().subjects]
+    hits = 0
+    for article in load_corpus(MANIFEST).articles:
+        tokens = tokenize(article.text)
+        for lexicon in lexicons:
+            for i in range(len(tokens)):
+                for stop in (None, min(len(tokens), i + 2)):
+                    ms = [m for m in lexicon.matches_at(tokens, i) if stop is None or m.last < stop]
+                    assert lexicon.first_at(tokens, i, stop) == (ms[0] if ms else None)
+                    hits += bool(ms)
+    assert hits > 500

@@ -78,6 +78,7 @@ class Attributor:
                 if j < len(tokens):
                     k = max(j, bisect_left(starts, e.end) - 1)   # the last token starting before it ends
                     self.entity_at[j] = (e, k)
+        self._entity_firsts = sorted(self.entity_at)
         self.history: list[tuple[str | None, str | None]] = []   # (speaker, gender), oldest first
         verbs, sources, *_ = _lexicons()
         # the only tokens where a cue can start, in order: sentence_cues visits these and nothing else
@@ -135,10 +136,10 @@ class Attributor:
                 break
             i = candidates[c]
             tok = self.tokens[i]
-            v = verbs.matches_at(self.tokens, i) if i in self._verb_starts else []
-            s = sources.matches_at(self.tokens, i) if not v and i in self._source_starts else []
-            if s:
-                m = s[0]
+            v = verbs.first_at(self.tokens, i) if i in self._verb_starts else None
+            s = sources.first_at(self.tokens, i) if v is None and i in self._source_starts else None
+            if s is not None:
+                m = s
                 j = m.last + 1
                 while j < stop and self.tokens[j].norm in skips:
                     j += 1
@@ -152,10 +153,10 @@ class Attributor:
                     continue
                 i = m.last + 1
                 continue
-            if not v:
+            if v is None:
                 i += 1
                 continue
-            m = v[0]
+            m = v
             gender = "f" if m.suffix.startswith("ت") or m.prefix.endswith("ت") else "m"
             j = m.last + 1
             while j < stop and self.tokens[j].norm in skips:
@@ -212,9 +213,12 @@ class Attributor:
 
     def _subject_before(self, i: int, first: int) -> Entity | None:
         """Subject-verb order: "وكانت وزارة الداخلية ... قد كشفت"."""
-        for k in range(i - 1, max(first, i - 1 - _SVO_LOOKBACK) - 1, -1):
-            hit = self.entity_at.get(k)
-            if hit and hit[1] < i and i - hit[1] - 1 <= _SVO_WINDOW and hit[0].type in SPEAKER_TYPES:
+        firsts, lowest = self._entity_firsts, max(first, i - 1 - _SVO_LOOKBACK)
+        for n in range(bisect_left(firsts, i) - 1, -1, -1):     # entities starting in [lowest, i), nearest first
+            if firsts[n] < lowest:
+                break
+            hit = self.entity_at[firsts[n]]
+            if hit[1] < i and i - hit[1] - 1 <= _SVO_WINDOW and hit[0].type in SPEAKER_TYPES:
                 return hit[0]
         return None
 

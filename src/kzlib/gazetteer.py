@@ -198,6 +198,7 @@ class Lexicon:
                         singles.append((entry, prefix, suffix))
                 elif not suffix:
                     multis.append((entry, prefix, self._last_forms(entry.words[-1], suffixes)))
+        multis.sort(key=lambda m: -len(m[0].words))   # longest first, stable: the order matches_at reports
         plan = self._plans[word] = (tuple(singles), tuple(multis)) if singles or multis else None
         return plan
 
@@ -244,6 +245,25 @@ class Lexicon:
                 found = longer + found
         return found
 
+    def first_at(self, tokens: list[Token], i: int, stop: int | None = None) -> Match | None:
+        """`matches_at(tokens, i)[0]` among the matches ending before token `stop`, or None; without
+        building the others (a multi-word match wins, the longest first, then the first one-word one)."""
+        plan = self._plan(tokens[i].norm)
+        if plan is None:
+            return None
+        singles, multis = plan
+        if multis:
+            limit = len(tokens) if stop is None else min(stop, len(tokens))
+            for entry, prefix, last_forms in multis:
+                words = entry.words
+                last = i + len(words) - 1
+                if last < limit and tokens[last].norm in last_forms and (len(words) == 2 or _middle_matches(tokens, i, words)):
+                    return Match(entry, i, last, prefix)
+        if singles:
+            entry, prefix, suffix = singles[0]
+            return Match(entry, i, i, prefix, suffix)
+        return None
+
     def find_all(self, tokens: list[Token], first: int = 0, stop: int | None = None,
                  starts: list[int] | None = None) -> list[Match]:
         """Non-overlapping matches within tokens[first:stop], left to right, longest match at each position.
@@ -258,10 +278,10 @@ class Lexicon:
         for i in starts:
             if i < after:
                 continue
-            ms = [m for m in self.matches_at(tokens, i) if m.last < stop]
-            if ms:
-                out.append(ms[0])
-                after = ms[0].last + 1
+            m = self.first_at(tokens, i, stop)
+            if m is not None:
+                out.append(m)
+                after = m.last + 1
         return out
 
 
