@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kzlib.furniture import Span, ends_like_a_sentence, find_furniture, lines_of
+from kzlib.furniture import Span, ends_like_a_sentence, find_furniture, iter_lines
 from kzlib.paths import ROOT
 
 __all__ = ["Article", "Corpus", "CorpusError", "Skip", "Span", "derive_headline", "iter_articles", "load_corpus",
@@ -144,7 +144,7 @@ def _sentence_splitter():
 def derive_headline(text: str, furniture: Iterable[Span] = ()) -> tuple[str | None, str]:
     """(headline, basis): the first non-furniture line when it is short and has no final punctuation."""
     covered = [(s.start, s.end) for s in furniture]
-    for line in lines_of(text):
+    for line in iter_lines(text):      # the first lines only: stops at the first body line
         if any(start <= line.start < end for start, end in covered):
             continue
         words = len(line.text.split())

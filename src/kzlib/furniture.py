@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from kzlib.paths import LEXICONS
 
@@ -86,15 +87,20 @@ def fold(text: str) -> str:
 
 def lines_of(text: str) -> list[Line]:
     """Non-empty lines with offsets of their content (surrounding spaces, NBSP and \\r excluded)."""
-    found = []
+    return list(iter_lines(text))
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """`lines_of`, one at a time (a caller that needs the first few lines reads no further)."""
+    index = 0
     for match in _LINE.finditer(text):
         raw = match.group()
         stripped = raw.strip()
         if not stripped:
             continue
         start = match.start() + (len(raw) - len(raw.lstrip()))
-        found.append(Line(len(found), start, start + len(stripped), stripped))
-    return found
+        yield Line(index, start, start + len(stripped), stripped)
+        index += 1
 
 
 def load_rules(path: str | Path = FURNITURE_LEXICON) -> tuple[Rule, ...]:
@@ -201,6 +207,8 @@ def _phrase_kind(line: Line, total: int, rules, lines: list[Line], joined: dict[
     for rule in table[words][place]:
         if folded is None:
             folded = fold(line.text)
+        if rule.match != "regex" and not folded.startswith(rule.pattern):
+            continue    # a line or prefix rule matches only a line that starts with its phrase
         if not rule.compiled.search(folded):
             continue
         # the label alone (perhaps with one more word: "رئيس مجلس الإدارة والتحرير") leaves the name to the next line

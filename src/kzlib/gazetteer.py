@@ -13,7 +13,7 @@ import csv
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import compress, repeat
 from operator import and_, is_, is_not, itemgetter
 from pathlib import Path
@@ -34,7 +34,7 @@ class Token(NamedTuple):
 
 
 # Tokens are built by C-level map/zip (no Python frame per word): tokenization runs once per word of the corpus.
-_new_token = partial(tuple.__new__, Token)
+_tuple_new = tuple.__new__                # map(_tuple_new, repeat(Token), rows): C-level
 _span, _group = re.Match.span, re.Match.group
 _norm_of = itemgetter(0)                  # Token.norm, as a C-level function for map()
 _UNSEEN = object()                        # a word not planned yet (None means: no entry starts here)
@@ -63,7 +63,7 @@ def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
             k = bisect_left(ends, run.start())
             if k < len(ends) and ends[k] == run.start():
                 ends[k] = run.end()
-    return list(map(_new_token, zip(words, starts, ends)))
+    return list(map(_tuple_new, repeat(Token), zip(words, starts, ends)))
 
 
 # --- affixes ------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from itertools import compress
+from functools import lru_cache
+from itertools import compress, repeat
 from operator import itemgetter, or_
 from typing import NamedTuple
 
@@ -54,7 +54,7 @@ class _Tok(NamedTuple):
     end: int
 
 
-_new_tok = partial(tuple.__new__, _Tok)   # built by C-level map/zip: no Python frame per token
+_tuple_new = tuple.__new__   # map(_tuple_new, repeat(_Tok), rows): C-level, no Python frame per token
 _text_of = _first_char = itemgetter(0)    # _Tok.text; a string's first character
 
 
@@ -66,7 +66,8 @@ class _Word:
 
 
 # A token is a number with separators, a word (letters), or a single symbol.
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$\-\u2013\u2014/:]")
+# (words first: most tokens are words, and the three alternatives start with different characters)
+_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|[%$\-\u2013\u2014/:]")
 # "إل-76", "سو -35": a hyphen with at most one space; "موسكو - 2500 جندي" (a dateline dash) is not a model
 _MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}(?:-|- | -)\d+(?![\d])")
 _DATE_RE = re.compile(r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/\-]\d{1,2}[/\-]\d{1,2})(?!\d)")
@@ -331,7 +332,7 @@ def _tokens(folded: str) -> list[_Tok]:
     if not matches:
         return []
     starts, ends = zip(*map(re.Match.span, matches))
-    return list(map(_new_tok, zip(map(re.Match.group, matches), starts, ends)))
+    return list(map(_tuple_new, repeat(_Tok), zip(map(re.Match.group, matches), starts, ends)))
 
 
 def _after_kind(toks, j) -> str | None:
