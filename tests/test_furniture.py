@@ -2,6 +2,8 @@
 NOT furniture (headlines, sub-headings, body sentences that mention the same words)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kzlib.furniture import fold, find_furniture, is_foreign_language, load_rules
 
@@ -208,3 +210,13 @@ def test_spans_point_into_any_text(parts):
         assert text[span.start:span.end] == span.text and span.text == span.text.strip() and span.text
         assert span.start >= previous_end
         previous_end = span.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcXYZ بت1 éﬁＡ")), max_size=40))
+def test_latin_letters_are_counted_as_a_regex_would(line):
+    import re
+
+    from kzlib.furniture import _NOT_ASCII_LETTER
+
+    assert len(line.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER)) == len(re.findall("[A-Za-z]", line))

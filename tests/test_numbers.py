@@ -365,3 +365,13 @@ def test_quantities_are_ordered_disjoint_and_ranges_ordered(pieces):
             assert q.value is None and q.low is not None and q.high is not None and q.low < q.high
         if q.qualifier == "vague":
             assert q.value == q.low < q.high
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("12 -/.:aب٣")), max_size=12))
+def test_the_non_count_hint_finds_what_the_plain_pattern_finds(text):
+    import re
+
+    from kzlib.numbers import _NON_COUNT_HINT_RE
+
+    assert bool(_NON_COUNT_HINT_RE.search(text)) == bool(re.search(r"\d[/.\-:]|[/.\-]\d|- \d", text))

@@ -42,7 +42,7 @@ LATIN_MIN_LETTERS = 8       # "Talap" or "CSTO" inside an Arabic sentence is not
 _HARAKAT = re.compile("[\u064b-\u0652\u0670\u0640]")  # tanween, short vowels, shadda, sukun, dagger alif, tatweel
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-_LATIN_LETTER = re.compile("[A-Za-z]")
+_NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())   # deleted: all but A-Z a-z
 _FINAL_PUNCTUATION = (".", "!", "?", "؟", "…", ":", "؛", "،", ",", ";")
 _CLOSING_QUOTES = "\"'”’»)]"
 _LINE = re.compile(r"[^\r\n]+")
@@ -138,7 +138,8 @@ def _rule(row: dict) -> Rule:
 
 def is_foreign_language(line: str) -> bool:
     """Mostly Latin-script line (image alt text, English title) in an Arabic article."""
-    latin = len(_LATIN_LETTER.findall(line))
+    # Latin letters are ASCII: count them in the line's ASCII bytes (C-level, no match objects)
+    latin = len(line.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
     return latin >= LATIN_MIN_LETTERS and latin > len(_ARABIC_LETTER.findall(line))
 
 

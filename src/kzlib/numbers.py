@@ -73,7 +73,8 @@ _MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}(?:-|- | -)\d+(?![\d])")
 _DATE_RE = re.compile(r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/\-]\d{1,2}[/\-]\d{1,2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 # every date, time and model match holds a digit next to one of these: most sentences skip the three searches
-_NON_COUNT_HINT_RE = re.compile(r"\d[/.\-:]|[/.\-]\d|- \d")
+# (written to start at the separator: a pattern that opens with a character set is scanned fast)
+_NON_COUNT_HINT_RE = re.compile(r"[/.\-:](?<=\d[/.\-:])|[/.\-](?=\d)|-(?= \d)")
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _CONNECT_RANGE = {"الي", "حتي", "-", "\u2013", "\u2014", "او"}  # hyphen, en dash, em dash
 _BETWEEN = {"بين", "وبين", "فبين", "لبين"}  # "بين 100 و200" with a clitic on بين
