@@ -101,3 +101,20 @@ def test_a_slice_of_the_article_normalization_equals_normalizing_the_slice(text,
     for a in range(len(own.text) + 1):
         for b in range(a, len(own.text) + 1):
             assert cut.to_original(a, b) == own.to_original(a, b)
+
+
+SPECIAL = "".join(sorted(set(__import__("kzlib.normalize", fromlist=["_SUBSTITUTE"])._SUBSTITUTE)
+                         | set(__import__("kzlib.normalize", fromlist=["_DELETE"])._DELETE)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(SPECIAL + "ابت قال 12.،\n")), min_size=150, max_size=400))
+def test_long_texts_fold_exactly_as_the_translation_table_does(text):
+    # texts of article length are folded by replace chains, words by str.translate: both must agree,
+    # and the offsets must point each folded character at the original one it came from
+    from kzlib.normalize import _TABLE
+
+    n = normalize(text)
+    assert n.text == text.translate(_TABLE)
+    assert len(n.offsets) == len(n.text)
+    assert all(normalize_word(text[o]) == c for o, c in zip(n.offsets, n.text))

@@ -105,15 +105,33 @@ class NormalizedSlice:
 
 
 def normalize(text: str) -> Normalized:
-    folded = text.translate(_TABLE)
-    if len(folded) == len(text):  # nothing deleted: the identity map (a range costs no memory)
-        return Normalized(folded, range(len(text)), text)
+    if len(text) < _REPLACE_MIN:
+        folded = text.translate(_TABLE)
+        if len(folded) == len(text):  # nothing deleted: the identity map (a range costs no memory)
+            return Normalized(folded, range(len(text)), text)
+        runs = _DELETE_RE.finditer(text)
+    else:
+        # str.translate looks every non-ASCII character up in a dict (~55 ns each); on article-length text,
+        # one C-level replace per substitution the text holds is about 3x faster, with the same result
+        # (substitutions are one character for one, and none of them makes or removes a deleted one)
+        substituted = text
+        for old, new in _SUBSTITUTIONS:
+            if old in substituted:
+                substituted = substituted.replace(old, new)
+        runs = list(_DELETE_RE.finditer(substituted))
+        if not runs:
+            return Normalized(substituted, range(len(text)), text)
+        folded = _DELETE_RE.sub("", substituted)
     kept, pos = [], 0
-    for m in _DELETE_RE.finditer(text):
+    for m in runs:
         kept.append(range(pos, m.start()))
         pos = m.end()
     kept.append(range(pos, len(text)))
     return Normalized(folded, list(chain.from_iterable(kept)), text)
+
+
+_SUBSTITUTIONS = tuple((old, new) for old, new in _SUBSTITUTE.items() if old not in _DELETE)
+_REPLACE_MIN = 200   # shorter texts (words, lexicon entries): translate, whose set-up is cheaper
 
 
 def normalize_word(word: str) -> str:
