@@ -220,3 +220,12 @@ def test_latin_letters_are_counted_as_a_regex_would(line):
     from kzlib.furniture import _NOT_ASCII_LETTER
 
     assert len(line.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER)) == len(re.findall("[A-Za-z]", line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("أإآٱىةؤئاويه بَـًّقال")), max_size=60))
+def test_fold_is_the_documented_character_mapping(text):
+    import re
+
+    table = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+    assert fold(text) == re.sub("[\u064b-\u0652\u0670\u0640]", "", text).translate(table)

@@ -40,7 +40,7 @@ CAPTION_MAX_WORDS = 14      # a repeated line longer than this is more likely a 
 LATIN_MIN_LETTERS = 8       # "Talap" or "CSTO" inside an Arabic sentence is not a foreign-language line
 
 _HARAKAT = re.compile("[\u064b-\u0652\u0670\u0640]")  # tanween, short vowels, shadda, sukun, dagger alif, tatweel
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_FOLD_PAIRS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ؤ", "و"), ("ئ", "ي"))
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())   # deleted: all but A-Z a-z
 _FINAL_PUNCTUATION = (".", "!", "?", "؟", "…", ":", "؛", "،", ",", ";")
@@ -82,7 +82,11 @@ class Line:
 
 def fold(text: str) -> str:
     """The matching form: harakat and tatweel removed, hamza / alif / ya / ta marbuta variants folded."""
-    return _HARAKAT.sub("", text).translate(_FOLD)
+    text = _HARAKAT.sub("", text)
+    for old, new in _FOLD_PAIRS:   # a C-level replace per variant present: faster than translate on lines
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def lines_of(text: str) -> list[Line]:
