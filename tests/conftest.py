@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kzlib.paths import MANIFEST
@@ -19,7 +21,7 @@ def seed_corpus():
 def write_file(tmp_path):
     """write_file("name.txt", str | bytes) -> Path inside a fresh temp folder (str is written as UTF-8)."""
 
-    def write(name: str, content) -> "Path":
+    def write(name: str, content) -> Path:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):

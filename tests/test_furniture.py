@@ -192,9 +192,6 @@ def test_dateline_credit_at_the_start_of_a_sentence_is_text():
 
 # --- property: spans always point into the text, in order, without overlap ------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 LINE_POOL = ["أعلنت الوزارة مقتل 5 أشخاص.", "عنوان قصير", "رئيس التحرير", "عصام كامل", "المصدر: الأناضول",
              "صورة للمتظاهرين (رويترز)", "Russia sends troops to Kazakhstan", "اترك تعليقاً", "اقرأ أيضا: خبر آخر",
              "شارك", "الجريدة الرسمية", "", "\u00a0", "  "]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from kzlib.attribution import Attributor, attribute, cue_lexicons, quoted_continuation
-from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, Token, load_gazetteer, read_tsv, tokenize
+from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, load_gazetteer, read_tsv, tokenize
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS

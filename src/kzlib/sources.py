@@ -21,7 +21,6 @@ import bisect
 import csv
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
