@@ -59,10 +59,13 @@ def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
         starts = map(offsets.__getitem__, starts)
         # the end is after the last letter's original index, plus the diacritics written on that letter
         ends = [offsets[e - 1] + 1 for e in ends]
-        for run in _COMBINING_RUN_RE.finditer(text):   # few per article: find the token each one closes
-            k = bisect_left(ends, run.start())
-            if k < len(ends) and ends[k] == run.start():
-                ends[k] = run.end()
+        # a token closed by a deleted run takes the diacritics that open it (not an invisible mark)
+        for start, end in normalized.deleted:
+            k = bisect_left(ends, start)
+            if k < len(ends) and ends[k] == start:
+                run = _COMBINING_RUN_RE.match(text, start, end)
+                if run:
+                    ends[k] = run.end()
     return list(map(_tuple_new, repeat(Token), zip(words, starts, ends)))
 
 

@@ -52,6 +52,7 @@ class Normalized:
     text: str
     offsets: Sequence[int]
     source: str
+    deleted: Sequence[tuple[int, int]] = ()   # maximal runs [start, end) of the source that were deleted
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the folded span [start, end). Diacritics right after the last letter are included."""
@@ -122,12 +123,16 @@ def normalize(text: str) -> Normalized:
         if not runs:
             return Normalized(substituted, range(len(text)), text)
         folded = _DELETE_RE.sub("", substituted)
+    deleted = list(map(_span, runs))
     kept, pos = [], 0
-    for m in runs:
-        kept.append(range(pos, m.start()))
-        pos = m.end()
+    for start, end in deleted:
+        kept.append(range(pos, start))
+        pos = end
     kept.append(range(pos, len(text)))
-    return Normalized(folded, list(chain.from_iterable(kept)), text)
+    return Normalized(folded, list(chain.from_iterable(kept)), text, deleted)
+
+
+_span = re.Match.span
 
 
 _SUBSTITUTIONS = tuple((old, new) for old, new in _SUBSTITUTE.items() if old not in _DELETE)
