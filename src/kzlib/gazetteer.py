@@ -256,12 +256,9 @@ class Lexicon:
             return None
         singles, multis = plan
         if multis:
-            limit = len(tokens) if stop is None else min(stop, len(tokens))
-            for entry, prefix, last_forms in multis:
-                words = entry.words
-                last = i + len(words) - 1
-                if last < limit and tokens[last].norm in last_forms and (len(words) == 2 or _middle_matches(tokens, i, words)):
-                    return Match(entry, i, last, prefix)
+            m = _longest_multi(multis, tokens, i, len(tokens) if stop is None else min(stop, len(tokens)))
+            if m is not None:
+                return Match(m[0], i, m[1], m[2])
         if singles:
             entry, prefix, suffix = singles[0]
             return Match(entry, i, i, prefix, suffix)
@@ -365,23 +362,16 @@ class _Choice:
 
     @classmethod
     def of(cls, plan) -> "_Choice":
-        singles, multis = plan
-        multis = tuple(sorted(multis, key=lambda m: -len(m[0].words)))
+        singles, multis = plan          # the plan lists multi-word candidates longest first already
         return cls(tuple((e, p) for e, p, _ in singles), multis)
 
     def first(self, tokens, i, present: set[str] | None = None) -> tuple | None:
         """(entry, last token, prefix) of the winning match at token i; a variant with a context only when
         `present` holds that id."""
-        multis = self.multis
-        if multis:
-            n_tokens = len(tokens)
-            for entry, prefix, last_forms in multis:
-                words = entry.words
-                n = len(words)
-                if i + n > n_tokens or (present is not None and entry.context and entry.context not in present):
-                    continue
-                if tokens[i + n - 1].norm in last_forms and (n == 2 or _middle_matches(tokens, i, words)):
-                    return entry, i + n - 1, prefix
+        if self.multis:
+            m = _longest_multi(self.multis, tokens, i, len(tokens), present)
+            if m is not None:
+                return m
         if present is None or not self.context:
             single = self.single
         else:
@@ -390,18 +380,26 @@ class _Choice:
 
     def first_free(self, tokens, i) -> tuple | None:
         """`first` among the variants without a context."""
-        multis = self.free_multis
-        if multis:
-            n_tokens = len(tokens)
-            for entry, prefix, last_forms in multis:
-                words = entry.words
-                n = len(words)
-                if i + n > n_tokens:
-                    continue
-                if tokens[i + n - 1].norm in last_forms and (n == 2 or _middle_matches(tokens, i, words)):
-                    return entry, i + n - 1, prefix
+        if self.free_multis:
+            m = _longest_multi(self.free_multis, tokens, i, len(tokens))
+            if m is not None:
+                return m
         single = self.free_single
         return None if single is None else (single[0], i, single[1])
+
+
+def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set[str] | None = None) -> tuple | None:
+    """(entry, last token, prefix) of the first of `multis` (a plan's multi-word candidates, longest first)
+    written at tokens[i:] and ending before token `limit`; with `present`, a variant with a context counts
+    only when `present` holds that id."""
+    for entry, prefix, last_forms in multis:
+        words = entry.words
+        last = i + len(words) - 1
+        if last >= limit or (present is not None and entry.context and entry.context not in present):
+            continue
+        if tokens[last].norm in last_forms and (len(words) == 2 or _middle_matches(tokens, i, words)):
+            return entry, last, prefix
+    return None
 
 
 class Gazetteer:
