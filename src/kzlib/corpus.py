@@ -255,7 +255,7 @@ def decode_text(data: bytes, source: str) -> tuple[str, dict]:
 
 
 def check_text(text: str, source: str) -> None:
-    if not text.strip():
+    if not text or text.isspace():     # (isspace stops at the first letter; strip() would copy the text)
         raise CorpusError(f"{source}: empty article (no text)" if not text else f"{source}: empty article (whitespace only)")
     html = _HTML.search(text)
     if html:
