@@ -36,8 +36,7 @@ from kzlib.normalize import normalize, normalize_word
 from kzlib.paths import LEXICONS
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):   # a NamedTuple: one per number of the corpus, cheaper to build than a dataclass
     start: int
     end: int
     text: str
