@@ -179,6 +179,23 @@ def test_seed_report_index_links_every_notebook(seed_report):
 
 
 @pytest.mark.e2e
+def test_the_published_report_is_readable_as_plain_files_are(seed_report):
+    # built in a temporary folder (owner-only); what is published gets the umask's permissions
+    import stat
+
+    from kzlib.io import default_mode
+
+    code, out = seed_report
+    assert code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == default_mode(directory=True)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) > 20
+    wrong = [(p.relative_to(out), oct(stat.S_IMODE(p.stat().st_mode))) for p in files
+             if stat.S_IMODE(p.stat().st_mode) & 0o444 != default_mode() & 0o444]
+    assert not wrong
+
+
+@pytest.mark.e2e
 def test_seed_overview_shows_outlets_and_headlines_escaped_and_rtl(seed_report):
     from kzlib.corpus import load_corpus
 

@@ -1,7 +1,9 @@
 """Atomic writes for generated outputs: a reader never sees a half-written file.
 
 Each writer writes to a temporary file in the target folder, then renames it over the target
-(os.replace is atomic on one filesystem).
+(os.replace is atomic on one filesystem). The file gets the permissions a plain open() would give
+(0o666 minus the umask), not the owner-only mode of a temporary file: reports are published, and a web
+server or a colleague must be able to read them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,20 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)      # the only portable way to read it is to set it; restored at once
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()      # read once, at import (before any thread of ours runs)
+
+
+def default_mode(directory: bool = False) -> int:
+    """Permissions of a new file (0o666) or folder (0o777) minus the process umask, as open()/mkdir give."""
+    return (0o777 if directory else 0o666) & ~_UMASK
 
 
 @contextmanager
@@ -23,6 +39,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, default_mode())
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from kzlib.charts import arabic_share
+from kzlib.io import default_mode
 from kzlib.paths import NOTEBOOKS, ROOT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -94,6 +95,7 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
         return 2
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    os.chmod(build, default_mode(directory=True))   # mkdtemp is owner-only; the published folder is not
     try:
         for sub in ("html", "notebooks", "figures", "tables"):
             (build / sub).mkdir()
