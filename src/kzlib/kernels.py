@@ -23,6 +23,7 @@ threads must not do; the kernels are started with `cwd=ROOT` instead, which is w
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import logging
 import os
@@ -303,7 +304,7 @@ class FreshKernel:
         await self.km.start_kernel(cwd=str(self.cwd), env={**os.environ, **KERNEL_ENV},
                                    extra_arguments=list(KERNEL_ARGUMENTS), stdout=out, stderr=out)
         kc = self.km.client()
-        kc.start_channels()
+        kc.start_channels(hb=False)      # liveness comes from the manager (the process); no heartbeat thread
         try:
             await kc.wait_for_ready(timeout=timeout)
         finally:
@@ -312,7 +313,7 @@ class FreshKernel:
     async def run_silently(self, code: str, timeout: float = START_TIMEOUT) -> dict:
         """Execute `code` without output, history or execution count; return the reply content."""
         kc = self.km.client()
-        kc.start_channels()
+        kc.start_channels(hb=False)
         try:
             msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
             deadline = time.monotonic() + timeout
@@ -583,9 +584,17 @@ class NotebookPool:
     # one notebook, in one thread
 
     def _lifecycle(self, index: int, job: Job) -> None:
-        from jupyter_core.utils import ensure_event_loop
+        # the job's own event loop, closed when it is done: a loop left to the garbage collector keeps its
+        # epoll descriptor and self-pipe (3 file descriptors) open until a collection happens to run
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)        # jupyter_client looks the thread's loop up
+        try:
+            self._run_job(loop, index, job)
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
-        loop = ensure_event_loop()
+    def _run_job(self, loop, index: int, job: Job) -> None:
         timings = job.timings
         self._alive.acquire()
         released = False
