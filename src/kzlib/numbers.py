@@ -110,7 +110,6 @@ def _lexicon():
     ordinals = {normalize_word(r["word"]): float(r["value"]) for r in _read("ordinal_words.tsv")}
     return {
         "words": words, "before_re": before_re, "before_kind": before_kind,
-        "after_q": [(tuple(p.split()), q) for p, q in after_q],
         "after_q_by_first": _by_first_word([(tuple(p.split()), q) for p, q in after_q]),
         "units_after": units_after, "units_before": units_before, "duals": duals, "ordinals": ordinals,
     }
