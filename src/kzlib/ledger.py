@@ -18,17 +18,9 @@ import pandas as pd
 
 from kzlib.claims import CLAIM_FIELDS, Claim, extract_claims
 from kzlib.io import atomic_path, write_table
+from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, claim_columns, claims_schema
 
-LEDGER_COLUMNS = CLAIM_FIELDS + ("outlet", "date")
-_FLOAT_FIELDS = ("value", "low", "high")
-_INT_FIELDS = ("start", "end")
-
-
-def _schema():
-    import pyarrow as pa
-
-    types = {f: pa.float64() for f in _FLOAT_FIELDS} | {f: pa.int64() for f in _INT_FIELDS}
-    return pa.schema([(name, types.get(name, pa.string())) for name in LEDGER_COLUMNS])
+LEDGER_COLUMNS = claim_columns()     # CLAIM_FIELDS + outlet + date: the same table as kzlib.scale writes
 
 
 def _iter_sources(source) -> Iterator:
@@ -79,9 +71,9 @@ def _rows(source, skipped) -> Iterator[dict]:
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
-    for f in _FLOAT_FIELDS:
+    for f in FLOAT_FIELDS:
         frame[f] = frame[f].astype("float64")
-    for f in _INT_FIELDS:
+    for f in INT_FIELDS:
         frame[f] = frame[f].astype("int64")
     return frame
 
@@ -99,7 +91,7 @@ def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | Non
     path = Path(path)
     if path.suffix != ".parquet":
         return write_table(claims_frame(source, skipped), path)
-    schema = _schema()
+    schema = claims_schema()
     with atomic_path(path) as tmp:
         with pq.ParquetWriter(tmp, schema) as writer:
             chunk: list[dict] = []

@@ -54,10 +54,10 @@ def _claim_fields() -> tuple[str, ...]:
     return tuple(CLAIM_FIELDS)
 
 
-# Column types of the claims table; every partition is written with this schema so that a partition
-# whose claims all lack, say, an attribution still has a string column, not a null one.
-_FLOAT_FIELDS = ("value", "low", "high")
-_INT_FIELDS = ("start", "end")
+# Column types of the claims table (also kzlib.ledger's); every partition is written with this schema so
+# that a partition whose claims all lack, say, an attribution still has a string column, not a null one.
+FLOAT_FIELDS = ("value", "low", "high")
+INT_FIELDS = ("start", "end")
 
 
 def claim_columns() -> tuple[str, ...]:
@@ -65,9 +65,9 @@ def claim_columns() -> tuple[str, ...]:
 
 
 def _pandas_dtype(name: str) -> str:
-    if name in _FLOAT_FIELDS:
+    if name in FLOAT_FIELDS:
         return "float64"
-    if name in _INT_FIELDS:
+    if name in INT_FIELDS:
         return "int64"
     return "object"
 
@@ -75,9 +75,9 @@ def _pandas_dtype(name: str) -> str:
 def _arrow_type(name: str):
     import pyarrow as pa
 
-    if name in _FLOAT_FIELDS:
+    if name in FLOAT_FIELDS:
         return pa.float64()
-    if name in _INT_FIELDS:
+    if name in INT_FIELDS:
         return pa.int64()
     return pa.string()
 
