@@ -244,8 +244,7 @@ class Lexicon:
                 if tokens[i + n - 1].norm in last_forms and (n == 2 or _middle_matches(tokens, i, words)):
                     longer.append(Match(entry, i, i + n - 1, prefix))
             if longer:
-                longer.sort(key=lambda m: -(m.last - m.first))  # stable: same order as the lexicon for equal lengths
-                found = longer + found
+                found = longer + found      # the plan lists multi-word candidates longest first already
         return found
 
     def first_at(self, tokens: list[Token], i: int, stop: int | None = None) -> Match | None:
