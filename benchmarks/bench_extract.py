@@ -223,14 +223,18 @@ def run_worker(stage: str, corpus_dir: str, use_tracemalloc: bool) -> dict:
     if use_tracemalloc:
         result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     result.update(rss_after_imports_mb=rss_start, maxrss_mb=_maxrss_mb())
+    # which build of the extractor ran (bench_compiled.py compares a compiled copy with the source)
+    if "kzlib.claims" in sys.modules:
+        result["claims_module"] = sys.modules["kzlib.claims"].__file__
     return result
 
 
-def spawn_worker(stage: str, corpus_dir: Path, use_tracemalloc: bool = False) -> dict:
+def spawn_worker(stage: str, corpus_dir: Path, use_tracemalloc: bool = False, env: dict | None = None) -> dict:
+    """Runs one stage in a fresh interpreter; `env` replaces the environment (bench_compiled.py sets PYTHONPATH)."""
     cmd = [sys.executable, __file__, "--worker", stage, "--corpus", str(corpus_dir)]
     if use_tracemalloc:
         cmd.append("--tracemalloc")
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["exit code %d" % proc.returncode])[-1],
                 "stderr_tail": proc.stderr[-2000:]}
