@@ -184,7 +184,7 @@ def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, 
         out.append(Claim(
             article_id=article_id, category=c.category, subject=subject,
             value=_num(c.q.value), low=_num(c.q.low), high=_num(c.q.high), qualifier=c.q.qualifier,
-            attributed_to=speaker, location=_location(text, c, places, tokens, first, stop, clause),
+            attributed_to=speaker, location=_location(text, c, places, tokens, starts, first, stop, clause),
             start=c.q.start, end=end, quote=text[c.q.start:end], sentence=sentence,
         ))
         previous = c
@@ -277,6 +277,7 @@ _EVENT_FORMS = {"noun", "verb", "phrase"}
 def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens):
     """The category cue of a count, "negated", or None."""
     best, best_key = None, None
+    others = [o for o in counts if o is not c]
     for m in cats:
         if m.entry.form not in _EVENT_FORMS and m.entry.form != "counted_noun":
             continue
@@ -290,7 +291,6 @@ def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens
             end = c.subject_last if c.subject_last is not None else c.last
             if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
                 continue
-        others = [o for o in counts if o is not c]
         # a count between this count and the cue owns the cue
         if after and any(c.last < o.first < m.first for o in others):
             continue
@@ -340,16 +340,15 @@ def _final_subject(c: _Count, speaker, gaz, subs, clause) -> str:
     return subject
 
 
-def _location(text: str, c: _Count, entities: list[Entity], tokens, first, stop, clause) -> str | None:
+def _location(text: str, c: _Count, entities: list[Entity], tokens, starts, first, stop, clause) -> str | None:
     """The place the count happened: a place after "في" (or ب-) in the count's clause, nearest to it."""
     loc_words = _locative_words()
     best, best_key = None, None
     lo, hi = tokens[first].start, tokens[stop - 1].end
-    starts = [t.start for t in tokens[first:stop]]
     for en in entities:
         if en.type != "place" or en.start < lo or en.end > hi:
             continue
-        k = bisect.bisect_right(starts, en.start) - 1 + first
+        k = bisect.bisect_right(starts, en.start, first, stop) - 1
         tok = tokens[k]
         prefix_b = tok.start < en.start and normalize_word(text[tok.start:en.start]).endswith("ب")
         before = [tokens[j].norm for j in range(max(first, k - 2), k)]
