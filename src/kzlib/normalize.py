@@ -56,17 +56,7 @@ class Normalized:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the folded span [start, end). Diacritics right after the last letter are included."""
-        n = len(self.offsets)
-        if start >= n:
-            return len(self.source), len(self.source)
-        orig_start = self.offsets[start]
-        if end <= start:
-            return orig_start, orig_start
-        orig_end = self.offsets[min(end, n) - 1] + 1
-        src = self.source
-        while orig_end < len(src) and src[orig_end] in _COMBINING_SET:
-            orig_end += 1
-        return orig_start, orig_end
+        return _to_original(self.offsets, 0, 0, len(self.text), self.source, start, end)
 
     def slice(self, start: int, end: int) -> "NormalizedSlice":
         """The normalization of `source[start:end]`, cut from this one without folding again.
@@ -92,17 +82,21 @@ class NormalizedSlice:
         self._offsets, self._first, self._base = offsets, first, start
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        n, src = len(self.text), self.source
-        if start >= n:
-            return len(src), len(src)
-        offsets, first, base = self._offsets, self._first, self._base
-        orig_start = offsets[first + start] - base
-        if end <= start:
-            return orig_start, orig_start
-        orig_end = offsets[first + min(end, n) - 1] + 1 - base
-        while orig_end < len(src) and src[orig_end] in _COMBINING_SET:
-            orig_end += 1
-        return orig_start, orig_end
+        return _to_original(self._offsets, self._first, self._base, len(self.text), self.source, start, end)
+
+
+def _to_original(offsets, first: int, base: int, n: int, source: str, start: int, end: int) -> tuple[int, int]:
+    """`Normalized.to_original` for the folded characters offsets[first:first + n] of a text whose
+    original is `source`, starting at original index `base` (0 and 0 for a whole text)."""
+    if start >= n:
+        return len(source), len(source)
+    orig_start = offsets[first + start] - base
+    if end <= start:
+        return orig_start, orig_start
+    orig_end = offsets[first + min(end, n) - 1] + 1 - base
+    while orig_end < len(source) and source[orig_end] in _COMBINING_SET:
+        orig_end += 1
+    return orig_start, orig_end
 
 
 def normalize(text: str) -> Normalized:
