@@ -175,10 +175,6 @@ class Lexicon:
                 if c in self._by_first:
                     yield prefix, c, suffix
 
-    def _splits_of(self, word: str) -> tuple:
-        """(prefix, core, suffix) decompositions of a word whose core is a known first word."""
-        return tuple(self._cores(word, suffix_allowed=True))
-
     def _plan(self, word: str) -> tuple | None:
         """What may match at a token `word`, worked out once per distinct word (news vocabulary repeats):
         ``(singles, multis)`` with one-word matches ``(entry, prefix, suffix)`` in the order matches_at
@@ -191,7 +187,7 @@ class Lexicon:
         if len(self._plans) > _PLAN_CACHE_SIZE:
             self._plans.clear()
         singles, multis = [], []
-        for prefix, core, suffix in self._splits_of(word):
+        for prefix, core, suffix in self._cores(word, suffix_allowed=True):
             for entry in self._by_first[core]:
                 prefixes, suffixes = POLICIES.get(entry.form, POLICIES["noun"])
                 if prefix not in prefixes:
@@ -241,7 +237,7 @@ class Lexicon:
                 n = len(words)
                 if i + n > n_tokens:
                     continue
-                if tokens[i + n - 1].norm in last_forms and (n == 2 or _middle_matches(tokens, i, words)):
+                if _written_at(tokens, i, words, last_forms):
                     longer.append(Match(entry, i, i + n - 1, prefix))
             if longer:
                 found = longer + found      # the plan lists multi-word candidates longest first already
@@ -317,9 +313,11 @@ def _starts_test(member) -> Callable[[str], bool]:
     return member
 
 
-def _middle_matches(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
-    """The inner words of a term of 3+ words, read at tokens[i + 1 ...], are exactly the term's."""
-    return all(tokens[i + k].norm == words[k] for k in range(1, len(words) - 1))
+def _written_at(tokens: list[Token], i: int, words: tuple[str, ...], last_forms: frozenset[str]) -> bool:
+    """A multi-word term is written at tokens[i:] (the caller checked it fits and its first word): its last
+    word in one of `last_forms` (Lexicon._last_forms), its inner words exactly the term's."""
+    n = len(words)
+    return tokens[i + n - 1].norm in last_forms and (n == 2 or all(tokens[i + k].norm == words[k] for k in range(1, n - 1)))
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -396,7 +394,7 @@ def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set
         last = i + len(words) - 1
         if last >= limit or (present is not None and entry.context and entry.context not in present):
             continue
-        if tokens[last].norm in last_forms and (len(words) == 2 or _middle_matches(tokens, i, words)):
+        if _written_at(tokens, i, words, last_forms):
             return entry, last, prefix
     return None
 
