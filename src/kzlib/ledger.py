@@ -18,7 +18,7 @@ import pandas as pd
 
 from kzlib.claims import CLAIM_FIELDS, Claim, extract_claims
 from kzlib.io import atomic_path, write_table
-from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, claim_columns, claims_schema
+from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, claim_columns, claims_schema, parquet_rows
 
 LEDGER_COLUMNS = claim_columns()     # CLAIM_FIELDS + outlet + date: the same table as kzlib.scale writes
 
@@ -119,13 +119,11 @@ def ledger_parts(path) -> list[Path]:
 
 def ledger_rows(path) -> int:
     """Claims in a ledger file (.parquet from its metadata, .csv by reading it) or a ledger folder."""
-    import pyarrow.parquet as pq
-
     path = Path(path)
     if path.is_dir():
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in ledger_parts(path))
+        return parquet_rows(ledger_parts(path))
     if path.suffix == ".parquet":
-        return pq.ParquetFile(path).metadata.num_rows
+        return parquet_rows([path])
     return len(read_ledger(path))
 
 

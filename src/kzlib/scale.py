@@ -209,10 +209,15 @@ def _dask_scheduler(scheduler) -> Iterator[dict]:
         yield {"scheduler": client}
 
 
-def _count_rows(folder: Path) -> int:
+def parquet_rows(files: Iterable[str | os.PathLike]) -> int:
+    """Rows in these Parquet files, from their metadata (no data is read)."""
     import pyarrow.parquet as pq
 
-    return sum(pq.ParquetFile(p).metadata.num_rows for p in folder.glob("*.parquet"))
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in files)
+
+
+def _count_rows(folder: Path) -> int:
+    return parquet_rows(folder.glob("*.parquet"))
 
 
 def _check_unique_ids(articles_dir: Path) -> None:
