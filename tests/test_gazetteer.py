@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from kzlib.gazetteer import Gazetteer, load_gazetteer, read_tsv, tokenize
+from kzlib.gazetteer import PLACE_FILES, Gazetteer, load_gazetteer, read_places, read_tsv, tokenize
 from kzlib.paths import LEXICONS
 
 
@@ -74,9 +74,53 @@ def test_info_and_unknown_id(gaz):
 
 
 def test_every_id_is_in_the_controlled_vocabulary(gaz):
+    """Actor ids are listed in VOCABULARY.md; place ids are defined by the place files (VOCABULARY.md says so)."""
     vocabulary = (LEXICONS / "VOCABULARY.md").read_text(encoding="utf-8")
     known = set(re.findall(r"`([a-z0-9_]+)`", vocabulary))
-    assert gaz.ids - known == set()
+    place_ids = {row["id"] for name in PLACE_FILES for row in read_places(LEXICONS / name)}
+    assert gaz.ids - known - place_ids == set()
+    assert "countries.tsv" in vocabulary and "places.tsv" in vocabulary
+
+
+def test_place_rows_are_consistent():
+    """One English name and a snake_case id per place; every `country` and `context` is a known place id."""
+    rows = [row for name in PLACE_FILES for row in read_places(LEXICONS / name)]
+    actor_places = {r["id"] for r in read_tsv(LEXICONS / "actors.tsv") if r["type"] == "place"}
+    ids = {r["id"] for r in rows} | actor_places
+    names: dict[str, set[str]] = {}
+    for r in rows:
+        assert re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", r["id"]), r
+        assert r["kind"] in {"country", "capital", "city", "town", "province", "region", "district", "camp",
+                             "neighbourhood", "island"}, r
+        assert not r["country"] or r["country"] in ids, r
+        assert not r["context"] or r["context"] in ids, r
+        assert tokenize(r["variant"]), r
+        names.setdefault(r["id"], set()).add(r["name_en"])
+    assert {i: n for i, n in names.items() if len(n) > 1} == {}
+    assert len(names) >= 400                  # every country and several hundred curated places
+
+
+def test_places_beyond_kazakhstan(gaz):
+    text = "قتل 5 في مدينة حلب وجرح 3 في الخرطوم ونزح 40 من ريف إدلب إلى تركيا وللعراق"
+    assert ids(gaz, text) == ["aleppo", "khartoum", "idlib", "turkey", "iraq"]
+    # a place takes prepositions, never an article of its own: "المالي" (financial) is not Mali
+    assert ids(gaz, "الوضع المالي للبلاد وللمالي") == []
+    assert ids(gaz, "هجوم في مالي") == ["mali"]
+
+
+def test_context_variant_is_tried_first(gaz):
+    assert ids(gaz, "اشتباكات في طرابلس") == ["tripoli"]
+    assert ids(gaz, "اشتباكات في طرابلس شمالي لبنان") == ["tripoli_lebanon", "lebanon"]
+    assert ids(gaz, "وصل الوفد إلى عمان") == ["oman"]
+    assert ids(gaz, "تظاهرة في عمان عاصمة الأردن") == ["amman", "jordan"]
+
+
+def test_bad_place_file_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "places.tsv"
+    bad.write_text("id\tname_en\tvariant\tkind\tcountry\tcontext\tnote\naleppo\tAleppo\t\tcity\tsyria\t\t\n",
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match=r"places.tsv: line 2"):
+        read_places(bad)
 
 
 def test_every_row_has_a_valid_type_and_gender():

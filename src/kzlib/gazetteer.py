@@ -78,6 +78,9 @@ _NOUN_PREFIXES = tuple(
 )
 _VERB_PREFIXES = tuple(sorted({c + f + i for c in _CONJ for f in ("", "س", "ل") for i in ("", "ي", "ت", "ن")}, key=len))
 _CONJ_PREFIXES = _CONJ
+# a place name takes prepositions but never an article of its own: "المالي" (financial) is not Mali,
+# "للعراق" is ل + العراق (checked in Lexicon._plan)
+_PLACE_PREFIXES = tuple(sorted({c + p for c in _CONJ for p in ("", "ب", "ل", "ك", "من")} | {c + "لل" for c in _CONJ}, key=len))
 _NOUN_SUFFIXES = ("", "ا", "ين", "ون", "ات", "ان", "ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم", "ك", "يه", "يها", "يهم", "ا")
 _VERB_SUFFIXES = ("", "ت", "وا", "ا", "ن", "نا", "تم", "تا", "و", "ه", "ها", "هم", "ته", "تها", "تهم", "وه", "وهم", "ي")
 
@@ -89,6 +92,7 @@ POLICIES = {
     "speaker": (_CONJ_PREFIXES, ("",)),
     "verb": (_VERB_PREFIXES, _VERB_SUFFIXES),
     "name": (_NOUN_PREFIXES, ("",)),
+    "place": (_PLACE_PREFIXES, ("",)),
     "exact": (_CONJ_PREFIXES, ("",)),
 }
 _ALL_PREFIXES = tuple(sorted({p for ps, _ in POLICIES.values() for p in ps}, key=len))
@@ -192,6 +196,8 @@ class Lexicon:
                 prefixes, suffixes = POLICIES.get(entry.form, POLICIES["noun"])
                 if prefix not in prefixes:
                     continue
+                if entry.form == "place" and prefix.endswith("لل") and not core.startswith("ال"):
+                    continue    # لل is ل + the article: "للمالي" is "for the financial", not "for Mali"
                 if len(entry.words) == 1:
                     if suffix in suffixes:
                         singles.append((entry, prefix, suffix))
@@ -400,7 +406,11 @@ def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set
 
 
 class Gazetteer:
-    """Actors and places of lexicons/actors.tsv; one row per Arabic spelling variant."""
+    """Actors and places of lexicons/actors.tsv, countries.tsv and places.tsv; one row per Arabic spelling variant.
+
+    Places (type place) match with the `place` affix policy. Where one spelling has a variant with a
+    `context` and one without ("طرابلس": Lebanon's city in an article naming Lebanon, else Libya's capital),
+    the context variant is tried first."""
 
     def __init__(self, rows: list[dict], source: str = "actors.tsv"):
         for n, row in enumerate(rows, start=2):
@@ -413,7 +423,9 @@ class Gazetteer:
             self._info.setdefault(
                 row["id"], {"type": row["type"], "name_en": row.get("name_en", ""), "name_ar": row["variant"], "role": row.get("role", "")}
             )
-        entries = [Entry(tuple(t.norm for t in tokenize(r["variant"])), r["id"], "name", r) for r in rows]
+        entries = [Entry(tuple(t.norm for t in tokenize(r["variant"])), r["id"], "place" if r["type"] == "place" else "name", r)
+                   for r in rows]
+        entries.sort(key=lambda e: not e.context)       # stable: a context variant before a free one
         self._gender = {(e.label, e.words): e.row.get("gender") or None for e in entries}
         self._members = {r["id"]: r["members"] for r in rows if r.get("members")}
         self._gender_memo: dict[tuple[str, str], str | None] = {}
@@ -538,7 +550,28 @@ def _prefix_length(text: str, token: Token, prefix: str) -> int:
     return 0
 
 
+PLACE_FILES = ("countries.tsv", "places.tsv")
+PLACE_COLUMNS = ("id", "name_en", "variant", "kind", "country", "context", "note")
+
+
+def read_places(path: Path) -> list[dict]:
+    """Rows of a places file (PLACE_COLUMNS) as gazetteer rows of type place."""
+    rows = read_tsv(path)
+    if rows and tuple(rows[0]) != PLACE_COLUMNS:
+        raise ValueError(f"{path}: line 1: columns {tuple(rows[0])}, expected {PLACE_COLUMNS}")
+    for n, row in enumerate(rows, start=2):
+        if not row["id"] or not row["variant"]:
+            raise ValueError(f"{path}: line {n}: empty id or variant")
+        row["type"] = "place"
+    return rows
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
-    path = Path(path) if path else LEXICONS / "actors.tsv"
-    return Gazetteer(read_tsv(path), source=str(path))
+    """The shipped gazetteer (actors.tsv + the place files), or the actors-format file at `path` alone."""
+    if path:
+        return Gazetteer(read_tsv(Path(path)), source=str(path))
+    rows = read_tsv(LEXICONS / "actors.tsv")
+    for name in PLACE_FILES:
+        rows += read_places(LEXICONS / name)
+    return Gazetteer(rows, source=str(LEXICONS / "actors.tsv"))
