@@ -370,7 +370,7 @@ class EvaluationResult:
 
     def failures(self) -> list[str]:
         figures = self.figures()
-        return [f"{name} {figures[name]:.3f} < {aim}" for name, aim in self.thresholds.items()
+        return [f"{name} {figures.get(name, 0.0):.3f} < {aim}" for name, aim in self.thresholds.items()
                 if figures.get(name, 0.0) < aim]
 
 
@@ -522,7 +522,7 @@ def main(gold_dir=None, corpus=None, show_misses: bool = False, sets: list[str] 
     status = 0
     for gold_set in chosen:
         result = evaluate(gold_set.gold_dir, gold_set.corpus, gold_set.thresholds)
-        result.name, result.gating = gold_set.name, gold_set.gating
+        result.name, result.gating, result.thresholds = gold_set.name, gold_set.gating, dict(gold_set.thresholds)
         print(f"== {gold_set.name}: {gold_set.gold_dir} on {gold_set.corpus}"
               f" ({'gating' if gold_set.gating else 'reported'})")
         print(format_result(result, show_misses))
