@@ -72,7 +72,7 @@ def _cmd_entities(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from kzlib.evaluate import main as evaluate_main
 
-    return evaluate_main(gold_dir=args.gold, corpus=args.corpus, show_misses=args.misses)
+    return evaluate_main(gold_dir=args.gold, corpus=args.corpus, show_misses=args.misses, sets=args.set)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -132,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", default=None, help="folder of gold annotations (default: data/annotations)")
     p.add_argument("--corpus", default=None, help="corpus the gold set annotates (default: data/corpus.csv)")
     p.add_argument("--misses", action="store_true", help="list every missed and spurious claim")
+    p.add_argument("--set", action="append", choices=["seeds", "dev"], default=None,
+                   help="score only this gold set (repeatable; default: every set in data/annotations)")
     p.set_defaults(func=_cmd_evaluate)
 
     p = sub.add_parser("report", help="run the notebooks with papermill and export HTML (kzlib.report)")
