@@ -18,13 +18,17 @@ from operator import itemgetter
 
 from kzlib.attribution import Attributor, attribute, cue_lexicons, quoted_continuation
 from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, load_gazetteer, read_tsv, tokenize
+from kzlib.groups import NO_GROUP, Group, SentenceGroups
+from kzlib.places import choose as choose_place, dateline, sentence_places
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
 
 CLAIM_FIELDS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
-                "attributed_to", "location", "start", "end", "quote", "sentence")
+                "attributed_to", "location", "start", "end", "quote", "sentence",
+                "subject_detail", "subject_text", "subject_start", "subject_end",
+                "location_text", "location_start", "location_end")
 
 MAX_CUE_DISTANCE = 5         # content words allowed between a count and its category cue
 NEGATION_WINDOW = 3          # words before a cue in which a negation cancels it
@@ -51,6 +55,13 @@ class Claim:
     end: int
     quote: str
     sentence: str
+    subject_detail: str | None = None   # fine group id of groups.tsv
+    subject_text: str | None = None     # the counted group as written (kzlib.groups)
+    subject_start: int | None = None
+    subject_end: int | None = None
+    location_text: str | None = None    # the place as written, known to the gazetteer or not (kzlib.places)
+    location_start: int | None = None
+    location_end: int | None = None
 
     def as_dict(self) -> dict:
         # the fields are plain values: no need for dataclasses.asdict's recursive deep copy (once per claim)
@@ -68,7 +79,8 @@ class _Lexicons:
 @lru_cache(maxsize=1)
 def _lexicons() -> _Lexicons:
     cat_rows = read_tsv(LEXICONS / "categories.tsv")
-    sub_rows = read_tsv(LEXICONS / "subjects.tsv")
+    # subjects.tsv: the special rows (self, inherit, casualty nouns, things); groups.tsv: groups with fine ids
+    sub_rows = read_tsv(LEXICONS / "subjects.tsv") + read_tsv(LEXICONS / "groups.tsv")
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
     transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
     categories, subjects = Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject")
@@ -84,6 +96,17 @@ class _Count:
     subject: str | None = None
     subject_last: int | None = None   # last token of the counted noun
     category: str | None = None
+    group: Group | None = None        # the counted group (kzlib.groups)
+    own_group: bool = False           # named by the count's own phrase (not shared from another count)
+
+
+class _ArticleMemory:
+    """What later sentences of an article refer back to: the last count's group ("منهم", "آخرون")."""
+    __slots__ = ("previous", "dateline")
+
+    def __init__(self, dateline=None):
+        self.previous: Group | None = None
+        self.dateline = dateline
 
 
 def extract_text(text: str, article_id: str = "text") -> list[Claim]:
@@ -126,6 +149,8 @@ def _extract_article(text: str, article_id: str, body_spans, outlet: str | None)
     attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts), (verb_starts, source_starts))
     claims: list[Claim] = []
     previous_cues, previous_end = [], 0
+    body_spans = list(body_spans)
+    memory = _ArticleMemory(dateline(text, body_spans[0][0], body_spans[0][1]) if body_spans else None)
     for bs, be in body_spans:
         for ss, se in split_sentences(text[bs:be]):
             s, e = bs + ss, bs + se
@@ -138,12 +163,12 @@ def _extract_article(text: str, article_id: str, body_spans, outlet: str | None)
                 continue        # no word of the sentence may be a number: no claim, not searched
             in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
             claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
-                                          cues, lex, gaz, outlet, cat_starts, sub_starts))
+                                          cues, lex, gaz, outlet, cat_starts, sub_starts, memory))
     return claims
 
 
 def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues, lex, gaz,
-                     outlet, cat_starts=None, sub_starts=None) -> list[Claim]:
+                     outlet, cat_starts=None, sub_starts=None, memory=None) -> list[Claim]:
     """Claims of the sentence text[s:e]; `entities` are those overlapping it."""
     sentence = text[s:e]
     counts = _counts(normalized, s, sentence, tokens, starts, first, stop, entities)
@@ -153,11 +178,16 @@ def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, 
     subs = lex.subjects.find_all(tokens, first, stop, sub_starts)
     clause = _clause_ids(text, tokens, starts, first, stop, cats)
     count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
-    places = [en for en in entities if en.type == "place" and s <= en.start and en.end <= e]
+    memory = _ArticleMemory() if memory is None else memory
+    _assign_groups(text, counts, subs, cats, tokens, first, stop, memory)
+    known_words = count_tokens | {m.first for m in cats} | {m.first for m in subs}
+    places = sentence_places(text, tokens, first, stop,
+                             [en for en in entities if en.type == "place" and s <= en.start and en.end <= e],
+                             starts, known_words)
+    walls = [m.first for m in cats if m.entry.form == "boundary"]
     out: list[Claim] = []
     previous: _Count | None = None
     for idx, c in enumerate(counts):
-        _assign_subject(c, subs, tokens, stop, lex, previous)
         cue = _nearest_cue(c, idx, counts, cats, clause, tokens, lex, count_tokens)
         if cue == "negated":
             previous = c
@@ -167,6 +197,8 @@ def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, 
             c.category = previous.category
         elif cue is not None:
             c.category = cue.entry.label
+        elif previous is not None and previous.category and _coordinated(text, tokens, previous, c, cats):
+            c.category = previous.category      # "سجلت 6 وفيات، و15 في كسلا": one category for the list
         elif c.subject in _PERSON_SUBJECTS:
             c.category = "other"
         if c.category is None:
@@ -176,6 +208,18 @@ def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, 
         if speaker is not None and speaker == outlet:
             speaker = None          # the outlet reporting is never the attribution
         subject = _final_subject(c, speaker, gaz, subs, clause)
+        group = c.group or NO_GROUP
+        detail = group.detail if subject == group.subject else None
+        has_text = group.start is not None and subject not in _FIXED_SUBJECT.values()
+        place = choose_place(places, c.first, c.last, counts[idx - 1].last if idx else first - 1,
+                             counts[idx + 1].first if idx + 1 < len(counts) else stop, clause, walls,
+                             [o.first for o in counts if o is not c])
+        if place is None and not places and memory.dateline is not None:
+            loc_id, loc_start, loc_end = memory.dateline
+        elif place is not None:
+            loc_id, loc_start, loc_end = place.id, place.start, place.end
+        else:
+            loc_id = loc_start = loc_end = None
         end = c.q.end
         if c.subject_last is not None:
             end = max(end, tokens[c.subject_last].end)
@@ -184,8 +228,12 @@ def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, 
         out.append(Claim(
             article_id=article_id, category=c.category, subject=subject,
             value=_num(c.q.value), low=_num(c.q.low), high=_num(c.q.high), qualifier=c.q.qualifier,
-            attributed_to=speaker, location=_location(text, c, places, tokens, starts, first, stop, clause),
+            attributed_to=speaker, location=loc_id,
             start=c.q.start, end=end, quote=text[c.q.start:end], sentence=sentence,
+            subject_detail=detail, subject_text=text[group.start:group.end] if has_text else None,
+            subject_start=group.start if has_text else None, subject_end=group.end if has_text else None,
+            location_text=text[loc_start:loc_end] if loc_start is not None else None,
+            location_start=loc_start, location_end=loc_end,
         ))
         previous = c
     return out
@@ -244,22 +292,42 @@ def _clause_ids(text, tokens, starts, first, stop, cats) -> dict[int, int]:
     return out
 
 
-def _assign_subject(c: _Count, subs, tokens, stop, lex, previous) -> None:
-    """The counted noun right after the number, optionally after "من" ("7 من أفرادها")."""
-    k = c.last + 1
-    if k < stop and tokens[k].norm in lex.transparent and tokens[k].norm == normalize_word("من"):
-        k += 1
-    for m in subs:
-        if m.first == k:
-            label = m.entry.label
-            if label == "inherit":
-                label = previous.subject if previous is not None else "unspecified"
-            c.subject, c.subject_last = label, m.last
-            # "26 مجرما مسلحا": several subject words in a row form one counted phrase
-            nxt = next((n for n in subs if n.first == m.last + 1), None)
-            if nxt is not None and nxt.entry.label == m.entry.label:
-                c.subject_last = nxt.last
-            return
+def _assign_groups(text, counts: list[_Count], subs, cats, tokens, first, stop, memory: _ArticleMemory) -> None:
+    """The counted group of every count of the sentence (kzlib.groups): the count's own phrase, else
+    "في صفوف Y" later in the clause, else the group of the count it is coordinated with."""
+    groups = SentenceGroups(text, tokens, subs, stop)
+    for c in counts:
+        g = groups.head(c.first, c.last, memory.previous, None)
+        if g is not None:
+            c.group, c.own_group = g, True
+            memory.previous = g
+    for idx, c in enumerate(counts):
+        if c.group is None:
+            limit = next((o.first for o in counts[idx + 1:] if o.own_group), stop)
+            c.group = groups.ranks_after(c.last, limit)
+        if c.group is None and idx and counts[idx - 1].group is not None \
+                and _coordinated(text, tokens, counts[idx - 1], c, cats):
+            c.group = counts[idx - 1].group._replace(head_last=None)
+        if c.group is not None:
+            c.subject = c.group.subject
+            c.subject_last = c.group.head_last if c.own_group else None
+            memory.previous = c.group
+
+
+def _coordinated(text, tokens, previous: _Count, c: _Count, cats) -> bool:
+    """The count is joined to the one before it by و ("و15"، "وأصيب 12"، "وإصابة 240"), nothing but a
+    category cue between them."""
+    lo = (previous.subject_last if previous.subject_last is not None else previous.last) + 1
+    group_end = previous.group.end if previous.group is not None and previous.group.end is not None else -1
+    while lo < c.first and tokens[lo].start < group_end:
+        lo += 1             # past the first count's partitive group ("21 فرداً من قوات الأمن وأصيب 500")
+    between = range(lo, c.first)
+    if text[:c.q.start].rstrip().endswith("و") or tokens[c.first].norm.startswith("و"):
+        # "و 15" / "و15": the conjunction right before the number (the words before it belong to the first count)
+        return True
+    cue_tokens = {k for m in cats for k in range(m.first, m.last + 1)}
+    joined = any(m.first == lo and m.prefix.startswith("و") for m in cats)
+    return joined and all(k in cue_tokens for k in between)
 
 
 def _gap(c: _Count, cue: Match, tokens, lex, count_tokens) -> int:
@@ -338,30 +406,3 @@ def _final_subject(c: _Count, speaker, gaz, subs, clause) -> str:
         if named:
             subject = named[-1]
     return subject
-
-
-def _location(text: str, c: _Count, entities: list[Entity], tokens, starts, first, stop, clause) -> str | None:
-    """The place the count happened: a place after "في" (or ب-) in the count's clause, nearest to it."""
-    loc_words = _locative_words()
-    best, best_key = None, None
-    lo, hi = tokens[first].start, tokens[stop - 1].end
-    for en in entities:
-        if en.type != "place" or en.start < lo or en.end > hi:
-            continue
-        k = bisect.bisect_right(starts, en.start, first, stop) - 1
-        tok = tokens[k]
-        prefix_b = tok.start < en.start and normalize_word(text[tok.start:en.start]).endswith("ب")
-        before = [tokens[j].norm for j in range(max(first, k - 2), k)]
-        if not (prefix_b or any(w in loc_words for w in before)):
-            continue
-        if clause.get(k) != clause.get(c.first):
-            continue
-        key = abs(k - c.first)
-        if best_key is None or key < best_key:
-            best, best_key = en.id, key
-    return best
-
-
-@lru_cache(maxsize=1)
-def _locative_words() -> frozenset[str]:
-    return frozenset(normalize_word(r["term"]) for r in read_tsv(LEXICONS / "categories.tsv") if r["form"] == "locative")

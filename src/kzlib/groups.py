@@ -1,0 +1,168 @@
+"""Counted groups: whose count a figure is, as a span of the text ("12 من الأطفال" -> الأطفال, children).
+
+Given the subject matches of a sentence (subjects.tsv + groups.tsv, one Lexicon) and its counts, each count
+gets a Group: the coarse `subject`, the fine `detail` of groups.tsv (or None) and the offsets of the group as
+written. The rules read the grammar of Arabic counted phrases, not particular sentences:
+
+- the noun right after the number ("12 طفلاً"), and an adjective after a casualty noun ("97 قتيلاً مدنياً");
+- a partitive after the number or after a generic head: "12 من الأطفال", "21 فرداً من قوات الأمن",
+  "15 من عناصر الشرطة"; a word the lexicons do not know is kept as written ("ثمانية من أبنائها") with
+  the coarse subject `people`;
+- a pronoun or "other(s)": "ثلاثة منهم", "14 آخرون" -> the group of the count before (any earlier
+  sentence of the article), or the last group named;
+- "في صفوف Y" later in the clause: "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية" gives Y to the counts
+  before it that name no group;
+- a count with no noun coordinated by و with the count before it shares that count's group.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from kzlib.gazetteer import Match, Token, _prefix_length
+from kzlib.normalize import normalize_word
+
+
+class Group(NamedTuple):
+    subject: str                 # coarse subject id (VOCABULARY.md)
+    detail: str | None           # fine id of groups.tsv, or None
+    start: int | None            # offsets of the group as written (None when no group is named)
+    end: int | None
+    head_last: int | None = None  # last token of the counted phrase right after the number (for the quote)
+
+
+NO_GROUP = Group("unspecified", None, None, None)
+# a casualty noun counted ("30 قتيلاً", "40 جريحاً"): persons, no group named
+CASUALTY_NOUN = "people"
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    w = lambda *xs: frozenset(normalize_word(x) for x in xs)  # noqa: E731
+    return {
+        "of": w("من"),
+        # "منهم" / "بينهم" glued to the pronoun: the count is part of a group named before
+        "pronoun": w("منهم", "منهن", "منها", "منهما", "بينهم", "بينهن"),
+        # generic heads that a partitive names more precisely ("21 فرداً من قوات الأمن")
+        "generic": w("فرد", "فردا", "أفراد", "عنصر", "عنصرا", "عناصر", "منتسب", "منتسبي", "منتسبا", "شخص",
+                     "شخصا", "أشخاص", "واحد", "واحدا", "واحدة"),
+        # "في صفوف Y", "بين صفوف Y", "في أوساط Y"
+        "ranks": w("صفوف", "أوساط"),
+        # words that end a group phrase kept as written (a partitive the lexicons do not know)
+        "stop": w("في", "على", "إلى", "الى", "عن", "مع", "خلال", "جراء", "بعد", "قبل", "منذ", "حتى", "أن",
+                  "إن", "الذي", "التي", "الذين", "و", "أو", "ثم", "بسبب", "إثر", "اثر", "نتيجة"),
+    }
+
+
+def _detail(m: Match) -> str | None:
+    return m.entry.row.get("detail") or None
+
+
+def _is_casualty_noun(m: Match) -> bool:
+    return m.entry.label == CASUALTY_NOUN and not _detail(m) and m.entry.form != "speaker"
+
+
+def _group_of(m: Match, tokens: list[Token], text: str, head_last: int | None = None) -> Group:
+    token = tokens[m.first]
+    # conjunctions and prepositions glued to the group are not part of it; its article is ("والأطفال" -> الأطفال)
+    clitic = m.prefix[:-2] if m.prefix.endswith("ال") and not m.prefix.endswith("لل") else m.prefix
+    return Group(m.entry.label, _detail(m), token.start + _prefix_length(text, token, clitic),
+                 tokens[m.last].end, m.last if head_last is None else head_last)
+
+
+class SentenceGroups:
+    """The counted group of each count of one sentence (see the module docstring)."""
+
+    def __init__(self, text: str, tokens: list[Token], subs: list[Match], stop: int):
+        self.text, self.tokens, self.stop = text, tokens, stop
+        self.subs = subs
+        self.at = {m.first: m for m in subs}
+        self.words = _words()
+
+    def head(self, first: int, last: int, previous: Group | None, antecedent: Group | None) -> Group | None:
+        """The group named by the phrase right after the number (tokens first..last), or None."""
+        tokens, words, k = self.tokens, self.words, last + 1
+        if k >= self.stop:
+            return None
+        norm = tokens[k].norm
+        if norm in words["pronoun"]:
+            ref = previous or antecedent
+            return (ref._replace(head_last=k) if ref is not None else Group("people", None, None, None, k))
+        if norm in words["of"]:
+            return self._partitive(k + 1, head_last=None)
+        m = self.at.get(k)
+        if m is None:
+            return None
+        label = m.entry.label
+        if label == "inherit":          # "14 آخرون": the group of the count before
+            ref = previous or antecedent
+            return ref._replace(head_last=m.last) if ref is not None else Group("people", None, None, None, m.last)
+        if label == "self":             # "من أفرادها": resolved against the speaker by the caller
+            return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
+        nxt = m.last + 1
+        if nxt < self.stop:
+            adjective = self.at.get(nxt)
+            if _is_casualty_noun(m) and adjective is not None and not _is_casualty_noun(adjective) \
+                    and adjective.entry.label not in ("inherit", "self"):
+                return _group_of(adjective, tokens, self.text, head_last=adjective.last)     # "97 قتيلاً مدنياً"
+            if tokens[nxt].norm in words["of"] and (_is_casualty_noun(m) or tokens[k].norm in words["generic"]):
+                named = self._partitive(nxt + 1, head_last=m.last)               # "21 فرداً من قوات الأمن"
+                if named is not None and named.subject != "people" or named is not None and named.detail:
+                    return named
+        if _is_casualty_noun(m):
+            return Group(CASUALTY_NOUN, None, None, None, m.last)
+        group = _group_of(m, tokens, self.text)
+        # "26 مجرما مسلحا": a second word of the same subject continues the counted phrase
+        if nxt < self.stop and nxt in self.at and self.at[nxt].entry.label == label:
+            group = group._replace(end=tokens[self.at[nxt].last].end, head_last=self.at[nxt].last)
+        return group
+
+    def _partitive(self, k: int, head_last: int | None) -> Group | None:
+        """The group after "من" at token k: a listed group (through "من عناصر Y" to Y), else the words as written."""
+        tokens, words = self.tokens, self.words
+        if k >= self.stop:
+            return None
+        m = self.at.get(k)
+        if m is not None and m.entry.label not in ("inherit",):
+            if m.entry.label == "self":
+                return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
+            # "من عناصر / أفراد / صفوف Y": a generic head before the group names nothing itself
+            if tokens[m.last].norm in words["generic"] and m.last + 1 < self.stop and (m.last + 1) in self.at:
+                inner = self.at[m.last + 1]
+                return _group_of(inner, tokens, self.text, head_last if head_last is not None else inner.last)
+            return _group_of(m, tokens, self.text, head_last if head_last is not None else m.last)
+        if tokens[k].norm in words["ranks"] or tokens[k].norm in words["generic"]:
+            if k + 1 < self.stop and (k + 1) in self.at:
+                inner = self.at[k + 1]
+                return _group_of(inner, tokens, self.text, head_last if head_last is not None else inner.last)
+        if tokens[k].norm in words["stop"] or tokens[k].norm.isdigit():
+            return None
+        # not listed: kept as written, the head and a definite genitive after it ("أبناء القبيلة")
+        end = k
+        if k + 1 < self.stop and tokens[k + 1].norm.startswith("ال") and tokens[k + 1].norm not in words["stop"] \
+                and tokens[k + 1].start - tokens[k].end <= 1:
+            end = k + 1
+        return Group("people", None, tokens[k].start, tokens[end].end, head_last if head_last is not None else end)
+
+    def ranks_after(self, last: int, limit: int) -> Group | None:
+        """A group named by "في صفوف Y" / "بين صفوف Y" after token `last`, before token `limit`."""
+        tokens, ranks = self.tokens, self.words["ranks"]
+        for k in range(last + 1, min(limit, self.stop)):
+            if tokens[k].norm in ranks and (k + 1) in self.at:
+                m = self.at[k + 1]
+                if m.entry.label not in ("inherit", "self") and not _is_casualty_noun(m):
+                    g = _group_of(m, tokens, self.text)
+                    return g._replace(head_last=None)
+        return None
+
+    def last_named_before(self, token: int) -> Group | None:
+        """The last group (not a casualty noun) named before a token of this sentence."""
+        best = None
+        for m in self.subs:
+            if m.last >= token:
+                break
+            if m.entry.label not in ("inherit", "self") and not _is_casualty_noun(m) \
+                    and m.entry.label not in ("aircraft", "checkpoints"):
+                best = _group_of(m, self.tokens, self.text)._replace(head_last=None)
+        return best
