@@ -296,22 +296,26 @@ def _assign_groups(text, counts: list[_Count], subs, cats, tokens, first, stop, 
     """The counted group of every count of the sentence (kzlib.groups): the count's own phrase, else
     "في صفوف Y" later in the clause, else the group of the count it is coordinated with."""
     groups = SentenceGroups(text, tokens, subs, stop)
-    for c in counts:
-        g = groups.head(c.first, c.last, memory.previous, None)
+    nested = [_is_nested(c, cats, first) for c in counts]
+    for c, inner in zip(counts, nested):
+        g = groups.head(c.first, c.last, memory.previous)
         if g is not None:
             c.group, c.own_group = g, True
-            memory.previous = g
+            if not inner:       # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count, not of the nested one
+                memory.previous = g
     for idx, c in enumerate(counts):
-        if c.group is None:
+        if c.group is None or (c.group.subject == "people" and c.group.start is None):
+            # "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية", "تسعة قتلى في صفوف الشرطة"
             limit = next((o.first for o in counts[idx + 1:] if o.own_group), stop)
-            c.group = groups.ranks_after(c.last, limit)
+            c.group = groups.ranks_after(c.last, limit) or c.group
         if c.group is None and idx and counts[idx - 1].group is not None \
                 and _coordinated(text, tokens, counts[idx - 1], c, cats):
             c.group = counts[idx - 1].group._replace(head_last=None)
         if c.group is not None:
             c.subject = c.group.subject
             c.subject_last = c.group.head_last if c.own_group else None
-            memory.previous = c.group
+            if not nested[idx]:
+                memory.previous = c.group
 
 
 def _coordinated(text, tokens, previous: _Count, c: _Count, cats) -> bool:

@@ -50,6 +50,7 @@ def _words() -> dict[str, frozenset[str]]:
         # "في صفوف Y", "بين صفوف Y", "في أوساط Y"
         "ranks": w("صفوف", "أوساط"),
         # words that end a group phrase kept as written (a partitive the lexicons do not know)
+        "one": w("واحدة", "واحد"),
         "stop": w("في", "على", "إلى", "الى", "عن", "مع", "خلال", "جراء", "بعد", "قبل", "منذ", "حتى", "أن",
                   "إن", "الذي", "التي", "الذين", "و", "أو", "ثم", "بسبب", "إثر", "اثر", "نتيجة"),
     }
@@ -80,24 +81,25 @@ class SentenceGroups:
         self.at = {m.first: m for m in subs}
         self.words = _words()
 
-    def head(self, first: int, last: int, previous: Group | None, antecedent: Group | None) -> Group | None:
-        """The group named by the phrase right after the number (tokens first..last), or None."""
+    def head(self, first: int, last: int, previous: Group | None) -> Group | None:
+        """The group named by the phrase right after the number (tokens first..last), or None.
+        `previous`: the group of the article's count before (for "آخرون")."""
         tokens, words, k = self.tokens, self.words, last + 1
         if k >= self.stop:
             return None
         norm = tokens[k].norm
         if norm in words["pronoun"]:
-            ref = previous or antecedent
-            return (ref._replace(head_last=k) if ref is not None else Group("people", None, None, None, k))
+            return self._antecedent(first, previous, k)
         if norm in words["of"]:
-            return self._partitive(k + 1, head_last=None)
+            return self._partitive(k + 1, head_last=None, first=first, previous=previous)
         m = self.at.get(k)
         if m is None:
+            if norm in words["generic"] and k + 1 < self.stop and tokens[k + 1].norm in words["of"]:
+                return self._partitive(k + 2, head_last=k, first=first, previous=previous)   # "60 عنصراً من الجيش"
             return None
         label = m.entry.label
         if label == "inherit":          # "14 آخرون": the group of the count before
-            ref = previous or antecedent
-            return ref._replace(head_last=m.last) if ref is not None else Group("people", None, None, None, m.last)
+            return previous._replace(head_last=m.last) if previous is not None else Group("people", None, None, None, m.last)
         if label == "self":             # "من أفرادها": resolved against the speaker by the caller
             return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
         nxt = m.last + 1
@@ -107,9 +109,9 @@ class SentenceGroups:
                     and adjective.entry.label not in ("inherit", "self"):
                 return _group_of(adjective, tokens, self.text, head_last=adjective.last)     # "97 قتيلاً مدنياً"
             if tokens[nxt].norm in words["of"] and (_is_casualty_noun(m) or tokens[k].norm in words["generic"]):
-                named = self._partitive(nxt + 1, head_last=m.last)               # "21 فرداً من قوات الأمن"
-                if named is not None and named.subject != "people" or named is not None and named.detail:
-                    return named
+                named = self._partitive(nxt + 1, head_last=m.last, first=first, previous=previous)
+                if named is not None and (tokens[k].norm in words["generic"] or named.subject != "people" or named.detail):
+                    return named        # "21 فرداً من قوات الأمن", "30 قتيلاً من المدنيين"
         if _is_casualty_noun(m):
             return Group(CASUALTY_NOUN, None, None, None, m.last)
         group = _group_of(m, tokens, self.text)
@@ -118,15 +120,21 @@ class SentenceGroups:
             group = group._replace(end=tokens[self.at[nxt].last].end, head_last=self.at[nxt].last)
         return group
 
-    def _partitive(self, k: int, head_last: int | None) -> Group | None:
+    def _partitive(self, k: int, head_last: int | None, first: int, previous: Group | None) -> Group | None:
         """The group after "من" at token k: a listed group (through "من عناصر Y" to Y), else the words as written."""
         tokens, words = self.tokens, self.words
         if k >= self.stop:
             return None
+        if tokens[k].norm in words["pronoun"]:        # "سبعة من بينهم"
+            return self._antecedent(first, previous, k)
+        if k + 1 < self.stop and tokens[k + 1].norm in words["one"]:
+            return None             # "14 شخصاً من عائلة واحدة": one family, not a group of families
         m = self.at.get(k)
         if m is not None and m.entry.label not in ("inherit",):
             if m.entry.label == "self":
                 return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
+            if _is_casualty_noun(m):
+                return Group(CASUALTY_NOUN, None, None, None, head_last if head_last is not None else m.last)
             # "من عناصر / أفراد / صفوف Y": a generic head before the group names nothing itself
             if tokens[m.last].norm in words["generic"] and m.last + 1 < self.stop and (m.last + 1) in self.at:
                 inner = self.at[m.last + 1]
@@ -155,6 +163,24 @@ class SentenceGroups:
                     g = _group_of(m, tokens, self.text)
                     return g._replace(head_last=None)
         return None
+
+    def _antecedent(self, first: int, previous: Group | None, head_last: int) -> Group:
+        """What "منهم" / "بينهم" after a count refers to: the nearest group or casualty noun named before the
+        count in the sentence, else the article's count before; persons when there is none."""
+        best = None
+        for m in self.subs:
+            if m.last >= first:
+                break
+            if m.entry.label in ("inherit", "self", "aircraft", "checkpoints"):
+                continue
+            best = m
+        if best is not None:
+            if _is_casualty_noun(best):
+                return Group(CASUALTY_NOUN, None, None, None, head_last)
+            return _group_of(best, self.tokens, self.text, head_last)
+        if previous is not None:
+            return previous._replace(head_last=head_last)
+        return Group("people", None, None, None, head_last)
 
     def last_named_before(self, token: int) -> Group | None:
         """The last group (not a casualty noun) named before a token of this sentence."""
