@@ -38,6 +38,7 @@ _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
 _start_of = itemgetter(1)    # Token.start, C-level for map()
 _CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
+_SEMICOLON = re.compile(r"[؛;]")
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,10 @@ def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, 
     places = sentence_places(text, tokens, first, stop,
                              [en for en in entities if en.type == "place" and s <= en.start and en.end <= e],
                              starts, known_words)
+    # places do not reach across a clause word (فيما، بينما) or a semicolon
     walls = [m.first for m in cats if m.entry.form == "boundary"]
+    for semicolon in _SEMICOLON.finditer(text, s, e):
+        walls.append(bisect.bisect_left(starts, semicolon.start(), first, stop))
     out: list[Claim] = []
     previous: _Count | None = None
     for idx, c in enumerate(counts):

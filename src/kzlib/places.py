@@ -27,7 +27,8 @@ from kzlib.paths import LEXICONS
 KIND_RANK = {"neighbourhood": 0, "camp": 0, "district": 1, "town": 2, "city": 3, "capital": 3, "island": 3,
              "province": 4, "region": 5, "country": 6}
 _UNKNOWN_RANK = 2          # a place the gazetteer does not know, named without a type word
-_DATELINE = re.compile(r"\A\s*([^\n\-–—:.،]{2,40}?)\s*(?:\([^)\n]{1,30}\)\s*)?[-–—]\s")
+_DATELINE = re.compile(r"\s*([^\n\-–—:.،]{2,40}?)\s*(?:\([^)\n]{1,30}\)\s*)?[-–—]\s")
+_HEADLINE_PLACE = re.compile(r"\s*([^\n\-–—:.،]{2,30}?)\s*:\s")
 
 
 class Place(NamedTuple):
@@ -37,6 +38,8 @@ class Place(NamedTuple):
     token: int               # index of its first token
     rank: int                # specificity (KIND_RANK)
     weak: bool = False       # a destination ("إلى تشاد")
+    last: int = -1           # index of its last token
+    joined: bool = False     # follows another place with و: "من روسيا وبيلاروسيا" (a list)
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +57,14 @@ def place_words() -> dict[str, dict[str, int]]:
 @lru_cache(maxsize=1)
 def _kind_ranks() -> dict[str, int]:
     gaz = load_gazetteer()
-    ranks = {}
-    for row in gaz.rows:
-        if row.get("type") == "place" and row["id"] not in ranks:
-            ranks[row["id"]] = KIND_RANK.get(row.get("kind") or "", KIND_RANK["city"])
+    ranks: dict[str, int] = {}
+    for row in gaz.rows:            # a row with a kind (countries.tsv, places.tsv) sets the rank
+        if row.get("type") == "place" and row.get("kind"):
+            rank = KIND_RANK.get(row["kind"], KIND_RANK["city"])
+            ranks[row["id"]] = min(rank, ranks.get(row["id"], rank))
+    for row in gaz.rows:            # actors.tsv places without one: a city
+        if row.get("type") == "place":
+            ranks.setdefault(row["id"], KIND_RANK["city"])
     return ranks
 
 
@@ -90,15 +97,21 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         tok = tokens[k]
         glued = normalize_word(text[tok.start:en.start]) if tok.start < en.start else ""
         before = [tokens[j].norm for j in range(max(first, k - 2), k)]
-        strong = glued.endswith("ب") or any(w in preps or _core(w, preps) or _core(w, types) for w in before)
-        weak = not strong and any(w in toward or _core(w, toward) for w in before)
+        # right after a preposition or a type word, or after a preposition + a type / direction word
+        # ("في ولاية كسلا", "في شمال دارفور"); not "في البيت الأبيض"
+        last_word = before[-1] if before else ""
+        strong = glued.endswith("ب") or bool(last_word) and bool(_core(last_word, preps) or _core(last_word, types))
+        weak = not strong and bool(last_word) and _core(last_word, toward) is not None
+        joined = bool(out) and out[-1].last == k - 1 and tok.norm.startswith("و")
+        if joined:
+            strong, weak = not out[-1].weak, out[-1].weak     # the list continues the preposition before it
         if not (strong or weak):
             # the variant itself may open with a type word ("مدينة حلب")
             first_word = _core(tok.norm, types)
             if first_word is None or not any(w in preps or _core(w, preps) for w in before[-1:]):
                 continue
             strong = True
-        out.append(Place(en.id, en.start, en.end, k, ranks.get(en.id, KIND_RANK["city"]), weak))
+        out.append(Place(en.id, en.start, en.end, k, ranks.get(en.id, KIND_RANK["city"]), weak, last, joined))
     for k in range(first, stop - 1):
         tok = tokens[k]
         typed = _core(tok.norm, types)
@@ -111,8 +124,8 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         else:
             continue
         ntok = tokens[name]
-        if ntok.norm in stops or ntok.norm in preps or ntok.norm in types or any(ch.isdigit() for ch in ntok.norm) \
-                or name in known_words or ntok.start - tok.end > 2:
+        if _core(ntok.norm, stops) or _core(ntok.norm, preps) or _core(ntok.norm, toward) \
+                or any(ch.isdigit() for ch in ntok.norm) or name in known_words or ntok.start - tok.end > 2:
             continue
         if _core(ntok.norm, types) is not None:
             continue            # "سوق بلدة بارا": the inner type word names the place
@@ -122,19 +135,20 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         start = tok.start if typed is not None else ntok.start
         if typed is not None and typed[0]:
             start = tok.start + len(typed[0]) if tok.end - tok.start == len(tok.norm) else tok.start
-        out.append(Place(None, start, tokens[last].end, k, rank))
+        out.append(Place(None, start, tokens[last].end, k, rank, False, last))
         covered.update(range(name, last + 1))
     return out
 
 
 def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[int], types) -> bool:
-    """A known place or a place-type word right after the word at `name` ("في بارا بولاية ...")."""
+    """A known place or a place-type word with ب / في right after the word at `name` ("في بارا بولاية ...",
+    "في الطينة بشمال دارفور"); a bare one is a genitive ("في شوارع درنة": the streets of Derna)."""
     nxt = name + 1
-    if nxt >= stop:
+    if nxt + 1 < stop and tokens[nxt].norm == "في":
+        nxt += 1
+    elif nxt >= stop or not tokens[nxt].norm.startswith(("ب", "وب")):
         return False
-    if nxt in covered:
-        return True
-    return _core(tokens[nxt].norm, types) is not None
+    return nxt in covered or _core(tokens[nxt].norm, types) is not None
 
 
 def choose(places: list[Place], count_first: int, count_last: int, prev_last: int, next_first: int,
@@ -144,38 +158,79 @@ def choose(places: list[Place], count_first: int, count_last: int, prev_last: in
     if not places:
         return None
     same_clause = clause.get(count_first)
+    # "سجلت 6 وفيات في الخرطوم، و15 في كسلا": when other counts have places of their own the places are
+    # distributed, one per count; otherwise a place of the sentence is shared by its counts
+    firsts = sorted([*others, count_first])
+    bounds = list(zip(firsts, firsts[1:] + [1 << 30]))
+    distributive = sum(any(a < p.token < b for p in places) for a, b in bounds) >= 2
 
     def reachable(p: Place) -> bool:
         lo, hi = sorted((p.token, count_first))
-        if any(lo < w < hi for w in walls):
-            return False
-        return clause.get(p.token) == same_clause or not any(lo < o < hi for o in others)
-    strong = [p for p in places if not p.weak and reachable(p)]
-    weak = [p for p in places if p.weak and reachable(p)]
-    for pool in (strong, weak):
-        tiers = (
-            [p for p in pool if count_last < p.token < next_first],
-            [p for p in pool if prev_last < p.token < count_first],
-            [p for p in pool if clause.get(p.token) == clause.get(count_first)],
-            pool,
-        )
+        return not any(lo < w < hi for w in walls)
+
+    before_all, after_all = firsts[0], max(firsts)
+    pool = [p for p in places if reachable(p)]
+    tiers = (
+        [p for p in pool if count_last < p.token < next_first],                                   # after it
+        [p for p in pool if prev_last < p.token < count_first and clause.get(p.token) == same_clause],
+        [p for p in pool if clause.get(p.token) == same_clause],
+        # a place opening or closing the sentence scopes over all its counts, unless they have their own
+        [] if distributive else [p for p in pool if p.token < before_all or p.token > after_all],
+    )
+    for weak in (False, True):
         for tier in tiers:
+            tier = [p for p in tier if p.weak == weak]
             if tier:
-                return min(tier, key=lambda p: (p.rank, abs(p.token - count_first)))
+                best = min(tier, key=lambda p: (p.rank, abs(p.token - count_first)))
+                return None if _listed(best, places) else best
     return None
 
 
+def _listed(place: Place, places: list[Place]) -> bool:
+    """One of several places joined by و ("من روسيا وبيلاروسيا وأرمينيا"): no single place of the count."""
+    return place.joined or any(q.joined and q.token == place.last + 1 for q in places)
+
+
 def dateline(text: str, body_start: int, body_end: int) -> tuple[str | None, int, int] | None:
-    """(place id or None, start, end) of a dateline "الفاشر - " opening the body (or its second line, after a
-    repeated headline), or None."""
+    """(place id or None, start, end) of a dateline opening the body or its second line (after a repeated
+    headline): "الفاشر - " (any place), "صفاقس: " (a place the gazetteer knows). None when there is none, or
+    when the dateline lies in another country than the places the article names: "جنيف - " above a story
+    on Sudan is the reporting desk, not where anything was counted."""
+    gaz = load_gazetteer()
     line = body_start
     for _ in range(2):
-        m = _DATELINE.match(text, line, body_end)
-        if m and len(m.group(1).split()) <= 3:
+        for pattern, unknown_ok in ((_DATELINE, True), (_HEADLINE_PLACE, False)):
+            m = pattern.match(text, line, body_end)
+            if not m or len(m.group(1).split()) > 3:
+                continue
             start, end = m.span(1)
-            return load_gazetteer().lookup(text[start:end]), start, end
+            place = gaz.lookup(text[start:end])
+            if place is not None and gaz.info(place)["type"] != "place":
+                return None         # "الأمم المتحدة: ..." names a speaker, not a place
+            if place is None and not unknown_ok:
+                continue
+            return (place, start, end) if place is None or _same_country(gaz, place, text, body_end) else None
         nl = text.find("\n", line, body_end)
         if nl < 0:
             return None
         line = nl + 1
     return None
+
+
+def _same_country(gaz, place: str, text: str, body_end: int) -> bool:
+    """The dateline's country is a country of some other place the article names (or it names none)."""
+    countries = _countries()
+    home = countries.get(place)
+    named = {countries.get(en.id) for en in gaz.find(text[:body_end]) if en.type == "place" and en.id != place}
+    named.discard(None)
+    return not named or home in named
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """place id -> its country id (a country is its own; actors.tsv places of Kazakhstan are kazakhstan's)."""
+    out = {}
+    for row in load_gazetteer().rows:
+        if row.get("type") == "place" and row["id"] not in out:
+            out[row["id"]] = row.get("country") or row["id"]
+    return out
