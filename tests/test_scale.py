@@ -29,8 +29,8 @@ _spec.loader.exec_module(synth)
 
 
 def _cell(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None         # pd.NA: a null of the nullable offset columns (subject_start ...)
     if isinstance(value, float) and value.is_integer():
         return float(value)
     return value
