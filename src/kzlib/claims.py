@@ -5,6 +5,9 @@ category cue in its clause, before it ("مصرع 26", "ألقت القبض عل�
 ("1300 عنصر أمن أصيبوا"); a cue joined by "و" that introduces the next count ("... وإصابة 18 آخرين")
 belongs to that count. The counted noun right after the number gives the subject. Lexicons are
 compiled once per process (the same code runs over large corpora).
+
+The work is a list of steps over one annotated document (kzlib.doc.Doc): each reads the layers it needs
+and adds one (PIPELINE below); `claims_of(doc)` turns the layers into Claims.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from kzlib.attribution import Attributor, attribute, cue_lexicons, quoted_continuation
-from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, load_gazetteer, read_tsv, tokenize
-from kzlib.normalize import normalize, normalize_word
+from kzlib.attribution import attribute, cue_lexicons, find_cues
+from kzlib.doc import Doc, Sentence, Span, run
+from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv
+from kzlib.normalize import normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
@@ -32,7 +36,6 @@ NESTED_WINDOW = 3            # words before a count in which "من بينهم" m
 _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
-_start_of = itemgetter(1)    # Token.start, C-level for map()
 _CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
 
 
@@ -76,134 +79,267 @@ def _lexicons() -> _Lexicons:
     return _Lexicons(categories, subjects, transparent, index)
 
 
-@dataclass
-class _Count:
-    q: object            # numbers.Quantity, offsets into the article text
-    first: int           # token range of the quantity
-    last: int
-    subject: str | None = None
-    subject_last: int | None = None   # last token of the counted noun
-    category: str | None = None
-
-
 def extract_text(text: str, article_id: str = "text") -> list[Claim]:
     """Claims of a bare text (all of it is body)."""
-    return _extract(text, article_id, [(0, len(text))], outlet=None)
+    return _extract(Doc(text, article_id))
 
 
 def extract_claims(article) -> list[Claim]:
     """Claims of a kzlib.corpus.Article, its furniture skipped; offsets into article.text."""
-    return _extract(article.text, article.id, article.body_spans(), outlet=getattr(article, "outlet", None))
+    return _extract(Doc(article.text, article.id, article.body_spans(), getattr(article, "outlet", None)))
 
 
-def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+def _extract(doc: Doc) -> list[Claim]:
     # One article allocates thousands of small tuples (tokens, matches) that live until it is done and are
     # then freed by reference counting; the cyclic collector would scan them several times per article
     # (about 9% of the time, measured). It is paused for the article and resumed after (as Mercurial's
     # util.nogc does); left alone when the caller has already disabled it.
     if not gc.isenabled():
-        return _extract_article(text, article_id, body_spans, outlet)
+        return claims_of(run(doc, PIPELINE))
     gc.disable()
     try:
-        return _extract_article(text, article_id, body_spans, outlet)
+        return claims_of(run(doc, PIPELINE))
     finally:
         gc.enable()
 
 
-def _extract_article(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+# --- the steps: each reads layers of the document and adds one ----------------------------------
+
+def read_sentences(doc: Doc) -> None:
+    """doc.sentences: the sentences of the body spans, with their token ranges."""
+    starts, text = doc.token_starts, doc.text
     if not text:
-        return []
-    lex = _lexicons()
-    gaz = load_gazetteer()
-    normalized = normalize(text)     # folded once; tokens and numbers share it
-    tokens = tokenize(text, normalized)
-    starts = list(map(_start_of, tokens))
-    # one lookup per word: where actors, cues, categories, subjects may start, and which words may be numbers
-    actor_starts, verb_starts, source_starts, cat_starts, sub_starts, number_words = lex.index.starts(tokens)
-    # left to right, never overlapping: sentence slices by bisection
-    entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens, actor_starts)
-    entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
-    attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts), (verb_starts, source_starts))
-    claims: list[Claim] = []
-    previous_cues, previous_end = [], 0
-    for bs, be in body_spans:
+        return
+    for bs, be in doc.body_spans:
         for ss, se in split_sentences(text[bs:be]):
             s, e = bs + ss, bs + se
-            first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
-            # every sentence is read for cues: the speaker history runs through the article
-            cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous_cues, previous_end, s)
-            previous_cues, previous_end = cues, e
-            k = bisect.bisect_left(number_words, first)
-            if k == len(number_words) or number_words[k] >= stop:
-                continue        # no word of the sentence may be a number: no claim, not searched
-            in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
-            claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
-                                          cues, lex, gaz, outlet, cat_starts, sub_starts))
-    return claims
+            doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
 
 
-def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues, lex, gaz,
-                     outlet, cat_starts=None, sub_starts=None) -> list[Claim]:
-    """Claims of the sentence text[s:e]; `entities` are those overlapping it."""
-    sentence = text[s:e]
-    counts = _counts(normalized, s, sentence, tokens, starts, first, stop, entities)
-    if not counts:
-        return []
-    cats = lex.categories.find_all(tokens, first, stop, cat_starts)
-    subs = lex.subjects.find_all(tokens, first, stop, sub_starts)
-    clause = _clause_ids(text, tokens, starts, first, stop, cats)
-    count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
-    places = [en for en in entities if en.type == "place" and s <= en.start and en.end <= e]
-    out: list[Claim] = []
-    previous: _Count | None = None
-    for idx, c in enumerate(counts):
-        _assign_subject(c, subs, tokens, stop, lex, previous)
-        cue = _nearest_cue(c, idx, counts, cats, clause, tokens, lex, count_tokens)
-        if cue == "negated":
-            previous = c
-            continue
-        nested = _is_nested(c, cats, first)
-        if nested and previous is not None and previous.category:
-            c.category = previous.category
-        elif cue is not None:
-            c.category = cue.entry.label
-        elif c.subject in _PERSON_SUBJECTS:
-            c.category = "other"
-        if c.category is None:
-            previous = c
-            continue
-        speaker = attribute(cues, c.q.start, c.q.end)
-        if speaker is not None and speaker == outlet:
-            speaker = None          # the outlet reporting is never the attribution
-        subject = _final_subject(c, speaker, gaz, subs, clause)
-        end = c.q.end
-        if c.subject_last is not None:
-            end = max(end, tokens[c.subject_last].end)
-        if cue is not None and cue.first > c.last and _gap(c, cue, tokens, lex, count_tokens) == 0:
-            end = max(end, tokens[cue.last].end)
-        out.append(Claim(
-            article_id=article_id, category=c.category, subject=subject,
-            value=_num(c.q.value), low=_num(c.q.low), high=_num(c.q.high), qualifier=c.q.qualifier,
-            attributed_to=speaker, location=_location(text, c, places, tokens, starts, first, stop, clause),
-            start=c.q.start, end=end, quote=text[c.q.start:end], sentence=sentence,
-        ))
-        previous = c
+_CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers")
+
+
+def index_words(doc: Doc) -> None:
+    """doc.candidates: one lookup per word gives where actors, cues, categories, subjects may start and
+    which words may be numbers (the later steps visit only those tokens)."""
+    doc.candidates.update(zip(_CANDIDATES, _lexicons().index.starts(doc.tokens)))
+
+
+def find_entities(doc: Doc, gazetteer=None) -> None:
+    """Layer "entities": gazetteer actors and places (label = id, attrs type), left to right, never overlapping."""
+    gaz = load_gazetteer() if gazetteer is None else gazetteer
+    starts = doc.candidates.get("actors") if gazetteer is None else None
+    entities, firsts, lasts = gaz.find_indexed(doc.text, doc.tokens, starts)
+    doc.add("entities", [Span(en.start, en.end, f, la, en.id, {"type": en.type}) for en, f, la in zip(entities, firsts, lasts)])
+
+
+def find_numbers(doc: Doc) -> None:
+    """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
+    where some word may be a number (the others are not searched)."""
+    number_words = doc.candidates["numbers"]
+    entities = doc.layer("entities")
+    out: list[Span] = []
+    for k, sentence in enumerate(doc.sentences):
+        first, stop = sentence.first, sentence.stop
+        i = bisect.bisect_left(number_words, first)
+        if i == len(number_words) or number_words[i] >= stop:
+            continue        # no word of the sentence may be a number: no claim, not searched
+        s, e = sentence.start, sentence.end
+        # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
+        lo = bisect.bisect_right(entities, s, key=_span_end)
+        inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
+        for q, qfirst, qlast in _counts(doc, sentence, inside):
+            out.append(Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k}))
+    doc.add("numbers", out)
+
+
+def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
+    """(sentence, indexes of its counts in "numbers") for every sentence holding a count, in order."""
+    out: list[tuple[Sentence, list[int]]] = []
+    last_k = -1
+    for i, n in enumerate(doc.layer("numbers")):
+        k = n.attrs["sentence"]
+        if k != last_k:
+            out.append((doc.sentences[k], []))
+            last_k = k
+        out[-1][1].append(i)
     return out
+
+
+def _lexicon_step(layer: str, lexicon_of, candidates: str):
+    def step(doc: Doc) -> None:
+        lexicon, spans = lexicon_of(), []
+        starts = doc.candidates.get(candidates)
+        for sentence, _ in _count_sentences(doc):
+            for m in lexicon.find_all(doc.tokens, sentence.first, sentence.stop, starts):
+                spans.append(doc.token_span(m.first, m.last, m.entry.label, {"form": m.entry.form, "prefix": m.prefix}))
+        doc.add(layer, spans)
+    step.__name__ = f"find_{layer}"
+    step.__doc__ = (f'Layer "{layer}": matches of the {candidates} lexicon in the sentences holding a count '
+                    f'(label = its id, attrs form, prefix).')
+    return step
+
+
+find_category_words = _lexicon_step("category_words", lambda: _lexicons().categories, "categories")
+find_group_words = _lexicon_step("group_words", lambda: _lexicons().subjects, "subjects")
+
+
+def find_clauses(doc: Doc) -> None:
+    """Layer "clauses" (and doc.clause_of): clauses of the sentences holding a count; they end at
+    punctuation and at clause words ("فيما", form boundary in categories.tsv)."""
+    spans: list[Span] = []
+    for sentence, _ in _count_sentences(doc):
+        cats = doc.in_sentence("category_words", sentence)
+        clause = _clause_ids(doc.text, doc.tokens, doc.token_starts, sentence.first, sentence.stop, cats)
+        base = len(spans)
+        for k, c in clause.items():
+            doc.clause_of[k] = base + c
+        # one span per clause, in token order
+        bounds: dict[int, list[int]] = {}
+        for k, c in clause.items():
+            bounds.setdefault(c, [k, k])[1] = k
+        spans.extend(doc.token_span(a, b, "clause") for a, b in bounds.values())
+    doc.add("clauses", spans)
+
+
+def assign_groups(doc: Doc) -> None:
+    """Layer "groups": the counted noun right after each count (label = subject id, attrs count)."""
+    lex, tokens, numbers = _lexicons(), doc.tokens, doc.layer("numbers")
+    out: list[Span] = []
+    for sentence, counts in _count_sentences(doc):
+        subs = doc.in_sentence("group_words", sentence)
+        previous_subject: str | None = None
+        for i in counts:
+            found = _counted_noun(numbers[i], subs, tokens, sentence.stop, lex, previous_subject, i == counts[0])
+            previous_subject = None
+            if found is not None:
+                label, first, last = found
+                out.append(doc.token_span(first, last, label, {"count": i}))
+                previous_subject = label
+    doc.add("groups", out)
+
+
+def assign_categories(doc: Doc) -> None:
+    """Layer "categories": what each count counts (label = category; attrs count, cue = the category word
+    span or None). A negated cue drops the count; a nested count ("من بينهم 19") takes the previous one's."""
+    lex, tokens, numbers = _lexicons(), doc.tokens, doc.layer("numbers")
+    groups = doc.by_count("groups")
+    out: list[Span] = []
+    for sentence, counts in _count_sentences(doc):
+        cats = doc.in_sentence("category_words", sentence)
+        count_tokens = {k for i in counts for k in range(numbers[i].first, numbers[i].last + 1)}
+        previous_category: str | None = None
+        for i in counts:
+            c, group = numbers[i], groups.get(i)
+            subject_last = group.last if group is not None else None
+            others = [numbers[o] for o in counts if o != i]
+            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens)
+            category = None
+            if cue == "negated":
+                previous_category = None
+                continue
+            if _is_nested(c, cats) and previous_category:
+                category = previous_category
+            elif cue is not None:
+                category = cue.label
+            elif group is not None and group.label in _PERSON_SUBJECTS:
+                category = "other"
+            previous_category = category
+            if category is not None:
+                out.append(Span(c.start, c.end, c.first, c.last, category, {"count": i, "cue": cue}))
+    doc.add("categories", out)
+
+
+def assign_sources(doc: Doc) -> None:
+    """Layer "sources": who stated each categorized count (label = speaker id; attrs count, cue). The outlet
+    reporting is never the attribution."""
+    out: list[Span] = []
+    numbers = doc.layer("numbers")
+    for cat in doc.layer("categories"):
+        i = cat.attrs["count"]
+        c = numbers[i]
+        cue = attribute(doc.in_sentence("cues", doc.sentences[c.attrs["sentence"]]), c.start, c.end)
+        if cue is None:
+            continue
+        speaker = cue.attrs["speaker"]
+        if speaker is None or speaker == doc.outlet:
+            continue
+        out.append(Span(cue.start, cue.end, cue.first, cue.last, speaker, {"count": i, "cue": cue}))
+    doc.add("sources", out)
+
+
+def assign_places(doc: Doc) -> None:
+    """Layer "places": the place each categorized count happened (label = place id, attrs count)."""
+    numbers, tokens, starts = doc.layer("numbers"), doc.tokens, doc.token_starts
+    out: list[Span] = []
+    for cat in doc.layer("categories"):
+        i = cat.attrs["count"]
+        c = numbers[i]
+        sentence = doc.sentences[c.attrs["sentence"]]
+        places = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
+        place = _location(doc.text, c, places, tokens, starts, sentence, doc.clause_of)
+        if place is not None:
+            out.append(Span(place.start, place.end, place.first, place.last, place.label, {"count": i}))
+    doc.add("places", out)
+
+
+PIPELINE = (read_sentences, index_words, find_entities, find_cues, find_numbers, find_category_words,
+            find_group_words, find_clauses, assign_groups, assign_categories, assign_sources, assign_places)
+
+
+def claims_of(doc: Doc) -> list[Claim]:
+    """The claims of a document the PIPELINE has annotated: one per count in "categories"."""
+    lex, tokens, text, numbers = _lexicons(), doc.tokens, doc.text, doc.layer("numbers")
+    gaz = load_gazetteer()
+    groups, sources, places = doc.by_count("groups"), doc.by_count("sources"), doc.by_count("places")
+    out: list[Claim] = []
+    for cat in doc.layer("categories"):
+        i = cat.attrs["count"]
+        c, cue = numbers[i], cat.attrs["cue"]
+        q: Quantity = c.attrs["quantity"]
+        sentence = doc.sentences[c.attrs["sentence"]]
+        group, source, place = groups.get(i), sources.get(i), places.get(i)
+        speaker = source.label if source is not None else None
+        subject = _final_subject(cat.label, group, speaker, gaz, doc.in_sentence("group_words", sentence), c)
+        end = c.end
+        if group is not None:
+            end = max(end, group.end)
+        if cue is not None and cue.first > c.last:
+            if _gap(c, group.last if group is not None else None, cue, tokens, lex, _count_tokens(doc, c)) == 0:
+                end = max(end, cue.end)
+        out.append(Claim(
+            article_id=doc.id, category=cat.label, subject=subject,
+            value=_num(q.value), low=_num(q.low), high=_num(q.high), qualifier=q.qualifier,
+            attributed_to=speaker, location=place.label if place is not None else None,
+            start=c.start, end=end, quote=text[c.start:end], sentence=text[sentence.start:sentence.end],
+        ))
+    return out
+
+
+def _count_tokens(doc: Doc, c: Span) -> set[int]:
+    """Tokens of every count in the sentence of count c."""
+    k = c.attrs["sentence"]
+    return {t for n in doc.layer("numbers") if n.attrs["sentence"] == k for t in range(n.first, n.last + 1)}
+
+
+_span_start, _span_end = itemgetter(0), itemgetter(1)
 
 
 def _num(x) -> float | None:
     return None if x is None else float(x)
 
 
-def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> list[_Count]:
-    """Count-kind quantities of the sentence that are not part of a name ("خبر 24") or a definite reference."""
+def _counts(doc: Doc, sentence: Sentence, inside: list[tuple[int, int]]) -> list[tuple[Quantity, int, int]]:
+    """(quantity, first token, last token) of the sentence's count-kind quantities that are not part of a
+    name ("خبر 24", spans in `inside`) or a definite reference; offsets into the article."""
+    first, stop, s = sentence.first, sentence.stop, sentence.start
     if first >= stop:
         return []
+    tokens, starts = doc.tokens, doc.token_starts
     # the caller has checked that some word of the sentence may be a number (may_be_quantity_word)
-    quantities = quantities_of(sentence, normalized.slice(s, s + len(sentence)))
+    quantities = quantities_of(doc.text[s:sentence.end], doc.norm.slice(s, sentence.end))
     if not quantities:
         return []
-    inside = [(en.start, en.end) for en in entities]
     out = []
     for q in quantities:
         if q.kind != "count":
@@ -220,7 +356,7 @@ def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> l
             continue
         if q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال"):
             continue        # "الدول الثلاث": a definite reference counts nothing new
-        out.append(_Count(_shift(q, s), toks[0], toks[-1]))
+        out.append((_shift(q, s), toks[0], toks[-1]))
     return out
 
 
@@ -229,9 +365,9 @@ def _shift(q: Quantity, offset: int) -> Quantity:
     return Quantity(q.start + offset, q.end + offset, q.text, q.value, q.low, q.high, q.qualifier, q.kind)
 
 
-def _clause_ids(text, tokens, starts, first, stop, cats) -> dict[int, int]:
+def _clause_ids(text, tokens, starts, first, stop, cats: list[Span]) -> dict[int, int]:
     """Token index -> clause number; clauses end at punctuation and at clause words ("فيما")."""
-    opens = {m.first for m in cats if m.entry.form == "boundary"}    # tokens that open a new clause
+    opens = {m.first for m in cats if m.attrs["form"] == "boundary"}    # tokens that open a new clause
     # punctuation between two tokens opens a clause at the token after it (one search per sentence)
     for p in _CLAUSE_PUNCT.finditer(text, tokens[first].end, tokens[stop - 1].start):
         opens.add(bisect.bisect_left(starts, p.start(), first, stop))
@@ -244,51 +380,55 @@ def _clause_ids(text, tokens, starts, first, stop, cats) -> dict[int, int]:
     return out
 
 
-def _assign_subject(c: _Count, subs, tokens, stop, lex, previous) -> None:
-    """The counted noun right after the number, optionally after "من" ("7 من أفرادها")."""
+def _counted_noun(c: Span, subs: list[Span], tokens, stop, lex, previous_subject: str | None,
+                  is_first: bool) -> tuple[str, int, int] | None:
+    """(subject, first, last token) of the counted noun right after the number, optionally after "من"
+    ("7 من أفرادها"); "آخرين" (subject inherit) takes the subject of the count before it."""
     k = c.last + 1
     if k < stop and tokens[k].norm in lex.transparent and tokens[k].norm == normalize_word("من"):
         k += 1
     for m in subs:
         if m.first == k:
-            label = m.entry.label
+            label = m.label
             if label == "inherit":
-                label = previous.subject if previous is not None else "unspecified"
-            c.subject, c.subject_last = label, m.last
+                label = "unspecified" if is_first else (previous_subject or "unspecified")
+            last = m.last
             # "26 مجرما مسلحا": several subject words in a row form one counted phrase
             nxt = next((n for n in subs if n.first == m.last + 1), None)
-            if nxt is not None and nxt.entry.label == m.entry.label:
-                c.subject_last = nxt.last
-            return
+            if nxt is not None and nxt.label == m.label:
+                last = nxt.last
+            return label, m.first, last
+    return None
 
 
-def _gap(c: _Count, cue: Match, tokens, lex, count_tokens) -> int:
+def _gap(c: Span, subject_last: int | None, cue: Span, tokens, lex, count_tokens) -> int:
     """Content words between the count phrase and a cue (counted noun, "من", "على" ... not counted)."""
     if cue.last < c.first:
         span = range(cue.last + 1, c.first)
     else:
-        span = range((c.subject_last if c.subject_last is not None else c.last) + 1, cue.first)
+        span = range((subject_last if subject_last is not None else c.last) + 1, cue.first)
     return sum(1 for k in span if tokens[k].norm not in lex.transparent and k not in count_tokens)
 
 
 _EVENT_FORMS = {"noun", "verb", "phrase"}
 
 
-def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens):
-    """The category cue of a count, "negated", or None."""
+def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
+                 count_tokens):
+    """The category word of a count, "negated", or None."""
     best, best_key = None, None
-    others = [o for o in counts if o is not c]
     for m in cats:
-        if m.entry.form not in _EVENT_FORMS and m.entry.form != "counted_noun":
+        form = m.attrs["form"]
+        if form not in _EVENT_FORMS and form != "counted_noun":
             continue
         if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
             continue
         if m.first <= c.last and m.last >= c.first:
             continue
         after = m.first > c.last
-        if m.entry.form == "counted_noun":
+        if form == "counted_noun":
             # a counted noun names what is counted only right after the number
-            end = c.subject_last if c.subject_last is not None else c.last
+            end = subject_last if subject_last is not None else c.last
             if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
                 continue
         # a count between this count and the cue owns the cue
@@ -297,14 +437,14 @@ def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens
         if not after and any(m.last < o.first and o.last < c.first for o in others):
             continue
         # "... وإصابة 18": a cue joined by و right before another count belongs to that count
-        if after and m.prefix.startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
+        if after and m.attrs["prefix"].startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
             continue
-        d = _gap(c, m, tokens, lex, count_tokens)
+        d = _gap(c, subject_last, m, tokens, lex, count_tokens)
         if d > MAX_CUE_DISTANCE:
             continue
         # on a tie: events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات");
         # attackers / troops words describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش")
-        rank = 2 if m.entry.label in _ACTOR_CATEGORIES and m.entry.form != "counted_noun" else int(m.entry.form == "counted_noun")
+        rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
         key = (d, rank, after)
         if best_key is None or key < best_key:
             best, best_key = m, key
@@ -313,40 +453,41 @@ def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens
     return best
 
 
-def _negated(cue: Match, c: _Count, cats) -> bool:
+def _negated(cue: Span, c: Span, cats: list[Span]) -> bool:
     """"نفت الوزارة مقتل 5": a negation shortly before the cue; not "ما لا يقل عن 50 قتيلا" (the count between)."""
     return any(
-        m.entry.form == "negation" and 0 <= cue.first - m.last - 1 < NEGATION_WINDOW and not (m.last < c.first and c.last < cue.first)
+        m.attrs["form"] == "negation" and 0 <= cue.first - m.last - 1 < NEGATION_WINDOW and not (m.last < c.first and c.last < cue.first)
         for m in cats
     )
 
 
-def _is_nested(c: _Count, cats, first) -> bool:
+def _is_nested(c: Span, cats: list[Span]) -> bool:
     """"من بينهم 19": a count inside the previous one."""
-    return any(m.entry.form == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW for m in cats)
+    return any(m.attrs["form"] == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW for m in cats)
 
 
-def _final_subject(c: _Count, speaker, gaz, subs, clause) -> str:
-    if c.category in _FIXED_SUBJECT:
-        return _FIXED_SUBJECT[c.category]
-    subject = c.subject or "unspecified"
+def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:
+    if category in _FIXED_SUBJECT:
+        return _FIXED_SUBJECT[category]
+    subject = group.label if group is not None else "unspecified"
     if subject == "self":
         subject = (gaz.members(speaker) if speaker else None) or "unspecified"
-    if c.category == "troops" and subject in ("people", "unspecified"):
+    if category == "troops" and subject in ("people", "unspecified"):
         # "تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence
-        named = [m.entry.label for m in subs if m.last < c.first and m.entry.label in ("peacekeepers", "security_forces")]
+        named = [m.label for m in subs if m.last < c.first and m.label in ("peacekeepers", "security_forces")]
         if named:
             subject = named[-1]
     return subject
 
 
-def _location(text: str, c: _Count, entities: list[Entity], tokens, starts, first, stop, clause) -> str | None:
+def _location(text: str, c: Span, entities: list[Span], tokens, starts, sentence: Sentence, clause) -> Span | None:
     """The place the count happened: a place after "في" (or ب-) in the count's clause, nearest to it."""
     loc_words = _locative_words()
+    first, stop = sentence.first, sentence.stop
     best, best_key = None, None
     lo, hi = tokens[first].start, tokens[stop - 1].end
     for en in entities:
-        if en.type != "place" or en.start < lo or en.end > hi:
+        if en.attrs["type"] != "place" or en.start < lo or en.end > hi:
             continue
         k = bisect.bisect_right(starts, en.start, first, stop) - 1
         tok = tokens[k]
@@ -358,7 +499,7 @@ def _location(text: str, c: _Count, entities: list[Entity], tokens, starts, firs
             continue
         key = abs(k - c.first)
         if best_key is None or key < best_key:
-            best, best_key = en.id, key
+            best, best_key = en, key
     return best
 
 
