@@ -5,6 +5,9 @@ category cue in its clause, before it ("مصرع 26", "ألقت القبض عل�
 ("1300 عنصر أمن أصيبوا"); a cue joined by "و" that introduces the next count ("... وإصابة 18 آخرين")
 belongs to that count. The counted noun right after the number gives the subject. Lexicons are
 compiled once per process (the same code runs over large corpora).
+
+The work is a list of steps over one annotated document (kzlib.doc.Doc): each reads the layers it needs
+and adds one (PIPELINE below); `claims_of(doc)` turns the layers into Claims.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from kzlib.attribution import Attributor, attribute, cue_lexicons, quoted_continuation
-from kzlib.gazetteer import Entity, Lexicon, LexiconIndex, Match, load_gazetteer, read_tsv, tokenize
+from kzlib.attribution import attribute, cue_lexicons, find_cues
+from kzlib.doc import Doc, Sentence, Span, run
+from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv
 from kzlib.groups import NO_GROUP, Group, SentenceGroups
 from kzlib.places import choose as choose_place, dateline, sentence_places
-from kzlib.normalize import normalize, normalize_word
+from kzlib.normalize import normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
@@ -36,7 +40,6 @@ NESTED_WINDOW = 3            # words before a count in which "من بينهم" m
 _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
-_start_of = itemgetter(1)    # Token.start, C-level for map()
 _CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
 _SEMICOLON = re.compile(r"[؛;]")
 
@@ -89,173 +92,353 @@ def _lexicons() -> _Lexicons:
     return _Lexicons(categories, subjects, transparent, index)
 
 
-@dataclass
-class _Count:
-    q: object            # numbers.Quantity, offsets into the article text
-    first: int           # token range of the quantity
-    last: int
-    subject: str | None = None
-    subject_last: int | None = None   # last token of the counted noun
-    category: str | None = None
-    group: Group | None = None        # the counted group (kzlib.groups)
-    own_group: bool = False           # named by the count's own phrase (not shared from another count)
-
-
-class _ArticleMemory:
-    """What later sentences of an article refer back to: the last count's group ("منهم", "آخرون")."""
-    __slots__ = ("previous", "dateline")
-
-    def __init__(self, dateline=None):
-        self.previous: Group | None = None
-        self.dateline = dateline
-
-
 def extract_text(text: str, article_id: str = "text") -> list[Claim]:
     """Claims of a bare text (all of it is body)."""
-    return _extract(text, article_id, [(0, len(text))], outlet=None)
+    return _extract(Doc(text, article_id))
 
 
 def extract_claims(article) -> list[Claim]:
     """Claims of a kzlib.corpus.Article, its furniture skipped; offsets into article.text."""
-    return _extract(article.text, article.id, article.body_spans(), outlet=getattr(article, "outlet", None))
+    return _extract(Doc(article.text, article.id, article.body_spans(), getattr(article, "outlet", None)))
 
 
-def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+def _extract(doc: Doc) -> list[Claim]:
     # One article allocates thousands of small tuples (tokens, matches) that live until it is done and are
     # then freed by reference counting; the cyclic collector would scan them several times per article
     # (about 9% of the time, measured). It is paused for the article and resumed after (as Mercurial's
     # util.nogc does); left alone when the caller has already disabled it.
     if not gc.isenabled():
-        return _extract_article(text, article_id, body_spans, outlet)
+        return claims_of(run(doc, PIPELINE))
     gc.disable()
     try:
-        return _extract_article(text, article_id, body_spans, outlet)
+        return claims_of(run(doc, PIPELINE))
     finally:
         gc.enable()
 
 
-def _extract_article(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+# --- the steps: each reads layers of the document and adds one ----------------------------------
+
+def read_sentences(doc: Doc) -> None:
+    """doc.sentences: the sentences of the body spans, with their token ranges."""
+    starts, text = doc.token_starts, doc.text
     if not text:
-        return []
-    lex = _lexicons()
-    gaz = load_gazetteer()
-    normalized = normalize(text)     # folded once; tokens and numbers share it
-    tokens = tokenize(text, normalized)
-    starts = list(map(_start_of, tokens))
-    # one lookup per word: where actors, cues, categories, subjects may start, and which words may be numbers
-    actor_starts, verb_starts, source_starts, cat_starts, sub_starts, number_words = lex.index.starts(tokens)
-    # left to right, never overlapping: sentence slices by bisection
-    entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens, actor_starts)
-    entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
-    attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts), (verb_starts, source_starts))
-    claims: list[Claim] = []
-    previous_cues, previous_end = [], 0
-    body_spans = list(body_spans)
-    memory = _ArticleMemory(dateline(text, body_spans[0][0], body_spans[0][1]) if body_spans else None)
-    for bs, be in body_spans:
+        return
+    for bs, be in doc.body_spans:
         for ss, se in split_sentences(text[bs:be]):
             s, e = bs + ss, bs + se
-            first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
-            # every sentence is read for cues: the speaker history runs through the article
-            cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous_cues, previous_end, s)
-            previous_cues, previous_end = cues, e
-            k = bisect.bisect_left(number_words, first)
-            if k == len(number_words) or number_words[k] >= stop:
-                continue        # no word of the sentence may be a number: no claim, not searched
-            in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
-            claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
-                                          cues, lex, gaz, outlet, cat_starts, sub_starts, memory))
-    return claims
+            doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
 
 
-def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues, lex, gaz,
-                     outlet, cat_starts=None, sub_starts=None, memory=None) -> list[Claim]:
-    """Claims of the sentence text[s:e]; `entities` are those overlapping it."""
-    sentence = text[s:e]
-    counts = _counts(normalized, s, sentence, tokens, starts, first, stop, entities)
-    if not counts:
-        return []
-    cats = lex.categories.find_all(tokens, first, stop, cat_starts)
-    subs = lex.subjects.find_all(tokens, first, stop, sub_starts)
-    clause = _clause_ids(text, tokens, starts, first, stop, cats)
-    count_tokens = {k for c in counts for k in range(c.first, c.last + 1)}
-    memory = _ArticleMemory() if memory is None else memory
-    _assign_groups(text, counts, subs, cats, tokens, first, stop, memory)
-    known_words = count_tokens | {m.first for m in cats} | {m.first for m in subs}
-    places = sentence_places(text, tokens, first, stop,
-                             [en for en in entities if en.type == "place" and s <= en.start and en.end <= e],
-                             starts, known_words)
-    # places do not reach across a clause word (فيما، بينما) or a semicolon
-    walls = [m.first for m in cats if m.entry.form == "boundary"]
-    for semicolon in _SEMICOLON.finditer(text, s, e):
-        walls.append(bisect.bisect_left(starts, semicolon.start(), first, stop))
-    out: list[Claim] = []
-    previous: _Count | None = None
-    for idx, c in enumerate(counts):
-        cue = _nearest_cue(c, idx, counts, cats, clause, tokens, lex, count_tokens)
-        if cue == "negated":
-            previous = c
-            continue
-        nested = _is_nested(c, cats, first)
-        if nested and previous is not None and previous.category:
-            c.category = previous.category
-        elif cue is not None:
-            c.category = cue.entry.label
-        elif previous is not None and previous.category and _coordinated(text, tokens, previous, c, cats):
-            c.category = previous.category      # "سجلت 6 وفيات، و15 في كسلا": one category for the list
-        elif c.subject in _PERSON_SUBJECTS:
-            c.category = "other"
-        if c.category is None:
-            previous = c
-            continue
-        speaker = attribute(cues, c.q.start, c.q.end)
-        if speaker is not None and speaker == outlet:
-            speaker = None          # the outlet reporting is never the attribution
-        subject = _final_subject(c, speaker, gaz, subs, clause)
-        group = c.group or NO_GROUP
-        detail = group.detail if subject == group.subject else None
-        has_text = group.start is not None and subject not in _FIXED_SUBJECT.values()
-        place = choose_place(places, c.first, c.last, counts[idx - 1].last if idx else first - 1,
-                             counts[idx + 1].first if idx + 1 < len(counts) else stop, clause, walls,
-                             [o.first for o in counts if o is not c])
-        if place is None and not places and memory.dateline is not None:
-            loc_id, loc_start, loc_end = memory.dateline
-        elif place is not None:
-            loc_id, loc_start, loc_end = place.id, place.start, place.end
-        else:
-            loc_id = loc_start = loc_end = None
-        end = c.q.end
-        if c.subject_last is not None:
-            end = max(end, tokens[c.subject_last].end)
-        if cue is not None and cue.first > c.last and _gap(c, cue, tokens, lex, count_tokens) == 0:
-            end = max(end, tokens[cue.last].end)
-        out.append(Claim(
-            article_id=article_id, category=c.category, subject=subject,
-            value=_num(c.q.value), low=_num(c.q.low), high=_num(c.q.high), qualifier=c.q.qualifier,
-            attributed_to=speaker, location=loc_id,
-            start=c.q.start, end=end, quote=text[c.q.start:end], sentence=sentence,
-            subject_detail=detail, subject_text=text[group.start:group.end] if has_text else None,
-            subject_start=group.start if has_text else None, subject_end=group.end if has_text else None,
-            location_text=text[loc_start:loc_end] if loc_start is not None else None,
-            location_start=loc_start, location_end=loc_end,
-        ))
-        previous = c
+_CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers")
+
+
+def index_words(doc: Doc) -> None:
+    """doc.candidates: one lookup per word gives where actors, cues, categories, subjects may start and
+    which words may be numbers (the later steps visit only those tokens)."""
+    doc.candidates.update(zip(_CANDIDATES, _lexicons().index.starts(doc.tokens)))
+
+
+def find_entities(doc: Doc, gazetteer=None) -> None:
+    """Layer "entities": gazetteer actors and places (label = id, attrs type), left to right, never overlapping."""
+    gaz = load_gazetteer() if gazetteer is None else gazetteer
+    starts = doc.candidates.get("actors") if gazetteer is None else None
+    entities, firsts, lasts = gaz.find_indexed(doc.text, doc.tokens, starts)
+    doc.add("entities", [Span(en.start, en.end, f, la, en.id, {"type": en.type}) for en, f, la in zip(entities, firsts, lasts)])
+
+
+def find_numbers(doc: Doc) -> None:
+    """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
+    where some word may be a number (the others are not searched)."""
+    number_words = doc.candidates["numbers"]
+    entities = doc.layer("entities")
+    out: list[Span] = []
+    for k, sentence in enumerate(doc.sentences):
+        first, stop = sentence.first, sentence.stop
+        i = bisect.bisect_left(number_words, first)
+        if i == len(number_words) or number_words[i] >= stop:
+            continue        # no word of the sentence may be a number: no claim, not searched
+        s, e = sentence.start, sentence.end
+        # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
+        lo = bisect.bisect_right(entities, s, key=_span_end)
+        inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
+        for q, qfirst, qlast in _counts(doc, sentence, inside):
+            out.append(Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k}))
+    doc.add("numbers", out)
+
+
+def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
+    """(sentence, indexes of its counts in "numbers") for every sentence holding a count, in order."""
+    out: list[tuple[Sentence, list[int]]] = []
+    last_k = -1
+    for i, n in enumerate(doc.layer("numbers")):
+        k = n.attrs["sentence"]
+        if k != last_k:
+            out.append((doc.sentences[k], []))
+            last_k = k
+        out[-1][1].append(i)
     return out
+
+
+def _lexicon_step(layer: str, lexicon_of, candidates: str):
+    def step(doc: Doc) -> None:
+        lexicon, spans = lexicon_of(), []
+        starts = doc.candidates.get(candidates)
+        for sentence, _ in _count_sentences(doc):
+            for m in lexicon.find_all(doc.tokens, sentence.first, sentence.stop, starts):
+                attrs = {"form": m.entry.form, "prefix": m.prefix}
+                if "detail" in m.entry.row:
+                    attrs["detail"] = m.entry.row["detail"] or None     # groups.tsv: the fine group id
+                spans.append(doc.token_span(m.first, m.last, m.entry.label, attrs))
+        doc.add(layer, spans)
+    step.__name__ = f"find_{layer}"
+    step.__doc__ = (f'Layer "{layer}": matches of the {candidates} lexicon in the sentences holding a count '
+                    f'(label = its id, attrs form, prefix).')
+    return step
+
+
+find_category_words = _lexicon_step("category_words", lambda: _lexicons().categories, "categories")
+find_group_words = _lexicon_step("group_words", lambda: _lexicons().subjects, "subjects")
+
+
+def find_clauses(doc: Doc) -> None:
+    """Layer "clauses" (and doc.clause_of): clauses of the sentences holding a count; they end at
+    punctuation and at clause words ("فيما", form boundary in categories.tsv)."""
+    spans: list[Span] = []
+    for sentence, _ in _count_sentences(doc):
+        cats = doc.in_sentence("category_words", sentence)
+        clause = _clause_ids(doc.text, doc.tokens, doc.token_starts, sentence.first, sentence.stop, cats)
+        base = len(spans)
+        for k, c in clause.items():
+            doc.clause_of[k] = base + c
+        # one span per clause, in token order
+        bounds: dict[int, list[int]] = {}
+        for k, c in clause.items():
+            bounds.setdefault(c, [k, k])[1] = k
+        spans.extend(doc.token_span(a, b, "clause") for a, b in bounds.values())
+    doc.add("clauses", spans)
+
+
+def assign_groups(doc: Doc) -> None:
+    """Layer "groups": the counted group of each count (kzlib.groups; label = coarse subject; attrs count,
+    detail, text = (start, end) of the group as written or None, head_last = last token of the counted
+    phrase right after the number or None). The count's own phrase, else "في صفوف Y" later in the clause,
+    else the group of the count it is coordinated with; "منهم" / "آخرون" look back across sentences."""
+    tokens, numbers, text = doc.tokens, doc.layer("numbers"), doc.text
+    out: list[Span] = []
+    previous: Group | None = None       # the article's last (not nested) count's group
+    for sentence, counts in _count_sentences(doc):
+        subs = doc.in_sentence("group_words", sentence)
+        cats = doc.in_sentence("category_words", sentence)
+        finder = SentenceGroups(text, tokens, subs, sentence.stop)
+        nested = [_is_nested(numbers[i], cats) for i in counts]
+        found: list[Group | None] = []
+        for i, inner in zip(counts, nested):
+            g = finder.head(numbers[i].first, numbers[i].last, previous)
+            found.append(g)
+            if g is not None and not inner:
+                previous = g        # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count
+        own = [g is not None for g in found]
+        for j, i in enumerate(counts):
+            c, g = numbers[i], found[j]
+            if g is None or (g.subject == "people" and g.start is None):
+                # "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية", "تسعة قتلى في صفوف الشرطة"
+                limit = next((numbers[o].first for o, mine in zip(counts[j + 1:], own[j + 1:]) if mine), sentence.stop)
+                g = finder.ranks_after(c.last, limit) or g
+            if g is None and j and found[j - 1] is not None and _coordinated(
+                    text, tokens, numbers[counts[j - 1]], found[j - 1], c, cats):
+                g = found[j - 1]._replace(head_last=None)
+            found[j] = g
+            if g is None:
+                continue
+            if not nested[j]:
+                previous = g
+            head_last = g.head_last if own[j] else None
+            first, last = (c.last + 1, head_last) if head_last is not None and head_last > c.last else (c.first, c.last)
+            out.append(doc.token_span(first, last, g.subject, {
+                "count": i, "detail": g.detail, "head_last": head_last,
+                "text": (g.start, g.end) if g.start is not None else None}))
+    doc.add("groups", out)
+
+
+def _coordinated(text, tokens, previous: Span, previous_group: Group | None, c: Span, cats: list[Span]) -> bool:
+    """Count c is joined to the count before it by و ("و15"، "وأصيب 12"، "وإصابة 240"), nothing but a
+    category cue between them."""
+    if text[:c.start].rstrip().endswith("و") or tokens[c.first].norm.startswith("و"):
+        return True         # "و 15" / "و15": the conjunction right before the number
+    lo = previous.last + 1
+    if previous_group is not None and previous_group.head_last is not None:
+        lo = max(lo, previous_group.head_last + 1)
+    group_end = previous_group.end if previous_group is not None and previous_group.end is not None else -1
+    while lo < c.first and tokens[lo].start < group_end:
+        lo += 1             # past the first count's partitive group ("21 فرداً من قوات الأمن وأصيب 500")
+    cue_tokens = {k for m in cats for k in range(m.first, m.last + 1)}
+    joined = any(m.first == lo and m.attrs["prefix"].startswith("و") for m in cats)
+    return joined and all(k in cue_tokens for k in range(lo, c.first))
+
+
+def assign_categories(doc: Doc) -> None:
+    """Layer "categories": what each count counts (label = category; attrs count, cue = the category word
+    span or None). A negated cue drops the count; a nested count ("من بينهم 19") takes the previous one's."""
+    lex, tokens, numbers = _lexicons(), doc.tokens, doc.layer("numbers")
+    groups = doc.by_count("groups")
+    out: list[Span] = []
+    for sentence, counts in _count_sentences(doc):
+        cats = doc.in_sentence("category_words", sentence)
+        count_tokens = {k for i in counts for k in range(numbers[i].first, numbers[i].last + 1)}
+        previous_category: str | None = None
+        previous: Span | None = None
+        for i in counts:
+            c, group = numbers[i], groups.get(i)
+            subject_last = group.attrs["head_last"] if group is not None else None
+            others = [numbers[o] for o in counts if o != i]
+            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens)
+            category = None
+            if cue == "negated":
+                previous_category = None
+                continue
+            if _is_nested(c, cats) and previous_category:
+                category = previous_category
+            elif cue is not None:
+                category = cue.label
+            elif previous_category and previous is not None and _coordinated(
+                    doc.text, tokens, previous, None, c, cats):
+                category = previous_category    # "سجلت 6 وفيات، و15 في كسلا": one category for the list
+            elif group is not None and group.label in _PERSON_SUBJECTS:
+                category = "other"
+            previous_category, previous = category, c
+            if category is not None:
+                out.append(Span(c.start, c.end, c.first, c.last, category, {"count": i, "cue": cue}))
+    doc.add("categories", out)
+
+
+def assign_sources(doc: Doc) -> None:
+    """Layer "sources": who stated each categorized count (label = speaker id; attrs count, cue). The outlet
+    reporting is never the attribution."""
+    out: list[Span] = []
+    numbers = doc.layer("numbers")
+    for cat in doc.layer("categories"):
+        i = cat.attrs["count"]
+        c = numbers[i]
+        cue = attribute(doc.in_sentence("cues", doc.sentences[c.attrs["sentence"]]), c.start, c.end)
+        if cue is None:
+            continue
+        speaker = cue.attrs["speaker"]
+        if speaker is None or speaker == doc.outlet:
+            continue
+        out.append(Span(cue.start, cue.end, cue.first, cue.last, speaker, {"count": i, "cue": cue}))
+    doc.add("sources", out)
+
+
+def assign_places(doc: Doc) -> None:
+    """Layer "places": the place each categorized count happened (kzlib.places; label = place id, or None for
+    a place the gazetteer does not know, kept as written; attrs count)."""
+    numbers, tokens, starts, text = doc.layer("numbers"), doc.tokens, doc.token_starts, doc.text
+    entities = doc.layer("entities")
+    named = {en.label for en in entities if en.attrs["type"] == "place"}
+    body = doc.body_spans[0] if doc.body_spans else None
+    line = dateline(text, body[0], body[1], named) if body else None
+    out: list[Span] = []
+    categorized = {cat.attrs["count"] for cat in doc.layer("categories")}
+    for sentence, counts in _count_sentences(doc):
+        if not categorized.intersection(counts):
+            continue
+        first, stop = sentence.first, sentence.stop
+        cats = doc.in_sentence("category_words", sentence)
+        subs = doc.in_sentence("group_words", sentence)
+        known = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        known.update(m.first for m in cats)
+        known.update(m.first for m in subs)
+        places = sentence_places(text, tokens, first, stop,
+                                 [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"],
+                                 starts, known)
+        # places do not reach across a clause word (فيما، بينما) or a semicolon
+        walls = [m.first for m in cats if m.attrs["form"] == "boundary"]
+        walls += [bisect.bisect_left(starts, m.start(), first, stop) for m in _SEMICOLON.finditer(text, sentence.start, sentence.end)]
+        firsts = [numbers[i].first for i in counts]
+        for j, i in enumerate(counts):
+            if i not in categorized:
+                continue
+            c = numbers[i]
+            place = choose_place(places, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
+                                 numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
+                                 [f for f in firsts if f != c.first])
+            if place is not None:
+                out.append(Span(place.start, place.end, place.token, place.last, place.id, {"count": i}))
+            elif not places and line is not None:
+                # a dateline ("الفاشر - ") is the place of counts in sentences that name none
+                loc_id, loc_start, loc_end = line
+                k = bisect.bisect_left(starts, loc_start)
+                out.append(Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,
+                                {"count": i, "dateline": True}))
+    out.sort(key=_span_start)
+    doc.add("places", out)
+
+
+PIPELINE = (read_sentences, index_words, find_entities, find_cues, find_numbers, find_category_words,
+            find_group_words, find_clauses, assign_groups, assign_categories, assign_sources, assign_places)
+
+
+def claims_of(doc: Doc) -> list[Claim]:
+    """The claims of a document the PIPELINE has annotated: one per count in "categories"."""
+    lex, tokens, text, numbers = _lexicons(), doc.tokens, doc.text, doc.layer("numbers")
+    gaz = load_gazetteer()
+    groups, sources, places = doc.by_count("groups"), doc.by_count("sources"), doc.by_count("places")
+    out: list[Claim] = []
+    for cat in doc.layer("categories"):
+        i = cat.attrs["count"]
+        c, cue = numbers[i], cat.attrs["cue"]
+        q: Quantity = c.attrs["quantity"]
+        sentence = doc.sentences[c.attrs["sentence"]]
+        group, source, place = groups.get(i), sources.get(i), places.get(i)
+        speaker = source.label if source is not None else None
+        subject = _final_subject(cat.label, group, speaker, gaz, doc.in_sentence("group_words", sentence), c)
+        head_last = group.attrs["head_last"] if group is not None else None
+        end = c.end
+        if head_last is not None:
+            end = max(end, tokens[head_last].end)
+        if cue is not None and cue.first > c.last:
+            if _gap(c, head_last, cue, tokens, lex, _count_tokens(doc, c)) == 0:
+                end = max(end, cue.end)
+        detail = group.attrs["detail"] if group is not None and group.label == subject else None
+        span = group.attrs["text"] if group is not None and subject not in _FIXED_SUBJECT.values() else None
+        out.append(Claim(
+            article_id=doc.id, category=cat.label, subject=subject,
+            value=_num(q.value), low=_num(q.low), high=_num(q.high), qualifier=q.qualifier,
+            attributed_to=speaker, location=place.label if place is not None else None,
+            start=c.start, end=end, quote=text[c.start:end], sentence=text[sentence.start:sentence.end],
+            subject_detail=detail, subject_text=text[span[0]:span[1]] if span else None,
+            subject_start=span[0] if span else None, subject_end=span[1] if span else None,
+            location_text=text[place.start:place.end] if place is not None else None,
+            location_start=place.start if place is not None else None,
+            location_end=place.end if place is not None else None,
+        ))
+    return out
+
+
+def _count_tokens(doc: Doc, c: Span) -> set[int]:
+    """Tokens of every count in the sentence of count c."""
+    k = c.attrs["sentence"]
+    return {t for n in doc.layer("numbers") if n.attrs["sentence"] == k for t in range(n.first, n.last + 1)}
+
+
+_span_start, _span_end = itemgetter(0), itemgetter(1)
 
 
 def _num(x) -> float | None:
     return None if x is None else float(x)
 
 
-def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> list[_Count]:
-    """Count-kind quantities of the sentence that are not part of a name ("خبر 24") or a definite reference."""
+def _counts(doc: Doc, sentence: Sentence, inside: list[tuple[int, int]]) -> list[tuple[Quantity, int, int]]:
+    """(quantity, first token, last token) of the sentence's count-kind quantities that are not part of a
+    name ("خبر 24", spans in `inside`) or a definite reference; offsets into the article."""
+    first, stop, s = sentence.first, sentence.stop, sentence.start
     if first >= stop:
         return []
+    tokens, starts = doc.tokens, doc.token_starts
     # the caller has checked that some word of the sentence may be a number (may_be_quantity_word)
-    quantities = quantities_of(sentence, normalized.slice(s, s + len(sentence)))
+    quantities = quantities_of(doc.text[s:sentence.end], doc.norm.slice(s, sentence.end))
     if not quantities:
         return []
-    inside = [(en.start, en.end) for en in entities]
     out = []
     for q in quantities:
         if q.kind != "count":
@@ -272,7 +455,7 @@ def _counts(normalized, s, sentence, tokens, starts, first, stop, entities) -> l
             continue
         if q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال"):
             continue        # "الدول الثلاث": a definite reference counts nothing new
-        out.append(_Count(_shift(q, s), toks[0], toks[-1]))
+        out.append((_shift(q, s), toks[0], toks[-1]))
     return out
 
 
@@ -281,9 +464,9 @@ def _shift(q: Quantity, offset: int) -> Quantity:
     return Quantity(q.start + offset, q.end + offset, q.text, q.value, q.low, q.high, q.qualifier, q.kind)
 
 
-def _clause_ids(text, tokens, starts, first, stop, cats) -> dict[int, int]:
+def _clause_ids(text, tokens, starts, first, stop, cats: list[Span]) -> dict[int, int]:
     """Token index -> clause number; clauses end at punctuation and at clause words ("فيما")."""
-    opens = {m.first for m in cats if m.entry.form == "boundary"}    # tokens that open a new clause
+    opens = {m.first for m in cats if m.attrs["form"] == "boundary"}    # tokens that open a new clause
     # punctuation between two tokens opens a clause at the token after it (one search per sentence)
     for p in _CLAUSE_PUNCT.finditer(text, tokens[first].end, tokens[stop - 1].start):
         opens.add(bisect.bisect_left(starts, p.start(), first, stop))
@@ -296,75 +479,34 @@ def _clause_ids(text, tokens, starts, first, stop, cats) -> dict[int, int]:
     return out
 
 
-def _assign_groups(text, counts: list[_Count], subs, cats, tokens, first, stop, memory: _ArticleMemory) -> None:
-    """The counted group of every count of the sentence (kzlib.groups): the count's own phrase, else
-    "في صفوف Y" later in the clause, else the group of the count it is coordinated with."""
-    groups = SentenceGroups(text, tokens, subs, stop)
-    nested = [_is_nested(c, cats, first) for c in counts]
-    for c, inner in zip(counts, nested):
-        g = groups.head(c.first, c.last, memory.previous)
-        if g is not None:
-            c.group, c.own_group = g, True
-            if not inner:       # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count, not of the nested one
-                memory.previous = g
-    for idx, c in enumerate(counts):
-        if c.group is None or (c.group.subject == "people" and c.group.start is None):
-            # "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية", "تسعة قتلى في صفوف الشرطة"
-            limit = next((o.first for o in counts[idx + 1:] if o.own_group), stop)
-            c.group = groups.ranks_after(c.last, limit) or c.group
-        if c.group is None and idx and counts[idx - 1].group is not None \
-                and _coordinated(text, tokens, counts[idx - 1], c, cats):
-            c.group = counts[idx - 1].group._replace(head_last=None)
-        if c.group is not None:
-            c.subject = c.group.subject
-            c.subject_last = c.group.head_last if c.own_group else None
-            if not nested[idx]:
-                memory.previous = c.group
-
-
-def _coordinated(text, tokens, previous: _Count, c: _Count, cats) -> bool:
-    """The count is joined to the one before it by و ("و15"، "وأصيب 12"، "وإصابة 240"), nothing but a
-    category cue between them."""
-    lo = (previous.subject_last if previous.subject_last is not None else previous.last) + 1
-    group_end = previous.group.end if previous.group is not None and previous.group.end is not None else -1
-    while lo < c.first and tokens[lo].start < group_end:
-        lo += 1             # past the first count's partitive group ("21 فرداً من قوات الأمن وأصيب 500")
-    between = range(lo, c.first)
-    if text[:c.q.start].rstrip().endswith("و") or tokens[c.first].norm.startswith("و"):
-        # "و 15" / "و15": the conjunction right before the number (the words before it belong to the first count)
-        return True
-    cue_tokens = {k for m in cats for k in range(m.first, m.last + 1)}
-    joined = any(m.first == lo and m.prefix.startswith("و") for m in cats)
-    return joined and all(k in cue_tokens for k in between)
-
-
-def _gap(c: _Count, cue: Match, tokens, lex, count_tokens) -> int:
+def _gap(c: Span, subject_last: int | None, cue: Span, tokens, lex, count_tokens) -> int:
     """Content words between the count phrase and a cue (counted noun, "من", "على" ... not counted)."""
     if cue.last < c.first:
         span = range(cue.last + 1, c.first)
     else:
-        span = range((c.subject_last if c.subject_last is not None else c.last) + 1, cue.first)
+        span = range((subject_last if subject_last is not None else c.last) + 1, cue.first)
     return sum(1 for k in span if tokens[k].norm not in lex.transparent and k not in count_tokens)
 
 
 _EVENT_FORMS = {"noun", "verb", "phrase"}
 
 
-def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens):
-    """The category cue of a count, "negated", or None."""
+def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
+                 count_tokens):
+    """The category word of a count, "negated", or None."""
     best, best_key = None, None
-    others = [o for o in counts if o is not c]
     for m in cats:
-        if m.entry.form not in _EVENT_FORMS and m.entry.form != "counted_noun":
+        form = m.attrs["form"]
+        if form not in _EVENT_FORMS and form != "counted_noun":
             continue
         if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
             continue
         if m.first <= c.last and m.last >= c.first:
             continue
         after = m.first > c.last
-        if m.entry.form == "counted_noun":
+        if form == "counted_noun":
             # a counted noun names what is counted only right after the number
-            end = c.subject_last if c.subject_last is not None else c.last
+            end = subject_last if subject_last is not None else c.last
             if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
                 continue
         # a count between this count and the cue owns the cue
@@ -373,14 +515,14 @@ def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens
         if not after and any(m.last < o.first and o.last < c.first for o in others):
             continue
         # "... وإصابة 18": a cue joined by و right before another count belongs to that count
-        if after and m.prefix.startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
+        if after and m.attrs["prefix"].startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
             continue
-        d = _gap(c, m, tokens, lex, count_tokens)
+        d = _gap(c, subject_last, m, tokens, lex, count_tokens)
         if d > MAX_CUE_DISTANCE:
             continue
         # on a tie: events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات");
         # attackers / troops words describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش")
-        rank = 2 if m.entry.label in _ACTOR_CATEGORIES and m.entry.form != "counted_noun" else int(m.entry.form == "counted_noun")
+        rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
         key = (d, rank, after)
         if best_key is None or key < best_key:
             best, best_key = m, key
@@ -389,28 +531,28 @@ def _nearest_cue(c: _Count, idx, counts, cats, clause, tokens, lex, count_tokens
     return best
 
 
-def _negated(cue: Match, c: _Count, cats) -> bool:
+def _negated(cue: Span, c: Span, cats: list[Span]) -> bool:
     """"نفت الوزارة مقتل 5": a negation shortly before the cue; not "ما لا يقل عن 50 قتيلا" (the count between)."""
     return any(
-        m.entry.form == "negation" and 0 <= cue.first - m.last - 1 < NEGATION_WINDOW and not (m.last < c.first and c.last < cue.first)
+        m.attrs["form"] == "negation" and 0 <= cue.first - m.last - 1 < NEGATION_WINDOW and not (m.last < c.first and c.last < cue.first)
         for m in cats
     )
 
 
-def _is_nested(c: _Count, cats, first) -> bool:
+def _is_nested(c: Span, cats: list[Span]) -> bool:
     """"من بينهم 19": a count inside the previous one."""
-    return any(m.entry.form == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW for m in cats)
+    return any(m.attrs["form"] == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW for m in cats)
 
 
-def _final_subject(c: _Count, speaker, gaz, subs, clause) -> str:
-    if c.category in _FIXED_SUBJECT:
-        return _FIXED_SUBJECT[c.category]
-    subject = c.subject or "unspecified"
+def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:
+    if category in _FIXED_SUBJECT:
+        return _FIXED_SUBJECT[category]
+    subject = group.label if group is not None else "unspecified"
     if subject == "self":
         subject = (gaz.members(speaker) if speaker else None) or "unspecified"
-    if c.category == "troops" and subject in ("people", "unspecified"):
+    if category == "troops" and subject in ("people", "unspecified"):
         # "تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence
-        named = [m.entry.label for m in subs if m.last < c.first and m.entry.label in ("peacekeepers", "security_forces")]
+        named = [m.label for m in subs if m.last < c.first and m.label in ("peacekeepers", "security_forces")]
         if named:
             subject = named[-1]
     return subject

@@ -499,13 +499,17 @@ class Gazetteer:
 
     def gender(self, entity: Entity) -> str | None:
         """Grammatical gender (m / f) of the variant the entity was written as."""
-        key = (entity.id, entity.surface)
+        return self.gender_of(entity.id, entity.surface)
+
+    def gender_of(self, id: str, surface: str) -> str | None:
+        """Grammatical gender (m / f) of actor `id` written as `surface`."""
+        key = (id, surface)
         if key not in self._gender_memo:  # the same names recur in every article: decide each spelling once
-            words = tuple(t.norm for t in tokenize(entity.surface))
-            if (entity.id, words) in self._gender:
-                self._gender_memo[key] = self._gender[(entity.id, words)]
+            words = tuple(t.norm for t in tokenize(surface))
+            if (id, words) in self._gender:
+                self._gender_memo[key] = self._gender[(id, words)]
             else:
-                self._gender_memo[key] = next((g for (i, _), g in self._gender.items() if i == entity.id), None)
+                self._gender_memo[key] = next((g for (i, _), g in self._gender.items() if i == id), None)
         return self._gender_memo[key]
 
     def members(self, id: str) -> str | None:

@@ -1,7 +1,7 @@
 """Counted groups: whose count a figure is, as a span of the text ("12 من الأطفال" -> الأطفال, children).
 
-Given the subject matches of a sentence (subjects.tsv + groups.tsv, one Lexicon) and its counts, each count
-gets a Group: the coarse `subject`, the fine `detail` of groups.tsv (or None) and the offsets of the group as
+Given the group words of a sentence (the "group_words" layer of kzlib.doc: subjects.tsv + groups.tsv, one
+Lexicon; label = coarse subject, attrs form / prefix / detail) and its counts, each count gets a Group: the coarse `subject`, the fine `detail` of groups.tsv (or None) and the offsets of the group as
 written. The rules read the grammar of Arabic counted phrases, not particular sentences:
 
 - the noun right after the number ("12 طفلاً"), and an adjective after a casualty noun ("97 قتيلاً مدنياً");
@@ -20,7 +20,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from kzlib.gazetteer import Match, Token, _prefix_length
+from kzlib.doc import Span
+from kzlib.gazetteer import Token, _prefix_length
 from kzlib.normalize import normalize_word
 
 
@@ -56,26 +57,27 @@ def _words() -> dict[str, frozenset[str]]:
     }
 
 
-def _detail(m: Match) -> str | None:
-    return m.entry.row.get("detail") or None
+def _detail(m: Span) -> str | None:
+    return m.attrs.get("detail") or None
 
 
-def _is_casualty_noun(m: Match) -> bool:
-    return m.entry.label == CASUALTY_NOUN and not _detail(m) and m.entry.form != "speaker"
+def _is_casualty_noun(m: Span) -> bool:
+    return m.label == CASUALTY_NOUN and not _detail(m) and m.attrs["form"] != "speaker"
 
 
-def _group_of(m: Match, tokens: list[Token], text: str, head_last: int | None = None) -> Group:
+def _group_of(m: Span, tokens: list[Token], text: str, head_last: int | None = None) -> Group:
     token = tokens[m.first]
     # conjunctions and prepositions glued to the group are not part of it; its article is ("والأطفال" -> الأطفال)
-    clitic = m.prefix[:-2] if m.prefix.endswith("ال") and not m.prefix.endswith("لل") else m.prefix
-    return Group(m.entry.label, _detail(m), token.start + _prefix_length(text, token, clitic),
+    prefix = m.attrs["prefix"]
+    clitic = prefix[:-2] if prefix.endswith("ال") and not prefix.endswith("لل") else prefix
+    return Group(m.label, _detail(m), token.start + _prefix_length(text, token, clitic),
                  tokens[m.last].end, m.last if head_last is None else head_last)
 
 
 class SentenceGroups:
     """The counted group of each count of one sentence (see the module docstring)."""
 
-    def __init__(self, text: str, tokens: list[Token], subs: list[Match], stop: int):
+    def __init__(self, text: str, tokens: list[Token], subs: list[Span], stop: int):
         self.text, self.tokens, self.stop = text, tokens, stop
         self.subs = subs
         self.at = {m.first: m for m in subs}
@@ -97,7 +99,7 @@ class SentenceGroups:
             if norm in words["generic"] and k + 1 < self.stop and tokens[k + 1].norm in words["of"]:
                 return self._partitive(k + 2, head_last=k, first=first, previous=previous)   # "60 عنصراً من الجيش"
             return None
-        label = m.entry.label
+        label = m.label
         if label == "inherit":          # "14 آخرون": the group of the count before
             return previous._replace(head_last=m.last) if previous is not None else Group("people", None, None, None, m.last)
         if label == "self":             # "من أفرادها": resolved against the speaker by the caller
@@ -106,7 +108,7 @@ class SentenceGroups:
         if nxt < self.stop:
             adjective = self.at.get(nxt)
             if _is_casualty_noun(m) and adjective is not None and not _is_casualty_noun(adjective) \
-                    and adjective.entry.label not in ("inherit", "self"):
+                    and adjective.label not in ("inherit", "self"):
                 return _group_of(adjective, tokens, self.text, head_last=adjective.last)     # "97 قتيلاً مدنياً"
             if tokens[nxt].norm in words["of"] and (_is_casualty_noun(m) or tokens[k].norm in words["generic"]):
                 named = self._partitive(nxt + 1, head_last=m.last, first=first, previous=previous)
@@ -116,7 +118,7 @@ class SentenceGroups:
             return Group(CASUALTY_NOUN, None, None, None, m.last)
         group = _group_of(m, tokens, self.text)
         # "26 مجرما مسلحا": a second word of the same subject continues the counted phrase
-        if nxt < self.stop and nxt in self.at and self.at[nxt].entry.label == label:
+        if nxt < self.stop and nxt in self.at and self.at[nxt].label == label:
             group = group._replace(end=tokens[self.at[nxt].last].end, head_last=self.at[nxt].last)
         return group
 
@@ -130,8 +132,8 @@ class SentenceGroups:
         if k + 1 < self.stop and tokens[k + 1].norm in words["one"]:
             return None             # "14 شخصاً من عائلة واحدة": one family, not a group of families
         m = self.at.get(k)
-        if m is not None and m.entry.label not in ("inherit",):
-            if m.entry.label == "self":
+        if m is not None and m.label not in ("inherit",):
+            if m.label == "self":
                 return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
             if _is_casualty_noun(m):
                 return Group(CASUALTY_NOUN, None, None, None, head_last if head_last is not None else m.last)
@@ -159,7 +161,7 @@ class SentenceGroups:
         for k in range(last + 1, min(limit, self.stop)):
             if tokens[k].norm in ranks and (k + 1) in self.at:
                 m = self.at[k + 1]
-                if m.entry.label not in ("inherit", "self") and not _is_casualty_noun(m):
+                if m.label not in ("inherit", "self") and not _is_casualty_noun(m):
                     g = _group_of(m, tokens, self.text)
                     return g._replace(head_last=None)
         return None
@@ -171,7 +173,7 @@ class SentenceGroups:
         for m in self.subs:
             if m.last >= first:
                 break
-            if m.entry.label in ("inherit", "self", "aircraft", "checkpoints"):
+            if m.label in ("inherit", "self", "aircraft", "checkpoints"):
                 continue
             best = m
         if best is not None:
@@ -188,7 +190,7 @@ class SentenceGroups:
         for m in self.subs:
             if m.last >= token:
                 break
-            if m.entry.label not in ("inherit", "self") and not _is_casualty_noun(m) \
-                    and m.entry.label not in ("aircraft", "checkpoints"):
+            if m.label not in ("inherit", "self") and not _is_casualty_noun(m) \
+                    and m.label not in ("aircraft", "checkpoints"):
                 best = _group_of(m, self.tokens, self.text)._replace(head_last=None)
         return best

@@ -17,9 +17,10 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
-from kzlib.gazetteer import Entity, Token, load_gazetteer, read_tsv
+from kzlib.doc import Span
+from kzlib.gazetteer import Token, load_gazetteer, read_tsv
 from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
 
@@ -77,11 +78,12 @@ def _core(norm: str, words: dict[str, int]) -> tuple[str, str] | None:
     return None
 
 
-def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entities: list[Entity],
+def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entities: list[Span],
                     starts: list[int], known_words: set[int]) -> list[Place]:
-    """Places of tokens[first:stop] tied to an event: known ones after a preposition or a place-type word,
-    unknown ones by position. `known_words`: tokens that start a lexicon entry (cues, groups, numbers),
-    which are never an unknown place's name."""
+    """Places of tokens[first:stop] tied to an event: known ones (`entities`: the sentence's place spans of
+    the "entities" layer, label = place id) after a preposition or a place-type word, unknown ones by
+    position. `known_words`: tokens that start a lexicon entry (cues, groups, numbers), which are never an
+    unknown place's name."""
     words = place_words()
     preps, toward, types, heads, stops = (words.get(k, {}) for k in ("preposition", "toward", "place_type",
                                                                        "name_head", "stop"))
@@ -111,7 +113,7 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             if first_word is None or not any(w in preps or _core(w, preps) for w in before[-1:]):
                 continue
             strong = True
-        out.append(Place(en.id, en.start, en.end, k, ranks.get(en.id, KIND_RANK["city"]), weak, last, joined))
+        out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
     for k in range(first, stop - 1):
         tok = tokens[k]
         typed = _core(tok.norm, types)
@@ -191,11 +193,11 @@ def _listed(place: Place, places: list[Place]) -> bool:
     return place.joined or any(q.joined and q.token == place.last + 1 for q in places)
 
 
-def dateline(text: str, body_start: int, body_end: int) -> tuple[str | None, int, int] | None:
+def dateline(text: str, body_start: int, body_end: int, named: Iterable[str] = ()) -> tuple[str | None, int, int] | None:
     """(place id or None, start, end) of a dateline opening the body or its second line (after a repeated
     headline): "الفاشر - " (any place), "صفاقس: " (a place the gazetteer knows). None when there is none, or
-    when the dateline lies in another country than the places the article names: "جنيف - " above a story
-    on Sudan is the reporting desk, not where anything was counted."""
+    when the dateline lies in another country than the places the article names (`named`: their ids):
+    "جنيف - " above a story on Sudan is the reporting desk, not where anything was counted."""
     gaz = load_gazetteer()
     line = body_start
     for _ in range(2):
@@ -209,7 +211,7 @@ def dateline(text: str, body_start: int, body_end: int) -> tuple[str | None, int
                 return None         # "الأمم المتحدة: ..." names a speaker, not a place
             if place is None and not unknown_ok:
                 continue
-            return (place, start, end) if place is None or _same_country(gaz, place, text, body_end) else None
+            return (place, start, end) if place is None or _same_country(place, named) else None
         nl = text.find("\n", line, body_end)
         if nl < 0:
             return None
@@ -217,13 +219,13 @@ def dateline(text: str, body_start: int, body_end: int) -> tuple[str | None, int
     return None
 
 
-def _same_country(gaz, place: str, text: str, body_end: int) -> bool:
+def _same_country(place: str, named: Iterable[str]) -> bool:
     """The dateline's country is a country of some other place the article names (or it names none)."""
     countries = _countries()
     home = countries.get(place)
-    named = {countries.get(en.id) for en in gaz.find(text[:body_end]) if en.type == "place" and en.id != place}
-    named.discard(None)
-    return not named or home in named
+    others = {countries.get(n) for n in named if n != place}
+    others.discard(None)
+    return not others or home in others
 
 
 @lru_cache(maxsize=1)

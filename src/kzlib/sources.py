@@ -17,7 +17,6 @@ stay those of the original text.
 
 from __future__ import annotations
 
-import bisect
 import csv
 import re
 from functools import lru_cache
@@ -144,8 +143,9 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
     are the offsets of the cue word, ``surface`` the cue. Credits are actors the gazetteer finds in page
     furniture that credits a source (source footer, picture caption).
     """
-    from kzlib.attribution import Attributor, quoted_continuation
-    from kzlib.gazetteer import tokenize
+    from kzlib.attribution import find_cues
+    from kzlib.claims import find_entities, read_sentences
+    from kzlib.doc import Doc
 
     if gazetteer is None:
         from kzlib.gazetteer import load_gazetteer
@@ -154,22 +154,18 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
     rows = []
     for article in _articles(articles):
         text = article.text
-        tokens = tokenize(text)
-        starts = [t.start for t in tokens]
-        attributor = Attributor(gazetteer, tokens, gazetteer.find(text, tokens))
-        previous, previous_end = [], 0
-        for body_start, body_end in _body(article):
-            for s_start, s_end in sentence_spans(text[body_start:body_end]):
-                s_start, s_end = body_start + s_start, body_start + s_end
-                first, stop = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
-                cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous, previous_end, s_start)
-                previous, previous_end = cues, s_end
-                for cue in cues:
-                    if cue.speaker:
-                        rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="statement",
-                                         actor=cue.speaker, actor_type=_actor_type(gazetteer, cue.speaker),
-                                         surface=text[cue.start:cue.end], start=cue.start, end=cue.end,
-                                         sentence=text[s_start:s_end]))
+        doc = Doc(text, article.id, _body(article))
+        read_sentences(doc)
+        find_entities(doc, gazetteer)
+        find_cues(doc, gazetteer)
+        for sentence in doc.sentences:
+            for cue in doc.in_sentence("cues", sentence):
+                speaker = cue.attrs["speaker"]
+                if speaker:
+                    rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="statement",
+                                     actor=speaker, actor_type=_actor_type(gazetteer, speaker),
+                                     surface=text[cue.start:cue.end], start=cue.start, end=cue.end,
+                                     sentence=text[sentence.start:sentence.end]))
         for span in getattr(article, "furniture", ()):
             if span.kind not in CREDIT_FURNITURE:
                 continue
