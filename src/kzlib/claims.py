@@ -36,12 +36,14 @@ CLAIM_FIELDS = ("article_id", "category", "subject", "value", "low", "high", "qu
 
 MAX_CUE_DISTANCE = 5         # content words allowed between a count and its category cue
 NEGATION_WINDOW = 3          # words before a cue in which a negation cancels it
+PARTITIVE_PENALTY = 2       # distance added to a category word inside the count's partitive ("من الموقوفين")
 NESTED_WINDOW = 3            # words before a count in which "من بينهم" makes it a nested count
 _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
 _CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
 _SEMICOLON = re.compile(r"[؛;]")
+_OF = normalize_word("من")
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,10 @@ def assign_categories(doc: Doc) -> None:
             c, group = numbers[i], groups.get(i)
             subject_last = group.attrs["head_last"] if group is not None else None
             others = [numbers[o] for o in counts if o != i]
-            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens)
+            # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
+            owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
+                     for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
+            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned)
             category = None
             if cue == "negated":
                 previous_category = None
@@ -305,6 +310,9 @@ def assign_categories(doc: Doc) -> None:
                 category = previous_category    # "سجلت 6 وفيات، و15 في كسلا": one category for the list
             elif group is not None and group.label in _PERSON_SUBJECTS:
                 category = "other"
+            if category == "injured" and any(m.attrs["form"] == "disease" and doc.clause_of.get(m.first) == doc.clause_of.get(c.first)
+                                             for m in cats):
+                category = "affected"           # "1,300 إصابة بالكوليرا": cases of a disease, not wounds
             previous_category, previous = category, c
             if category is not None:
                 out.append(Span(c.start, c.end, c.first, c.last, category, {"count": i, "cue": cue}))
@@ -492,12 +500,14 @@ _EVENT_FORMS = {"noun", "verb", "phrase"}
 
 
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
-                 count_tokens):
-    """The category word of a count, "negated", or None."""
+                 count_tokens, owned: set[int] = frozenset()):
+    """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases."""
     best, best_key = None, None
     for m in cats:
         form = m.attrs["form"]
         if form not in _EVENT_FORMS and form != "counted_noun":
+            continue
+        if m.first in owned:
             continue
         if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
             continue
@@ -520,6 +530,10 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
         d = _gap(c, subject_last, m, tokens, lex, count_tokens)
         if d > MAX_CUE_DISTANCE:
             continue
+        if after and subject_last is not None and m.last <= subject_last and tokens[c.last + 1].norm == _OF:
+            # "ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group;
+            # the predicate after it, when there is one, says what happened to them
+            d += PARTITIVE_PENALTY
         # on a tie: events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات");
         # attackers / troops words describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش")
         rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")

@@ -69,13 +69,31 @@ def _kind_ranks() -> dict[str, int]:
     return ranks
 
 
-def _core(norm: str, words: dict[str, int]) -> tuple[str, str] | None:
-    """(clitic, word) when `norm` is a listed word with a conjunction / preposition glued on ("وبمدينة")."""
-    for n in range(0, min(3, len(norm) - 1)):
-        prefix, rest = norm[:n], norm[n:]
-        if prefix in ("", "و", "ف", "ب", "وب", "فب", "ل", "ول") and rest in words:
-            return prefix, rest
-    return None
+_PREP, _TOWARD, _TYPE, _STOP = 1, 2, 4, 8
+_CLITICS = ("", "و", "ف", "ب", "وب", "فب", "ل", "ول")
+_classes: dict[str, tuple[int, int, int]] = {}
+
+
+def _classify(norm: str) -> tuple[int, int, int]:
+    """(kind bits, place-type rank, clitic length) of a folded word: a listed word of place_words.tsv,
+    possibly with a conjunction / preposition glued on ("وبمدينة"); worked out once per distinct word."""
+    found = _classes.get(norm)
+    if found is not None:
+        return found
+    if len(_classes) > 200_000:
+        _classes.clear()
+    words = place_words()
+    bits, rank, clitic = 0, 0, 0
+    for kind, bit in (("preposition", _PREP), ("toward", _TOWARD), ("place_type", _TYPE), ("stop", _STOP)):
+        listed = words.get(kind, {})
+        for n in range(0, min(3, len(norm) - 1)):
+            if norm[:n] in _CLITICS and norm[n:] in listed:
+                bits |= bit
+                if bit == _TYPE:
+                    rank, clitic = listed[norm[n:]], n
+                break
+    found = _classes[norm] = (bits, rank, clitic)
+    return found
 
 
 def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entities: list[Span],
@@ -84,10 +102,9 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
     the "entities" layer, label = place id) after a preposition or a place-type word, unknown ones by
     position. `known_words`: tokens that start a lexicon entry (cues, groups, numbers), which are never an
     unknown place's name."""
-    words = place_words()
-    preps, toward, types, heads, stops = (words.get(k, {}) for k in ("preposition", "toward", "place_type",
-                                                                       "name_head", "stop"))
+    heads = place_words().get("name_head", {})
     ranks = _kind_ranks()
+    kinds = [_classify(t.norm) for t in tokens[first:stop]]      # kinds[k - first]
     out: list[Place] = []
     covered: set[int] = set()
     for en in entities:
@@ -98,51 +115,46 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         covered.update(range(k, last + 1))
         tok = tokens[k]
         glued = normalize_word(text[tok.start:en.start]) if tok.start < en.start else ""
-        before = [tokens[j].norm for j in range(max(first, k - 2), k)]
-        # right after a preposition or a type word, or after a preposition + a type / direction word
-        # ("في ولاية كسلا", "في شمال دارفور"); not "في البيت الأبيض"
-        last_word = before[-1] if before else ""
-        strong = glued.endswith("ب") or bool(last_word) and bool(_core(last_word, preps) or _core(last_word, types))
-        weak = not strong and bool(last_word) and _core(last_word, toward) is not None
+        # right after a preposition or a place-type word ("في حلب", "بالخرطوم", "بولاية كسلا"); not two words
+        # back ("في البيت الأبيض")
+        before = kinds[k - 1 - first][0] if k > first else 0
+        strong = glued.endswith("ب") or bool(before & (_PREP | _TYPE))
+        weak = not strong and bool(before & _TOWARD)
         joined = bool(out) and out[-1].last == k - 1 and tok.norm.startswith("و")
         if joined:
             strong, weak = not out[-1].weak, out[-1].weak     # the list continues the preposition before it
         if not (strong or weak):
-            # the variant itself may open with a type word ("مدينة حلب")
-            first_word = _core(tok.norm, types)
-            if first_word is None or not any(w in preps or _core(w, preps) for w in before[-1:]):
-                continue
-            strong = True
+            continue
         out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
     for k in range(first, stop - 1):
-        tok = tokens[k]
-        typed = _core(tok.norm, types)
+        bits, type_rank, clitic = kinds[k - first]
+        if not bits & (_TYPE | _PREP):
+            continue
         name = k + 1
-        if typed is not None and not typed[1].startswith("ال") and name not in covered:
-            rank = types[typed[1]]
-        elif (tok.norm in preps or _core(tok.norm, preps) is not None or tok.norm in ("في",)) and name not in covered \
-                and _followed_by_place(tokens, name, stop, covered, types):
+        if name in covered:
+            continue
+        if bits & _TYPE:
+            rank = type_rank
+        elif _followed_by_place(tokens, name, stop, covered, kinds, first):
             rank = _UNKNOWN_RANK
         else:
             continue
-        ntok = tokens[name]
-        if _core(ntok.norm, stops) or _core(ntok.norm, preps) or _core(ntok.norm, toward) \
-                or any(ch.isdigit() for ch in ntok.norm) or name in known_words or ntok.start - tok.end > 2:
-            continue
-        if _core(ntok.norm, types) is not None:
-            continue            # "سوق بلدة بارا": the inner type word names the place
+        tok, ntok = tokens[k], tokens[name]
+        if kinds[name - first][0] or any(ch.isdigit() for ch in ntok.norm) or name in known_words \
+                or ntok.start - tok.end > 2:
+            continue        # a listed word ("سوق بلدة بارا": the inner type word names the place), a number ...
         last = name
         if ntok.norm in heads and name + 1 < stop and tokens[name + 1].start - ntok.end <= 1:
             last = name + 1     # "أبو صرة", "دير البلح"
-        start = tok.start if typed is not None else ntok.start
-        if typed is not None and typed[0]:
-            start = tok.start + len(typed[0]) if tok.end - tok.start == len(tok.norm) else tok.start
+        start = ntok.start
+        if bits & _TYPE:
+            start = tok.start + clitic if tok.end - tok.start == len(tok.norm) else tok.start
         out.append(Place(None, start, tokens[last].end, k, rank, False, last))
         covered.update(range(name, last + 1))
     return out
 
 
-def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[int], types) -> bool:
+def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[int], kinds, first: int) -> bool:
     """A known place or a place-type word with ب / في right after the word at `name` ("في بارا بولاية ...",
     "في الطينة بشمال دارفور"); a bare one is a genitive ("في شوارع درنة": the streets of Derna)."""
     nxt = name + 1
@@ -150,7 +162,7 @@ def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[i
         nxt += 1
     elif nxt >= stop or not tokens[nxt].norm.startswith(("ب", "وب")):
         return False
-    return nxt in covered or _core(tokens[nxt].norm, types) is not None
+    return nxt in covered or bool(kinds[nxt - first][0] & _TYPE)
 
 
 def choose(places: list[Place], count_first: int, count_last: int, prev_last: int, next_first: int,
