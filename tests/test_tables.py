@@ -247,3 +247,55 @@ def test_articles_of_unknown_outlets_are_kept_apart():
     assert {"unknown (002)", "unknown (003)"} <= set(reports["outlet"])
     killed = tables.reconcile(claims).set_index(["category", "subject"])
     assert killed.loc[("killed", "security_forces"), "n_outlets"] == 1
+
+
+def _open_claims() -> pd.DataFrame:
+    """A small ledger with the open fields: fine groups, places as written, missing and displaced counts."""
+    text = "قتل 23 مدنياً بينهم 5 أطفال في بلدة بارا، وفقد 40 شخصاً ونزحت 300 أسرة من حي الزرامنة."
+    rows = []
+    for cat, subj, detail, quote, group, value, place_id, place_text in [
+        ("killed", "civilians", "civilians", "23 مدنياً", "مدنياً", 23, None, "بلدة بارا"),
+        ("killed", "civilians", "children", "5 أطفال", "أطفال", 5, None, "بلدة بارا"),
+        ("missing", "people", "persons", "40 شخصاً", "شخصاً", 40, None, None),
+        ("displaced", "civilians", "families", "300 أسرة", "أسرة", 300, "zaramna", "حي الزرامنة"),
+    ]:
+        start = text.index(quote)
+        rows.append(dict(article_id="a1", category=cat, subject=subj, value=value, low=value, high=value,
+                         qualifier="exact", attributed_to=None, location=place_id, start=start,
+                         end=start + len(quote), quote=quote, sentence=text, subject_detail=detail,
+                         subject_text=group, location_text=place_text, outlet="dev_wire", date="2023-05-01"))
+    return pd.DataFrame(rows)
+
+
+def test_missing_and_displaced_are_casualty_rows_of_every_table():
+    claims = _open_claims()
+    assert {"missing", "displaced"} <= set(tables.reports_table(claims)["category"])
+    assert {"missing", "displaced"} <= set(tables.reconcile(claims)["category"])
+    export = tables.acled_export(claims)
+    displaced = export[export["category"] == "displaced"].iloc[0]
+    assert displaced["best"] == 300 and displaced["actor_detail"] == "families"    # families, not persons
+    assert list(export.columns) == list(tables.ACLED_COLUMNS)
+
+
+def test_fine_groups_and_unknown_places_are_their_own_scopes():
+    claims = _open_claims()
+    reconciled = tables.reconcile(claims).set_index(["category", "subject_detail"])
+    # the 5 children are part of the 23 civilians: reconciled apart, never as one figure
+    assert reconciled.loc[("killed", "civilians"), "best"] == 23
+    assert reconciled.loc[("killed", "children"), "best"] == 5
+    # a place the gazetteer does not know is still a place scope, as written
+    assert reconciled.loc[("killed", "children"), "location"] == "بلدة بارا"
+    conflicts = tables.find_conflicts(claims)
+    killed = conflicts[conflicts["category"] == "killed"].iloc[0]
+    assert "civilians/children" in killed["reason"] and "subject" in killed["reason_code"]
+    export = tables.acled_export(claims)
+    row = export[export["actor_detail"] == "children"].iloc[0]
+    assert row["location"] == "" and row["location_text"] == "بلدة بارا" and row["actor_text"] == "أطفال"
+    assert "not in the gazetteer" in row["notes"]
+
+
+def test_old_ledgers_without_the_open_fields_still_work():
+    claims = seed_like_claims()
+    assert "subject_detail" not in claims.columns
+    reports = tables.reports_table(claims)
+    assert reports["subject_detail"].isna().all() and (reports["place"].fillna("") == reports["location"].fillna("")).all()

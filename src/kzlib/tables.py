@@ -8,8 +8,8 @@ Exported ledger schema (``evidence_ledger``; notebook 02 writes it as CSV + Parq
 -----------------------------------------------------------------------------------
 
 ``LEDGER_SCHEMA`` below, shown as a table by ``ledger_schema()``: claim_id, article_id, outlet, date, category,
-category_en, subject, subject_en, value, low, high, qualifier, attributed_to, location, start, end, quote,
-sentence.
+category_en, subject, subject_en, subject_detail, subject_text, value, low, high, qualifier, attributed_to,
+location, location_text, place, start, end, quote, sentence.
 
 Report table schema (``reports_table``)
 ---------------------------------------
@@ -18,9 +18,13 @@ Report table schema (``reports_table``)
 column         type    meaning
 ============== ======= ==================================================================================
 claim_id       str     ``article_id:start-end`` (or the ledger's own ``claim_id`` column when present)
-category       str     killed / injured / arrested / hospitalized / affected (VOCABULARY.md)
+category       str     killed / injured / arrested / hospitalized / affected / missing / displaced (VOCABULARY.md)
 subject        str     whose casualties (protesters, security_forces, militants, people, ...)
-location       str     place id the count refers to; empty = the article does not say (country-wide)
+subject_detail str     the fine group (children, police, migrants ...; groups.tsv); empty = none named / not listed
+subject_text   str     the group as written in the article ("الأطفال", "قوات الأمن"); empty = none named
+location       str     place id the count refers to; empty = the article does not say, or the gazetteer does not know it
+location_text  str     the place as written, known to the gazetteer or not ("مخيم زمزم"); empty = none tied to the count
+place          str     the place scope tables group by: ``location``, else ``location_text`` as written; empty = not stated
 outlet         str     the publishing outlet; "unknown (<article id>)" when the corpus does not say
 date           str     publication date, ISO yyyy-mm-dd (empty when unknown)
 attributed_to  str     actor id who stated the figure; empty = unattributed in the article
@@ -37,7 +41,7 @@ start, end     int     character offsets of ``quote`` in the original article te
 
 Reconciliation policies (``reconcile``)
 ---------------------------------------
-For each (category, subject, place scope) group, ``low`` is the smallest lower bound any report gives and ``high`` the
+For each (category, subject, fine group, place scope) group, ``low`` is the smallest lower bound any report gives and ``high`` the
 largest figure any report gives (``high_open`` says that report was open-ended, e.g. "more than 1300").
 The policy decides ``best``:
 
@@ -55,12 +59,24 @@ Vague counts are kept in ``low``/``high`` but never chosen as ``best`` while a s
 
 Conflicts (``find_conflicts``)
 ------------------------------
-Within one category, every pair of *distinct* figures (subject, place scope, value) is a conflict row with a
-readable reason: ``different subject`` (26 protesters vs 26 militants), ``different place scope`` (more than
+Within one category, every pair of *distinct* figures (subject and fine group, place scope, value) is a conflict
+row with a readable reason: ``different subject`` (26 protesters vs 26 militants, or 23 civilians vs 5 of them
+children), ``different place scope`` (more than
 100 arrested in Almaty vs about 6,000 country-wide) and/or ``different figure`` (164 vs 26), with the
 publication dates when the later report may update the earlier. Categories with more than ``max_pairs``
 pairs (large corpora) are summarised: consecutive figures per (subject, place) and the largest figure of each
 (subject, place) against each other (``comparison`` column).
+
+Missing and displaced persons are categories like the others (their own rows in every table, their own panels
+in the charts); a displaced count of families ("1200 أسرة نازحة") is kept as stated, with subject_detail
+``families``, never multiplied into persons.
+
+ACLED-like export (``acled_export``)
+------------------------------------
+One row per report: ``ACLED_COLUMNS``. ``category`` holds every casualty category including ``missing`` and
+``displaced`` (one row each, not columns: a report states one figure); ``actor`` is the coarse subject,
+``actor_detail`` the fine group and ``actor_text`` the group as written; ``location`` the place id or, for a
+place the gazetteer does not know, empty with ``location_text`` holding it as written.
 """
 
 from __future__ import annotations
@@ -74,18 +90,22 @@ import pandas as pd
 
 from kzlib.paths import LEXICONS
 
-CASUALTY_CATEGORIES = ("killed", "injured", "arrested", "hospitalized", "affected")
+CASUALTY_CATEGORIES = ("killed", "injured", "arrested", "hospitalized", "affected", "missing", "displaced")
+# columns of newer ledgers (groups and places as written): absent in an older ledger, they read as empty
+OPTIONAL_COLUMNS = ("subject_detail", "subject_text", "location_text")
 POLICIES = ("conservative", "best", "latest_official")
 REQUIRED_COLUMNS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
                     "attributed_to", "location", "start", "end", "quote", "sentence")
-REPORT_COLUMNS = ("claim_id", "category", "subject", "location", "outlet", "date", "attributed_to", "official",
+REPORT_COLUMNS = ("claim_id", "category", "subject", "subject_detail", "subject_text", "location", "location_text",
+                  "place", "outlet", "date", "attributed_to", "official",
                   "value", "qualifier", "low", "high", "quote", "sentence", "article_id", "start", "end")
-RECONCILED_COLUMNS = ("category", "subject", "policy", "low", "best", "high", "high_open", "n_reports",
+RECONCILED_COLUMNS = ("category", "subject", "subject_detail", "location", "policy", "low", "best", "high", "high_open", "n_reports",
                       "n_outlets", "locations", "basis", "basis_claim_ids", "claim_ids", "note")
-CONFLICT_COLUMNS = ("category", "reason_code", "reason", "comparison", "a_subject", "a_location", "a_value", "a_qualifier",
-                    "a_claim_ids", "a_outlets", "a_sources", "a_dates", "b_subject", "b_location", "b_value",
-                    "b_qualifier", "b_claim_ids", "b_outlets", "b_sources", "b_dates")
-ACLED_COLUMNS = ("event_date", "date_basis", "location", "actor", "category", "low", "best", "high", "qualifier",
+CONFLICT_COLUMNS = ("category", "reason_code", "reason", "comparison", "a_subject", "a_detail", "a_location", "a_value",
+                    "a_qualifier", "a_claim_ids", "a_outlets", "a_sources", "a_dates", "b_subject", "b_detail",
+                    "b_location", "b_value", "b_qualifier", "b_claim_ids", "b_outlets", "b_sources", "b_dates")
+ACLED_COLUMNS = ("event_date", "date_basis", "location", "location_text", "actor", "actor_detail", "actor_text",
+                 "category", "low", "best", "high", "qualifier",
                  "source", "source_outlet", "publication_date", "notes", "evidence_quote", "evidence_sentence",
                  "claim_id", "article_id", "start", "end")
 
@@ -130,8 +150,13 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"claims table: {error}") from None
     for column in ("value", "low", "high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    for column in ("attributed_to", "location"):
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    for column in ("attributed_to", "location") + OPTIONAL_COLUMNS:
         frame[column] = pd.Series([_text_or_none(v) for v in frame[column]], index=frame.index, dtype=object)
+    # the place scope: the gazetteer's id, else the place as written (an unknown village is still a place)
+    frame["place"] = [loc or text for loc, text in zip(frame["location"], frame["location_text"])]
     return frame
 
 
@@ -173,12 +198,16 @@ LEDGER_SCHEMA = (
     ("category_en", "str", "English label of the category (lexicons/labels.tsv)"),
     ("subject", "str", "whose casualties / what was counted (VOCABULARY.md id)"),
     ("subject_en", "str", "English label of the subject"),
+    ("subject_detail", "str", "fine group id (groups.tsv: children, police, migrants ...); empty = none named"),
+    ("subject_text", "str", "the counted group as written in the article; empty = none named"),
     ("value", "float", "the stated figure (vague counts: documented floor)"),
     ("low", "float", "lower bound implied by the wording"),
     ("high", "float", "upper bound implied by the wording; empty = open"),
     ("qualifier", "str", "exact / at_least / approx / at_most / range / vague"),
     ("attributed_to", "str", "actor id who stated the figure; empty = the article names no source"),
-    ("location", "str", "place id the count refers to; empty = not stated"),
+    ("location", "str", "place id the count refers to; empty = not stated or not in the gazetteer"),
+    ("location_text", "str", "the place as written (also one the gazetteer does not know); empty = not stated"),
+    ("place", "str", "location, else location_text: the place scope the tables group by"),
     ("start", "int", "offset of the quote in the original article text"),
     ("end", "int", "end offset: text[start:end] == quote"),
     ("quote", "str", "the count phrase, verbatim"),
@@ -234,17 +263,21 @@ def none_found_message(reports: pd.DataFrame, category: str | None = None) -> st
 
 def reconcile(claims: pd.DataFrame, policy: str = "best", *, categories: tuple[str, ...] = CASUALTY_CATEGORIES,
               official_sources: frozenset[str] | None = None,
-              group_by: tuple[str, ...] = ("category", "subject", "location")) -> pd.DataFrame:
+              group_by: tuple[str, ...] = ("category", "subject", "subject_detail", "location")) -> pd.DataFrame:
     """Reconciled low / best / high per group under ``policy`` (rules in the module docstring).
 
-    Groups are category x subject x place scope by default: "more than 100 arrested in Almaty" is not
-    reconciled with "about 6,000 arrested" country-wide (an empty place reads "unspecified"). Pass
-    ``group_by=("category", "subject")`` to pool place scopes.
+    Groups are category x subject x fine group x place scope by default: "more than 100 arrested in Almaty" is
+    not reconciled with "about 6,000 arrested" country-wide (an empty place reads "unspecified"), nor "5
+    children" with the "23 civilians" they are part of (an empty fine group reads "unspecified"). Pass
+    ``group_by=("category", "subject")`` to pool place scopes and fine groups. ``location`` here is the place
+    scope: the place id, else the place as written (``place`` of the reports table).
     """
     if policy not in POLICIES:
         raise ValueError(f"unknown policy {policy!r}; choose one of {POLICIES}")
     reports = reports_table(claims, categories, official_sources)
-    reports["location"] = reports["location"].fillna("unspecified")
+    reports["location"] = reports["place"]
+    for column in ("location", "subject_detail"):
+        reports[column] = reports[column].fillna("unspecified")
     rows = []
     for key, group in reports.groupby(list(group_by), sort=False, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
@@ -322,9 +355,9 @@ def find_conflicts(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_
     rows = []
     for category, group in reports.groupby("category", sort=False):
         figures = []
-        for (subject, location, value), same in group.groupby(
-                ["subject", group["location"].fillna(""), "value"], sort=True):
-            figures.append(dict(subject=subject, location=location or None, value=value,
+        for (subject, detail, location, value), same in group.groupby(
+                ["subject", group["subject_detail"].fillna(""), group["place"].fillna(""), "value"], sort=True):
+            figures.append(dict(subject=subject, detail=detail or None, location=location or None, value=value,
                                 qualifier=", ".join(sorted(set(same["qualifier"]))),
                                 claim_ids=", ".join(same["claim_id"]),
                                 outlets=", ".join(sorted(set(same["outlet"]))),
@@ -346,8 +379,8 @@ def find_conflicts(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_
 def _summary_pairs(figures: list[dict]):
     """Consecutive figures within each (subject, place), then the largest of each (subject, place) pairwise."""
     scopes: dict = {}
-    for figure in figures:  # already sorted by subject, place, value
-        scopes.setdefault((figure["subject"], figure["location"]), []).append(figure)
+    for figure in figures:  # already sorted by subject, fine group, place, value
+        scopes.setdefault((figure["subject"], figure["detail"], figure["location"]), []).append(figure)
     for members in scopes.values():
         yield from zip(members, members[1:])
     yield from combinations([members[-1] for members in scopes.values()], 2)
@@ -355,9 +388,9 @@ def _summary_pairs(figures: list[dict]):
 
 def _conflict_reason(a: dict, b: dict) -> tuple[str, str]:
     codes, parts = [], []
-    if a["subject"] != b["subject"]:
+    if a["subject"] != b["subject"] or a["detail"] != b["detail"]:
         codes.append("subject")
-        parts.append(f"different subject ({a['subject']} vs {b['subject']})")
+        parts.append(f"different subject ({_who(a)} vs {_who(b)})")
     if a["location"] != b["location"]:
         codes.append("place")
         parts.append(f"different place scope ({a['location'] or 'unspecified'} vs {b['location'] or 'unspecified'})")
@@ -368,6 +401,10 @@ def _conflict_reason(a: dict, b: dict) -> tuple[str, str]:
             text += f", reported {a['dates']} vs {b['dates']}: the later report may update the earlier"
         parts.append(text)
     return "+".join(codes), "; ".join(parts)
+
+
+def _who(figure: dict) -> str:
+    return f"{figure['subject']}/{figure['detail']}" if figure["detail"] else figure["subject"]
 
 
 def _fmt(value: float) -> str:
@@ -381,7 +418,8 @@ def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUAL
     """Reports with a publication date and a figure, by category then date: the data behind the chart.
 
     ``highest_to_date`` is the largest figure of the category reported on or before that date (any subject):
-    the running toll a reader of all outlets would have seen.
+    the running toll a reader of all outlets would have seen; ``highest_in_place_to_date`` the same within
+    the report's place scope (``place``; "unspecified" when the article names none).
     """
     reports = reports_table(claims, categories)
     reports = reports[reports["date"].notna() & reports["value"].notna()].copy()
@@ -391,6 +429,10 @@ def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUAL
     reports = reports.sort_values(["_order", "date", "value"], kind="stable").drop(columns="_order")
     daily = reports.groupby(["category", "date"])["value"].max().groupby(level="category").cummax()
     reports["highest_to_date"] = [daily[(c, d)] for c, d in zip(reports["category"], reports["date"])]
+    reports["place"] = reports["place"].fillna("unspecified")
+    local = reports.groupby(["category", "place", "date"])["value"].max().groupby(level=["category", "place"]).cummax()
+    reports["highest_in_place_to_date"] = [local[(c, p, d)] for c, p, d in
+                                           zip(reports["category"], reports["place"], reports["date"])]
     return reports.reset_index(drop=True)
 
 
@@ -406,7 +448,7 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None):
     from kzlib.charts import bilingual, prepare_label, use_style
 
     use_style()
-    labels = vocabulary_labels(kinds=("category", "subject", "source")) if labels is None else labels
+    labels = vocabulary_labels(kinds=("category", "subject", "subject_detail", "source")) if labels is None else labels
     categories = list(dict.fromkeys(series["category"]))
     if not categories:
         raise ValueError("no dated figures to plot: the ledger holds no casualty claims with a publication date")
@@ -422,7 +464,8 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None):
             ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
                        label=bilingual(*labels[source]) if source in labels else source)
         for _, r in rows.iterrows():
-            ar, _en = labels.get(r["subject"], (r["subject"], r["subject"]))
+            who = r["subject_detail"] if isinstance(r.get("subject_detail"), str) and r["subject_detail"] else r["subject"]
+            ar, _en = labels.get(who, (who, who))
             ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
                         textcoords="offset points", xytext=(6, 3), fontsize=8)
         ax.set_yscale("log")
@@ -452,7 +495,10 @@ def acled_export(claims: pd.DataFrame, event_dates: pd.DataFrame | None = None,
         "event_date": reports["date"],
         "date_basis": ["publication" if d else "unknown" for d in reports["date"]],
         "location": reports["location"].fillna(""),
+        "location_text": reports["location_text"].fillna(""),
         "actor": reports["subject"],
+        "actor_detail": reports["subject_detail"].fillna(""),
+        "actor_text": reports["subject_text"].fillna(""),
         "category": reports["category"],
         "low": reports["low"], "best": reports["value"], "high": reports["high"],
         "qualifier": reports["qualifier"],
@@ -478,7 +524,9 @@ def _note(r) -> str:
         parts.append("open upper bound")
     if not r.attributed_to:
         parts.append("no source named in the article")
-    if not r.location:
+    if not r.location and r.location_text:
+        parts.append("place not in the gazetteer (location_text as written)")
+    elif not r.location:
         parts.append("place scope not stated")
     return "; ".join(parts)
 
