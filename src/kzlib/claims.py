@@ -308,8 +308,6 @@ def assign_categories(doc: Doc) -> None:
             elif previous_category and previous is not None and _coordinated(
                     doc.text, tokens, previous, None, c, cats):
                 category = previous_category    # "سجلت 6 وفيات، و15 في كسلا": one category for the list
-            elif group is not None and group.label in _PERSON_SUBJECTS:
-                category = "other"
             if category == "injured" and any(m.attrs["form"] == "disease" and doc.clause_of.get(m.first) == doc.clause_of.get(c.first)
                                              for m in cats):
                 category = "affected"           # "1,300 إصابة بالكوليرا": cases of a disease, not wounds
@@ -496,7 +494,7 @@ def _gap(c: Span, subject_last: int | None, cue: Span, tokens, lex, count_tokens
     return sum(1 for k in span if tokens[k].norm not in lex.transparent and k not in count_tokens)
 
 
-_EVENT_FORMS = {"noun", "verb", "phrase"}
+_EVENT_FORMS = {"noun", "verb", "phrase", "status", "place_noun"}
 
 
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
@@ -534,10 +532,20 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
             # "ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group;
             # the predicate after it, when there is one, says what happened to them
             d += PARTITIVE_PENALTY
-        # on a tie: events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات");
-        # attackers / troops words describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش")
-        rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
-        key = (d, rank, after)
+        adjacent = after and m.first == (subject_last if subject_last is not None else c.last) + 1 or m.first == c.last + 1
+        if form == "place_noun" and m.first == c.last + 1:
+            return None     # "3 مستشفيات" counts hospitals, not people: no category at all
+        if form == "status" and d <= 2:
+            d = 0           # "9 مصابين في العناية المركزة": the preposition before the state is part of it
+        # on a tie: a state of the counted people ("في العناية المركزة") beats events, events beat the counted
+        # noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات"); attackers / troops words
+        # describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش"); then the word right after the
+        # count phrase ("سجلت المستشفيات 30 وفاة") beats one before it
+        if form == "status":
+            rank = -1
+        else:
+            rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
+        key = (d, rank, not adjacent, after)
         if best_key is None or key < best_key:
             best, best_key = m, key
     if best is not None and _negated(best, c, cats):
