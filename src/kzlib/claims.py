@@ -35,6 +35,7 @@ CLAIM_FIELDS = ("article_id", "category", "subject", "value", "low", "high", "qu
                 "location_text", "location_start", "location_end")
 
 MAX_CUE_DISTANCE = 5         # content words allowed between a count and its category cue
+TOLL_DISTANCE = 12           # ... when a toll verb links "عدد/حصيلة + category word" to the count after it
 NEGATION_WINDOW = 3          # words before a cue in which a negation cancels it
 PARTITIVE_PENALTY = 2       # distance added to a category word inside the count's partitive ("من الموقوفين")
 NESTED_WINDOW = 3            # words before a count in which "من بينهم" makes it a nested count
@@ -526,7 +527,7 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
         if after and m.attrs["prefix"].startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
             continue
         d = _gap(c, subject_last, m, tokens, lex, count_tokens)
-        if d > MAX_CUE_DISTANCE:
+        if d > MAX_CUE_DISTANCE and not (not after and d <= TOLL_DISTANCE and _toll(m, c, cats, tokens)):
             continue
         if after and subject_last is not None and m.last <= subject_last and tokens[c.last + 1].norm == _OF:
             # "ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group;
@@ -551,6 +552,19 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
     if best is not None and _negated(best, c, cats):
         return "negated"
     return best
+
+
+_TOLL_NOUNS = frozenset(normalize_word(w) for w in ("عدد", "حصيلة", "الحصيلة"))
+
+
+def _toll(cue: Span, c: Span, cats: list[Span], tokens) -> bool:
+    """"بلغ عدد القتلى منذ بداية الهجوم على البلدة 64": the category word names a toll (after عدد / حصيلة, or
+    is حصيلة itself) and a toll verb (form toll) stands right before it or between it and the count."""
+    head = cue.first - 1 if cue.first > 0 and tokens[cue.first - 1].norm in _TOLL_NOUNS else cue.first
+    if head == cue.first and tokens[cue.first].norm not in _TOLL_NOUNS:
+        return False
+    return any(m.attrs["form"] == "toll" and head - 2 <= m.first < c.first and not cue.first <= m.first <= cue.last
+               for m in cats)
 
 
 def _negated(cue: Span, c: Span, cats: list[Span]) -> bool:

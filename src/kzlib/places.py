@@ -49,7 +49,7 @@ def place_words() -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     path = LEXICONS / "place_words.tsv"
     for n, row in enumerate(read_tsv(path), start=2):
-        if row["kind"] not in ("preposition", "toward", "place_type", "name_head", "stop"):
+        if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop"):
             raise ValueError(f"{path}: line {n}: unknown kind {row['kind']!r}")
         out.setdefault(row["kind"], {})[normalize_word(row["term"])] = int(row["rank"] or 0)
     return out
@@ -69,7 +69,7 @@ def _kind_ranks() -> dict[str, int]:
     return ranks
 
 
-_PREP, _TOWARD, _TYPE, _STOP = 1, 2, 4, 8
+_PREP, _TOWARD, _TYPE, _STOP, _TYPE_PREP = 1, 2, 4, 8, 16
 _CLITICS = ("", "و", "ف", "ب", "وب", "فب", "ل", "ول")
 _classes: dict[str, tuple[int, int, int]] = {}
 
@@ -84,12 +84,13 @@ def _classify(norm: str) -> tuple[int, int, int]:
         _classes.clear()
     words = place_words()
     bits, rank, clitic = 0, 0, 0
-    for kind, bit in (("preposition", _PREP), ("toward", _TOWARD), ("place_type", _TYPE), ("stop", _STOP)):
+    for kind, bit in (("preposition", _PREP), ("toward", _TOWARD), ("place_type", _TYPE), ("stop", _STOP),
+                      ("place_type_prep", _TYPE_PREP)):
         listed = words.get(kind, {})
         for n in range(0, min(3, len(norm) - 1)):
             if norm[:n] in _CLITICS and norm[n:] in listed:
                 bits |= bit
-                if bit == _TYPE:
+                if bit in (_TYPE, _TYPE_PREP):
                     rank, clitic = listed[norm[n:]], n
                 break
     found = _classes[norm] = (bits, rank, clitic)
@@ -128,6 +129,8 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
     for k in range(first, stop - 1):
         bits, type_rank, clitic = kinds[k - first]
+        if bits & _TYPE_PREP and (clitic or k > first and kinds[k - 1 - first][0] & _PREP):
+            bits |= _TYPE       # "في محلية طويلة", "بمحلية طويلة"; not "مصادر محلية"
         if not bits & (_TYPE | _PREP):
             continue
         name = k + 1
@@ -135,7 +138,7 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             continue
         if bits & _TYPE:
             rank = type_rank
-        elif _followed_by_place(tokens, name, stop, covered, kinds, first):
+        elif tokens[k].norm == "في" and _followed_by_place(tokens, name, stop, covered, kinds, first):
             rank = _UNKNOWN_RANK
         else:
             continue
@@ -158,9 +161,7 @@ def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[i
     """A known place or a place-type word with ب / في right after the word at `name` ("في بارا بولاية ...",
     "في الطينة بشمال دارفور"); a bare one is a genitive ("في شوارع درنة": the streets of Derna)."""
     nxt = name + 1
-    if nxt + 1 < stop and tokens[nxt].norm == "في":
-        nxt += 1
-    elif nxt >= stop or not tokens[nxt].norm.startswith(("ب", "وب")):
+    if nxt >= stop or not tokens[nxt].norm.startswith(("ب", "وب")):
         return False
     return nxt in covered or bool(kinds[nxt - first][0] & _TYPE)
 
