@@ -527,7 +527,9 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
         if after and m.attrs["prefix"].startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
             continue
         d = _gap(c, subject_last, m, tokens, lex, count_tokens)
-        if d > MAX_CUE_DISTANCE and not (not after and d <= TOLL_DISTANCE and _toll(m, c, cats, tokens)):
+        if not after and d > 1 and d <= TOLL_DISTANCE and _toll(m, c, cats, tokens):
+            d = 1           # a toll's category word is as near as a word one step away, wherever the count is
+        if d > MAX_CUE_DISTANCE:
             continue
         if after and subject_last is not None and m.last <= subject_last and tokens[c.last + 1].norm == _OF:
             # "ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group;
