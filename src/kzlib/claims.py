@@ -340,14 +340,18 @@ def assign_places(doc: Doc) -> None:
     """Layer "places": the place each categorized count happened (kzlib.places; label = place id, or None for
     a place the gazetteer does not know, kept as written; attrs count)."""
     numbers, tokens, starts, text = doc.layer("numbers"), doc.tokens, doc.token_starts, doc.text
-    entities = doc.layer("entities")
-    named = {en.label for en in entities if en.attrs["type"] == "place"}
     body = doc.body_spans[0] if doc.body_spans else None
-    line = dateline(text, body[0], body[1], named) if body else None
+    line = None
+    if body is not None and doc.layer("categories"):
+        named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
+        line = dateline(text, body[0], body[1], named)
     out: list[Span] = []
     categorized = {cat.attrs["count"] for cat in doc.layer("categories")}
+    if not categorized:
+        doc.add("places", out)
+        return
     for sentence, counts in _count_sentences(doc):
-        if not categorized.intersection(counts):
+        if categorized.isdisjoint(counts):
             continue
         first, stop = sentence.first, sentence.stop
         cats = doc.in_sentence("category_words", sentence)

@@ -204,7 +204,7 @@ class Lexicon:
                 elif not suffix:
                     multis.append((entry, prefix, self._last_forms(entry.words[-1], suffixes)))
         multis.sort(key=lambda m: -len(m[0].words))   # longest first, stable: the order matches_at reports
-        plan = self._plans[word] = (tuple(singles), tuple(multis)) if singles or multis else None
+        plan = self._plans[word] = (tuple(singles), _Multis(multis)) if singles or multis else None
         return plan
 
     def _last_forms(self, stem: str, suffixes) -> frozenset[str]:
@@ -361,7 +361,7 @@ class _Choice:
         # what does not depend on the text, worked out once: the first one-word variant, with or without context
         self.single = singles[0] if singles else None
         self.free_single = next((s for s in singles if not s[0].context), None)
-        self.free_multis = tuple(m for m in multis if not m[0].context)
+        self.free_multis = _Multis(m for m in multis if not m[0].context)
 
     @classmethod
     def of(cls, plan) -> "_Choice":
@@ -391,11 +391,30 @@ class _Choice:
         return None if single is None else (single[0], i, single[1])
 
 
+class _Multis(tuple):
+    """A plan's multi-word candidates ``(entry, prefix, last forms)``, longest first, with an index by the
+    spelling of their second word: a word that opens many variants ("جمهورية ...", "مدينة ...") is then
+    checked only against those whose second word is the next token."""
+
+    def following(self, word: str) -> tuple:
+        index = self.__dict__.get("_by_second")
+        if index is None:
+            index = {}
+            for m in self:
+                entry, _prefix, last_forms = m
+                for form in (last_forms if len(entry.words) == 2 else (entry.words[1],)):
+                    index.setdefault(form, []).append(m)
+            index = self.__dict__["_by_second"] = {k: tuple(v) for k, v in index.items()}
+        return index.get(word, ())
+
+
 def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set[str] | None = None) -> tuple | None:
     """(entry, last token, prefix) of the first of `multis` (a plan's multi-word candidates, longest first)
     written at tokens[i:] and ending before token `limit`; with `present`, a variant with a context counts
     only when `present` holds that id."""
-    for entry, prefix, last_forms in multis:
+    if i + 1 >= len(tokens):
+        return None
+    for entry, prefix, last_forms in multis.following(tokens[i + 1].norm):
         words = entry.words
         last = i + len(words) - 1
         if last >= limit or (present is not None and entry.context and entry.context not in present):

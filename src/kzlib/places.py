@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import compress
+from operator import itemgetter
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
@@ -72,6 +74,9 @@ def _kind_ranks() -> dict[str, int]:
 _PREP, _TOWARD, _TYPE, _STOP, _TYPE_PREP = 1, 2, 4, 8, 16
 _CLITICS = ("", "و", "ف", "ب", "وب", "فب", "ل", "ول")
 _classes: dict[str, tuple[int, int, int]] = {}
+_PLAIN = (0, 0, 0)          # a word of no listed kind (most words): one shared tuple
+_norm_of = itemgetter(0)    # Token.norm
+_bits_of = itemgetter(0)    # the kind bits of a _classify tuple
 
 
 def _classify(norm: str) -> tuple[int, int, int]:
@@ -93,7 +98,7 @@ def _classify(norm: str) -> tuple[int, int, int]:
                 if bit in (_TYPE, _TYPE_PREP):
                     rank, clitic = listed[norm[n:]], n
                 break
-    found = _classes[norm] = (bits, rank, clitic)
+    found = _classes[norm] = (bits, rank, clitic) if bits else _PLAIN
     return found
 
 
@@ -105,7 +110,10 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
     unknown place's name."""
     heads = place_words().get("name_head", {})
     ranks = _kind_ranks()
-    kinds = [_classify(t.norm) for t in tokens[first:stop]]      # kinds[k - first]
+    # kinds[k - first]: one dict lookup per word (C-level map), worked out once per distinct word
+    kinds = list(map(_classes.get, map(_norm_of, tokens[first:stop])))
+    if None in kinds:
+        kinds = [_classify(tokens[first + j].norm) if c is None else c for j, c in enumerate(kinds)]
     out: list[Place] = []
     covered: set[int] = set()
     for en in entities:
@@ -127,8 +135,9 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         if not (strong or weak):
             continue
         out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
-    for k in range(first, stop - 1):
-        bits, type_rank, clitic = kinds[k - first]
+    for j in compress(range(stop - 1 - first), map(_bits_of, kinds)):     # words of a listed kind only
+        k = first + j
+        bits, type_rank, clitic = kinds[j]
         if bits & _TYPE_PREP and (clitic or k > first and kinds[k - 1 - first][0] & _PREP):
             bits |= _TYPE       # "في محلية طويلة", "بمحلية طويلة"; not "مصادر محلية"
         if not bits & (_TYPE | _PREP):
