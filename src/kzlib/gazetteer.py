@@ -93,6 +93,11 @@ POLICIES = {
     "verb": (_VERB_PREFIXES, _VERB_SUFFIXES),
     "name": (_NOUN_PREFIXES, ("",)),
     "place": (_PLACE_PREFIXES, ("",)),
+    # particles and clause words of categories.tsv take a conjunction only: "كلمة" is not ك + لم + ه
+    "negation": (_CONJ_PREFIXES, ("",)),
+    "boundary": (_CONJ_PREFIXES, ("",)),
+    "continuation": (_CONJ_PREFIXES, ("",)),
+    "toll": (_VERB_PREFIXES, _VERB_SUFFIXES),
     "exact": (_CONJ_PREFIXES, ("",)),
 }
 _ALL_PREFIXES = tuple(sorted({p for ps, _ in POLICIES.values() for p in ps}, key=len))
