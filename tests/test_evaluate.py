@@ -95,8 +95,11 @@ def test_main_prints_the_table_and_returns_1_below_the_thresholds(tmp_path, caps
 
 def test_gold_fields_are_the_extractor_claim_fields():
     from kzlib.claims import CLAIM_FIELDS
+    from kzlib.evaluate import SOURCE_FIELDS
 
-    assert tuple(CLAIM_FIELDS) == GOLD_FIELDS
+    # the gold fields in order, with the source mention's fields right after attributed_to
+    at = GOLD_FIELDS.index("attributed_to") + 1
+    assert tuple(CLAIM_FIELDS) == GOLD_FIELDS[:at] + SOURCE_FIELDS + GOLD_FIELDS[at:]
 
 
 def test_claims_of_articles_without_gold_are_not_scored(tmp_path, seed_corpus):

@@ -58,6 +58,7 @@ def _claim_fields() -> tuple[str, ...]:
 # that a partition whose claims all lack, say, an attribution still has a string column, not a null one.
 FLOAT_FIELDS = ("value", "low", "high")
 INT_FIELDS = ("start", "end")
+NULLABLE_INT_FIELDS = ("source_start", "source_end")   # offsets of the source mention: null without a source
 
 
 def claim_columns() -> tuple[str, ...]:
@@ -69,6 +70,8 @@ def _pandas_dtype(name: str) -> str:
         return "float64"
     if name in INT_FIELDS:
         return "int64"
+    if name in NULLABLE_INT_FIELDS:
+        return "Int64"
     return "object"
 
 
@@ -77,7 +80,7 @@ def _arrow_type(name: str):
 
     if name in FLOAT_FIELDS:
         return pa.float64()
-    if name in INT_FIELDS:
+    if name in INT_FIELDS or name in NULLABLE_INT_FIELDS:
         return pa.int64()
     return pa.string()
 
