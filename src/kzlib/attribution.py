@@ -27,6 +27,7 @@ _SVO_LOOKBACK = 15              # words searched back for a pre-verbal subject p
 _SVO_WINDOW = 2                 # tokens allowed between a pre-verbal subject and the verb ("قد")
 _MAX_STATEMENT_WORDS = 4        # words between "حسب" and its speaker ("حسب ما أعلنته", "وفقاً لبيان صادر عن")
 _SPEAKER_KINDS = ("institution", "person", "group")
+_SOURCE_PREPOSITIONS = frozenset(("الي", "علي", "عن", "من"))   # "استناداً إلى"، "بناءً على"، "صادر عن"
 _EVENT_FORMS = ("noun", "verb", "phrase")
 _STATEMENT_WORDS = frozenset(("بيان", "بيانات", "ارقام", "احصاءات", "احصائيه", "معطيات", "صادر", "صادره", "به",
                               "عنه", "ما", "اعلنته", "حصيله", "تقرير", "تقديرات_"))
@@ -43,7 +44,7 @@ def _cue(start: int, end: int, first: int, last: int, kind: str, speaker: "Speak
 def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
     rows = read_tsv(LEXICONS / "attribution_verbs.tsv")
     verbs = Lexicon.from_rows([r | {"form": "verb"} for r in rows if r["kind"] == "verb"], "kind")
-    sources = Lexicon.from_rows([r | {"form": "exact"} for r in rows if r["kind"] == "source"], "kind")
+    sources = Lexicon.from_rows([r | {"form": "exact"} for r in rows if r["kind"] in ("source", "source_of")], "kind")
     from kzlib.normalize import normalize_word
 
     strong = {normalize_word(r["term"]) for r in rows if r["kind"] == "complementizer"}
@@ -156,14 +157,31 @@ class Attributor:
         return speaker
 
     def _antecedent(self, phrase: Phrase) -> Speaker | None:
-        if phrase.last - phrase.first > 1 or not self.tokens[phrase.first].norm.startswith("ال"):
+        """The speaker an anaphor names: "الوزارة" after "وزارة الصحة اليمنية", "المبروك" after "عميد بلدية
+        الزاوية، صالح المبروك" -- a speaker named before, else a fuller phrase earlier in the text."""
+        tokens = self.tokens
+        if phrase.last - phrase.first > 1 or not tokens[phrase.first].norm.startswith("ال"):
             return None
-        words = [self.tokens[k].norm for k in range(phrase.first, phrase.last + 1)]
-        core = _core(words[0])
+        size, core = phrase.last - phrase.first + 1, _core(tokens[phrase.first].norm)
+        named_by_head = head_at(tokens, phrase.first, phrase.last) is not None
         for speaker in reversed(self.mentions):
             m = speaker.mention
-            if m.last - m.first + 1 > len(words) and _core(self.tokens[m.first].norm) == core:
+            if m.start >= phrase.start or m.last - m.first + 1 <= size:
+                continue
+            if _core(tokens[m.first].norm) == core:
                 return speaker
+            if not named_by_head and any(_core(tokens[k].norm) == core for k in range(m.first + 1, m.last + 1)):
+                return speaker          # a surname: the person named in full before
+        if not named_by_head:
+            return None
+        for k in range(phrase.first - 1, -1, -1):
+            word = tokens[k].norm
+            bare = word[1:] if word[:1] in ("ل", "ب") and len(word) > 3 else word
+            if bare.startswith("ال") or _core(bare) != core:
+                continue
+            earlier = self.chunker.phrase(k, phrase.first, strip_prefix=bare != word)
+            if earlier is not None and earlier.last > earlier.first:
+                return self._open(earlier)
         return None
 
     def _continue(self, gender: str | None) -> Speaker:
@@ -188,6 +206,8 @@ class Attributor:
     def _relayed(self, last: int, stop: int) -> tuple[Speaker, int] | None:
         """"نقلت وكالة رويترز عن مصادر طبية أن ...": the statement is the relayed speaker's."""
         k = self._skip(last + 1, stop)
+        if k + 2 < stop and self.tokens[k].norm == _norm("نقلا") and self.tokens[k + 1].norm == _norm("عن"):
+            k += 1                          # "أفاد التلفزيون الرسمي نقلاً عن مصادر طبية"
         if not (k + 1 < stop and self.tokens[k].norm == _norm("عن")):
             return None
         relayed = self._speaker_entity(k + 1, stop)
@@ -237,29 +257,47 @@ class Attributor:
     def _source_cue(self, m, stop: int, cues: list[Span]) -> int:
         """"حسب الداخلية"، "وفقاً لمصادر طبية"، "نقلاً عن المنظمة": the speaker follows the phrase."""
         tok = self.tokens[m.first]
+        if m.entry.label == "source_of":
+            # "في بيان لوزارة الصحة": only with the speaker right after, ل attached
+            j = m.last + 1
+            if j >= stop or not self.tokens[j].norm.startswith("ل") or len(self.tokens[j].norm) < 4:
+                return m.last + 1
         j = self._skip_statement_words(m.last + 1, stop)
         hit = self._speaker_entity(j, stop)
         if hit is None and j + 1 < stop:   # "حسب بيان الأمانة العامة"
             hit = self._speaker_entity(j + 1, stop)
         if hit and hit[0].attrs["type"] in SPEAKER_TYPES:
-            speaker = self._push(self._known(hit[0], hit[0].first, stop))
-            cues.append(_cue(tok.start, self.tokens[m.last].end, m.first, m.last, "source", speaker))
-            return hit[1] + 1
-        phrase = self.chunker.phrase(j, stop, strip_prefix=True)
-        if phrase is not None and self.chunker.kind_and_type(phrase)[0] in _SPEAKER_KINDS:
-            speaker = self._push(self._open(phrase))
-            cues.append(_cue(tok.start, self.tokens[m.last].end, m.first, m.last, "source", speaker))
-            return phrase.last + 1
-        return m.last + 1
+            speaker, last = self._known(hit[0], hit[0].first, stop), hit[1]
+        else:
+            phrase = self.chunker.phrase(j, stop, strip_prefix=True)
+            if phrase is None or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
+                return m.last + 1
+            last = phrase.last
+            speaker = self._same_as_before(phrase) or self._open(phrase)
+        relayed = self._relayed(max(last, speaker.mention.last), stop)
+        if relayed is not None:
+            speaker, last = relayed
+        self._push(speaker)
+        cues.append(_cue(tok.start, self.tokens[m.last].end, m.first, m.last, "source", speaker))
+        return max(last, speaker.mention.last if speaker.mention.first >= m.first else last) + 1
+
+    def _same_as_before(self, phrase: Phrase) -> Speaker | None:
+        """"حسب المصدر ذاته": the speaker named before (None when nobody was)."""
+        if not self.chunker.is_same(phrase.last + 1) or not self.history:
+            return None
+        for speaker in reversed(self.history):
+            if speaker.id is not None:
+                return speaker
+        return None
 
     def _skip_statement_words(self, j: int, stop: int) -> int:
         """Past "بيان"، "ما أعلنته"، "أرقام" ... between an "according to" word and its speaker."""
-        stops, n = self.chunker.words.stops, 0
+        words, n = self.chunker.words, 0
         skips = _lexicons()[3]
         while j < stop and n < _MAX_STATEMENT_WORDS:
             word = self.tokens[j].norm
             bare = word[1:] if len(word) > 3 and word[0] in "لب" else word
-            if not (word in skips or word in stops or bare in stops or bare in _STATEMENT_WORDS or j in self._verb_starts):
+            if not (word in skips or bare in _STATEMENT_WORDS or word in _SOURCE_PREPOSITIONS or j in self._verb_starts):
                 break
             j, n = j + 1, n + 1
         return j
@@ -268,7 +306,7 @@ class Attributor:
         verbs, sources, comps, skips, strong = _lexicons()
         i = m.first
         tok = self.tokens[i]
-        gender = "f" if m.suffix.startswith("ت") or m.prefix.endswith("ت") else "m"
+        gender = _verb_gender(m)
         j = self._skip(m.last + 1, stop)
         hit = self._speaker_entity(j, stop)
         if hit and (hit[0].attrs["type"] in SPEAKER_TYPES or j == m.last + 1):
@@ -282,6 +320,8 @@ class Attributor:
             return max(last, speaker.mention.last) + 1
         pre = self._subject_before(i, first)
         ahead = None if pre is not None or j >= stop or self.tokens[j].norm in comps else self._subject_ahead(j, stop, comps)
+        if ahead is not None and not self._holds(j, ahead[0], stop):
+            ahead = None                            # the actor is named outside the subject phrase
         if ahead is not None:                       # "قال المتحدث باسم وزارة الخارجية ..."
             ent, last = self._prefer_person(*ahead, stop)
             speaker = self._known(ent, j, stop)
@@ -297,11 +337,22 @@ class Attributor:
         cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
         return m.last + 1
 
+    def _holds(self, j: int, ent: Span, stop: int) -> bool:
+        """The subject phrase from token j holds the actor (or there is no phrase to prefer)."""
+        phrase = self.chunker.phrase(j, stop)
+        if phrase is None or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
+            return True
+        return phrase.first <= ent.first and ent.last <= phrase.last
+
     def _open_subject(self, m, first: int, stop: int):
         """The speaker of a verb whose subject the gazetteer does not know; False when it states nothing."""
         comps, strong = _lexicons()[2], _lexicons()[4]
-        gender = "f" if m.suffix.startswith("ت") or m.prefix.endswith("ت") else "m"
+        gender = _verb_gender(m)
         j = self._skip(m.last + 1, stop)
+        if j < stop and ":" in self.doc.text[self.tokens[m.last].end:self.tokens[j].start]:
+            return self._continue(gender)           # "وأضاف: «...»": the speaker goes on, quoted
+        if j + 1 < stop and _bare(self.tokens[j].norm) in _STATEMENT_WORDS:
+            j += 1                                  # "وأوضح بيان الوزارة أن": the statement's author
         phrase = None if j >= stop or self.tokens[j].norm in comps else self.chunker.phrase(j, stop)
         if phrase is not None:
             kind = self.chunker.kind_and_type(phrase)[0]
@@ -310,10 +361,10 @@ class Attributor:
             if kind == "statement":
                 return self._continue(gender)       # "وأضاف البيان أن"
             if kind in _SPEAKER_KINDS or self._states(phrase.last, stop):
-                speaker = self._push(self._open(phrase))
+                speaker = self._same_as_before(phrase) or self._open(phrase)
                 relayed = self._relayed(phrase.last, stop)
-                return self._push(relayed[0]) if relayed is not None else speaker
-        before = self._open_before(m.first, first)
+                return self._push(relayed[0] if relayed is not None else speaker)
+        before = self._open_before(m, first)
         if before is not None:                      # "وكانت لجنة أطباء السودان قد أعلنت"
             return self._push(self._open(before))
         if j >= stop or self.tokens[j].norm in comps:
@@ -322,17 +373,24 @@ class Attributor:
             return self._push(_NOBODY)              # a subject we cannot read
         return False
 
-    def _open_before(self, i: int, first: int) -> Phrase | None:
+    def _open_before(self, m, first: int) -> Phrase | None:
         """Subject-verb order with a subject the gazetteer does not know: a speaker phrase that ends right
-        before the verb (or before "قد"): "وزارة الصحة قالت"، "وكانت الوزارة قد أعلنت"."""
-        skips = _lexicons()[3]
+        before the verb (or before "قد", or "، من جهتها،"): "وزارة الصحة قالت"، "وكانت الوزارة قد أعلنت",
+        "أما المتحدث باسم الشرطة، جوزيف أوتينو، فصرّح"."""
+        skips, tokens, text = _lexicons()[3], self.tokens, self.doc.text
+        i = m.first
         end = i - 1
-        while end >= first and self.tokens[end].norm in skips:
+        while end >= first and tokens[end].norm in skips:
             end -= 1
-        if end < first or _BREAK_RE.search(self.doc.text, self.tokens[end].end, self.tokens[i].start):
+        if end - 1 >= first and tokens[end].norm in self.chunker.words.asides and tokens[end - 1].norm == _norm("من"):
+            end -= 2                                # "المنظمة، من جهتها، وثقت"
+        if end < first:
+            return None
+        gap = text[tokens[end].end:tokens[i].start]
+        if _BREAK_RE.search(gap) and not (gap.strip() in ("،", ",") and (m.prefix.startswith("ف") or end < i - 1)):
             return None
         for p in range(max(first, end - _SVO_LOOKBACK), end + 1):
-            head = head_at(self.tokens, p)
+            head = head_at(tokens, p)
             if head is None or head.entry.row["kind"] not in _SPEAKER_KINDS:
                 continue
             phrase = self.chunker.phrase(p, end + 1)
@@ -360,6 +418,8 @@ class Attributor:
                 return None
             hit = self.entity_at.get(k)
             if hit and hit[0].attrs["type"] in SPEAKER_TYPES:
+                if hit[0].start > self.tokens[k].start and self.doc.text[self.tokens[k].start] == "ل":
+                    return None             # "قال شهود لوكالة فرانس برس": to whom, not who
                 return hit
         return None
 
@@ -375,9 +435,21 @@ class Attributor:
         return None
 
 
+def _verb_gender(m) -> str:
+    """Feminine قالت / تقول / مؤكدةً, else masculine."""
+    return "f" if m.suffix.startswith("ت") or m.prefix.endswith("ت") or m.suffix == "ه" else "m"
+
+
+def _bare(word: str) -> str:
+    """A word without a ل / ب / ال before it: "لبيان" -> "بيان"."""
+    if word.startswith("ال") and len(word) > 4:
+        return word[2:]
+    return word[1:] if len(word) > 3 and word[0] in "لب" else word
+
+
 def _core(word: str) -> str:
     """A head word without its clitics and article: "والوزارة" -> "وزاره"."""
-    for prefix in ("وال", "فال", "بال", "لل", "ال", "و"):
+    for prefix in ("وال", "فال", "بال", "لل", "ال"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return word[len(prefix):]
     return word

@@ -46,17 +46,42 @@ class _Words:
     heads: Lexicon              # head words and their source_type (kind institution | person | group | ...)
     stops: frozenset[str]
     links: frozenset[str]
+    same: frozenset[str]        # "المصدر ذاته": the speaker named before
+    asides: frozenset[str]      # "، من جهتها،"
+
+    def is_stop(self, word: str) -> bool:
+        """A stop word, also with a clitic before it or a pronoun after it ("وبعد"، "ببيان"، "بيانها")."""
+        stops = self.stops
+        if word in stops:
+            return True
+        for prefix in _STOP_PREFIXES:     # content words only: "والي" is a governor, not و + إلى
+            if word.startswith(prefix) and len(word) - len(prefix) >= 4 and word[len(prefix):] in stops:
+                return True
+        for suffix in _PRONOUNS:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+                core = word[:len(word) - len(suffix)]
+                if core in stops or (core.endswith("ت") and core[:-1] + "ه" in stops):
+                    return True
+        # "لقناتنا"، "لموقعنا": to the outlet itself
+        return len(word) > 4 and word[0] == "ل" and word.endswith("نا")
+
+
+_STOP_PREFIXES = ("و", "ف", "ب", "ل", "وب", "ول", "فب")
+_PRONOUNS = ("ها", "هم", "هما", "ه", "نا")
+_KINDS = (*_HEAD_KINDS, "title", "statement", "reporter", "link", "stop", "same", "aside")
 
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     rows = read_tsv(LEXICONS / "source_phrases.tsv")
     for n, row in enumerate(rows, start=2):
-        if row["kind"] not in (*_HEAD_KINDS, "title", "statement", "reporter", "link", "stop"):
+        if row["kind"] not in _KINDS:
             raise ValueError(f"source_phrases.tsv: line {n}: unknown kind {row['kind']!r}")
-    heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop")], "kind")
+        if row["kind"] in _HEAD_KINDS and not row["source_type"]:
+            raise ValueError(f"source_phrases.tsv: line {n}: a {row['kind']} row needs a source_type")
+    heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop", "same", "aside")], "kind")
     pick = lambda kind: frozenset(normalize_word(r["term"]) for r in rows if r["kind"] == kind)  # noqa: E731
-    return _Words(heads, pick("stop"), pick("link"))
+    return _Words(heads, pick("stop"), pick("link"), pick("same"), pick("aside"))
 
 
 def head_at(tokens, k: int, last: int | None = None):
@@ -75,7 +100,7 @@ def _definite(word: str) -> bool:
 
 def _prefixed_complement(word: str, stops) -> bool:
     """"بولاية"، "لحقوق"، "للأمم": a complement joined by a ب- / ل- prefix (not "ببيان", "لوكالة")."""
-    return len(word) >= 4 and word[0] in "بل" and word not in stops and word[1:] not in stops
+    return len(word) >= 4 and word[0] in "بل" and not stops(word)
 
 
 class Chunker:
@@ -90,7 +115,13 @@ class Chunker:
     def _nominal(self, k: int) -> bool:
         word = self.tokens[k].norm
         w = self.words
-        return len(word) >= 2 and not word.isdigit() and word not in w.stops and word not in w.links and not self.blocked(k)
+        if len(word) < 2 or word.isdigit() or self.blocked(k) or word in w.links or word in w.same:
+            return False
+        return not w.is_stop(word) or head_at(self.tokens, k) is not None
+
+    def is_same(self, k: int) -> bool:
+        """Token k says "the same (source)": "المصدر ذاته"، "البلاغ نفسه"."""
+        return k < len(self.tokens) and self.tokens[k].norm in self.words.same
 
     def _gap(self, k: int) -> str:
         return self.text[self.tokens[k - 1].end:self.tokens[k].start]
@@ -132,7 +163,7 @@ class Chunker:
         return Phrase(j, last, start, end)
 
     def _continues(self, before: str, word: str, k_before: int) -> bool:
-        if _definite(word) or _prefixed_complement(word, self.words.stops):
+        if _definite(word) or _prefixed_complement(word, self.words.is_stop):
             return True
         if word.startswith("و"):
             return False            # "و" + an indefinite word: a new clause or a second noun phrase
@@ -176,7 +207,7 @@ class Chunker:
     def _close_apposition(self, k: int, n: int, stop: int) -> int | None:
         # the name must end the subject: a comma, a colon, a complementizer or the sentence end after it
         after = k + n
-        if after < stop and not _BREAK_RE.search(self._gap(after)) and self.tokens[after].norm not in self.words.stops:
+        if after < stop and not _BREAK_RE.search(self._gap(after)) and not self.words.is_stop(self.tokens[after].norm):
             return None
         return self.tokens[k + n - 1].end
 
