@@ -150,6 +150,8 @@ class Attributor:
         if antecedent is not None:
             return antecedent
         kind, source_type = self.chunker.kind_and_type(phrase)
+        if source_type == "other":
+            source_type = self._complement_type(phrase) or source_type
         speaker_id = open_id(self.doc, phrase)
         mention = Span(phrase.start, phrase.end, phrase.first, phrase.last, speaker_id, {"type": source_type})
         speaker = Speaker(speaker_id, self.chunker.gender(phrase), mention)
@@ -182,6 +184,19 @@ class Attributor:
             earlier = self.chunker.phrase(k, phrase.first, strip_prefix=bare != word)
             if earlier is not None and earlier.last > earlier.first:
                 return self._open(earlier)
+        return None
+
+    def _complement_type(self, phrase: Phrase) -> str | None:
+        """"المتحدث باسم الجهاز": the type of the body the anaphor names (named before in the article)."""
+        for k in range(phrase.first + 1, phrase.last + 1):
+            word = self.tokens[k].norm
+            if not word.startswith("ال") or head_at(self.tokens, k) is None:
+                continue
+            core = _core(word)
+            for speaker in reversed(self.mentions):
+                m = speaker.mention
+                if m.start < phrase.start and _core(self.tokens[m.first].norm) == core and m.attrs["type"] != "other":
+                    return m.attrs["type"]
         return None
 
     def _continue(self, gender: str | None) -> Speaker:
@@ -244,8 +259,9 @@ class Attributor:
             if c == len(candidates) or candidates[c] >= stop:
                 break
             i = candidates[c]
-            v = verbs.first_at(self.tokens, i) if i in self._verb_starts else None
-            s = sources.first_at(self.tokens, i) if v is None and i in self._source_starts else None
+            # an "according to" phrase first: "نقلاً عن" is not the verb نقل
+            s = sources.first_at(self.tokens, i) if i in self._source_starts else None
+            v = verbs.first_at(self.tokens, i) if s is None and i in self._verb_starts else None
             if s is not None:
                 i = self._source_cue(s, stop, cues)
             elif v is not None:
@@ -335,7 +351,16 @@ class Attributor:
                 return m.last + 1                   # "أعلنت الحكومة استقالتها", "تم نقل": no statement
             speaker = spoken
         cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
-        return m.last + 1
+        mention = speaker.mention
+        return mention.last + 1 if mention is not None and mention.first > i and mention.last < stop else m.last + 1
+
+    def _to_whom(self, j: int) -> bool:
+        """"تحدثوا لصحيفة"، "قال للصحفيين": a ل- / ب- phrase after a verb is not its subject."""
+        head = head_at(self.tokens, j)
+        word = self.tokens[j].norm
+        if head is not None:                # the clitic before the head: و/ف, then ب/ل (a preposition), then ال
+            return head.prefix.lstrip("وف")[:1] in ("ب", "ل") and not head.prefix.lstrip("وف").startswith("ال")
+        return len(word) > 4 and word[0] in "لب" and not word.startswith(("لجن", "بلد"))
 
     def _holds(self, j: int, ent: Span, stop: int) -> bool:
         """The subject phrase from token j holds the actor (or there is no phrase to prefer)."""
@@ -353,13 +378,13 @@ class Attributor:
             return self._continue(gender)           # "وأضاف: «...»": the speaker goes on, quoted
         if j + 1 < stop and _bare(self.tokens[j].norm) in _STATEMENT_WORDS:
             j += 1                                  # "وأوضح بيان الوزارة أن": the statement's author
-        phrase = None if j >= stop or self.tokens[j].norm in comps else self.chunker.phrase(j, stop)
+        phrase = None if j >= stop or self.tokens[j].norm in comps or self._to_whom(j) else self.chunker.phrase(j, stop)
         if phrase is not None:
             kind = self.chunker.kind_and_type(phrase)[0]
             if kind == "reporter":
                 return self._push(_NOBODY)          # "قال مراسلنا": the outlet itself
             if kind == "statement":
-                return self._continue(gender)       # "وأضاف البيان أن"
+                return self._continue(None)         # "وأضاف البيان أن": its author, whatever the gender
             if kind in _SPEAKER_KINDS or self._states(phrase.last, stop):
                 speaker = self._same_as_before(phrase) or self._open(phrase)
                 relayed = self._relayed(phrase.last, stop)

@@ -30,6 +30,7 @@ MAX_PHRASE_TOKENS = 12       # a speaker phrase longer than this is not one phra
 MAX_APPOSITION_TOKENS = 5    # a person named after a comma: "، جوزيف أوتينو،"
 MAX_ACRONYM_CHARS = 40       # "(أوتشا)", "(سانا)"
 _BREAK_RE = re.compile(r"[،,:;؛.!?؟\"«»“”\-–—/\n]")
+_INSIDE_BREAK_RE = re.compile(r"[،,:;؛.!?؟\-–—/\n]")   # inside a phrase a quoted name may stand: منظمة «ضمير»
 _COMMA_RE = re.compile(r"^\s*[،,]\s*$")
 _HEAD_KINDS = ("institution", "person", "group")
 
@@ -48,6 +49,7 @@ class _Words:
     links: frozenset[str]
     same: frozenset[str]        # "المصدر ذاته": the speaker named before
     asides: frozenset[str]      # "، من جهتها،"
+    anonymity: Lexicon          # "طلب عدم الكشف عن اسمه": part of the unnamed speaker's phrase
 
     def is_stop(self, word: str) -> bool:
         """A stop word, also with a clitic before it or a pronoun after it ("وبعد"، "ببيان"، "بيانها")."""
@@ -68,7 +70,7 @@ class _Words:
 
 _STOP_PREFIXES = ("و", "ف", "ب", "ل", "وب", "ول", "فب")
 _PRONOUNS = ("ها", "هم", "هما", "ه", "نا")
-_KINDS = (*_HEAD_KINDS, "title", "statement", "reporter", "link", "stop", "same", "aside")
+_KINDS = (*_HEAD_KINDS, "title", "statement", "reporter", "link", "stop", "same", "aside", "anonymity")
 
 
 @lru_cache(maxsize=1)
@@ -79,9 +81,10 @@ def _words() -> _Words:
             raise ValueError(f"source_phrases.tsv: line {n}: unknown kind {row['kind']!r}")
         if row["kind"] in _HEAD_KINDS and not row["source_type"]:
             raise ValueError(f"source_phrases.tsv: line {n}: a {row['kind']} row needs a source_type")
-    heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop", "same", "aside")], "kind")
+    heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop", "same", "aside", "anonymity")], "kind")
+    anonymity = Lexicon.from_rows([r | {"form": "phrase"} for r in rows if r["kind"] == "anonymity"], "kind")
     pick = lambda kind: frozenset(normalize_word(r["term"]) for r in rows if r["kind"] == kind)  # noqa: E731
-    return _Words(heads, pick("stop"), pick("link"), pick("same"), pick("aside"))
+    return _Words(heads, pick("stop"), pick("link"), pick("same"), pick("aside"), anonymity)
 
 
 def head_at(tokens, k: int, last: int | None = None):
@@ -117,6 +120,8 @@ class Chunker:
         w = self.words
         if len(word) < 2 or word.isdigit() or self.blocked(k) or word in w.links or word in w.same:
             return False
+        if len(word) > 4 and word[0] == "ل" and word.endswith("نا"):
+            return False            # "لقناتنا"، "لموقعنا": to the outlet itself
         return not w.is_stop(word) or head_at(self.tokens, k) is not None
 
     def is_same(self, k: int) -> bool:
@@ -134,6 +139,7 @@ class Chunker:
             return None
         tokens, w = self.tokens, self.words
         last, k, pending_link = j, j + 1, False
+        noun_before = True      # the word before is a noun (the head, a complement), not an adjective
         end = None
         while k < stop and k - j < MAX_PHRASE_TOKENS:
             gap = self._gap(k)
@@ -142,7 +148,7 @@ class Chunker:
                 if end is not None:
                     last = self._last_before(end, k, stop)
                 break
-            if _BREAK_RE.search(gap):
+            if _INSIDE_BREAK_RE.search(gap):
                 break
             word = tokens[k].norm
             if word in w.links:
@@ -150,11 +156,13 @@ class Chunker:
                 continue
             if not self._nominal(k):
                 break
-            if pending_link or self._continues(tokens[last].norm, word, last):
+            if pending_link or self._continues(tokens[last].norm, word, last, noun_before):
+                noun_before = pending_link or _prefixed_complement(word, w.is_stop) or head_at(tokens, k) is not None
                 last, k, pending_link = k, k + 1, False
                 continue
             break
         if end is None:
+            last = self._anonymity(last, stop)
             end = tokens[last].end
             end = self._apposition(j, last, stop) or end
             if end != tokens[last].end:
@@ -162,7 +170,15 @@ class Chunker:
         start = tokens[j].start + (self._prefix_chars(j) if strip_prefix else 0)
         return Phrase(j, last, start, end)
 
-    def _continues(self, before: str, word: str, k_before: int) -> bool:
+    def _anonymity(self, last: int, stop: int) -> int:
+        """The last token of "طلب عدم الكشف عن اسمه" / "، فضّل عدم ذكر اسمه" right after a phrase, else `last`."""
+        k = last + 1
+        if k >= stop or _BREAK_RE.search(self._gap(k).replace("،", "").replace(",", "")):
+            return last
+        m = self.words.anonymity.first_at(self.tokens, k, stop)
+        return last if m is None else m.last
+
+    def _continues(self, before: str, word: str, k_before: int, noun_before: bool = True) -> bool:
         if _definite(word) or _prefixed_complement(word, self.words.is_stop):
             return True
         if word.startswith("و"):
@@ -170,7 +186,7 @@ class Chunker:
         head = head_at(self.tokens, k_before)
         if head is not None and head.entry.row["kind"] == "title":
             return True             # "العميد نبيل": the name after a title
-        if not _definite(before) and not _nisba(before):
+        if not _definite(before) and (noun_before or not _nisba(before)):
             return True             # construct state or a name: "لجنة أطباء"، "جوزيف أوتينو"
         return _nisba(word) and not _definite(before)
 
