@@ -107,7 +107,8 @@ class Attributor:
         if k in self._verb_starts or k in self._source_starts or may_be_quantity_word(word):
             return True
         m = self._events.first_at(self.tokens, k)
-        return m is not None and m.entry.form in _EVENT_FORMS
+        # an event word that is also a speaker's head ("مدير مستشفى") stays inside the phrase
+        return m is not None and m.entry.form in _EVENT_FORMS and head_at(self.tokens, k) is None
 
     # -- speakers -----------------------------------------------------------------------------
     def _speaker_entity(self, i: int, stop: int) -> tuple[Span, int] | None:

@@ -237,6 +237,8 @@ class Chunker:
     def _prefix_chars(self, j: int) -> int:
         """Characters of a ل / ب prefix written on token j ("لوزارة" -> 1, "للمنظمة" -> 1: لل = ل + ال)."""
         word = self.tokens[j].norm
+        if word.startswith("لل"):
+            return 0        # ل + ال written لل: the article is fused with it, the word is kept whole
         return 1 if len(word) > 3 and word[0] in "لب" else 0
 
     # -- what the phrase is -------------------------------------------------------------------
@@ -273,5 +275,7 @@ def open_id(doc, p: Phrase) -> str:
     """A stable id for a source the gazetteer does not know: the folded words of the phrase (up to an
     appositive name), clitic ل/ب of the first word dropped: "وزارة الصحة في غزة" -> "src:وزاره_الصحه_في_غزه"."""
     words = normalize_word(doc.text[p.start:p.end])
-    words = words.split("،")[0].split(",")[0].split("(")[0]
-    return "src:" + "_".join(re.findall(r"[^\W_]+", words))
+    words = re.findall(r"[^\W_]+", words.split("،")[0].split(",")[0].split("(")[0])
+    if words and words[0].startswith("لل"):
+        words[0] = "ال" + words[0][2:]      # "للمنظمة" after "وفقاً": the same source as "المنظمة"
+    return "src:" + "_".join(words)

@@ -8,8 +8,8 @@ Exported ledger schema (``evidence_ledger``; notebook 02 writes it as CSV + Parq
 -----------------------------------------------------------------------------------
 
 ``LEDGER_SCHEMA`` below, shown as a table by ``ledger_schema()``: claim_id, article_id, outlet, date, category,
-category_en, subject, subject_en, value, low, high, qualifier, attributed_to, location, start, end, quote,
-sentence.
+category_en, subject, subject_en, value, low, high, qualifier, attributed_to, source_text, source_type,
+source_start, source_end, location, start, end, quote, sentence.
 
 Report table schema (``reports_table``)
 ---------------------------------------
@@ -23,8 +23,12 @@ subject        str     whose casualties (protesters, security_forces, militants,
 location       str     place id the count refers to; empty = the article does not say (country-wide)
 outlet         str     the publishing outlet; "unknown (<article id>)" when the corpus does not say
 date           str     publication date, ISO yyyy-mm-dd (empty when unknown)
-attributed_to  str     actor id who stated the figure; empty = unattributed in the article
-official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``
+attributed_to  str     actor id who stated the figure (gazetteer id, or ``src:`` + the folded phrase of a
+                       source the gazetteer does not know); empty = unattributed in the article
+source_text    str     the source as written in the article (the mention attributed_to was resolved to)
+source_type    str     ministry / police / health_authority / medical_source / media ... (VOCABULARY.md)
+official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``, or source_type in
+                       ``lexicons/official_source_types.tsv`` (an open source of an official kind)
 value          float   the stated figure
 qualifier      str     exact / at_least / approx / at_most / range / vague
 low, high      float   bounds of this one report: low = ledger low (else value); high = ledger high, else
@@ -78,7 +82,9 @@ CASUALTY_CATEGORIES = ("killed", "injured", "arrested", "hospitalized", "affecte
 POLICIES = ("conservative", "best", "latest_official")
 REQUIRED_COLUMNS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
                     "attributed_to", "location", "start", "end", "quote", "sentence")
-REPORT_COLUMNS = ("claim_id", "category", "subject", "location", "outlet", "date", "attributed_to", "official",
+SOURCE_COLUMNS = ("source_text", "source_type", "source_start", "source_end")   # optional: older ledgers lack them
+REPORT_COLUMNS = ("claim_id", "category", "subject", "location", "outlet", "date", "attributed_to", "source_text",
+                  "source_type", "official",
                   "value", "qualifier", "low", "high", "quote", "sentence", "article_id", "start", "end")
 RECONCILED_COLUMNS = ("category", "subject", "policy", "low", "best", "high", "high_open", "n_reports",
                       "n_outlets", "locations", "basis", "basis_claim_ids", "claim_ids", "note")
@@ -86,11 +92,17 @@ CONFLICT_COLUMNS = ("category", "reason_code", "reason", "comparison", "a_subjec
                     "a_claim_ids", "a_outlets", "a_sources", "a_dates", "b_subject", "b_location", "b_value",
                     "b_qualifier", "b_claim_ids", "b_outlets", "b_sources", "b_dates")
 ACLED_COLUMNS = ("event_date", "date_basis", "location", "actor", "category", "low", "best", "high", "qualifier",
-                 "source", "source_outlet", "publication_date", "notes", "evidence_quote", "evidence_sentence",
+                 "source", "source_text", "source_type", "source_outlet", "publication_date", "notes", "evidence_quote", "evidence_sentence",
                  "claim_id", "article_id", "start", "end")
 
 
 # --------------------------------------------------------------------------- input
+
+
+def load_official_source_types(path: str | Path | None = None) -> frozenset[str]:
+    """Source types counted as official (``official_source_types.tsv``): an open source of these kinds is
+    official even though no actor id lists it."""
+    return _load_column(str(path or LEXICONS / "official_source_types.tsv"), "source_type")
 
 
 def load_official_sources(path: str | Path | None = None) -> frozenset[str]:
@@ -98,13 +110,17 @@ def load_official_sources(path: str | Path | None = None) -> frozenset[str]:
     return _load_official_sources(str(path or LEXICONS / "official_sources.tsv"))
 
 
-@lru_cache(maxsize=8)
 def _load_official_sources(path: str) -> frozenset[str]:
+    return _load_column(path, "actor_id")
+
+
+@lru_cache(maxsize=8)
+def _load_column(path: str, column: str) -> frozenset[str]:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    if rows and "actor_id" not in rows[0]:
-        raise ValueError(f"{path}: header must start with 'actor_id' (got {list(rows[0])})")
-    return frozenset(r["actor_id"].strip() for r in rows if r.get("actor_id", "").strip())
+    if rows and column not in rows[0]:
+        raise ValueError(f"{path}: header must start with {column!r} (got {list(rows[0])})")
+    return frozenset(r[column].strip() for r in rows if r.get(column, "").strip())
 
 
 def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +146,10 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"claims table: {error}") from None
     for column in ("value", "low", "high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    for column in ("attributed_to", "location"):
+    for column in SOURCE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    for column in ("attributed_to", "location", "source_text", "source_type"):
         frame[column] = pd.Series([_text_or_none(v) for v in frame[column]], index=frame.index, dtype=object)
     return frame
 
@@ -177,7 +196,12 @@ LEDGER_SCHEMA = (
     ("low", "float", "lower bound implied by the wording"),
     ("high", "float", "upper bound implied by the wording; empty = open"),
     ("qualifier", "str", "exact / at_least / approx / at_most / range / vague"),
-    ("attributed_to", "str", "actor id who stated the figure; empty = the article names no source"),
+    ("attributed_to", "str", "actor id who stated the figure (src:… = a source the gazetteer does not know); "
+                             "empty = the article names no source"),
+    ("source_text", "str", "the source as written, at the mention attributed_to was resolved to"),
+    ("source_type", "str", "kind of source (VOCABULARY.md: ministry, police, medical_source, media ...)"),
+    ("source_start", "int", "offset of source_text in the original article text (empty without a source)"),
+    ("source_end", "int", "end offset: text[source_start:source_end] == source_text"),
     ("location", "str", "place id the count refers to; empty = not stated"),
     ("start", "int", "offset of the quote in the original article text"),
     ("end", "int", "end offset: text[start:end] == quote"),
@@ -207,10 +231,13 @@ def evidence_ledger(claims: pd.DataFrame) -> pd.DataFrame:
 def reports_table(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES,
                   official_sources: frozenset[str] | None = None) -> pd.DataFrame:
     """One row per casualty report (see the module docstring for the schema), sorted for reading."""
+    # by default an open source of an official kind counts too; a caller's own list of ids is taken as it is
+    official_types = load_official_source_types() if official_sources is None else frozenset()
     official_sources = load_official_sources() if official_sources is None else frozenset(official_sources)
     frame = with_claim_ids(claims)
     frame = frame[frame["category"].isin(categories)].copy()
-    frame["official"] = frame["attributed_to"].isin(official_sources)
+    frame["official"] = frame["attributed_to"].isin(official_sources) | (
+        frame["attributed_to"].notna() & frame["source_type"].isin(official_types))
     frame["low"] = frame["low"].fillna(frame["value"])
     exact = frame["qualifier"].eq("exact")
     frame["high"] = frame["high"].where(frame["high"].notna() | ~exact, frame["value"])
@@ -457,6 +484,8 @@ def acled_export(claims: pd.DataFrame, event_dates: pd.DataFrame | None = None,
         "low": reports["low"], "best": reports["value"], "high": reports["high"],
         "qualifier": reports["qualifier"],
         "source": reports["attributed_to"].fillna(""),
+        "source_text": reports["source_text"].fillna(""),
+        "source_type": reports["source_type"].fillna(""),
         "source_outlet": reports["outlet"],
         "publication_date": reports["date"],
         "notes": [_note(r) for r in reports.itertuples()],
