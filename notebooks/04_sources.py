@@ -66,7 +66,8 @@ print(f"{len(articles)} articles, {len(claims)} claims")
 mentions = sources.source_mentions(articles, gazetteer)
 matrix = sources.cited_source_matrix(claims, mentions)
 names = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet")),
-         **sources.actor_names([*matrix.get("source", []), *matrix.get("outlet", []), *claims.get("outlet", [])], gazetteer)}
+         **sources.actor_names([*matrix.get("source", []), *matrix.get("outlet", []), *claims.get("outlet", [])], gazetteer),
+         **sources.source_names(matrix)}   # sources the gazetteer does not know: as written
 if matrix.empty:
     print("none found: no outlet cites a source")
 else:

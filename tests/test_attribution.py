@@ -27,11 +27,16 @@ def test_subjectless_verb_continues_the_speaker_of_the_same_gender():
     assert speakers(text) == [("killed", 164.0, "local_media"), ("injured", 12.0, "almaty_deputy_mayor")]
 
 
-def test_unknown_explicit_subject_is_none_and_is_continued_as_none():
+def test_unknown_explicit_subject_is_kept_as_written_and_continued():
     text = ("قالت وزارة الدفاع الروسية إن الوضع هادئ.\n"
             "وقال مسؤول محلي إن 4 أشخاص قتلوا.\n"
             "وأضاف أن 9 آخرين أصيبوا.")
-    assert speakers(text) == [("killed", 4.0, None), ("injured", 9.0, None)]
+    claims = extract_text(text)
+    assert [(c.category, c.value) for c in claims] == [("killed", 4.0), ("injured", 9.0)]
+    for c in claims:        # the continuation keeps the mention of the sentence that named him
+        assert (c.source_text, c.source_type) == ("مسؤول محلي", "local_official")
+        assert text[c.source_start:c.source_end] == "مسؤول محلي"
+    assert claims[0].attributed_to == claims[1].attributed_to and claims[0].attributed_to.startswith("src:")
 
 
 def test_subject_before_the_verb():

@@ -12,27 +12,39 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+from typing import NamedTuple
+
 from kzlib.doc import Doc, Sentence, Span
 from kzlib.gazetteer import Gazetteer, Lexicon, load_gazetteer, read_tsv
+from kzlib.numbers import may_be_quantity_word
 from kzlib.paths import LEXICONS
+from kzlib.speakers import _BREAK_RE, Chunker, Phrase, head_at, open_id
 
 SPEAKER_TYPES = {"person", "institution", "media", "organization"}
 _PERSON_APPOSITION_WINDOW = 4   # tokens between an institution and the person named after it
 _SUBJECT_LOOKAHEAD = 4          # words of a subject phrase before the actor it names
 _SVO_LOOKBACK = 15              # words searched back for a pre-verbal subject phrase
 _SVO_WINDOW = 2                 # tokens allowed between a pre-verbal subject and the verb ("قد")
+_MAX_STATEMENT_WORDS = 4        # words between "حسب" and its speaker ("حسب ما أعلنته", "وفقاً لبيان صادر عن")
+_SPEAKER_KINDS = ("institution", "person", "group")
+_SOURCE_PREPOSITIONS = frozenset(("الي", "علي", "عن", "من"))   # "استناداً إلى"، "بناءً على"، "صادر عن"
+_EVENT_FORMS = ("noun", "verb", "phrase")
+_STATEMENT_WORDS = frozenset(("بيان", "بيانات", "ارقام", "احصاءات", "احصائيه", "معطيات", "صادر", "صادره", "به",
+                              "عنه", "ما", "اعلنته", "حصيله", "تقرير", "تقديرات_"))
 
 
-def _cue(start: int, end: int, first: int, last: int, kind: str, speaker: str | None, gender: str | None) -> Span:
-    """A span of the "cues" layer: label = verb | source | quote, attrs speaker (actor id or None), gender."""
-    return Span(start, end, first, last, kind, {"speaker": speaker, "gender": gender})
+def _cue(start: int, end: int, first: int, last: int, kind: str, speaker: "Speaker", gender: str | None = None) -> Span:
+    """A span of the "cues" layer: label = verb | source | quote; attrs speaker (an id or None), gender
+    (the verb's, else the speaker's) and mention (the Span of the speaker phrase the id was resolved to)."""
+    return Span(start, end, first, last, kind,
+                {"speaker": speaker.id, "gender": gender or speaker.gender, "mention": speaker.mention})
 
 
 @lru_cache(maxsize=1)
 def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
     rows = read_tsv(LEXICONS / "attribution_verbs.tsv")
     verbs = Lexicon.from_rows([r | {"form": "verb"} for r in rows if r["kind"] == "verb"], "kind")
-    sources = Lexicon.from_rows([r | {"form": "exact"} for r in rows if r["kind"] == "source"], "kind")
+    sources = Lexicon.from_rows([r | {"form": "exact"} for r in rows if r["kind"] in ("source", "source_of")], "kind")
     from kzlib.normalize import normalize_word
 
     strong = {normalize_word(r["term"]) for r in rows if r["kind"] == "complementizer"}
@@ -47,6 +59,23 @@ def cue_lexicons() -> tuple[Lexicon, Lexicon]:
     return verbs, sources
 
 
+class Speaker(NamedTuple):
+    """Who a cue names: `id` (gazetteer id, or an open id from the phrase), grammatical gender, and the
+    mention the id was resolved to (a Span: source_text as written, label = id, attrs type)."""
+    id: str | None
+    gender: str | None
+    mention: Span | None
+
+
+_NOBODY = Speaker(None, None, None)
+
+
+@lru_cache(maxsize=1)
+def actor_source_types() -> dict[str, str]:
+    """source_type of the gazetteer's speakers (lexicons/actor_source_types.tsv)."""
+    return {r["actor_id"]: r["source_type"] for r in read_tsv(LEXICONS / "actor_source_types.tsv")}
+
+
 class Attributor:
     """Walks the sentences of one article in order and keeps the speaker history."""
 
@@ -58,7 +87,8 @@ class Attributor:
         # first token index -> (entity span, last token index)
         self.entity_at: dict[int, tuple[Span, int]] = {en.first: (en, en.last) for en in doc.layer("entities")}
         self._entity_firsts = sorted(self.entity_at)
-        self.history: list[tuple[str | None, str | None]] = []   # (speaker, gender), oldest first
+        self.history: list[Speaker] = []     # speakers of statements, oldest first (subject-less verbs go on)
+        self.mentions: list[Speaker] = []    # every speaker named, for anaphors ("الوزارة")
         verbs, sources, *_ = _lexicons()
         # the only tokens where a cue can start, in order: sentence_cues visits these and nothing else
         verb_starts = doc.candidates.get("verbs")
@@ -68,6 +98,17 @@ class Attributor:
         self._verb_starts = set(verb_starts)
         self._source_starts = set(source_starts)
         self._cue_starts = sorted(self._verb_starts | self._source_starts)
+        self.chunker = Chunker(doc, self._blocked)
+        self._events = _event_words()
+
+    def _blocked(self, k: int) -> bool:
+        """A token that cannot be inside a speaker phrase: a cue, a number, an event word ("مقتل")."""
+        word = self.tokens[k].norm
+        if k in self._verb_starts or k in self._source_starts or may_be_quantity_word(word):
+            return True
+        m = self._events.first_at(self.tokens, k)
+        # an event word that is also a speaker's head ("مدير مستشفى") stays inside the phrase
+        return m is not None and m.entry.form in _EVENT_FORMS and head_at(self.tokens, k) is None
 
     # -- speakers -----------------------------------------------------------------------------
     def _speaker_entity(self, i: int, stop: int) -> tuple[Span, int] | None:
@@ -89,26 +130,128 @@ class Attributor:
                 return hit
         return ent, last
 
-    def _continue(self, gender: str | None) -> str | None:
-        for speaker, g in reversed(self.history):
-            if gender is None or g is None or g == gender:
+    def _known(self, ent: Span, j: int, stop: int) -> Speaker:
+        """A gazetteer actor; its mention is the subject phrase from token j when that phrase holds the
+        actor ("المتحدث باسم وزارة الخارجية الروسية"), else the actor's name."""
+        phrase = self.chunker.phrase(j, stop) if j <= ent.first else None
+        if phrase is not None and phrase.first <= ent.first and ent.last <= phrase.last:
+            start, end, first, last = phrase.start, phrase.end, phrase.first, phrase.last
+            source_type = actor_source_types().get(ent.label) or self.chunker.kind_and_type(phrase)[1]
+        else:
+            start, end, first, last = ent.start, ent.end, ent.first, ent.last
+            source_type = actor_source_types().get(ent.label, "other")
+        speaker = Speaker(ent.label, self._gender(ent), Span(start, end, first, last, ent.label, {"type": source_type}))
+        self.mentions.append(speaker)
+        return speaker
+
+    def _open(self, phrase: Phrase) -> Speaker:
+        """A speaker the gazetteer does not know, as written; an anaphor ("الوزارة") takes the speaker named
+        before whose head word it repeats."""
+        antecedent = self._antecedent(phrase)
+        if antecedent is not None:
+            return antecedent
+        kind, source_type = self.chunker.kind_and_type(phrase)
+        if source_type == "other":
+            source_type = self._complement_type(phrase) or source_type
+        speaker_id = open_id(self.doc, phrase)
+        mention = Span(phrase.start, phrase.end, phrase.first, phrase.last, speaker_id, {"type": source_type})
+        speaker = Speaker(speaker_id, self.chunker.gender(phrase), mention)
+        self.mentions.append(speaker)
+        return speaker
+
+    def _antecedent(self, phrase: Phrase) -> Speaker | None:
+        """The speaker an anaphor names: "الوزارة" after "وزارة الصحة اليمنية", "المبروك" after "عميد بلدية
+        الزاوية، صالح المبروك" -- a speaker named before, else a fuller phrase earlier in the text."""
+        tokens = self.tokens
+        if phrase.last - phrase.first > 1 or not tokens[phrase.first].norm.startswith("ال"):
+            return None
+        size, core = phrase.last - phrase.first + 1, _core(tokens[phrase.first].norm)
+        named_by_head = head_at(tokens, phrase.first, phrase.last) is not None
+        for speaker in reversed(self.mentions):
+            m = speaker.mention
+            if m.start >= phrase.start or m.last - m.first + 1 <= size:
+                continue
+            if _core(tokens[m.first].norm) == core:
                 return speaker
+            if not named_by_head and any(_core(tokens[k].norm) == core for k in range(m.first + 1, m.last + 1)):
+                return speaker          # a surname: the person named in full before
+        if not named_by_head:
+            return None
+        for k in range(phrase.first - 1, -1, -1):
+            word = tokens[k].norm
+            bare = word[1:] if word[:1] in ("ل", "ب") and len(word) > 3 else word
+            if bare.startswith("ال") or _core(bare) != core:
+                continue
+            earlier = self.chunker.phrase(k, phrase.first, strip_prefix=bare != word)
+            if earlier is not None and earlier.last > earlier.first:
+                return self._open(earlier)
         return None
 
-    def _push(self, speaker: str | None, gender: str | None) -> None:
-        self.history.append((speaker, gender))
+    def _complement_type(self, phrase: Phrase) -> str | None:
+        """"المتحدث باسم الجهاز": the type of the body the anaphor names (named before in the article)."""
+        for k in range(phrase.first + 1, phrase.last + 1):
+            word = self.tokens[k].norm
+            if not word.startswith("ال") or head_at(self.tokens, k) is None:
+                continue
+            core = _core(word)
+            for speaker in reversed(self.mentions):
+                m = speaker.mention
+                if m.start < phrase.start and _core(self.tokens[m.first].norm) == core and m.attrs["type"] != "other":
+                    return m.attrs["type"]
+        return None
+
+    def _continue(self, gender: str | None) -> Speaker:
+        for speaker in reversed(self.history):
+            if gender is None or speaker.gender is None or speaker.gender == gender:
+                return speaker
+        return _NOBODY
+
+    def _push(self, speaker: Speaker) -> Speaker:
+        self.history.append(speaker)
+        return speaker
 
     def _gender(self, ent: Span) -> str | None:
         return self.gaz.gender_of(ent.label, self.doc.text[ent.start:ent.end])
 
+    def _skip(self, j: int, stop: int) -> int:
+        skips = _lexicons()[3]
+        while j < stop and self.tokens[j].norm in skips:
+            j += 1
+        return j
+
+    def _relayed(self, last: int, stop: int) -> tuple[Speaker, int] | None:
+        """"نقلت وكالة رويترز عن مصادر طبية أن ...": the statement is the relayed speaker's."""
+        k = self._skip(last + 1, stop)
+        if k + 2 < stop and self.tokens[k].norm == _norm("نقلا") and self.tokens[k + 1].norm == _norm("عن"):
+            k += 1                          # "أفاد التلفزيون الرسمي نقلاً عن مصادر طبية"
+        if not (k + 1 < stop and self.tokens[k].norm == _norm("عن")):
+            return None
+        relayed = self._speaker_entity(k + 1, stop)
+        if relayed and relayed[0].attrs["type"] in SPEAKER_TYPES:
+            return self._known(relayed[0], k + 1, stop), relayed[1]
+        phrase = self.chunker.phrase(k + 1, stop)
+        if phrase is not None and self.chunker.kind_and_type(phrase)[0] in _SPEAKER_KINDS:
+            return self._open(phrase), phrase.last
+        return None
+
+    def _states(self, last: int, stop: int) -> bool:
+        """The words after a subject make it a statement: a complementizer or a colon follows."""
+        k = self._skip(last + 1, stop)
+        if k < stop and ":" in self.doc.text[self.tokens[last].end:self.tokens[k].start]:
+            return True
+        return k < stop and self.tokens[k].norm in _lexicons()[4]
+
     def sentence_cues(self, first: int, stop: int) -> list[Span]:
         """Cues of the sentence made of tokens[first:stop], resolving speakers; updates the history."""
+        cues: list[Span] = []
+        headline = self._headline_source(first, stop)
+        if headline is not None:
+            cues.append(headline)
         candidates = self._cue_starts
         c = bisect_left(candidates, first)
         if c == len(candidates) or candidates[c] >= stop:
-            return []           # no word of the sentence can start a cue: most sentences
+            return cues         # no word of the sentence can start a cue: most sentences
         verbs, sources, comps, skips, strong = _lexicons()
-        cues: list[Span] = []
         i = first
         while i < stop:
             # jump to the next token where a cue can start (other tokens only move i on)
@@ -117,71 +260,182 @@ class Attributor:
             if c == len(candidates) or candidates[c] >= stop:
                 break
             i = candidates[c]
-            tok = self.tokens[i]
-            v = verbs.first_at(self.tokens, i) if i in self._verb_starts else None
-            s = sources.first_at(self.tokens, i) if v is None and i in self._source_starts else None
+            # an "according to" phrase first: "نقلاً عن" is not the verb نقل
+            s = sources.first_at(self.tokens, i) if i in self._source_starts else None
+            v = verbs.first_at(self.tokens, i) if s is None and i in self._verb_starts else None
             if s is not None:
-                m = s
-                j = m.last + 1
-                while j < stop and self.tokens[j].norm in skips:
-                    j += 1
-                hit = self._speaker_entity(j, stop)
-                if hit is None and j < stop and j + 1 < stop:   # "حسب بيان الأمانة العامة"
-                    hit = self._speaker_entity(j + 1, stop)
-                if hit and hit[0].attrs["type"] in SPEAKER_TYPES:
-                    cues.append(_cue(tok.start, self.tokens[m.last].end, i, m.last, "source", hit[0].label, self._gender(hit[0])))
-                    self._push(hit[0].label, self._gender(hit[0]))
-                    i = hit[1] + 1
-                    continue
-                i = m.last + 1
-                continue
-            if v is None:
-                i += 1
-                continue
-            m = v
-            gender = "f" if m.suffix.startswith("ت") or m.prefix.endswith("ت") else "m"
-            j = m.last + 1
-            while j < stop and self.tokens[j].norm in skips:
-                j += 1
-            hit = self._speaker_entity(j, stop)
-            speaker: str | None
-            if hit and (hit[0].attrs["type"] in SPEAKER_TYPES or j == m.last + 1):
-                ent, last = self._prefer_person(*hit, stop)
-                speaker, sg = ent.label, self._gender(ent) or gender
-                self._push(speaker, sg)
-                # "نقلت وسائل إعلام عن نائب العمدة قوله": the statement is the relayed speaker's
-                k = last + 1
-                while k < stop and self.tokens[k].norm in skips:
-                    k += 1
-                if k + 1 < stop and self.tokens[k].norm == _norm("عن"):
-                    relayed = self._speaker_entity(k + 1, stop)
-                    if relayed and relayed[0].attrs["type"] in SPEAKER_TYPES:
-                        speaker = relayed[0].label
-                        self._push(speaker, self._gender(relayed[0]))
-                        last = relayed[1]
-                cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
-                i = last + 1
-                continue
-            pre = self._subject_before(i, first)
-            ahead = None if pre is not None or j >= stop or self.tokens[j].norm in comps else self._subject_ahead(j, stop, comps)
-            if ahead is not None:                       # "قال المتحدث باسم وزارة الخارجية ..."
-                ent, last = self._prefer_person(*ahead, stop)
-                speaker = ent.label
-                self._push(speaker, self._gender(ent) or gender)
-            elif pre is not None:
-                speaker = pre.label
-                self._push(speaker, self._gender(pre) or gender)
-            elif j >= stop or self.tokens[j].norm in comps:
-                speaker = self._continue(gender)        # "وذكرت أن": same speaker goes on
-            elif any(self.tokens[k].norm in strong for k in range(j, min(stop, j + _SUBJECT_LOOKAHEAD + 2))):
-                speaker = None                          # "قال مسؤول محلي إن": a speaker we cannot name
-                self._push(None, gender)
+                i = self._source_cue(s, stop, cues)
+            elif v is not None:
+                i = self._verb_cue(v, first, stop, cues)
             else:
-                i = m.last + 1                          # "أعلنت الحكومة استقالتها", "تم نقل": no statement
-                continue
-            cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
-            i = m.last + 1
+                i += 1
         return cues
+
+    def _source_cue(self, m, stop: int, cues: list[Span]) -> int:
+        """"حسب الداخلية"، "وفقاً لمصادر طبية"، "نقلاً عن المنظمة": the speaker follows the phrase."""
+        tok = self.tokens[m.first]
+        if m.entry.label == "source_of":
+            # "في بيان لوزارة الصحة": only with the speaker right after, ل attached
+            j = m.last + 1
+            if j >= stop or not self.tokens[j].norm.startswith("ل") or len(self.tokens[j].norm) < 4:
+                return m.last + 1
+        j = self._skip_statement_words(m.last + 1, stop)
+        hit = self._speaker_entity(j, stop)
+        if hit is None and j + 1 < stop:   # "حسب بيان الأمانة العامة"
+            hit = self._speaker_entity(j + 1, stop)
+        if hit and hit[0].attrs["type"] in SPEAKER_TYPES:
+            speaker, last = self._known(hit[0], hit[0].first, stop), hit[1]
+        else:
+            phrase = self.chunker.phrase(j, stop, strip_prefix=True)
+            if phrase is None or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
+                return m.last + 1
+            last = phrase.last
+            speaker = self._same_as_before(phrase) or self._open(phrase)
+        relayed = self._relayed(max(last, speaker.mention.last), stop)
+        if relayed is not None:
+            speaker, last = relayed
+        self._push(speaker)
+        cues.append(_cue(tok.start, self.tokens[m.last].end, m.first, m.last, "source", speaker))
+        return max(last, speaker.mention.last if speaker.mention.first >= m.first else last) + 1
+
+    def _same_as_before(self, phrase: Phrase) -> Speaker | None:
+        """"حسب المصدر ذاته": the speaker named before (None when nobody was)."""
+        if not self.chunker.is_same(phrase.last + 1) or not self.history:
+            return None
+        for speaker in reversed(self.history):
+            if speaker.id is not None:
+                return speaker
+        return None
+
+    def _skip_statement_words(self, j: int, stop: int) -> int:
+        """Past "بيان"، "ما أعلنته"، "أرقام" ... between an "according to" word and its speaker."""
+        words, n = self.chunker.words, 0
+        skips = _lexicons()[3]
+        while j < stop and n < _MAX_STATEMENT_WORDS:
+            word = self.tokens[j].norm
+            bare = word[1:] if len(word) > 3 and word[0] in "لب" else word
+            if not (word in skips or bare in _STATEMENT_WORDS or word in _SOURCE_PREPOSITIONS or j in self._verb_starts):
+                break
+            j, n = j + 1, n + 1
+        return j
+
+    def _verb_cue(self, m, first: int, stop: int, cues: list[Span]) -> int:
+        verbs, sources, comps, skips, strong = _lexicons()
+        i = m.first
+        tok = self.tokens[i]
+        gender = _verb_gender(m)
+        j = self._skip(m.last + 1, stop)
+        hit = self._speaker_entity(j, stop)
+        if hit and (hit[0].attrs["type"] in SPEAKER_TYPES or j == m.last + 1):
+            ent, last = self._prefer_person(*hit, stop)
+            speaker = self._known(ent, j, stop)
+            speaker = self._push(speaker._replace(gender=speaker.gender or gender))
+            relayed = self._relayed(max(last, speaker.mention.last), stop)
+            if relayed is not None:
+                speaker, last = self._push(relayed[0]), relayed[1]
+            cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
+            return max(last, speaker.mention.last) + 1
+        pre = self._subject_before(i, first)
+        ahead = None if pre is not None or j >= stop or self.tokens[j].norm in comps else self._subject_ahead(j, stop, comps)
+        if ahead is not None and not self._holds(j, ahead[0], stop):
+            ahead = None                            # the actor is named outside the subject phrase
+        if ahead is not None:                       # "قال المتحدث باسم وزارة الخارجية ..."
+            ent, last = self._prefer_person(*ahead, stop)
+            speaker = self._known(ent, j, stop)
+            speaker = self._push(speaker._replace(gender=speaker.gender or gender))
+        elif pre is not None:
+            speaker = self._known(pre, pre.first, i)
+            speaker = self._push(speaker._replace(gender=speaker.gender or gender))
+        else:
+            spoken = self._open_subject(m, first, stop)
+            if spoken is False:
+                return m.last + 1                   # "أعلنت الحكومة استقالتها", "تم نقل": no statement
+            speaker = spoken
+        cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
+        mention = speaker.mention
+        return mention.last + 1 if mention is not None and mention.first > i and mention.last < stop else m.last + 1
+
+    def _to_whom(self, j: int) -> bool:
+        """"تحدثوا لصحيفة"، "قال للصحفيين": a ل- / ب- phrase after a verb is not its subject."""
+        head = head_at(self.tokens, j)
+        word = self.tokens[j].norm
+        if head is not None:                # the clitic before the head: و/ف, then ب/ل (a preposition), then ال
+            return head.prefix.lstrip("وف")[:1] in ("ب", "ل") and not head.prefix.lstrip("وف").startswith("ال")
+        return len(word) > 4 and word[0] in "لب" and not word.startswith(("لجن", "بلد"))
+
+    def _holds(self, j: int, ent: Span, stop: int) -> bool:
+        """The subject phrase from token j holds the actor (or there is no phrase to prefer)."""
+        phrase = self.chunker.phrase(j, stop)
+        if phrase is None or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
+            return True
+        return phrase.first <= ent.first and ent.last <= phrase.last
+
+    def _open_subject(self, m, first: int, stop: int):
+        """The speaker of a verb whose subject the gazetteer does not know; False when it states nothing."""
+        comps, strong = _lexicons()[2], _lexicons()[4]
+        gender = _verb_gender(m)
+        j = self._skip(m.last + 1, stop)
+        if j < stop and ":" in self.doc.text[self.tokens[m.last].end:self.tokens[j].start]:
+            return self._continue(gender)           # "وأضاف: «...»": the speaker goes on, quoted
+        if j + 1 < stop and _bare(self.tokens[j].norm) in _STATEMENT_WORDS:
+            j += 1                                  # "وأوضح بيان الوزارة أن": the statement's author
+        phrase = None if j >= stop or self.tokens[j].norm in comps or self._to_whom(j) else self.chunker.phrase(j, stop)
+        if phrase is not None:
+            kind = self.chunker.kind_and_type(phrase)[0]
+            if kind == "reporter":
+                return self._push(_NOBODY)          # "قال مراسلنا": the outlet itself
+            if kind == "statement":
+                return self._continue(None)         # "وأضاف البيان أن": its author, whatever the gender
+            if kind in _SPEAKER_KINDS or self._states(phrase.last, stop):
+                speaker = self._same_as_before(phrase) or self._open(phrase)
+                relayed = self._relayed(phrase.last, stop)
+                return self._push(relayed[0] if relayed is not None else speaker)
+        before = self._open_before(m, first)
+        if before is not None:                      # "وكانت لجنة أطباء السودان قد أعلنت"
+            return self._push(self._open(before))
+        if j >= stop or self.tokens[j].norm in comps:
+            return self._continue(gender)           # "وذكرت أن": same speaker goes on
+        if any(self.tokens[k].norm in strong for k in range(j, min(stop, j + _SUBJECT_LOOKAHEAD + 2))):
+            return self._push(_NOBODY)              # a subject we cannot read
+        return False
+
+    def _open_before(self, m, first: int) -> Phrase | None:
+        """Subject-verb order with a subject the gazetteer does not know: a speaker phrase that ends right
+        before the verb (or before "قد", or "، من جهتها،"): "وزارة الصحة قالت"، "وكانت الوزارة قد أعلنت",
+        "أما المتحدث باسم الشرطة، جوزيف أوتينو، فصرّح"."""
+        skips, tokens, text = _lexicons()[3], self.tokens, self.doc.text
+        i = m.first
+        end = i - 1
+        while end >= first and tokens[end].norm in skips:
+            end -= 1
+        if end - 1 >= first and tokens[end].norm in self.chunker.words.asides and tokens[end - 1].norm == _norm("من"):
+            end -= 2                                # "المنظمة، من جهتها، وثقت"
+        if end < first:
+            return None
+        gap = text[tokens[end].end:tokens[i].start]
+        if _BREAK_RE.search(gap) and not (gap.strip() in ("،", ",") and (m.prefix.startswith("ف") or end < i - 1)):
+            return None
+        for p in range(max(first, end - _SVO_LOOKBACK), end + 1):
+            head = head_at(tokens, p)
+            if head is None or head.entry.row["kind"] not in _SPEAKER_KINDS:
+                continue
+            phrase = self.chunker.phrase(p, end + 1)
+            if phrase is not None and phrase.last == end:
+                return phrase
+        return None
+
+    def _headline_source(self, first: int, stop: int) -> Span | None:
+        """"الصحة: 30 قتيلاً": a headline or line that opens with a speaker and a colon."""
+        if first >= stop:
+            return None
+        phrase = self.chunker.phrase(first, stop)
+        if phrase is None or phrase.last + 1 >= stop:
+            return None
+        gap = self.doc.text[phrase.end:self.tokens[phrase.last + 1].start]
+        if gap.strip() != ":" or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
+            return None
+        speaker = self._push(self._open(phrase))
+        return _cue(phrase.start, phrase.end, phrase.first, phrase.last, "source", speaker)
 
     def _subject_ahead(self, j: int, stop: int, comps: set[str]) -> tuple[Span, int] | None:
         """An actor named a few words into the subject ("المتحدث باسم X"), before any complementizer."""
@@ -190,6 +444,8 @@ class Attributor:
                 return None
             hit = self.entity_at.get(k)
             if hit and hit[0].attrs["type"] in SPEAKER_TYPES:
+                if hit[0].start > self.tokens[k].start and self.doc.text[self.tokens[k].start] == "ل":
+                    return None             # "قال شهود لوكالة فرانس برس": to whom, not who
                 return hit
         return None
 
@@ -205,6 +461,32 @@ class Attributor:
         return None
 
 
+def _verb_gender(m) -> str:
+    """Feminine قالت / تقول / مؤكدةً, else masculine."""
+    return "f" if m.suffix.startswith("ت") or m.prefix.endswith("ت") or m.suffix == "ه" else "m"
+
+
+def _bare(word: str) -> str:
+    """A word without a ل / ب / ال before it: "لبيان" -> "بيان"."""
+    if word.startswith("ال") and len(word) > 4:
+        return word[2:]
+    return word[1:] if len(word) > 3 and word[0] in "لب" else word
+
+
+def _core(word: str) -> str:
+    """A head word without its clitics and article: "والوزارة" -> "وزاره"."""
+    for prefix in ("وال", "فال", "بال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
+
+
+@lru_cache(maxsize=1)
+def _event_words() -> Lexicon:
+    from kzlib.claims import _lexicons as claim_lexicons      # at call time: claims imports this module
+
+    return claim_lexicons().categories
+
 def quoted_continuation(doc: Doc, previous: list[Span], previous_end: int, sentence: Sentence) -> list[Span]:
     """A sentence that only carries a quotation ('وقال توكاييف: "... 20 ألف مسلح"') keeps the speaker
     of the sentence that introduced it with a colon or that it continues inside quotation marks."""
@@ -213,8 +495,9 @@ def quoted_continuation(doc: Doc, previous: list[Span], previous_end: int, sente
     text, start = doc.text, sentence.start
     between = text[max(0, previous_end - 2):start].strip()
     if between.endswith(":") or text[start:start + 1] in _OPENING_QUOTES:
-        last = previous[-1]
-        return [_cue(start, start, sentence.first, sentence.first, "quote", last.attrs["speaker"], last.attrs["gender"])]
+        last = previous[-1].attrs
+        speaker = Speaker(last["speaker"], last["gender"], last["mention"])
+        return [_cue(start, start, sentence.first, sentence.first, "quote", speaker)]
     return []
 
 

@@ -30,7 +30,8 @@ from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
 
 CLAIM_FIELDS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
-                "attributed_to", "location", "start", "end", "quote", "sentence",
+                "attributed_to", "source_text", "source_start", "source_end", "source_type",
+                "location", "start", "end", "quote", "sentence",
                 "subject_detail", "subject_text", "subject_start", "subject_end",
                 "location_text", "location_start", "location_end")
 
@@ -57,6 +58,10 @@ class Claim:
     high: float | None
     qualifier: str
     attributed_to: str | None
+    source_text: str | None      # the speaker as written, at the mention attributed_to was resolved to
+    source_start: int | None     # its offsets in the original text
+    source_end: int | None
+    source_type: str | None      # VOCABULARY.md source types (ministry, police, medical_source ...)
     location: str | None
     start: int
     end: int
@@ -319,8 +324,8 @@ def assign_categories(doc: Doc) -> None:
 
 
 def assign_sources(doc: Doc) -> None:
-    """Layer "sources": who stated each categorized count (label = speaker id; attrs count, cue). The outlet
-    reporting is never the attribution."""
+    """Layer "sources": who stated each categorized count: the speaker's mention as written (label =
+    attributed_to id; attrs count, cue, type = source_type). The outlet reporting is never the attribution."""
     out: list[Span] = []
     numbers = doc.layer("numbers")
     for cat in doc.layer("categories"):
@@ -329,10 +334,11 @@ def assign_sources(doc: Doc) -> None:
         cue = attribute(doc.in_sentence("cues", doc.sentences[c.attrs["sentence"]]), c.start, c.end)
         if cue is None:
             continue
-        speaker = cue.attrs["speaker"]
-        if speaker is None or speaker == doc.outlet:
+        speaker, mention = cue.attrs["speaker"], cue.attrs["mention"]
+        if speaker is None or speaker == doc.outlet or mention is None:
             continue
-        out.append(Span(cue.start, cue.end, cue.first, cue.last, speaker, {"count": i, "cue": cue}))
+        out.append(Span(mention.start, mention.end, mention.first, mention.last, speaker,
+                        {"count": i, "cue": cue, "type": mention.attrs["type"]}))
     doc.add("sources", out)
 
 
@@ -415,7 +421,12 @@ def claims_of(doc: Doc) -> list[Claim]:
         out.append(Claim(
             article_id=doc.id, category=cat.label, subject=subject,
             value=_num(q.value), low=_num(q.low), high=_num(q.high), qualifier=q.qualifier,
-            attributed_to=speaker, location=place.label if place is not None else None,
+            attributed_to=speaker,
+            source_text=None if source is None else text[source.start:source.end],
+            source_start=None if source is None else source.start,
+            source_end=None if source is None else source.end,
+            source_type=None if source is None else source.attrs["type"],
+            location=place.label if place is not None else None,
             start=c.start, end=end, quote=text[c.start:end], sentence=text[sentence.start:sentence.end],
             subject_detail=detail, subject_text=text[span[0]:span[1]] if span else None,
             subject_start=span[0] if span else None, subject_end=span[1] if span else None,

@@ -31,6 +31,9 @@ OPEN_GOLD_FIELDS = ("article_id", "category", "subject", "subject_detail", "subj
                     "location", "location_text", "location_span",
                     "start", "end", "quote", "sentence")
 CASUALTY = ("killed", "injured", "arrested", "hospitalized", "affected", "missing", "displaced")
+# The source mention of a claim (CLAIM_FIELDS holds them after attributed_to); the seed gold predates them,
+# so a gold row may leave them out.
+SOURCE_FIELDS = ("source_text", "source_start", "source_end", "source_type")
 COMPARED = ("subject", "attributed_to", "qualifier", "location")
 
 # The aims, in one place. Lowering one to make the suite pass is not allowed: fix the engine or the gold.

@@ -18,7 +18,7 @@ import pandas as pd
 
 from kzlib.claims import CLAIM_FIELDS, Claim, extract_claims
 from kzlib.io import atomic_path, write_table
-from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, OPTIONAL_INT_FIELDS, claim_columns, claims_schema, parquet_rows
+from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, NULLABLE_INT_FIELDS, claim_columns, claims_schema, parquet_rows
 
 LEDGER_COLUMNS = claim_columns()     # CLAIM_FIELDS + outlet + date: the same table as kzlib.scale writes
 
@@ -75,8 +75,14 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
         frame[f] = frame[f].astype("float64")
     for f in INT_FIELDS:
         frame[f] = frame[f].astype("int64")
-    for f in OPTIONAL_INT_FIELDS:
-        frame[f] = frame[f].astype("Int64")
+    return _nullable_ints(frame)
+
+
+def _nullable_ints(frame: pd.DataFrame) -> pd.DataFrame:
+    """Offsets that may be null (the source mention's) as pandas' nullable Int64, whatever the file gave."""
+    for f in NULLABLE_INT_FIELDS:
+        if f in frame.columns:
+            frame[f] = frame[f].astype("Int64")
     return frame
 
 
@@ -156,9 +162,7 @@ def read_ledger(path) -> pd.DataFrame:
     missing = [c for c in CLAIM_FIELDS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: not a claims ledger, missing columns {missing}")
-    for f in OPTIONAL_INT_FIELDS:       # Parquet / CSV give nullable offsets back as floats
-        frame[f] = frame[f].astype("Int64")
-    return frame
+    return _nullable_ints(frame)
 
 
 def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None) -> int:

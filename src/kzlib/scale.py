@@ -58,8 +58,9 @@ def _claim_fields() -> tuple[str, ...]:
 # that a partition whose claims all lack, say, an attribution still has a string column, not a null one.
 FLOAT_FIELDS = ("value", "low", "high")
 INT_FIELDS = ("start", "end")
-# offsets of the counted group / the place as written: null when none is named (pandas' nullable Int64)
-OPTIONAL_INT_FIELDS = ("subject_start", "subject_end", "location_start", "location_end")
+# offsets that may be null (pandas' nullable Int64): the source mention's (null without a source), the counted
+# group's and the place's as written (null when none is named)
+NULLABLE_INT_FIELDS = ("source_start", "source_end", "subject_start", "subject_end", "location_start", "location_end")
 
 
 def claim_columns() -> tuple[str, ...]:
@@ -71,7 +72,7 @@ def _pandas_dtype(name: str) -> str:
         return "float64"
     if name in INT_FIELDS:
         return "int64"
-    if name in OPTIONAL_INT_FIELDS:
+    if name in NULLABLE_INT_FIELDS:
         return "Int64"
     return "object"
 
@@ -81,7 +82,7 @@ def _arrow_type(name: str):
 
     if name in FLOAT_FIELDS:
         return pa.float64()
-    if name in INT_FIELDS or name in OPTIONAL_INT_FIELDS:
+    if name in INT_FIELDS or name in NULLABLE_INT_FIELDS:
         return pa.int64()
     return pa.string()
 

@@ -143,7 +143,7 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
     are the offsets of the cue word, ``surface`` the cue. Credits are actors the gazetteer finds in page
     furniture that credits a source (source footer, picture caption).
     """
-    from kzlib.attribution import find_cues
+    from kzlib.attribution import actor_source_types, find_cues
     from kzlib.claims import find_entities, read_sentences
     from kzlib.doc import Doc
 
@@ -160,12 +160,13 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
         find_cues(doc, gazetteer)
         for sentence in doc.sentences:
             for cue in doc.in_sentence("cues", sentence):
-                speaker = cue.attrs["speaker"]
-                if speaker:
+                speaker, mention = cue.attrs["speaker"], cue.attrs["mention"]
+                if speaker and speaker != getattr(article, "outlet", None):
                     rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="statement",
                                      actor=speaker, actor_type=_actor_type(gazetteer, speaker),
                                      surface=text[cue.start:cue.end], start=cue.start, end=cue.end,
-                                     sentence=text[sentence.start:sentence.end]))
+                                     sentence=text[sentence.start:sentence.end],
+                                     source_text=text[mention.start:mention.end], source_type=mention.attrs["type"]))
         for span in getattr(article, "furniture", ()):
             if span.kind not in CREDIT_FURNITURE:
                 continue
@@ -173,8 +174,10 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
                 if entity.type != "place":
                     rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="credit", actor=entity.id,
                                      actor_type=entity.type, surface=entity.surface, start=span.start + entity.start,
-                                     end=span.start + entity.end, sentence=span.text))
-    columns = ["article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end", "sentence"]
+                                     end=span.start + entity.end, sentence=span.text, source_text=entity.surface,
+                                     source_type=actor_source_types().get(entity.id, "other")))
+    columns = ["article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end", "sentence",
+               "source_text", "source_type"]
     frame = pd.DataFrame(rows, columns=columns)
     # a speaker counts once per sentence (several cues may name it: "قال ... وأضاف")
     return frame.drop_duplicates(["article_id", "kind", "actor", "sentence"]).reset_index(drop=True)
@@ -184,10 +187,11 @@ CREDIT_FURNITURE = ("source_footer", "caption", "credit", "byline")
 
 
 def _actor_type(gazetteer, actor: str) -> str:
+    """The gazetteer's type of an actor; "open" for a source it does not know (an id built from the phrase)."""
     try:
         return gazetteer.info(actor).get("type", "")
     except KeyError:
-        return ""
+        return "open" if actor.startswith("src:") else ""
 
 
 def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -197,7 +201,7 @@ def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = No
     """
     from kzlib.tables import with_claim_ids
 
-    parts = []
+    parts, names = [], []
     if len(claims):
         attributed = with_claim_ids(claims)
         attributed = attributed[attributed["attributed_to"].notna()]
@@ -205,6 +209,7 @@ def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = No
             parts.append(attributed.groupby(["outlet", "attributed_to"]).agg(
                 claims=("claim_id", "size"), claim_ids=("claim_id", ", ".join)).reset_index()
                 .rename(columns={"attributed_to": "source"}))
+            names.append(attributed.rename(columns={"attributed_to": "source"})[["source", "source_text", "source_type"]])
     if mentions is not None and len(mentions):
         refs = mentions.assign(ref=mentions["article_id"] + ":" + mentions["start"].astype(str) + "-"
                                + mentions["end"].astype(str))
@@ -214,9 +219,12 @@ def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = No
                 parts.append(sub.groupby(["outlet", "actor"]).agg(**{column: ("ref", "size"),
                                                                     f"{column}_refs": ("ref", ", ".join)})
                              .reset_index().rename(columns={"actor": "source"}))
-    columns = ["outlet", "source", "claims", "statements", "credits", "claim_ids", "statements_refs", "credits_refs"]
+        if "source_text" in refs.columns:
+            names.append(refs.rename(columns={"actor": "source"})[["source", "source_text", "source_type"]])
+    columns = ["outlet", "source", "source_text", "source_type", "claims", "statements", "credits", "claim_ids",
+               "statements_refs", "credits_refs"]
     if not parts:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns + ["total"])
     merged = parts[0]
     for part in parts[1:]:
         merged = merged.merge(part, on=["outlet", "source"], how="outer")
@@ -228,7 +236,34 @@ def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = No
     for column in ("claim_ids", "statements_refs", "credits_refs"):
         merged[column] = merged[column].fillna("")
     merged["total"] = merged["claims"] + merged["statements"] + merged["credits"]
+    labels = _source_labels(names)
+    merged["source_text"] = merged["source"].map(lambda s: labels.get(s, ("", ""))[0])
+    merged["source_type"] = merged["source"].map(lambda s: labels.get(s, ("", ""))[1])
     return merged.loc[:, columns + ["total"]].sort_values(["outlet", "total"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _source_labels(names: list[pd.DataFrame]) -> dict[str, tuple[str, str]]:
+    """Source id -> (the way it is most often written, its type): one label per id, however many mentions."""
+    if not names:
+        return {}
+    frame = pd.concat(names, ignore_index=True).dropna(subset=["source_text"])
+    frame = frame[frame["source_text"].astype(str).str.strip() != ""]
+    out = {}
+    for source, group in frame.groupby("source", sort=False):
+        counts = group["source_text"].value_counts()
+        written = counts[counts == counts.max()].index
+        out[source] = (sorted(written, key=len)[0], group["source_type"].mode().iloc[0] if group["source_type"].notna().any() else "")
+    return out
+
+
+def source_names(matrix: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Source id -> (Arabic as written, English: its source_type) for chart labels of the sources the
+    gazetteer does not know (``src:`` ids); merge over ``actor_names``, which knows the others."""
+    if matrix.empty or "source_text" not in matrix.columns:
+        return {}
+    rows = matrix.drop_duplicates("source")
+    return {s: (t, kind or "source") for s, t, kind in zip(rows["source"], rows["source_text"], rows["source_type"])
+            if isinstance(s, str) and s.startswith("src:") and t}
 
 
 def matrix_pivot(matrix: pd.DataFrame, measure: str = "total") -> pd.DataFrame:

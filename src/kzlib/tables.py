@@ -9,7 +9,7 @@ Exported ledger schema (``evidence_ledger``; notebook 02 writes it as CSV + Parq
 
 ``LEDGER_SCHEMA`` below, shown as a table by ``ledger_schema()``: claim_id, article_id, outlet, date, category,
 category_en, subject, subject_en, subject_detail, subject_text, value, low, high, qualifier, attributed_to,
-location, location_text, place, start, end, quote, sentence.
+source_text, source_type, source_start, source_end, location, location_text, place, start, end, quote, sentence.
 
 Report table schema (``reports_table``)
 ---------------------------------------
@@ -27,8 +27,12 @@ location_text  str     the place as written, known to the gazetteer or not ("م�
 place          str     the place scope tables group by: ``location``, else ``location_text`` as written; empty = not stated
 outlet         str     the publishing outlet; "unknown (<article id>)" when the corpus does not say
 date           str     publication date, ISO yyyy-mm-dd (empty when unknown)
-attributed_to  str     actor id who stated the figure; empty = unattributed in the article
-official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``
+attributed_to  str     actor id who stated the figure (gazetteer id, or ``src:`` + the folded phrase of a
+                       source the gazetteer does not know); empty = unattributed in the article
+source_text    str     the source as written in the article (the mention attributed_to was resolved to)
+source_type    str     ministry / police / health_authority / medical_source / media ... (VOCABULARY.md)
+official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``, or source_type in
+                       ``lexicons/official_source_types.tsv`` (an open source of an official kind)
 value          float   the stated figure
 qualifier      str     exact / at_least / approx / at_most / range / vague
 low, high      float   bounds of this one report: low = ledger low (else value); high = ledger high, else
@@ -96,8 +100,9 @@ OPTIONAL_COLUMNS = ("subject_detail", "subject_text", "location_text")
 POLICIES = ("conservative", "best", "latest_official")
 REQUIRED_COLUMNS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
                     "attributed_to", "location", "start", "end", "quote", "sentence")
+SOURCE_COLUMNS = ("source_text", "source_type", "source_start", "source_end")   # optional: older ledgers lack them
 REPORT_COLUMNS = ("claim_id", "category", "subject", "subject_detail", "subject_text", "location", "location_text",
-                  "place", "outlet", "date", "attributed_to", "official",
+                  "place", "outlet", "date", "attributed_to", "source_text", "source_type", "official",
                   "value", "qualifier", "low", "high", "quote", "sentence", "article_id", "start", "end")
 RECONCILED_COLUMNS = ("category", "subject", "subject_detail", "location", "policy", "low", "best", "high", "high_open", "n_reports",
                       "n_outlets", "locations", "basis", "basis_claim_ids", "claim_ids", "note")
@@ -106,11 +111,17 @@ CONFLICT_COLUMNS = ("category", "reason_code", "reason", "comparison", "a_subjec
                     "b_location", "b_value", "b_qualifier", "b_claim_ids", "b_outlets", "b_sources", "b_dates")
 ACLED_COLUMNS = ("event_date", "date_basis", "location", "location_text", "actor", "actor_detail", "actor_text",
                  "category", "low", "best", "high", "qualifier",
-                 "source", "source_outlet", "publication_date", "notes", "evidence_quote", "evidence_sentence",
+                 "source", "source_text", "source_type", "source_outlet", "publication_date", "notes", "evidence_quote", "evidence_sentence",
                  "claim_id", "article_id", "start", "end")
 
 
 # --------------------------------------------------------------------------- input
+
+
+def load_official_source_types(path: str | Path | None = None) -> frozenset[str]:
+    """Source types counted as official (``official_source_types.tsv``): an open source of these kinds is
+    official even though no actor id lists it."""
+    return _load_column(str(path or LEXICONS / "official_source_types.tsv"), "source_type")
 
 
 def load_official_sources(path: str | Path | None = None) -> frozenset[str]:
@@ -118,13 +129,17 @@ def load_official_sources(path: str | Path | None = None) -> frozenset[str]:
     return _load_official_sources(str(path or LEXICONS / "official_sources.tsv"))
 
 
-@lru_cache(maxsize=8)
 def _load_official_sources(path: str) -> frozenset[str]:
+    return _load_column(path, "actor_id")
+
+
+@lru_cache(maxsize=8)
+def _load_column(path: str, column: str) -> frozenset[str]:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    if rows and "actor_id" not in rows[0]:
-        raise ValueError(f"{path}: header must start with 'actor_id' (got {list(rows[0])})")
-    return frozenset(r["actor_id"].strip() for r in rows if r.get("actor_id", "").strip())
+    if rows and column not in rows[0]:
+        raise ValueError(f"{path}: header must start with {column!r} (got {list(rows[0])})")
+    return frozenset(r[column].strip() for r in rows if r.get(column, "").strip())
 
 
 def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
@@ -150,10 +165,10 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"claims table: {error}") from None
     for column in ("value", "low", "high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    for column in OPTIONAL_COLUMNS:
+    for column in SOURCE_COLUMNS + OPTIONAL_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
-    for column in ("attributed_to", "location") + OPTIONAL_COLUMNS:
+    for column in ("attributed_to", "location", "source_text", "source_type") + OPTIONAL_COLUMNS:
         frame[column] = pd.Series([_text_or_none(v) for v in frame[column]], index=frame.index, dtype=object)
     # the place scope: the gazetteer's id, else the place as written (an unknown village is still a place)
     frame["place"] = [loc or text for loc, text in zip(frame["location"], frame["location_text"])]
@@ -204,7 +219,12 @@ LEDGER_SCHEMA = (
     ("low", "float", "lower bound implied by the wording"),
     ("high", "float", "upper bound implied by the wording; empty = open"),
     ("qualifier", "str", "exact / at_least / approx / at_most / range / vague"),
-    ("attributed_to", "str", "actor id who stated the figure; empty = the article names no source"),
+    ("attributed_to", "str", "actor id who stated the figure (src:… = a source the gazetteer does not know); "
+                             "empty = the article names no source"),
+    ("source_text", "str", "the source as written, at the mention attributed_to was resolved to"),
+    ("source_type", "str", "kind of source (VOCABULARY.md: ministry, police, medical_source, media ...)"),
+    ("source_start", "int", "offset of source_text in the original article text (empty without a source)"),
+    ("source_end", "int", "end offset: text[source_start:source_end] == source_text"),
     ("location", "str", "place id the count refers to; empty = not stated or not in the gazetteer"),
     ("location_text", "str", "the place as written (also one the gazetteer does not know); empty = not stated"),
     ("place", "str", "location, else location_text: the place scope the tables group by"),
@@ -236,10 +256,13 @@ def evidence_ledger(claims: pd.DataFrame) -> pd.DataFrame:
 def reports_table(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_CATEGORIES,
                   official_sources: frozenset[str] | None = None) -> pd.DataFrame:
     """One row per casualty report (see the module docstring for the schema), sorted for reading."""
+    # by default an open source of an official kind counts too; a caller's own list of ids is taken as it is
+    official_types = load_official_source_types() if official_sources is None else frozenset()
     official_sources = load_official_sources() if official_sources is None else frozenset(official_sources)
     frame = with_claim_ids(claims)
     frame = frame[frame["category"].isin(categories)].copy()
-    frame["official"] = frame["attributed_to"].isin(official_sources)
+    frame["official"] = frame["attributed_to"].isin(official_sources) | (
+        frame["attributed_to"].notna() & frame["source_type"].isin(official_types))
     frame["low"] = frame["low"].fillna(frame["value"])
     exact = frame["qualifier"].eq("exact")
     frame["high"] = frame["high"].where(frame["high"].notna() | ~exact, frame["value"])
@@ -503,6 +526,8 @@ def acled_export(claims: pd.DataFrame, event_dates: pd.DataFrame | None = None,
         "low": reports["low"], "best": reports["value"], "high": reports["high"],
         "qualifier": reports["qualifier"],
         "source": reports["attributed_to"].fillna(""),
+        "source_text": reports["source_text"].fillna(""),
+        "source_type": reports["source_type"].fillna(""),
         "source_outlet": reports["outlet"],
         "publication_date": reports["date"],
         "notes": [_note(r) for r in reports.itertuples()],
