@@ -43,7 +43,8 @@ NESTED_WINDOW = 3            # words before a count in which "من بينهم" m
 _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
-_CLAUSE_PUNCT = re.compile(r"[،,؛;:.!?؟\n]")
+# a comma or point between digits ("1,300", "6.9") is part of a number, not the end of a clause
+_CLAUSE_PUNCT = re.compile(r"[،؛;:!?؟\n]|(?<!\d)[,.]|[,.](?!\d)")
 _SEMICOLON = re.compile(r"[؛;]")
 _OF = normalize_word("من")
 
@@ -243,7 +244,7 @@ def assign_groups(doc: Doc) -> None:
         for i, inner in zip(counts, nested):
             g = finder.head(numbers[i].first, numbers[i].last, previous)
             found.append(g)
-            if g is not None and not inner:
+            if g is not None and not inner and g.subject != "thing":
                 previous = g        # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count
         own = [g is not None for g in found]
         for j, i in enumerate(counts):
@@ -258,14 +259,19 @@ def assign_groups(doc: Doc) -> None:
             found[j] = g
             if g is None:
                 continue
-            if not nested[j]:
+            if not nested[j] and g.subject != "thing":
                 previous = g
             head_last = g.head_last if own[j] else None
             first, last = (c.last + 1, head_last) if head_last is not None and head_last > c.last else (c.first, c.last)
             out.append(doc.token_span(first, last, g.subject, {
-                "count": i, "detail": g.detail, "head_last": head_last,
+                "count": i, "detail": g.detail, "head_last": head_last, "partitive": own[j] and g.partitive,
                 "text": (g.start, g.end) if g.start is not None else None}))
     doc.add("groups", out)
+
+
+def _whole(q: Quantity) -> bool:
+    """A count of people is a whole number (vague counts and ranges have none: they pass)."""
+    return q.value is None or float(q.value).is_integer()
 
 
 def _coordinated(text, tokens, previous: Span, previous_group: Group | None, c: Span, cats: list[Span]) -> bool:
@@ -302,11 +308,15 @@ def assign_categories(doc: Doc) -> None:
             # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
             owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
                      for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
-            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned)
+            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned,
+                               group is not None and group.attrs.get("partitive", False))
             category = None
             if cue == "negated":
                 previous_category = None
                 continue
+            if group is not None and group.label == "thing" or not _whole(c.attrs["quantity"]):
+                previous_category, previous = None, c
+                continue        # "400 مبنى", "14 متراً": things, not people; "6.9 درجات": no count of anyone
             if _is_nested(c, cats) and previous_category:
                 category = previous_category
             elif cue is not None:
@@ -314,8 +324,8 @@ def assign_categories(doc: Doc) -> None:
             elif previous_category and previous is not None and _coordinated(
                     doc.text, tokens, previous, None, c, cats):
                 category = previous_category    # "سجلت 6 وفيات، و15 في كسلا": one category for the list
-            if category == "injured" and any(m.attrs["form"] == "disease" and doc.clause_of.get(m.first) == doc.clause_of.get(c.first)
-                                             for m in cats):
+            if category == "injured" and any((m.attrs["form"] == "disease" or m.label == "affected" and m.attrs["form"] == "phrase")
+                                             and doc.clause_of.get(m.first) == doc.clause_of.get(c.first) for m in cats):
                 category = "affected"           # "1,300 إصابة بالكوليرا": cases of a disease, not wounds
             previous_category, previous = category, c
             if category is not None:
@@ -514,7 +524,7 @@ _EVENT_FORMS = {"noun", "verb", "phrase", "status", "place_noun"}
 
 
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
-                 count_tokens, owned: set[int] = frozenset()):
+                 count_tokens, owned: set[int] = frozenset(), partitive: bool = False):
     """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases."""
     best, best_key = None, None
     for m in cats:
@@ -546,24 +556,27 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
             d = 1           # a toll's category word is as near as a word one step away, wherever the count is
         if d > MAX_CUE_DISTANCE:
             continue
-        if after and subject_last is not None and m.last <= subject_last and tokens[c.last + 1].norm == _OF:
+        if after and subject_last is not None and m.last <= subject_last and partitive:
             # "ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group;
             # the predicate after it, when there is one, says what happened to them
             d += PARTITIVE_PENALTY
         adjacent = after and m.first == (subject_last if subject_last is not None else c.last) + 1 or m.first == c.last + 1
         if form == "place_noun" and m.first == c.last + 1:
             return None     # "3 مستشفيات" counts hospitals, not people: no category at all
-        if form == "status" and d <= 2:
+        if form == "status" and d <= 1:
             d = 0           # "9 مصابين في العناية المركزة": the preposition before the state is part of it
         # on a tie: a state of the counted people ("في العناية المركزة") beats events, events beat the counted
         # noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات"); attackers / troops words
-        # describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش"); then the word right after the
-        # count phrase ("سجلت المستشفيات 30 وفاة") beats one before it
+        # describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش"); then a verb before the count
+        # (its predicate: "قتل ثمانية نازحين"), then the word right after the count phrase ("سجلت المستشفيات
+        # 30 وفاة") beats one before it
         if form == "status":
             rank = -1
         else:
             rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
-        key = (d, rank, not adjacent, after)
+        # (a hospital "receiving" people is no predicate of what happened to them: "استقبل 17 جريحاً" is injured)
+        predicate = form == "verb" and not after and m.label != "hospitalized"
+        key = (d, rank, not predicate, not adjacent, after)
         if best_key is None or key < best_key:
             best, best_key = m, key
     if best is not None and _negated(best, c, cats):

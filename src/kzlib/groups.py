@@ -31,6 +31,7 @@ class Group(NamedTuple):
     start: int | None            # offsets of the group as written (None when no group is named)
     end: int | None
     head_last: int | None = None  # last token of the counted phrase right after the number (for the quote)
+    partitive: bool = False       # named by "من" after the number ("ثلاثة من الموقوفين")
 
 
 NO_GROUP = Group("unspecified", None, None, None)
@@ -52,6 +53,8 @@ def _words() -> dict[str, frozenset[str]]:
         "ranks": w("صفوف", "أوساط"),
         # words that end a group phrase kept as written (a partitive the lexicons do not know)
         "one": w("واحدة", "واحد"),
+        "on": w("على"),
+        "least": w("الأقل"),
         "stop": w("في", "على", "إلى", "الى", "عن", "مع", "خلال", "جراء", "بعد", "قبل", "منذ", "حتى", "أن",
                   "إن", "الذي", "التي", "الذين", "و", "أو", "ثم", "بسبب", "إثر", "اثر", "نتيجة"),
     }
@@ -87,13 +90,16 @@ class SentenceGroups:
         """The group named by the phrase right after the number (tokens first..last), or None.
         `previous`: the group of the article's count before (for "آخرون")."""
         tokens, words, k = self.tokens, self.words, last + 1
+        if k + 1 < self.stop and tokens[k].norm in words["on"] and tokens[k + 1].norm in words["least"]:
+            k += 2              # "ستة على الأقل من المحتجزين": the qualifier after the number
         if k >= self.stop:
             return None
         norm = tokens[k].norm
         if norm in words["pronoun"]:
             return self._antecedent(first, previous, k)
         if norm in words["of"]:
-            return self._partitive(k + 1, head_last=None, first=first, previous=previous)
+            g = self._partitive(k + 1, head_last=None, first=first, previous=previous)
+            return None if g is None else g._replace(partitive=True)
         m = self.at.get(k)
         if m is None:
             if norm in words["generic"] and k + 1 < self.stop and tokens[k + 1].norm in words["of"]:
@@ -132,6 +138,8 @@ class SentenceGroups:
         if k + 1 < self.stop and tokens[k + 1].norm in words["one"]:
             return None             # "14 شخصاً من عائلة واحدة": one family, not a group of families
         m = self.at.get(k)
+        if m is not None and m.label == "thing":
+            return None             # "300 شخص من قرية ...": where they came from, not who they are
         if m is not None and m.label not in ("inherit",):
             if m.label == "self":
                 return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
