@@ -51,7 +51,8 @@ def place_words() -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     path = LEXICONS / "place_words.tsv"
     for n, row in enumerate(read_tsv(path), start=2):
-        if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop"):
+        if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop",
+                               "adjective_name"):
             raise ValueError(f"{path}: line {n}: unknown kind {row['kind']!r}")
         out.setdefault(row["kind"], {})[normalize_word(row["term"])] = int(row["rank"] or 0)
     return out
@@ -109,6 +110,7 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
     position. `known_words`: tokens that start a lexicon entry (cues, groups, numbers), which are never an
     unknown place's name."""
     heads = place_words().get("name_head", {})
+    adjective_names = place_words().get("adjective_name", {})
     ranks = _kind_ranks()
     # kinds[k - first]: one dict lookup per word (C-level map), worked out once per distinct word
     kinds = list(map(_classes.get, map(_norm_of, tokens[first:stop])))
@@ -128,6 +130,9 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         # back ("في البيت الأبيض")
         before = kinds[k - 1 - first][0] if k > first else 0
         strong = glued.endswith("ب") or bool(before & (_PREP | _TYPE))
+        if not strong and k - 1 >= first and tok.norm not in adjective_names:
+            # a genitive after a noun that follows a preposition: "في شوارع درنة", "في سجون البصرة"
+            strong = k - 2 >= first and bool(kinds[k - 2 - first][0] & _PREP)
         weak = not strong and bool(before & _TOWARD)
         joined = bool(out) and out[-1].last == k - 1 and tok.norm.startswith("و")
         if joined:
