@@ -258,7 +258,8 @@ class _Walk:
     def folder(self, folder: Path, top: bool = False) -> Iterator[Article | Skip]:
         resolved = folder.resolve()
         if resolved in self.folders:
-            yield Skip(_display(folder), "folder already read (a symbolic link back into the walk): read once")
+            yield Skip(_display(folder), "folder already read (given twice, or reached again through a symbolic "
+                                         "link): read once")
             return
         self.folders.add(resolved)
         try:
