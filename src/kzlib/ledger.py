@@ -194,10 +194,16 @@ def read_ledger(path) -> pd.DataFrame:
         frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
     else:
         raise ValueError(f"{path}: unsupported ledger format {path.suffix!r} (use .parquet or .csv)")
-    missing = [c for c in CLAIM_FIELDS if c not in frame.columns]
+    missing = [c for c in CLAIM_FIELDS if c not in frame.columns and c not in _LATER_FIELDS]
     if missing:
         raise ValueError(f"{path}: not a claims ledger, missing columns {missing}")
+    for name in _LATER_FIELDS:       # a ledger written before the field existed: the offsets are unknown
+        if name not in frame.columns:
+            frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64")
     return frame
+
+
+_LATER_FIELDS = ("sentence_start", "sentence_end")     # claim fields newer than some ledgers on disk
 
 
 def out_conflict(paths, out) -> str | None:

@@ -57,7 +57,7 @@ def _claim_fields() -> tuple[str, ...]:
 # Column types of the claims table (also kzlib.ledger's); every partition is written with this schema so
 # that a partition whose claims all lack, say, an attribution still has a string column, not a null one.
 FLOAT_FIELDS = ("value", "low", "high")
-INT_FIELDS = ("start", "end")
+INT_FIELDS = ("start", "end", "sentence_start", "sentence_end")
 
 
 def claim_columns() -> tuple[str, ...]:
