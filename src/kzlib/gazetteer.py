@@ -323,11 +323,14 @@ def _written_at(tokens: list[Token], i: int, words: tuple[str, ...], last_forms:
 def read_tsv(path: Path) -> list[dict]:
     """Rows of a lexicon TSV (header row; blank lines and lines starting with # ignored)."""
     with open(path, encoding="utf-8", newline="") as f:
-        lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-    for n, row in enumerate(rows, start=2):
+        # (physical line number, line): an error names the line an analyst sees in the editor
+        numbered = [(n, ln) for n, ln in enumerate(f, start=1) if ln.strip() and not ln.startswith("#")]
+    rows = list(csv.DictReader((ln for _, ln in numbered), delimiter="\t", quoting=csv.QUOTE_NONE))
+    columns = lambda line: len(line.rstrip("\r\n").split("\t"))   # noqa: E731 (QUOTE_NONE: a tab is a tab)
+    for (n, line), row in zip(numbered[1:], rows):
         if None in row or any(v is None for v in row.values()):
-            raise ValueError(f"{path}: line {n}: wrong number of columns")
+            raise ValueError(f"{path}: line {n}: {columns(line)} columns where the header has "
+                             f"{columns(numbered[0][1])}")
     return rows
 
 
