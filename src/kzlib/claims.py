@@ -10,6 +10,7 @@ compiled once per process (the same code runs over large corpora).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import re
 from dataclasses import dataclass
@@ -105,21 +106,83 @@ def extract_claims(article) -> list[Claim]:
     return _extract(article.text, article.id, article.body_spans(), outlet=getattr(article, "outlet", None))
 
 
+BLOCK_CHARS = 1_000_000     # an article longer than this is read in blocks of whole lines (memory, see _blocks)
+
+
 def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
     # One article allocates thousands of small tuples (tokens, matches) that live until it is done and are
     # then freed by reference counting; the cyclic collector would scan them several times per article
     # (about 9% of the time, measured). It is paused for the article and resumed after (as Mercurial's
     # util.nogc does); left alone when the caller has already disabled it.
     if not gc.isenabled():
-        return _extract_article(text, article_id, body_spans, outlet)
+        return _extract_blocks(text, article_id, body_spans, outlet)
     gc.disable()
     try:
-        return _extract_article(text, article_id, body_spans, outlet)
+        return _extract_blocks(text, article_id, body_spans, outlet)
     finally:
         gc.enable()
 
 
-def _extract_article(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+class _Carry:
+    """What runs from one block of an article to the next: the speaker history and the last cues."""
+
+    def __init__(self):
+        self.history: list = []
+        self.previous_cues: list = []
+        self.previous_end = 0           # offset into the whole article
+        self.tail = ""                  # the previous block from 2 characters before its last sentence's end
+        self.named: set[str] = set()    # ids the whole article names (gazetteer context variants)
+
+
+def _extract_blocks(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+    """Claims of an article, block by block: the tokens, names and folded text of a block are built and
+    dropped before the next (a 50 MB article held as tokens took 45× its size). Blocks end at line breaks,
+    which always end a sentence, and the speaker history runs on: the claims are those of one pass."""
+    body_spans = list(body_spans)
+    if not body_spans or body_spans[-1][1] - body_spans[0][0] <= BLOCK_CHARS:
+        return _extract_article(text, article_id, body_spans, outlet)
+    carry, claims = _Carry(), []
+    blocks = list(_blocks(text, body_spans, BLOCK_CHARS))
+    gaz = load_gazetteer()
+    for block_start, block_end, _ in blocks:     # a first pass: the names the whole article holds
+        block = text[block_start:block_end]
+        carry.named |= gaz.named_ids(tokenize(block, normalize(block)))
+    for block_start, block_end, spans in blocks:
+        local = _extract_article(text[block_start:block_end], article_id, spans, outlet, carry, block_start)
+        claims.extend(dataclasses.replace(c, start=c.start + block_start, end=c.end + block_start,
+                                          sentence_start=c.sentence_start + block_start,
+                                          sentence_end=c.sentence_end + block_start) for c in local)
+    return claims
+
+
+def _blocks(text: str, body_spans, limit: int):
+    """(block start, block end, body spans relative to the block): consecutive stretches of the body of at
+    most `limit` characters, cut only after a line break (a longer line is a block of its own)."""
+    pieces = []
+    for bs, be in body_spans:
+        while be - bs > limit:
+            cut = text.rfind("\n", bs, bs + limit)
+            if cut < 0:
+                cut = text.find("\n", bs + limit, be)
+                if cut < 0:
+                    break
+            pieces.append((bs, cut + 1))
+            bs = cut + 1
+        if be > bs:
+            pieces.append((bs, be))
+    block: list[tuple[int, int]] = []
+    for piece in pieces:
+        if block and piece[1] - block[0][0] > limit:
+            yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
+            block = []
+        block.append(piece)
+    if block:
+        yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
+
+
+def _extract_article(text: str, article_id: str, body_spans, outlet: str | None, carry: _Carry | None = None,
+                     base: int = 0) -> list[Claim]:
+    """Claims of `text` (an article, or a block of one starting at offset `base` of the article)."""
     if not text:
         return []
     lex = _lexicons()
@@ -130,17 +193,26 @@ def _extract_article(text: str, article_id: str, body_spans, outlet: str | None)
     # one lookup per word: where actors, cues, categories, subjects may start, and which words may be numbers
     actor_starts, verb_starts, source_starts, cat_starts, sub_starts, number_words = lex.index.starts(tokens)
     # left to right, never overlapping: sentence slices by bisection
-    entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens, actor_starts)
+    entities, entity_firsts, entity_lasts = gaz.find_indexed(text, tokens, actor_starts,
+                                                             named=carry.named if carry is not None else None)
     entity_starts, entity_ends = [en.start for en in entities], [en.end for en in entities]
     attributor = Attributor(gaz, tokens, entities, starts, (entity_firsts, entity_lasts), (verb_starts, source_starts))
     claims: list[Claim] = []
     previous_cues, previous_end = [], 0
+    if carry is not None:
+        attributor.history = carry.history      # the same list: the history runs through the blocks
+        previous_cues, previous_end = carry.previous_cues, carry.previous_end - base
     for bs, be in body_spans:
         for ss, se in split_sentences(text[bs:be]):
             s, e = bs + ss, bs + se
             first, stop = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
             # every sentence is read for cues: the speaker history runs through the article
-            cues = attributor.sentence_cues(first, stop) or quoted_continuation(text, previous_cues, previous_end, s)
+            cues = attributor.sentence_cues(first, stop)
+            if not cues:
+                if previous_end < 0:     # the previous sentence is in the previous block
+                    cues = _continuation_across(carry, previous_cues, text, s)
+                else:
+                    cues = quoted_continuation(text, previous_cues, previous_end, s)
             previous_cues, previous_end = cues, e
             k = bisect.bisect_left(number_words, first)
             if k == len(number_words) or number_words[k] >= stop:
@@ -148,7 +220,18 @@ def _extract_article(text: str, article_id: str, body_spans, outlet: str | None)
             in_sentence = entities[bisect.bisect_right(entity_ends, s):bisect.bisect_left(entity_starts, e)]
             claims.extend(_sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, in_sentence,
                                           cues, lex, gaz, outlet, cat_starts, sub_starts))
+    if carry is not None:
+        carry.previous_cues, carry.previous_end = previous_cues, previous_end + base
+        carry.tail = text[max(0, previous_end - 2):]      # what quoted_continuation reads across the cut
     return claims
+
+
+def _continuation_across(carry: _Carry, previous_cues, text: str, s: int):
+    """quoted_continuation for the first sentence of a block: what lies between the previous sentence (in
+    the previous block) and this one is the previous block's tail followed by this block's start."""
+    joined = carry.tail + text[:s + 1]
+    cues = quoted_continuation(joined, previous_cues, 2, len(carry.tail) + s)
+    return [c._replace(start=s, end=s) for c in cues]
 
 
 def _sentence_claims(text, normalized, article_id, s, e, tokens, starts, first, stop, entities, cues, lex, gaz,

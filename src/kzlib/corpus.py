@@ -422,6 +422,7 @@ def _text_file(path: Path, article_id: str, fields: dict, expected_sha: str | No
         raise CorpusError(_checksum_message(source, digest, expected_sha))
     try:
         text, notes = decode_text(data, source)
+        del data            # the bytes are not needed once decoded (a big article would be held twice)
         check_text(text, source)
     except CorpusError as error:
         return Skip(source, str(error).removeprefix(f"{source}: "))
