@@ -396,9 +396,17 @@ def decode_text(data: bytes, source: str) -> tuple[str, dict]:
 
 
 def _looks_like_utf16(data: bytes) -> bool:
-    head = data[:2000]
-    even, odd = head[0::2], head[1::2]
-    return len(head) >= 4 and (even.count(0) > 0.4 * len(even) or odd.count(0) > 0.4 * len(odd))
+    """Whether bytes holding a NUL read as UTF-16 text (in Arabic UTF-16 only the ASCII characters carry a
+    NUL byte: spaces, digits): the first 2000 bytes decode as UTF-16 to printable text."""
+    head = data[:2000 - (min(len(data), 2000) % 2)]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            sample = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if sample and sum(ch.isprintable() or ch.isspace() for ch in sample) >= 0.95 * len(sample):
+            return True
+    return False
 
 
 def check_text(text: str, source: str) -> None:
