@@ -195,7 +195,7 @@ def test_every_folder_entry_is_loaded_or_skipped_with_its_reason(capsys, corpus_
         "pipe.txt": "not a regular file (a pipe, socket or device): not read",
         "sub": "subfolder, not read (give --recursive to read subfolders)",
     }
-    assert "kz extract: 1 articles loaded, 6 skipped; subfolders not read (--recursive reads them)" in err
+    assert "kz extract: 1 articles loaded, 6 skipped; 1 subfolder not read (--recursive reads them)" in err
     code, out, err = kz(capsys, "extract", corpus_dir, "--recursive")
     assert code == 0 and values(out) == [("killed", 5.0), ("killed", 7.0)]
     assert "2 articles loaded, 5 skipped; subfolders read" in err
@@ -507,7 +507,7 @@ def test_unusable_file_is_named_as_what_it_is_and_exit_1(capsys, corpus_dir, nam
 def test_extract_to_stdout_prints_the_counts_on_stderr(capsys):
     code, out, err = kz(capsys, "extract", ROOT / "data" / "raw")
     assert code == 0 and len(out.splitlines()) == 21
-    assert err.strip() == "kz extract: 5 articles loaded, 0 skipped; subfolders not read (--recursive reads them)"
+    assert err.strip() == "kz extract: 5 articles loaded, 0 skipped"       # no subfolder: nothing to say about them
 
 
 def test_late_corpus_errors_leave_stdout_empty(capsys, corpus_dir, tmp_path):

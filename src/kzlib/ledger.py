@@ -56,10 +56,14 @@ class Tally:
     def __init__(self, skipped: Callable | None = _report_skip):
         self.articles = 0
         self.skipped = 0
+        self.subfolders_skipped = 0
         self._report = skipped
 
     def skip(self, item) -> None:
+        from kzlib.corpus import SUBFOLDER_SKIP
+
         self.skipped += 1
+        self.subfolders_skipped += getattr(item, "reason", None) == SUBFOLDER_SKIP
         if self._report is not None:
             self._report(item)
 
@@ -326,6 +330,9 @@ def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None, *, recursi
 def run_summary(paths, tally: Tally, recursive: bool) -> str:
     """`N articles loaded, M skipped`, and for a folder input whether its subfolders were read."""
     text = tally.summary()
-    if any(Path(p).is_dir() for p in paths):
-        text += "; subfolders read" if recursive else "; subfolders not read (--recursive reads them)"
+    if recursive and any(Path(p).is_dir() for p in paths):
+        text += "; subfolders read"
+    elif tally.subfolders_skipped:
+        n = tally.subfolders_skipped
+        text += f"; {n} subfolder{'s' if n != 1 else ''} not read (--recursive reads them)"
     return text
