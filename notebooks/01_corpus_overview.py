@@ -37,11 +37,11 @@ ledger = ""
 
 # %%
 import pandas as pd
-from IPython.display import display
 
 from kzlib import charts
 from kzlib.notebook import load_texts, project_path, save_tables
-from kzlib.report import rtl_table
+from kzlib.briefing import record_finding
+from kzlib.display import show_table
 
 out = project_path(output_dir)
 # a Parquet corpus is a claims ledger: no article texts to take an inventory of
@@ -56,7 +56,7 @@ print(f"{len(loaded.articles)} articles loaded, {len(loaded.skipped)} skipped â€
 
 # %%
 inventory = articles.drop(columns=["text"], errors="ignore")  # the full text stays in the corpus
-display(rtl_table(inventory))
+show_table(inventory, ["id", "outlet", "date", "headline", "words", "sentences", "furniture"])
 
 # %% [markdown]
 # ## Per outlet
@@ -66,7 +66,7 @@ if articles.empty:
     print("no articles loaded")
 else:
     per_outlet = articles.groupby("outlet").agg(articles=("id", "size"), words=("words", "sum")).reset_index()
-    display(rtl_table(per_outlet))
+    show_table(per_outlet)
 
 # %% [markdown]
 # ## Skipped input files, with the reason
@@ -75,7 +75,7 @@ else:
 if skipped.empty:
     print("none: every input file was loaded")
 else:
-    display(rtl_table(skipped))
+    show_table(skipped)
 
 # %% [markdown]
 # ## Words per article
@@ -92,3 +92,6 @@ if not articles.empty:
 for frame, stem in ((inventory, "01_articles"), (skipped, "01_skipped")):
     save_tables(frame, out, stem)
     print(f"tables/{stem}.csv, tables/{stem}.parquet")
+record_finding(out, "01_corpus_overview",
+               f"{len(articles)} articles from {articles['outlet'].nunique() if len(articles) else 0} outlets, "
+               f"{int(articles['words'].sum()) if len(articles) else 0:,} words; {len(skipped)} inputs skipped")
