@@ -66,15 +66,24 @@ def test_title_and_description_come_from_the_first_markdown_cell():
 
 
 def test_index_escapes_everything(tmp_path):
+    from kzlib.briefing import write_briefing
+
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · <b>bold</b>\n\nشرح & <i>x</i>.")])
     executed = tmp_path / "01_x.ipynb"
     nbformat.write(nb, executed)
+    (tmp_path / "findings").mkdir()
+    (tmp_path / "findings" / "01_x.json").write_text(json.dumps({"found": "3 <em>articles</em>"}), encoding="utf-8")
     run = report.NotebookRun(path=executed, index=1, executed=executed, seconds=1.5, ok=True)
+    ledger = tmp_path / "claims.parquet"
+    from kzlib.ledger import claims_frame
+
+    claims_frame(SEED).to_parquet(ledger, index=False)
     summary = report.RunSummary(corpus="<corpus>.csv", articles=2, skipped=1,
-                                skipped_reasons=[("bad.txt", "binary <file>")], claims=7)
-    page = report.write_index(tmp_path / "index.html", [run], summary).read_text(encoding="utf-8")
+                                skipped_reasons=[("bad.txt", "binary <file>")], claims=7, ledger=str(ledger))
+    page = write_briefing(tmp_path / "index.html", [run], summary, tmp_path).read_text(encoding="utf-8")
     assert "<b>bold" not in page and "&lt;b&gt;bold" in page
     assert "&lt;corpus&gt;.csv" in page and "binary &lt;file&gt;" in page
+    assert "3 &lt;em&gt;articles&lt;/em&gt;" in page
     assert 'href="html/01_x.html"' in page and "1.5 s" in page
     assert "2 articles loaded, 1 skipped; 7 claims" in page
 
@@ -126,19 +135,6 @@ def test_default_jobs_follows_the_cores_and_the_cli_takes_jobs(monkeypatch):
     assert build_parser().parse_args(["report"]).jobs is None
     with pytest.raises(SystemExit):
         build_parser().parse_args(["report", "--jobs", "0"])
-
-
-def test_notebook_tools_import_leaves_rfc3987_importable():
-    import subprocess
-    import sys
-
-    code = ("import sys; from kzlib.report import _import_notebook_tools; _import_notebook_tools(); "
-            "assert 'papermill' in sys.modules and 'rfc3987_syntax' not in sys.modules; "
-            "import importlib.util; ok = importlib.util.find_spec('rfc3987_syntax') is None or "
-            "__import__('rfc3987_syntax') is not None; print(ok)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "True"
 
 
 # --- end to end ------------------------------------------------------------------------------
