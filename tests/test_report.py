@@ -307,3 +307,61 @@ def test_a_dask_ledger_folder_is_analysed_without_extracting_again(tmp_path, cap
     table = pd.read_csv(out / "tables" / "02_claims_ledger.csv")
     assert len(table) == len(claims)
     assert f"{len(claims)} claims" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_stale_temporary_folders_of_killed_runs_are_removed_at_start(tmp_path, capsys):
+    import os
+
+    out = tmp_path / "reports"
+    killed = tmp_path / ".reports.building-abc123"          # SIGKILLed mid-run: ledger half written
+    (killed / "tables").mkdir(parents=True)
+    (killed / "tables" / ".claims.parquet.x1.tmp").write_bytes(b"PAR1")
+    (killed / report.BUILDER).write_text("999999999", encoding="utf-8")   # no such process
+    no_pid = tmp_path / ".reports.building-older"           # killed before its pid file was written
+    no_pid.mkdir()
+    old = tmp_path / ".reports.old-xyz789"                  # a previous report that could not be deleted
+    (old / "html").mkdir(parents=True)
+    (old / "html" / "01_x.html").write_text("x", encoding="utf-8")
+    os.chmod(old / "html", 0o555)
+    running = tmp_path / ".reports.building-live"           # another kz report, still running
+    running.mkdir()
+    (running / report.BUILDER).write_text(str(os.getppid()), encoding="utf-8")
+    other = tmp_path / ".elsewhere.building-abc"            # another output folder's: not ours to touch
+    other.mkdir()
+    assert report.build_report(SEED, out, parameters={"ledger": str(tmp_path / "none.parquet")}) == 2
+    err = capsys.readouterr().err
+    assert not killed.exists() and not no_pid.exists() and not old.exists()
+    assert running.exists() and other.exists()
+    for name in (killed.name, no_pid.name, old.name):
+        assert f"report: {name}: temporary folder of an earlier run that did not finish, removed" in err
+    assert running.name not in err
+
+
+@pytest.mark.e2e
+def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(seed_report, tmp_path, capsys):
+    code, built = seed_report
+    assert code == 0
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    others = [p.stem for p in report.select_notebooks(NOTEBOOKS) if not p.name.startswith("02_")]
+
+    def per_notebook(folder: Path, prefixes) -> dict:
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name[:3] in prefixes and p.parent.name in ("html", "notebooks", "figures", "tables", "findings")}
+
+    kept_prefixes = {name[:3] for name in others}
+    before = per_notebook(out, kept_prefixes)
+    assert len(before) > 20
+    old_02 = (out / "notebooks" / "02_claims.ipynb").read_bytes()
+    capsys.readouterr()
+    assert report.build_report(SEED, out, only=["02"], timeout=600) == 0
+    printed = capsys.readouterr().out
+    assert "reran 02_claims; kept " + ", ".join(others) + " from the previous report" in printed
+    assert per_notebook(out, kept_prefixes) == before                 # the rest, byte for byte
+    assert (out / "notebooks" / "02_claims.ipynb").read_bytes() != old_02   # 02 ran again
+    assert (out / "html" / "02_claims.html").is_file() and (out / "tables" / "02_claims_ledger.csv").is_file()
+    _, soup = _html_text(out / "index.html")
+    links = {a["href"] for a in soup.find_all("a")}
+    assert {f"html/{name}.html" for name in others + ["02_claims"]} <= links
+    assert soup.get_text().count("kept from the previous report") == len(others)
+    assert len(list((out / "articles").glob("*.html"))) == len(list(RAW.glob("*.txt")))

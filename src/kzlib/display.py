@@ -29,6 +29,9 @@ RTL_THRESHOLD = 0.5
 #: A sentence longer than this is cut to this many characters around its quote (the article page has it all).
 SENTENCE_CONTEXT = 320
 PAGE_LENGTH = 10
+#: A cell listing claim ids links the first this many and counts the rest (the saved CSV / Parquet table has
+#: them all): near-duplicate lists of a large corpus run to hundreds of ids per cell, megabytes per table.
+MAX_LINKED_IDS = 10
 #: Where the article pages are from an exported notebook page (html/NN_name.html).
 ARTICLES_FROM_NOTEBOOK = "../articles/"
 _CLAIM_COLUMN = re.compile(r"(^|_)(claim_ids?|refs?)$")
@@ -36,10 +39,12 @@ _ARTICLE_COLUMN = re.compile(r"(^|_)article_id$")
 #: Styles shipped with every table (so they hold in JupyterLab too, not only in the exported page).
 TABLE_CSS = """
 .dt-container { font-size: 0.9em; }
+.dt-container table.dataTable td, .dt-container table.dataTable th { text-align: left; vertical-align: top; }
 td.kz-rtl, th.kz-rtl { direction: rtl; text-align: right !important; unicode-bidi: plaintext;
   font-family: "IBM Plex Sans Arabic", "Noto Naskh Arabic", "Noto Sans Arabic", Tahoma, sans-serif; }
-td.kz-wrap { white-space: normal !important; min-width: 18em; max-width: 42em; line-height: 1.7; }
-td.kz-num { text-align: right; font-variant-numeric: tabular-nums; }
+td.kz-wrap { white-space: normal !important; min-width: 26em; max-width: 46em; line-height: 1.7; }
+.dt-container table.dataTable td.kz-num, .dt-container table.dataTable th.kz-num { text-align: right;
+  font-variant-numeric: tabular-nums; }
 mark.kz-q { background: #ffe08a; padding: 0 0.1em; }
 td a.kz-claim { white-space: nowrap; font-family: ui-monospace, monospace; font-size: 0.92em; }
 """
@@ -121,12 +126,14 @@ def _claim_links(value, base: str) -> str:
     text = _text(value)
     if not text:
         return ""
+    items = re.split(r"\s*[,;]\s*", text)
     parts = []
-    for item in re.split(r"\s*[,;]\s*", text):
+    for item in items[:MAX_LINKED_IDS]:
         href = claim_href(item, base)
         parts.append(f'<a class="kz-claim" href="{html.escape(href, quote=True)}">{html.escape(item)}</a>'
                      if href else html.escape(item))
-    return ", ".join(parts)
+    more = len(items) - MAX_LINKED_IDS
+    return ", ".join(parts) + (f' <span class="kz-more">(+{more:,} more in the saved table)</span>' if more > 0 else "")
 
 
 def _article_link(value, base: str) -> str:
