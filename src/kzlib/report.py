@@ -45,8 +45,9 @@ PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 MARKER = ".kzlib-report"
 #: Inside a build folder: the id of the process building it (a stale build is one whose process is gone).
 BUILDER = ".kzlib-building-pid"
-#: The kernels log errors only: ipykernel >= 7 warns on every start that local TCP is unencrypted.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+#: The kernels stay quiet: ipykernel >= 7 warns on every start that local TCP is unencrypted and logs an
+#: error when papermill interrupts it on shutdown; a failing cell is reported from its output instead.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: Per-notebook outputs, found by the notebook's number prefix ("03_…").
 PER_NOTEBOOK = ("figures", "tables", "findings")
 
@@ -172,31 +173,6 @@ def select_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Pa
         if keys & wanted:
             chosen.append(path)
     return chosen
-
-
-def _format_figure(x) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-
-
-def rtl_table(frame, max_rows: int | None = None):
-    """A pandas Styler for notebooks: text escaped, index hidden, Arabic columns right-to-left."""
-    frame = frame.head(max_rows) if max_rows else frame
-    arabic = [col for col in frame.columns if _is_text(frame[col])
-              and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
-    from pandas.api.types import is_float_dtype
-
-    numbers = [col for col in frame.columns if is_float_dtype(frame[col])]
-    styler = frame.style.format(escape="html", na_rep="").format_index(escape="html", axis=1).hide(axis="index")
-    if numbers:  # counts are whole numbers: 1,300 not 1300.000000
-        styler = styler.format(_format_figure, subset=numbers, na_rep="")
-    if arabic:
-        styler = styler.set_properties(subset=arabic, **{"direction": "rtl", "text-align": "right",
-                                                         "unicode-bidi": "plaintext"})
-        long_text = [col for col in arabic if frame[col].dropna().astype(str).str.len().mean() > 40]
-        if long_text:  # sentences need room, or the table grows one word per line
-            styler = styler.set_properties(subset=long_text, **{"min-width": "22em"})
-    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "center")]}], overwrite=False)
-    return styler
 
 
 # --- steps -----------------------------------------------------------------------------------
@@ -330,15 +306,19 @@ def run_notebooks(runs: list[NotebookRun], params: dict, build: Path, timeout: i
         print(f"[{run.index}/{total}] {run.name} ... {status} ({run.seconds:.1f} s)", flush=True)
         return run
 
+    import papermill  # noqa: F401  # once, here: not in the first threads at once
+
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="kz-notebook") as pool:
         futures = [pool.submit(execute, run) for run in order]
         side_error = None
-        if while_running is not None:
-            try:
+        try:
+            if while_running is not None:
                 while_running()
-            except Exception as exc:  # e.g. an unreadable article: fail the run after the notebooks stop
-                side_error = exc
-                stop.set()
+            with _EXPORT_LOCK:
+                _html_exporter()   # made while the first kernels start, not when the first notebook ends
+        except Exception as exc:  # e.g. an unreadable article: fail the run after the notebooks stop
+            side_error = exc
+            stop.set()
         wait(futures)
     failed = [run for run in runs if not run.ok and run.error != "not run: an earlier notebook failed"]
     if side_error is not None:
@@ -411,7 +391,8 @@ def export_html(executed: Path, target: Path, replace_paths: dict[str, str] | No
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
-    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb) or executed.stem}})
+    with _EXPORT_LOCK:   # one exporter for every thread: export takes a fraction of a second, making one ~2 s
+        body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb) or executed.stem}})
     for old, new in (replace_paths or {}).items():
         body = body.replace(old, new)  # outputs name the build folder; point them at the final one
     from kzlib.io import write_text
@@ -419,19 +400,20 @@ def export_html(executed: Path, target: Path, replace_paths: dict[str, str] | No
     return write_text(target, mark_rtl(body))
 
 
-_EXPORTERS = threading.local()
+_EXPORTER: list = []
+_EXPORT_LOCK = threading.Lock()
 
 
 def _html_exporter():
-    """One nbconvert HTMLExporter per thread (templates/kz_notebook: lab, offline; code and prompts hidden)."""
-    exporter = getattr(_EXPORTERS, "exporter", None)
-    if exporter is None:
+    """The nbconvert HTMLExporter (templates/kz_notebook: lab, offline; code and prompts hidden), made once
+    (~2 s: nbconvert, its templates) and shared; callers hold _EXPORT_LOCK while using it."""
+    if not _EXPORTER:
         from nbconvert import HTMLExporter
 
-        exporter = _EXPORTERS.exporter = HTMLExporter(
+        _EXPORTER.append(HTMLExporter(
             template_name="kz_notebook", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
-            exclude_input_prompt=True, exclude_output_prompt=True)
-    return exporter
+            exclude_input_prompt=True, exclude_output_prompt=True))
+    return _EXPORTER[0]
 
 
 #: Elements whose own text decides their direction.
@@ -607,8 +589,3 @@ def _strip_ansi(text: str) -> str:
 def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
-
-def _is_text(column) -> bool:
-    from pandas.api.types import is_object_dtype, is_string_dtype
-
-    return is_string_dtype(column) or is_object_dtype(column)
