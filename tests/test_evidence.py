@@ -175,3 +175,19 @@ def test_briefing_shows_missing_and_displaced_when_the_ledger_has_them():
             _claim(TEXT, "نحو 200 شخص", "displaced", "people", 200.0)]
     assert [b["id"] for b in briefing.category_briefs(pd.DataFrame(rows))] == ["missing", "displaced"]
     assert briefing.category_briefs(pd.DataFrame(rows).iloc[0:0]) == []
+
+
+def test_arabic_letters_are_written_as_letters_in_the_table_data_and_decode_the_same():
+    import json
+
+    import itables
+
+    rows = [["قتل 3 أشخاص", 'a literal \\u0642 and \\\\u0642 and "\\\\" \\', "ﷲ ٣ <mark>"]]
+    doubly = json.dumps(json.dumps(rows))
+    compact = display.compact_arabic_escapes(doubly)
+    assert json.loads(json.loads(compact)) == rows
+    assert "قتل" in compact and len(compact) < len(doubly)
+    assert "\\\\\\\\u0642" in compact, "the article's own backslash-u text stays escaped"
+    cells, options = display.table_options(pd.DataFrame({"sentence": ["قتل 3 أشخاص"], "quote": ["3 أشخاص"]}))
+    page = display.compact_arabic_escapes(itables.to_html_datatable(cells, connected=False, **options))
+    assert "قتل" in page and "\\\\u0642" not in page
