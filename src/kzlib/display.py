@@ -42,7 +42,8 @@ TABLE_CSS = """
 .dt-container table.dataTable td, .dt-container table.dataTable th { text-align: left; vertical-align: top; }
 td.kz-rtl, th.kz-rtl { direction: rtl; text-align: right !important; unicode-bidi: plaintext;
   font-family: "IBM Plex Sans Arabic", "Noto Naskh Arabic", "Noto Sans Arabic", Tahoma, sans-serif; }
-td.kz-wrap { white-space: normal !important; min-width: 26em; max-width: 46em; line-height: 1.7; }
+td.kz-wrap { white-space: normal !important; line-height: 1.7; }
+td.kz-wrap div.kz-long { min-width: 26em; max-width: 46em; white-space: normal; }
 .dt-container table.dataTable td.kz-num, .dt-container table.dataTable th.kz-num { text-align: right;
   font-variant-numeric: tabular-nums; }
 mark.kz-q { background: #ffe08a; padding: 0 0.1em; }
@@ -100,14 +101,17 @@ def table_options(frame: pd.DataFrame, columns=None, *, page_length: int = PAGE_
         column_defs.append({"targets": rtl, "className": "kz-rtl"})
     if wrap:
         column_defs.append({"targets": wrap, "className": "kz-rtl kz-wrap"})
+        for i in wrap:   # table cells ignore min-width; a block inside the cell gives the sentence room
+            column = cells.columns[i]
+            cells[column] = [f'<div class="kz-long">{cell}</div>' if cell else "" for cell in cells[column]]
     if numeric:
         column_defs.append({"targets": numeric, "className": "kz-num"})
     if hidden:
         column_defs.append({"targets": hidden, "visible": False})
     options = dict(
         allow_html=True, maxBytes=0, showIndex=False, pageLength=page_length,
-        lengthMenu=[10, 25, 100, 500], deferRender=True, autoWidth=False, classes="display compact",
-        style="width:100%;margin:0;caption-side:top", order=[], css=TABLE_CSS, columnDefs=column_defs,
+        lengthMenu=[10, 25, 100, 500], deferRender=True, classes="display compact",
+        style="table-layout:auto;width:100%;margin:0;caption-side:top", order=[], css=TABLE_CSS, columnDefs=column_defs,
         layout={"topStart": "pageLength", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging",
                 **({"top2Start": "buttons"} if hidden else {})},
         display_logo_when_loading=False,
