@@ -28,12 +28,14 @@
 # **Outputs**: `{output_dir}/tables/01_articles.csv|parquet`, `{output_dir}/tables/01_skipped.csv|parquet`,
 # `{output_dir}/figures/01_words_per_article.png|svg`.
 #
-# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface).
+# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface), `max_bars` (more
+# articles than this: the words chart shows length bands).
 
 # %% tags=["parameters"]
 corpus = "data/corpus.csv"
 output_dir = "reports"
 ledger = ""
+max_bars = 60
 
 # %%
 import pandas as pd
@@ -79,12 +81,20 @@ else:
 
 # %% [markdown]
 # ## Words per article
+# One bar per article up to `max_bars` articles; beyond, the number of articles per length band (a bar per
+# article of a large corpus would make a chart taller than the page can hold).
 
 # %%
-if not articles.empty:
+if not articles.empty and len(articles) <= max_bars:
     fig = charts.bar_chart(charts.article_labels(articles), articles["words"].tolist(),
                            title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"),
                            xlabel=charts.bilingual("كلمات", "words"))
+elif not articles.empty:
+    bands = pd.cut(articles["words"], bins=min(max_bars, 12)).value_counts(sort=False)
+    fig = charts.bar_chart([f"{max(0, round(b.left)):,}–{round(b.right):,}" for b in bands.index], bands.tolist(),
+                           title=charts.bilingual("عدد المقالات حسب عدد الكلمات", "articles by words"),
+                           xlabel=charts.bilingual("مقالات", "articles"))
+if not articles.empty:
     for path in charts.publish_figure(fig, out / "figures" / "01_words_per_article"):
         print(path.name)
 
