@@ -191,3 +191,12 @@ def test_arabic_letters_are_written_as_letters_in_the_table_data_and_decode_the_
     cells, options = display.table_options(pd.DataFrame({"sentence": ["قتل 3 أشخاص"], "quote": ["3 أشخاص"]}))
     page = display.compact_arabic_escapes(itables.to_html_datatable(cells, connected=False, **options))
     assert "قتل" in page and "\\\\u0642" not in page
+
+
+def test_mention_refs_link_to_the_article_and_long_id_lists_are_counted():
+    frame = pd.DataFrame({"statements_refs": ["a:1-5"], "claim_ids": [", ".join(f"a:{i}-{i + 3}" for i in range(25))]})
+    cells, _ = display.table_options(frame)
+    assert BeautifulSoup(cells.loc[0, "statements_refs"], "html.parser").a["href"] == "../articles/a.html"
+    claim_cell = BeautifulSoup(cells.loc[0, "claim_ids"], "html.parser")
+    assert len(claim_cell.find_all("a")) == display.MAX_LINKED_IDS
+    assert "+15 more in the saved table" in claim_cell.get_text()

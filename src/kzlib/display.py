@@ -127,7 +127,9 @@ def _cells(frame: pd.DataFrame, column, articles_base: str) -> list[str]:
     values = frame[column]
     name = str(column)
     if _CLAIM_COLUMN.search(name):
-        return [_claim_links(v, articles_base) for v in values]
+        # `*_refs` are offsets of mentions (quoted statements, credits), not claims: no quote anchor to go to
+        anchored = not re.search(r"refs?$", name)
+        return [_claim_links(v, articles_base, anchored) for v in values]
     if _ARTICLE_COLUMN.search(name) or name == "id" and "headline" in frame.columns:
         return [_article_link(v, articles_base) for v in values]
     if name in ("sentence", "evidence_sentence") and ("quote" in frame.columns or "evidence_quote" in frame.columns):
@@ -140,8 +142,9 @@ def _cells(frame: pd.DataFrame, column, articles_base: str) -> list[str]:
     return [html.escape(_text(v), quote=False) for v in values]
 
 
-def _claim_links(value, base: str) -> str:
-    """`a:1-2, b:3-4` → one link per claim id; anything else escaped as it is."""
+def _claim_links(value, base: str, anchored: bool = True) -> str:
+    """`a:1-2, b:3-4` → one link per claim id (to its quote, or with `anchored` False to its article);
+    anything else escaped as it is."""
     text = _text(value)
     if not text:
         return ""
@@ -149,6 +152,8 @@ def _claim_links(value, base: str) -> str:
     parts = []
     for item in items[:MAX_LINKED_IDS]:
         href = claim_href(item, base)
+        if href and not anchored:
+            href = href.split("#", 1)[0]
         parts.append(f'<a class="kz-claim" href="{html.escape(href, quote=True)}">{html.escape(item)}</a>'
                      if href else html.escape(item))
     more = len(items) - MAX_LINKED_IDS
