@@ -145,7 +145,7 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
             (build / BUILDER).unlink()
             _swap_in(build, out)
         except Exception as exc:  # export, briefing or swap failed: say so, keep the previous report
-            print(f"report: HTML export failed ({type(exc).__name__}: {exc}); {out} left unchanged", file=sys.stderr)
+            print(f"report: writing the pages failed ({type(exc).__name__}: {exc}); {out} left unchanged", file=sys.stderr)
             return 1
     finally:
         if build.exists():
@@ -322,7 +322,7 @@ def run_notebooks(runs: list[NotebookRun], params: dict, build: Path, timeout: i
         wait(futures)
     failed = [run for run in runs if not run.ok and run.error != "not run: an earlier notebook failed"]
     if side_error is not None:
-        side = NotebookRun(Path("articles"), 0, error=f"article pages: {type(side_error).__name__}: {side_error}")
+        side = NotebookRun(Path("(evidence pages)"), 0, error=f"{type(side_error).__name__}: {side_error}")
         failed.append(side)
     return failed
 
