@@ -27,6 +27,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 BRIEFING_CATEGORIES = tuple(dict.fromkeys((*CASUALTY_CATEGORIES, "missing", "displaced")))
 #: Conflicts worded per category on the briefing; the rest are in notebook 03's table.
 CONFLICTS_SHOWN = 6
+#: Sources named per side of a conflict; more are counted ("+4 more").
+SOURCES_SHOWN = 3
 #: Why two figures differ, in words (kzlib.tables.find_conflicts' reason codes).
 REASONS = {"subject": ("different groups", "فئتان مختلفتان"),
            "place": ("different places", "مكانان مختلفان"),
@@ -116,19 +118,34 @@ def _side(conflict, side: str, names: dict, base: str) -> dict:
     claim_ids = _text(conflict[f"{side}_claim_ids"]).split(", ")
     sources = [s for s in _text(conflict[f"{side}_sources"]).split(", ") if s]
     location = _text(conflict[f"{side}_location"])
+    more = len(sources) - SOURCES_SHOWN
+    reports = len([c for c in claim_ids if c])
     return {"figure": _linked(conflict[f"{side}_value"], claim_ids[0], base),
             "subject": names.get(conflict[f"{side}_subject"], (conflict[f"{side}_subject"],) * 2),
             "place": names.get(location, (location, location)) if location else None,
-            "sources_en": ", ".join(names.get(s, (s, s))[1] for s in sources),
-            "sources_ar": "، ".join(names.get(s, (s, s))[0] for s in sources),
-            "dates": _text(conflict[f"{side}_dates"])}
+            "sources_en": ", ".join(names.get(s, (s, s))[1] for s in sources[:SOURCES_SHOWN])
+                          + (f" +{more} more" if more > 0 else "") + (f"; {reports} reports" if reports > 1 else ""),
+            "sources_ar": "، ".join(names.get(s, (s, s))[0] for s in sources[:SOURCES_SHOWN])
+                          + (f" و{more} غيرها" if more > 0 else "") + (f"؛ {reports} تقارير" if reports > 1 else ""),
+            "dates": _date_span(_text(conflict[f"{side}_dates"]))}
+
+
+def _date_span(dates: str) -> str:
+    """"2022-01-07" as it is; several dates as first … last (n dates)."""
+    listed = sorted(d for d in dates.split(", ") if d)
+    if len(listed) <= 2:
+        return ", ".join(listed)
+    return f"{listed[0]} … {listed[-1]} ({len(listed)} dates)"
 
 
 def _worth_showing(conflicts: pd.DataFrame) -> list:
-    """Same-group disagreements first (a figure contradicted), then different groups, then places."""
+    """Same-group disagreements first (a figure contradicted), then different groups, then places; within
+    each, the figures most reports stand behind first (in a large corpus: not the two smallest figures)."""
     rank = {"figure": 0, "subject+figure": 1, "place+figure": 2, "subject+place+figure": 3}
-    ordered = conflicts.assign(_rank=conflicts["reason_code"].map(lambda c: rank.get(c, 4)))
-    ordered = ordered.sort_values("_rank", kind="stable")
+    support = [len(_text(a).split(", ")) + len(_text(b).split(", "))
+               for a, b in zip(conflicts["a_claim_ids"], conflicts["b_claim_ids"])]
+    ordered = conflicts.assign(_rank=conflicts["reason_code"].map(lambda c: rank.get(c, 4)), _support=support)
+    ordered = ordered.sort_values(["_rank", "_support"], ascending=[True, False], kind="stable")
     return [row for _, row in ordered.head(CONFLICTS_SHOWN).iterrows()]
 
 
