@@ -15,7 +15,7 @@ comma        := ,
 STAMP        := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test extract evaluate lab sync-notebooks bench bench-compiled clean
+.PHONY: help install report test extract evaluate lab sync-notebooks bench bench-compiled bench-robustness clean
 
 help: ## show this list
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ sync-notebooks: $(STAMP) ## after editing: sync notebooks/*.ipynb with their pai
 
 bench: $(STAMP) ## run the throughput/memory benchmarks (prints figures)
 	$(VPY) benchmarks/bench_extract.py
+
+bench-robustness: $(STAMP) ## time one unpunctuated sentence (10 KB, 100 KB, 1 MB) and peak memory on one 50 MB article
+	$(VPY) benchmarks/bench_robustness.py
 
 bench-compiled: $(STAMP) ## time extraction with its modules compiled by Cython against the source (installs Cython)
 	$(VPY) -m pip install --quiet cython

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kzlib.evaluate import GOLD_FIELDS, THRESHOLDS, evaluate, format_result, main, match
+from kzlib.evaluate import DERIVED_FIELDS, GOLD_FIELDS, THRESHOLDS, evaluate, format_result, main, match
 
 
 def claim(**over):
@@ -99,10 +99,11 @@ def test_gold_fields_are_the_extractor_claim_fields():
     from kzlib.claims import CLAIM_FIELDS
     from kzlib.evaluate import OPEN_GOLD_FIELDS, SOURCE_FIELDS
 
-    # the gold fields in order, with the source mention's fields right after attributed_to, then the other
-    # open-vocabulary fields of the dev gold (a span [start, end] there is two offset fields on a claim)
+    # the gold fields in order, with the source mention's fields right after attributed_to and the derived
+    # sentence offsets after them, then the other open-vocabulary fields of the dev gold (a span [start, end]
+    # there is two offset fields on a claim)
     at = GOLD_FIELDS.index("attributed_to") + 1
-    seed = GOLD_FIELDS[:at] + SOURCE_FIELDS + GOLD_FIELDS[at:]
+    seed = GOLD_FIELDS[:at] + SOURCE_FIELDS + GOLD_FIELDS[at:] + DERIVED_FIELDS
     assert tuple(CLAIM_FIELDS[:len(seed)]) == seed
     open_fields = set()
     for name in OPEN_GOLD_FIELDS:

@@ -13,27 +13,36 @@ and adds one (PIPELINE below); `claims_of(doc)` turns the layers into Claims.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
 from kzlib.attribution import attribute, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
-from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv
+from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
 from kzlib.groups import NO_GROUP, Group, SentenceGroups
 from kzlib.places import choose as choose_place, dateline, sentence_places
-from kzlib.normalize import normalize_word
+from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
 
 CLAIM_FIELDS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
                 "attributed_to", "source_text", "source_start", "source_end", "source_type",
-                "location", "start", "end", "quote", "sentence",
+                "location", "start", "end", "quote", "sentence", "sentence_start", "sentence_end",
                 "subject_detail", "subject_text", "subject_start", "subject_end",
                 "location_text", "location_start", "location_end")
+
+# A claim repeats its sentence so that a reader sees the evidence; a sentence longer than this (a scraped
+# table, a transcript without full stops) is cut to this many characters around the quote, with "…" where it
+# was cut. The whole sentence is text[sentence_start:sentence_end]; `sentence` is cut exactly when
+# len(sentence) != sentence_end - sentence_start.
+SENTENCE_MAX_CHARS = 1000
+ELLIPSIS = "…"
 
 MAX_CUE_DISTANCE = 5         # content words allowed between a count and its category cue
 TOLL_DISTANCE = 12           # ... when a toll verb links "عدد/حصيلة + category word" to the count after it
@@ -68,6 +77,8 @@ class Claim:
     end: int
     quote: str
     sentence: str
+    sentence_start: int = -1      # offsets of the whole sentence in the article text
+    sentence_end: int = -1
     subject_detail: str | None = None   # fine group id of groups.tsv
     subject_text: str | None = None     # the counted group as written (kzlib.groups)
     subject_start: int | None = None
@@ -103,12 +114,91 @@ def _lexicons() -> _Lexicons:
 
 def extract_text(text: str, article_id: str = "text") -> list[Claim]:
     """Claims of a bare text (all of it is body)."""
-    return _extract(Doc(text, article_id))
+    return _extract_blocks(text, article_id, [(0, len(text))], None)
 
 
 def extract_claims(article) -> list[Claim]:
     """Claims of a kzlib.corpus.Article, its furniture skipped; offsets into article.text."""
-    return _extract(Doc(article.text, article.id, article.body_spans(), getattr(article, "outlet", None)))
+    return _extract_blocks(article.text, article.id, article.body_spans(), getattr(article, "outlet", None))
+
+
+BLOCK_CHARS = 1_000_000     # an article longer than this is read in blocks of whole lines (memory, see _blocks)
+_OFFSET_FIELDS = ("start", "end", "sentence_start", "sentence_end", "source_start", "source_end",
+                  "subject_start", "subject_end", "location_start", "location_end")
+_named_elsewhere: ContextVar[frozenset[str] | None] = ContextVar("named_elsewhere", default=None)
+_not_opening: ContextVar[bool] = ContextVar("not_opening", default=False)    # a block after the first
+
+
+def _extract_blocks(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
+    """Claims of an article; one longer than BLOCK_CHARS block by block: the document of a block (tokens,
+    names, folded text) is built and dropped before the next (a 50 MB article held as tokens took 45× its
+    size). Blocks end at line breaks, which always end a sentence; the names the whole article holds are
+    found first (gazetteer context variants). Each block is read with the block before it as context (its
+    claims are dropped: they are that block's), so a speaker, a group or a quote carries over one block
+    boundary; what lies further back (more than BLOCK_CHARS before) is not seen."""
+    body_spans = list(body_spans)
+    if not body_spans or body_spans[-1][1] - body_spans[0][0] <= BLOCK_CHARS:
+        return _extract(Doc(text, article_id, body_spans, outlet))
+    blocks = list(_blocks(text, body_spans, BLOCK_CHARS))
+    gaz, named = load_gazetteer(), set()
+    for block_start, block_end, _ in blocks:     # a first pass: the names the whole article holds
+        block = text[block_start:block_end]
+        named |= gaz.named_ids(tokenize(block, normalize(block)))
+    claims: list[Claim] = []
+    token = _named_elsewhere.set(frozenset(named))
+    try:
+        for k, (block_start, block_end, spans) in enumerate(blocks):
+            doc_start = blocks[k - 1][0] if k else block_start
+            context = [(a + blocks[k - 1][0] - doc_start, b + blocks[k - 1][0] - doc_start) for a, b in blocks[k - 1][2]] if k else []
+            own = [(a + block_start - doc_start, b + block_start - doc_start) for a, b in spans]
+            dateline_token = _not_opening.set(k > 0)       # a dateline opens the article, not a block
+            try:
+                local = _extract(Doc(text[doc_start:block_end], article_id, context + own, outlet))
+            finally:
+                _not_opening.reset(dateline_token)
+            claims.extend(dataclasses.replace(c, **{f: getattr(c, f) + doc_start for f in _OFFSET_FIELDS
+                                                    if getattr(c, f) is not None})
+                          for c in local if c.start >= block_start - doc_start)
+    finally:
+        _named_elsewhere.reset(token)
+    return claims
+
+
+def _blocks(text: str, body_spans, limit: int):
+    """(block start, block end, body spans relative to the block): consecutive stretches of the body of at
+    most `limit` characters, cut only after a line break (a longer line is a block of its own)."""
+    pieces = []
+    for bs, be in body_spans:
+        while be - bs > limit:
+            cut = text.rfind("\n", bs, bs + limit)
+            if cut < 0:
+                cut = text.find("\n", bs + limit, be)
+                if cut < 0:
+                    break
+            pieces.append((bs, cut + 1))
+            bs = cut + 1
+        if be > bs:
+            pieces.append((bs, be))
+    block: list[tuple[int, int]] = []
+    for piece in pieces:
+        if block and piece[1] - block[0][0] > limit:
+            yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
+            block = []
+        block.append(piece)
+    if block:
+        yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
+
+
+def sentence_excerpt(text: str, s: int, e: int, quote_start: int, quote_end: int,
+                     limit: int = SENTENCE_MAX_CHARS) -> str:
+    """text[s:e] cut to at most `limit` characters (ellipses included) around [quote_start, quote_end)."""
+    if e - s <= limit:
+        return text[s:e]
+    room = max(limit - 2 - (quote_end - quote_start), 0)      # two ellipses at most
+    lo = max(s, quote_start - room // 2)
+    hi = min(e, max(quote_end, lo + limit - 2))
+    lo = max(s, min(lo, hi - (limit - 2)))
+    return (ELLIPSIS if lo > s else "") + text[lo:hi] + (ELLIPSIS if hi < e else "")
 
 
 def _extract(doc: Doc) -> list[Claim]:
@@ -151,7 +241,7 @@ def find_entities(doc: Doc, gazetteer=None) -> None:
     """Layer "entities": gazetteer actors and places (label = id, attrs type), left to right, never overlapping."""
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     starts = doc.candidates.get("actors") if gazetteer is None else None
-    entities, firsts, lasts = gaz.find_indexed(doc.text, doc.tokens, starts)
+    entities, firsts, lasts = gaz.find_indexed(doc.text, doc.tokens, starts, named=_named_elsewhere.get())
     doc.add("entities", [Span(en.start, en.end, f, la, en.id, {"type": en.type}) for en, f, la in zip(entities, firsts, lasts)])
 
 
@@ -358,7 +448,7 @@ def assign_places(doc: Doc) -> None:
     numbers, tokens, starts, text = doc.layer("numbers"), doc.tokens, doc.token_starts, doc.text
     body = doc.body_spans[0] if doc.body_spans else None
     line = None
-    if body is not None and doc.layer("categories"):
+    if body is not None and doc.layer("categories") and not _not_opening.get():
         named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
         line = dateline(text, body[0], body[1], named)
     out: list[Span] = []
@@ -366,6 +456,7 @@ def assign_places(doc: Doc) -> None:
     if not categorized:
         doc.add("places", out)
         return
+    sources = doc.by_count("sources")
     for sentence, counts in _count_sentences(doc):
         if categorized.isdisjoint(counts):
             continue
@@ -386,13 +477,16 @@ def assign_places(doc: Doc) -> None:
             if i not in categorized:
                 continue
             c = numbers[i]
-            place = choose_place(places, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
+            source = sources.get(i)
+            # a place inside the speaker's title ("مدير مستشفى بلدوين") is not where the count happened
+            mine = places if source is None else [p for p in places if not (source.start <= p.start < source.end)]
+            place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
                                  numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
                                  [f for f in firsts if f != c.first])
             if place is not None:
                 out.append(Span(place.start, place.end, place.token, place.last, place.id, {"count": i}))
-            elif not places and line is not None:
-                # a dateline ("الفاشر - ") is the place of counts in sentences that name none
+            elif not places and line is not None and sentence.start <= line[1] < sentence.end:
+                # a dateline ("الفاشر - ") is the place of the counts of the sentence it opens, if that names none
                 loc_id, loc_start, loc_end = line
                 k = bisect.bisect_left(starts, loc_start)
                 out.append(Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,
@@ -437,7 +531,9 @@ def claims_of(doc: Doc) -> list[Claim]:
             source_end=None if source is None else source.end,
             source_type=None if source is None else source.attrs["type"],
             location=place.label if place is not None else None,
-            start=c.start, end=end, quote=text[c.start:end], sentence=text[sentence.start:sentence.end],
+            start=c.start, end=end, quote=text[c.start:end],
+            sentence=sentence_excerpt(text, sentence.start, sentence.end, c.start, end),
+            sentence_start=sentence.start, sentence_end=sentence.end,
             subject_detail=detail, subject_text=text[span[0]:span[1]] if span else None,
             subject_start=span[0] if span else None, subject_end=span[1] if span else None,
             location_text=text[place.start:place.end] if place is not None else None,

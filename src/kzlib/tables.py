@@ -34,7 +34,7 @@ source_type    str     ministry / police / health_authority / medical_source / m
 official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``, or source_type in
                        ``lexicons/official_source_types.tsv`` (an open source of an official kind)
 value          float   the stated figure
-qualifier      str     exact / at_least / approx / at_most / range / vague
+qualifier      str     exact / at_least / approx / at_most / range / vague / out_of_range
 low, high      float   bounds of this one report: low = ledger low (else value); high = ledger high, else
                        value for exact figures, else empty (open: "more than 1300")
 quote          str     the count phrase, verbatim
@@ -218,7 +218,7 @@ LEDGER_SCHEMA = (
     ("value", "float", "the stated figure (vague counts: documented floor)"),
     ("low", "float", "lower bound implied by the wording"),
     ("high", "float", "upper bound implied by the wording; empty = open"),
-    ("qualifier", "str", "exact / at_least / approx / at_most / range / vague"),
+    ("qualifier", "str", "exact / at_least / approx / at_most / range / vague / out_of_range"),
     ("attributed_to", "str", "actor id who stated the figure (src:… = a source the gazetteer does not know); "
                              "empty = the article names no source"),
     ("source_text", "str", "the source as written, at the mention attributed_to was resolved to"),
