@@ -16,15 +16,17 @@ from typing import NamedTuple
 
 from kzlib.doc import Doc, Sentence, Span
 from kzlib.gazetteer import Gazetteer, Lexicon, load_gazetteer, read_tsv
-from kzlib.numbers import may_be_quantity_word
+from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
-from kzlib.speakers import _BREAK_RE, Chunker, Phrase, head_at, open_id
+from kzlib.speakers import _BREAK_RE, Chunker, Phrase, open_id
 
 SPEAKER_TYPES = {"person", "institution", "media", "organization"}
 _PERSON_APPOSITION_WINDOW = 4   # tokens between an institution and the person named after it
 _SUBJECT_LOOKAHEAD = 4          # words of a subject phrase before the actor it names
 _SVO_LOOKBACK = 15              # words searched back for a pre-verbal subject phrase
 _SVO_WINDOW = 2                 # tokens allowed between a pre-verbal subject and the verb ("قد")
+_ANTECEDENT_TOKENS = 400       # words searched back for the fuller phrase an anaphor repeats
+_HEADLINE_SOURCE_TOKENS = 6    # words a headline's source may take before its colon ("الصحة: ...")
 _MAX_STATEMENT_WORDS = 4        # words between "حسب" and its speaker ("حسب ما أعلنته", "وفقاً لبيان صادر عن")
 _SPEAKER_KINDS = ("institution", "person", "group")
 _SOURCE_PREPOSITIONS = frozenset(("الي", "علي", "عن", "من"))   # "استناداً إلى"، "بناءً على"، "صادر عن"
@@ -98,17 +100,11 @@ class Attributor:
         self._verb_starts = set(verb_starts)
         self._source_starts = set(source_starts)
         self._cue_starts = sorted(self._verb_starts | self._source_starts)
-        self.chunker = Chunker(doc, self._blocked)
-        self._events = _event_words()
-
-    def _blocked(self, k: int) -> bool:
-        """A token that cannot be inside a speaker phrase: a cue, a number, an event word ("مقتل")."""
-        word = self.tokens[k].norm
-        if k in self._verb_starts or k in self._source_starts or may_be_quantity_word(word):
-            return True
-        m = self._events.first_at(self.tokens, k)
-        # an event word that is also a speaker's head ("مدير مستشفى") stays inside the phrase
-        return m is not None and m.entry.form in _EVENT_FORMS and head_at(self.tokens, k) is None
+        # no word of a cue, number or event inside a speaker phrase (the chunker holds no reference back
+        # to this object: a cycle would keep every article's tokens alive until the cyclic GC runs)
+        events, event_starts = _event_words(), doc.candidates.get("categories")
+        self.chunker = Chunker(doc, frozenset(self._cue_starts), events,
+                               frozenset(events.starts(self.tokens) if event_starts is None else event_starts))
 
     # -- speakers -----------------------------------------------------------------------------
     def _speaker_entity(self, i: int, stop: int) -> tuple[Span, int] | None:
@@ -133,7 +129,8 @@ class Attributor:
     def _known(self, ent: Span, j: int, stop: int) -> Speaker:
         """A gazetteer actor; its mention is the subject phrase from token j when that phrase holds the
         actor ("المتحدث باسم وزارة الخارجية الروسية"), else the actor's name."""
-        phrase = self.chunker.phrase(j, stop) if j <= ent.first else None
+        # only a subject that starts before the actor's name can hold more than the name (most cues: none)
+        phrase = self.chunker.phrase(j, stop) if j < ent.first else None
         if phrase is not None and phrase.first <= ent.first and ent.last <= phrase.last:
             start, end, first, last = phrase.start, phrase.end, phrase.first, phrase.last
             source_type = actor_source_types().get(ent.label) or self.chunker.kind_and_type(phrase)[1]
@@ -166,7 +163,7 @@ class Attributor:
         if phrase.last - phrase.first > 1 or not tokens[phrase.first].norm.startswith("ال"):
             return None
         size, core = phrase.last - phrase.first + 1, _core(tokens[phrase.first].norm)
-        named_by_head = head_at(tokens, phrase.first, phrase.last) is not None
+        named_by_head = self.chunker.head(phrase.first, phrase.last) is not None
         for speaker in reversed(self.mentions):
             m = speaker.mention
             if m.start >= phrase.start or m.last - m.first + 1 <= size:
@@ -177,8 +174,10 @@ class Attributor:
                 return speaker          # a surname: the person named in full before
         if not named_by_head:
             return None
-        for k in range(phrase.first - 1, -1, -1):
+        for k in range(phrase.first - 1, max(-1, phrase.first - 1 - _ANTECEDENT_TOKENS), -1):
             word = tokens[k].norm
+            if core not in word:
+                continue
             bare = word[1:] if word[:1] in ("ل", "ب") and len(word) > 3 else word
             if bare.startswith("ال") or _core(bare) != core:
                 continue
@@ -191,7 +190,7 @@ class Attributor:
         """"المتحدث باسم الجهاز": the type of the body the anaphor names (named before in the article)."""
         for k in range(phrase.first + 1, phrase.last + 1):
             word = self.tokens[k].norm
-            if not word.startswith("ال") or head_at(self.tokens, k) is None:
+            if not word.startswith("ال") or self.chunker.head(k) is None:
                 continue
             core = _core(word)
             for speaker in reversed(self.mentions):
@@ -222,9 +221,11 @@ class Attributor:
     def _relayed(self, last: int, stop: int) -> tuple[Speaker, int] | None:
         """"نقلت وكالة رويترز عن مصادر طبية أن ...": the statement is the relayed speaker's."""
         k = self._skip(last + 1, stop)
-        if k + 2 < stop and self.tokens[k].norm == _norm("نقلا") and self.tokens[k + 1].norm == _norm("عن"):
+        if k + 1 >= stop:
+            return None
+        if k + 2 < stop and self.tokens[k].norm == _NAQLAN and self.tokens[k + 1].norm == _AN:
             k += 1                          # "أفاد التلفزيون الرسمي نقلاً عن مصادر طبية"
-        if not (k + 1 < stop and self.tokens[k].norm == _norm("عن")):
+        if self.tokens[k].norm != _AN:
             return None
         relayed = self._speaker_entity(k + 1, stop)
         if relayed and relayed[0].attrs["type"] in SPEAKER_TYPES:
@@ -244,9 +245,10 @@ class Attributor:
     def sentence_cues(self, first: int, stop: int) -> list[Span]:
         """Cues of the sentence made of tokens[first:stop], resolving speakers; updates the history."""
         cues: list[Span] = []
-        headline = self._headline_source(first, stop)
-        if headline is not None:
-            cues.append(headline)
+        if first < stop and ":" in self.doc.text[self.tokens[first].end:self.tokens[min(stop - 1, first + _HEADLINE_SOURCE_TOKENS)].start]:
+            headline = self._headline_source(first, stop)   # only lines with a colon near their start
+            if headline is not None:
+                cues.append(headline)
         candidates = self._cue_starts
         c = bisect_left(candidates, first)
         if c == len(candidates) or candidates[c] >= stop:
@@ -329,7 +331,7 @@ class Attributor:
         if hit and (hit[0].attrs["type"] in SPEAKER_TYPES or j == m.last + 1):
             ent, last = self._prefer_person(*hit, stop)
             speaker = self._known(ent, j, stop)
-            speaker = self._push(speaker._replace(gender=speaker.gender or gender))
+            speaker = self._push(_with_gender(speaker, gender))
             relayed = self._relayed(max(last, speaker.mention.last), stop)
             if relayed is not None:
                 speaker, last = self._push(relayed[0]), relayed[1]
@@ -342,10 +344,10 @@ class Attributor:
         if ahead is not None:                       # "قال المتحدث باسم وزارة الخارجية ..."
             ent, last = self._prefer_person(*ahead, stop)
             speaker = self._known(ent, j, stop)
-            speaker = self._push(speaker._replace(gender=speaker.gender or gender))
+            speaker = self._push(_with_gender(speaker, gender))
         elif pre is not None:
             speaker = self._known(pre, pre.first, i)
-            speaker = self._push(speaker._replace(gender=speaker.gender or gender))
+            speaker = self._push(_with_gender(speaker, gender))
         else:
             spoken = self._open_subject(m, first, stop)
             if spoken is False:
@@ -357,7 +359,7 @@ class Attributor:
 
     def _to_whom(self, j: int) -> bool:
         """"تحدثوا لصحيفة"، "قال للصحفيين": a ل- / ب- phrase after a verb is not its subject."""
-        head = head_at(self.tokens, j)
+        head = self.chunker.head(j)
         word = self.tokens[j].norm
         if head is not None:                # the clitic before the head: و/ف, then ب/ل (a preposition), then ال
             return head.prefix.lstrip("وف")[:1] in ("ب", "ل") and not head.prefix.lstrip("وف").startswith("ال")
@@ -408,7 +410,7 @@ class Attributor:
         end = i - 1
         while end >= first and tokens[end].norm in skips:
             end -= 1
-        if end - 1 >= first and tokens[end].norm in self.chunker.words.asides and tokens[end - 1].norm == _norm("من"):
+        if end - 1 >= first and tokens[end].norm in self.chunker.words.asides and tokens[end - 1].norm == _MIN:
             end -= 2                                # "المنظمة، من جهتها، وثقت"
         if end < first:
             return None
@@ -416,7 +418,7 @@ class Attributor:
         if _BREAK_RE.search(gap) and not (gap.strip() in ("،", ",") and (m.prefix.startswith("ف") or end < i - 1)):
             return None
         for p in range(max(first, end - _SVO_LOOKBACK), end + 1):
-            head = head_at(tokens, p)
+            head = self.chunker.head(p)
             if head is None or head.entry.row["kind"] not in _SPEAKER_KINDS:
                 continue
             phrase = self.chunker.phrase(p, end + 1)
@@ -426,11 +428,12 @@ class Attributor:
 
     def _headline_source(self, first: int, stop: int) -> Span | None:
         """"الصحة: 30 قتيلاً": a headline or line that opens with a speaker and a colon."""
-        if first >= stop:
-            return None
         phrase = self.chunker.phrase(first, stop)
-        if phrase is None or phrase.last + 1 >= stop:
+        if phrase is None or phrase.last + 1 >= stop or phrase.last - phrase.first >= _HEADLINE_SOURCE_TOKENS:
             return None
+        head = self.chunker.head(first, phrase.last)
+        if head is None or head.entry.row["kind"] not in _SPEAKER_KINDS:
+            return None                         # the headline must open with the speaker's head word
         gap = self.doc.text[phrase.end:self.tokens[phrase.last + 1].start]
         if gap.strip() != ":" or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
             return None
@@ -459,6 +462,11 @@ class Attributor:
             if hit[1] < i and i - hit[1] - 1 <= _SVO_WINDOW and hit[0].attrs["type"] in SPEAKER_TYPES:
                 return hit[0]
         return None
+
+
+def _with_gender(speaker: Speaker, gender: str) -> Speaker:
+    """The speaker with the verb's gender when its name has none (NamedTuple._replace is slow)."""
+    return speaker if speaker.gender else Speaker(speaker.id, gender, speaker.mention)
 
 
 def _verb_gender(m) -> str:
@@ -502,6 +510,7 @@ def quoted_continuation(doc: Doc, previous: list[Span], previous_end: int, sente
 
 
 _OPENING_QUOTES = {'"', "“", "«", "„"}
+_AN, _NAQLAN, _MIN = normalize_word("عن"), normalize_word("نقلا"), normalize_word("من")
 
 
 @lru_cache(maxsize=64)

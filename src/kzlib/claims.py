@@ -30,6 +30,7 @@ from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
 from kzlib.segment import split_sentences
+from kzlib.speakers import head_lexicon
 
 CLAIM_FIELDS = ("article_id", "category", "subject", "value", "low", "high", "qualifier",
                 "attributed_to", "source_text", "source_start", "source_end", "source_type",
@@ -97,7 +98,7 @@ class _Lexicons:
     categories: Lexicon
     subjects: Lexicon
     transparent: frozenset[str]
-    index: LexiconIndex      # actors, reporting verbs, source phrases, categories, subjects, number words
+    index: LexiconIndex      # actors, reporting verbs, source phrases, categories, subjects, number words, speaker heads
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +109,8 @@ def _lexicons() -> _Lexicons:
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
     transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
     categories, subjects = Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject")
-    index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects, may_be_quantity_word])
+    index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects, may_be_quantity_word,
+                          head_lexicon()])
     return _Lexicons(categories, subjects, transparent, index)
 
 
@@ -228,7 +230,7 @@ def read_sentences(doc: Doc) -> None:
             doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
 
 
-_CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers")
+_CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers", "heads")
 
 
 def index_words(doc: Doc) -> None:
@@ -266,7 +268,11 @@ def find_numbers(doc: Doc) -> None:
 
 
 def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
-    """(sentence, indexes of its counts in "numbers") for every sentence holding a count, in order."""
+    """(sentence, indexes of its counts in "numbers") for every sentence holding a count, in order
+    (worked out once per document: several steps visit these sentences)."""
+    memo = doc.memo.get("count_sentences")
+    if memo is not None and memo[0] is doc.spans.get("numbers"):
+        return memo[1]
     out: list[tuple[Sentence, list[int]]] = []
     last_k = -1
     for i, n in enumerate(doc.layer("numbers")):
@@ -275,12 +281,13 @@ def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
             out.append((doc.sentences[k], []))
             last_k = k
         out[-1][1].append(i)
+    doc.memo["count_sentences"] = (doc.spans.get("numbers"), out)
     return out
 
 
 def _lexicon_step(layer: str, lexicon_of, candidates: str):
     def step(doc: Doc) -> None:
-        lexicon, spans = lexicon_of(), []
+        lexicon, spans, tokens = lexicon_of(), [], doc.tokens
         starts = doc.candidates.get(candidates)
         for sentence, _ in _count_sentences(doc):
             for m in lexicon.find_all(doc.tokens, sentence.first, sentence.stop, starts):
@@ -303,17 +310,12 @@ def find_clauses(doc: Doc) -> None:
     """Layer "clauses" (and doc.clause_of): clauses of the sentences holding a count; they end at
     punctuation and at clause words ("فيما", form boundary in categories.tsv)."""
     spans: list[Span] = []
+    tokens, clause_of = doc.tokens, doc.clause_of
     for sentence, _ in _count_sentences(doc):
         cats = doc.in_sentence("category_words", sentence)
-        clause = _clause_ids(doc.text, doc.tokens, doc.token_starts, sentence.first, sentence.stop, cats)
-        base = len(spans)
-        for k, c in clause.items():
-            doc.clause_of[k] = base + c
-        # one span per clause, in token order
-        bounds: dict[int, list[int]] = {}
-        for k, c in clause.items():
-            bounds.setdefault(c, [k, k])[1] = k
-        spans.extend(doc.token_span(a, b, "clause") for a, b in bounds.values())
+        for a, b in _clause_ranges(doc.text, tokens, doc.token_starts, sentence.first, sentence.stop, cats):
+            clause_of.update(dict.fromkeys(range(a, b + 1), len(spans)))
+            spans.append(Span(tokens[a].start, tokens[b].end, a, b, "clause", {}))
     doc.add("clauses", spans)
 
 
@@ -592,19 +594,15 @@ def _shift(q: Quantity, offset: int) -> Quantity:
     return Quantity(q.start + offset, q.end + offset, q.text, q.value, q.low, q.high, q.qualifier, q.kind)
 
 
-def _clause_ids(text, tokens, starts, first, stop, cats: list[Span]) -> dict[int, int]:
-    """Token index -> clause number; clauses end at punctuation and at clause words ("فيما")."""
+def _clause_ranges(text, tokens, starts, first, stop, cats: list[Span]) -> list[tuple[int, int]]:
+    """Token ranges (first, last) of the clauses of tokens[first:stop]; clauses end at punctuation and at
+    clause words ("فيما")."""
     opens = {m.first for m in cats if m.attrs["form"] == "boundary"}    # tokens that open a new clause
     # punctuation between two tokens opens a clause at the token after it (one search per sentence)
     for p in _CLAUSE_PUNCT.finditer(text, tokens[first].end, tokens[stop - 1].start):
         opens.add(bisect.bisect_left(starts, p.start(), first, stop))
-    opens.discard(first)
-    clause, out = 0, {}
-    for k in range(first, stop):
-        if k in opens:
-            clause += 1
-        out[k] = clause
-    return out
+    bounds = sorted(k for k in opens if first < k < stop)
+    return list(zip([first, *bounds], [k - 1 for k in bounds] + [stop - 1]))
 
 
 def _gap(c: Span, subject_last: int | None, cue: Span, tokens, lex, count_tokens) -> int:

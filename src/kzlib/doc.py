@@ -57,7 +57,7 @@ class Doc:
     """An article being annotated: text, folded text, tokens, sentences and span layers."""
 
     __slots__ = ("text", "id", "outlet", "body_spans", "norm", "tokens", "token_starts", "sentences",
-                 "spans", "candidates", "clause_of")
+                 "spans", "candidates", "clause_of", "memo")
 
     def __init__(self, text: str, id: str = "text", body_spans: Iterable[tuple[int, int]] | None = None,
                  outlet: str | None = None):
@@ -73,6 +73,7 @@ class Doc:
         # per-lexicon token indexes where an entry may start (one lookup per word, kzlib.gazetteer.LexiconIndex)
         self.candidates: dict[str, list[int]] = {}
         self.clause_of: dict[int, int] = {}          # token index -> clause number (sentences holding a count)
+        self.memo: dict[str, object] = {}            # indexes steps derive from layers, worked out once
 
     def add(self, name: str, spans: list[Span]) -> None:
         """Add the layer `name` (a step adds its layer once)."""
@@ -94,7 +95,9 @@ class Doc:
 
     def in_sentence(self, name: str, sentence: Sentence) -> list[Span]:
         """Spans of a layer (ordered by start) that start inside the sentence."""
-        spans = self.layer(name)
+        spans = self.spans.get(name)
+        if spans is None:
+            spans = self.layer(name)        # the error naming the missing step
         lo = bisect_left(spans, sentence.start, key=_span_start)
         hi = bisect_left(spans, sentence.end, lo, key=_span_start)
         return spans[lo:hi]

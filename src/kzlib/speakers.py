@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from kzlib.gazetteer import Lexicon, read_tsv
 from kzlib.normalize import normalize_word
+from kzlib.numbers import may_be_quantity_word
 from kzlib.paths import LEXICONS
 
 MAX_PHRASE_TOKENS = 12       # a speaker phrase longer than this is not one phrase
@@ -33,6 +34,7 @@ _BREAK_RE = re.compile(r"[،,:;؛.!?؟\"«»“”\-–—/\n]")
 _INSIDE_BREAK_RE = re.compile(r"[،,:;؛.!?؟\-–—/\n]")   # inside a phrase a quoted name may stand: منظمة «ضمير»
 _COMMA_RE = re.compile(r"^\s*[،,]\s*$")
 _HEAD_KINDS = ("institution", "person", "group")
+_EVENT_FORMS = ("noun", "verb", "phrase")
 
 
 class Phrase(NamedTuple):
@@ -53,19 +55,23 @@ class _Words:
 
     def is_stop(self, word: str) -> bool:
         """A stop word, also with a clitic before it or a pronoun after it ("وبعد"، "ببيان"، "بيانها")."""
-        stops = self.stops
-        if word in stops:
+        return _is_stop(self.stops, word)
+
+
+@lru_cache(maxsize=200_000)     # news vocabulary repeats: decide each word once (bounded)
+def _is_stop(stops: frozenset[str], word: str) -> bool:
+    if word in stops:
+        return True
+    for prefix in _STOP_PREFIXES:     # content words only: "والي" is a governor, not و + إلى
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4 and word[len(prefix):] in stops:
             return True
-        for prefix in _STOP_PREFIXES:     # content words only: "والي" is a governor, not و + إلى
-            if word.startswith(prefix) and len(word) - len(prefix) >= 4 and word[len(prefix):] in stops:
+    for suffix in _PRONOUNS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            core = word[:len(word) - len(suffix)]
+            if core in stops or (core.endswith("ت") and core[:-1] + "ه" in stops):
                 return True
-        for suffix in _PRONOUNS:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-                core = word[:len(word) - len(suffix)]
-                if core in stops or (core.endswith("ت") and core[:-1] + "ه" in stops):
-                    return True
-        # "لقناتنا"، "لموقعنا": to the outlet itself
-        return len(word) > 4 and word[0] == "ل" and word.endswith("نا")
+    # "لقناتنا"، "لموقعنا": to the outlet itself
+    return len(word) > 4 and word[0] == "ل" and word.endswith("نا")
 
 
 _STOP_PREFIXES = ("و", "ف", "ب", "ل", "وب", "ول", "فب")
@@ -85,6 +91,11 @@ def _words() -> _Words:
     anonymity = Lexicon.from_rows([r | {"form": "phrase"} for r in rows if r["kind"] == "anonymity"], "kind")
     pick = lambda kind: frozenset(normalize_word(r["term"]) for r in rows if r["kind"] == kind)  # noqa: E731
     return _Words(heads, pick("stop"), pick("link"), pick("same"), pick("aside"), anonymity)
+
+
+def head_lexicon() -> Lexicon:
+    """The head words of source_phrases.tsv, as one Lexicon (for a LexiconIndex)."""
+    return _words().heads
 
 
 def head_at(tokens, k: int, last: int | None = None):
@@ -107,22 +118,58 @@ def _prefixed_complement(word: str, stops) -> bool:
 
 
 class Chunker:
-    """Speaker phrases of one document; `blocked(k)` says a token cannot be inside a phrase (a cue word,
-    a number, a category word: the caller knows its lexicons)."""
+    """Speaker phrases of one document. No phrase holds a cue word (`cue_starts`: tokens where the
+    caller's reporting verbs and "according to" phrases start), a number, or an event word of `events`
+    (a Lexicon whose entries of form noun / verb / phrase name what was counted: "أعلنت الشرطة مقتل")."""
 
-    def __init__(self, doc, blocked):
+    def __init__(self, doc, cue_starts: frozenset[int] = frozenset(), events: Lexicon | None = None,
+                 event_starts: frozenset[int] = frozenset()):
         self.doc, self.tokens, self.text = doc, doc.tokens, doc.text
-        self.blocked = blocked
+        self._cue_starts, self._events, self._event_starts = cue_starts, events, event_starts
         self.words = _words()
+        self._nominals: dict[int, bool] = {}
+        self._heads: dict[tuple[int, int | None], object] = {}
+        self._phrases: dict[tuple[int, int, bool], Phrase] = {}
+        # tokens where a head word may start: one dict lookup per word, then head() looks only there
+        starts = doc.candidates.get("heads")
+        self._head_starts = frozenset(self.words.heads.starts(doc.tokens) if starts is None else starts)
+
+    def head(self, k: int, last: int | None = None):
+        """`head_at(tokens, k, last)`, without a lookup at the many tokens where no head can start, and
+        once per (token, limit) of the document (the chunker asks about the same words again)."""
+        if k not in self._head_starts:
+            return None
+        key = (k, last)
+        try:
+            return self._heads[key]
+        except KeyError:
+            found = self._heads[key] = self.words.heads.first_at(self.tokens, k, None if last is None else last + 1)
+            return found
 
     def _nominal(self, k: int) -> bool:
+        """Token k may be inside a speaker phrase (decided once per token of the document)."""
+        known = self._nominals.get(k)
+        if known is None:
+            known = self._nominals[k] = self._decide_nominal(k)
+        return known
+
+    def _decide_nominal(self, k: int) -> bool:
         word = self.tokens[k].norm
         w = self.words
-        if len(word) < 2 or word.isdigit() or self.blocked(k) or word in w.links or word in w.same:
+        if len(word) < 2 or word.isdigit() or self._blocked(k) or word in w.links or word in w.same:
             return False
         if len(word) > 4 and word[0] == "ل" and word.endswith("نا"):
             return False            # "لقناتنا"، "لموقعنا": to the outlet itself
-        return not w.is_stop(word) or head_at(self.tokens, k) is not None
+        return not w.is_stop(word) or self.head(k) is not None
+
+    def _blocked(self, k: int) -> bool:
+        """A cue word, a number, or an event word ("مقتل") -- unless that word heads a speaker ("مدير مستشفى")."""
+        if k in self._cue_starts or may_be_quantity_word(self.tokens[k].norm):
+            return True
+        if self._events is None or k not in self._event_starts:
+            return False
+        m = self._events.first_at(self.tokens, k)
+        return m is not None and m.entry.form in _EVENT_FORMS and self.head(k) is None
 
     def is_same(self, k: int) -> bool:
         """Token k says "the same (source)": "المصدر ذاته"، "البلاغ نفسه"."""
@@ -134,15 +181,25 @@ class Chunker:
     def phrase(self, j: int, stop: int, strip_prefix: bool = False) -> Phrase | None:
         """The speaker phrase starting at token j (before token `stop`), or None when token j cannot start one.
 
-        `strip_prefix`: the phrase follows "وفقاً ل" / "طبقاً ل" and its first word carries that ل."""
+        `strip_prefix`: the phrase follows "وفقاً ل" / "طبقاً ل" and its first word carries that ل.
+        Worked out once per (j, stop, strip_prefix) of the document: the attribution asks again."""
         if j >= stop or not self._nominal(j):
             return None
+        key = (j, stop, strip_prefix)
+        try:
+            return self._phrases[key]
+        except KeyError:
+            found = self._phrases[key] = self._chunk(j, stop, strip_prefix)
+            return found
+
+    def _chunk(self, j: int, stop: int, strip_prefix: bool) -> Phrase:
         tokens, w = self.tokens, self.words
         last, k, pending_link = j, j + 1, False
         noun_before = True      # the word before is a noun (the head, a complement), not an adjective
         end = None
+        text = self.text
         while k < stop and k - j < MAX_PHRASE_TOKENS:
-            gap = self._gap(k)
+            gap = text[tokens[k - 1].end:tokens[k].start]
             if "(" in gap:
                 end = self._acronym_end(k)
                 if end is not None:
@@ -157,7 +214,7 @@ class Chunker:
             if not self._nominal(k):
                 break
             if pending_link or self._continues(tokens[last].norm, word, last, noun_before):
-                noun_before = pending_link or _prefixed_complement(word, w.is_stop) or head_at(tokens, k) is not None
+                noun_before = pending_link or _prefixed_complement(word, w.is_stop) or self.head(k) is not None
                 last, k, pending_link = k, k + 1, False
                 continue
             break
@@ -183,7 +240,7 @@ class Chunker:
             return True
         if word.startswith("و"):
             return False            # "و" + an indefinite word: a new clause or a second noun phrase
-        head = head_at(self.tokens, k_before)
+        head = self.head(k_before)
         if head is not None and head.entry.row["kind"] == "title":
             return True             # "العميد نبيل": the name after a title
         if not _definite(before) and (noun_before or not _nisba(before)):
@@ -229,7 +286,7 @@ class Chunker:
 
     def _person_phrase(self, j: int, last: int) -> bool:
         for k in range(j, last + 1):
-            head = head_at(self.tokens, k, last)
+            head = self.head(k, last)
             if head is not None:
                 return head.entry.row["kind"] in ("person", "title")
         return False
@@ -247,7 +304,7 @@ class Chunker:
         kind, source_type, deferred = None, None, None
         k = p.first
         while k <= p.last:
-            head = head_at(self.tokens, k, p.last)
+            head = self.head(k, p.last)
             if head is None:
                 k += 1
                 continue
@@ -264,7 +321,7 @@ class Chunker:
         return kind, source_type or deferred or "other"
 
     def gender(self, p: Phrase) -> str | None:
-        head = head_at(self.tokens, p.first, p.last)
+        head = self.head(p.first, p.last)
         if head is not None and head.entry.row.get("gender"):
             return head.entry.row["gender"]
         word = self.tokens[p.first].norm
