@@ -82,9 +82,7 @@ else:
 
 # %%
 if not articles.empty:
-    fig = charts.bar_chart(charts.article_labels(articles), articles["words"].tolist(),
-                           title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"),
-                           xlabel=charts.bilingual("كلمات", "words"))
+    fig = charts.words_per_article_chart(articles)  # one bar per article up to 40, else a histogram
     for path in charts.publish_figure(fig, out / "figures" / "01_words_per_article"):
         print(path.name)
 

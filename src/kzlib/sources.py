@@ -332,6 +332,8 @@ def plot_source_heatmap(pivot: pd.DataFrame, names: dict[str, tuple[str, str]] |
         raise ValueError("nothing to plot: no outlet cites any source")
     names = names or {}
     table = pivot.T.iloc[:top]  # pivot columns are already ordered by total citations
+    if table.shape[1] > top:  # many outlets (e.g. one "unknown (<id>)" per article): the most citing ones
+        table = table.loc[:, table.sum().sort_values(ascending=False, kind="stable").index[:top]]
     fig, ax = plt.subplots(figsize=(1.6 * table.shape[1] + 5, 0.38 * table.shape[0] + 2.5))
     image = ax.imshow(table.values, cmap="Blues", aspect="auto")
     ax.set_yticks(range(table.shape[0]))
@@ -421,8 +423,8 @@ def framing_rates(hits: pd.DataFrame, words: pd.DataFrame, level: str = "term") 
     return rates.loc[:, columns].sort_values(["group", "outlet", "count"], ascending=[True, True, False]).reset_index(drop=True)
 
 
-def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, str]] | None = None):
-    """Bars: per-1,000-word rate of each frame of ``group`` per outlet."""
+def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, str]] | None = None, top: int = 30):
+    """Bars: per-1,000-word rate of each frame of ``group`` per outlet (the ``top`` outlets by rate)."""
     import matplotlib.pyplot as plt
 
     from kzlib.charts import bilingual, use_style
@@ -432,6 +434,8 @@ def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, st
     if rows.empty:
         raise ValueError(f"no framing terms of group {group!r} found")
     pivot = rows.pivot_table(index="outlet", columns="frame", values="per_1000_words", aggfunc="sum", fill_value=0)
+    if len(pivot) > top:  # one bar group per outlet: the outlets using the group's terms most
+        pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]]
     names = names or {}
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(pivot) + 2.5))
     pivot.plot.barh(ax=ax)

@@ -394,11 +394,13 @@ def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUAL
     return reports.reset_index(drop=True)
 
 
-def plot_figures_over_time(series: pd.DataFrame, labels=None):
+def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int = 60, top_sources: int = 9):
     """One panel per category: reported figure (log scale) against publication date, one colour per source.
 
     A dashed step line follows the highest figure reported to date. ``labels`` maps vocabulary / actor ids to
-    (arabic, english); default ``vocabulary_labels()``.
+    (arabic, english); default ``vocabulary_labels()``. A panel of at most ``max_points`` reports shows each
+    one, labelled with its figure; a larger one aggregates: the highest figure per day and source, the
+    ``top_sources`` sources with most reports in colour and the rest as "other", no per-report labels.
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -411,27 +413,45 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None):
     if not categories:
         raise ValueError("no dated figures to plot: the ledger holds no casualty claims with a publication date")
     fig, axes = plt.subplots(len(categories), 1, figsize=(10, 3.4 * len(categories)), squeeze=False, sharex=True)
-    sources = sorted(set(series["source"]))
+    other = "other"
+    frequent = series["source"].value_counts().index[:top_sources]
+    aggregated = series.groupby("category").size().gt(max_points)
+    shown = series["source"].where(series["source"].isin(frequent) | ~series["category"].map(aggregated), other)
+    sources = sorted(set(shown) - {other}) + ([other] if other in set(shown) else [])
     colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(sources)}
+    colours[other] = "lightgrey"
     for ax, category in zip(axes[:, 0], categories):
-        rows = series[series["category"] == category]
+        rows = series[series["category"] == category].assign(source=shown)
         steps = rows.groupby("date")["highest_to_date"].max()
         ax.step(steps.index, steps.values, where="post", linestyle="--", color="grey", linewidth=1,
                 label=bilingual("أعلى رقم حتى تاريخه", "highest reported to date"))
-        for source, points in rows.groupby("source"):
-            ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
-                       label=bilingual(*labels[source]) if source in labels else source)
-        for _, r in rows.iterrows():
-            ar, _en = labels.get(r["subject"], (r["subject"], r["subject"]))
-            ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
-                        textcoords="offset points", xytext=(6, 3), fontsize=8)
+        if aggregated[category]:
+            daily = rows.groupby(["source", "date"])["value"].max().reset_index()
+            for source in [s for s in sources if s in set(daily["source"])]:
+                points = daily[daily["source"] == source]
+                name = bilingual("غيرها", f"other sources ({series['source'].nunique() - len(frequent)})") \
+                    if source == other else bilingual(*labels[source]) if source in labels else source
+                ax.scatter(points["date"], points["value"], color=colours[source], s=20, zorder=3, label=name)
+            ax.text(0.01, 0.97, prepare_label(f"{len(rows):,} reports: highest figure per day and source"),
+                    transform=ax.transAxes, fontsize=8, va="top")
+        else:
+            for source, points in rows.groupby("source"):
+                ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
+                           label=bilingual(*labels[source]) if source in labels else source)
+            for _, r in rows.iterrows():
+                ar, _en = labels.get(r["subject"], (r["subject"], r["subject"]))
+                ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
+                            textcoords="offset points", xytext=(6, 3), fontsize=8)
         ax.set_yscale("log")
         ax.margins(x=0.15, y=0.25)
         ax.set_title(bilingual(*labels.get(category, (category, category))))
         ax.set_ylabel(bilingual("العدد المعلن", "reported figure"))
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(True, alpha=0.3)
-    axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())
+    if series["date"].max() - series["date"].min() <= pd.Timedelta(days=31):
+        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())  # a tick per day reads well up to a month
+    else:
+        axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=12))
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     axes[-1, 0].set_xlabel(bilingual("تاريخ النشر", "publication date"))
     fig.autofmt_xdate()
