@@ -121,18 +121,28 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
         frame["claim_id"] = [f"{a}:{int(s)}-{int(e)}" for a, s, e in zip(frame["article_id"], frame["start"], frame["end"])]
     if "outlet" not in frame.columns:
         frame["outlet"] = None
-    frame["outlet"] = [outlet_of(o, a) for o, a in zip(frame["outlet"], frame["article_id"])]
+    # outlets, dates and sources repeat: each distinct value is converted once (a ledger has few of them)
+    named = _per_distinct(frame["outlet"], _text_or_none)
+    unknown = named.isna() | named.eq("unknown")
+    frame["outlet"] = named.where(~unknown, "unknown (" + frame["article_id"].astype(str) + ")")
     if "date" not in frame.columns:
         frame["date"] = None
     try:
-        frame["date"] = frame["date"].map(_iso_or_none)
+        frame["date"] = _per_distinct(frame["date"], _iso_or_none)
     except ValueError as error:
         raise ValueError(f"claims table: {error}") from None
     for column in ("value", "low", "high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     for column in ("attributed_to", "location"):
-        frame[column] = pd.Series([_text_or_none(v) for v in frame[column]], index=frame.index, dtype=object)
+        frame[column] = _per_distinct(frame[column], _text_or_none)
     return frame
+
+
+def _per_distinct(column: pd.Series, convert) -> pd.Series:
+    """``column.map(convert)`` computed once per distinct value (missing values included), as object dtype."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    converted = [convert(v) for v in uniques]
+    return pd.Series([converted[c] for c in codes] if len(converted) else [], index=column.index, dtype=object)
 
 
 def outlet_of(outlet, article_id) -> str:
