@@ -106,6 +106,7 @@ def run_report(size: str, seed: int, timeout: int, jobs: int | None) -> dict:
     lines = []
     for line in process.stdout:
         lines.append(line.rstrip("\n"))
+        print(f"  {lines[-1]}", flush=True)  # kz report's own progress lines, as they come
     process.wait()
     wall = time.perf_counter() - started
     peak = memory.stop()

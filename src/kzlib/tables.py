@@ -458,10 +458,13 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int
         ax.set_ylabel(bilingual("العدد المعلن", "reported figure"))
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(True, alpha=0.3)
-    if series["date"].max() - series["date"].min() <= pd.Timedelta(days=31):
-        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())  # a tick per day reads well up to a month
+    span = (series["date"].max() - series["date"].min()).days
+    if span <= 14:
+        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())  # a tick per day reads well up to two weeks
+    elif span <= 92:
+        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator(interval=-(-span // 14)))
     else:
-        axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=12))
+        axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=14))
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     axes[-1, 0].set_xlabel(bilingual("تاريخ النشر", "publication date"))
     fig.autofmt_xdate()
