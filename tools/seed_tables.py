@@ -5,13 +5,16 @@
 
 Runs the analysis functions the notebooks call (kzlib.tables, kzlib.sources, kzlib.timeline) on the seed
 corpus and compares the frames cell by cell (same columns, same row order, same values), so a speed-up
-that changes a figure or a row of the report is caught. Figures (PNG/SVG) are not compared: charts that
-aggregate are meant to change.
+that changes a figure or a row of the report is caught; the notebooks' charts of the seeds are compared by
+the SHA-256 of their PNG (same machine and matplotlib: fonts and versions change the bytes).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
+import json
 import sys
 from pathlib import Path
 
@@ -54,6 +57,46 @@ def seed_tables(corpus: str = "data/corpus.csv") -> dict[str, pd.DataFrame]:
     return out
 
 
+def seed_figures(corpus: str = "data/corpus.csv") -> dict[str, str]:
+    """SHA-256 of the PNG of every chart the notebooks draw for ``corpus``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kzlib import charts
+
+    loaded = load_texts(corpus)
+    articles, claims = loaded.articles, load_claims(corpus)
+    series = tables.figures_over_time(claims)
+    labels = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet")),
+              **sources.actor_names(series["source"])}
+    mentions = sources.source_mentions(articles)
+    matrix = sources.cited_source_matrix(claims, mentions)
+    rates = sources.framing_rates(sources.framing_hits(articles), sources.outlet_word_counts(articles), level="frame")
+    frame = loaded.articles_frame()
+    if hasattr(charts, "words_per_article_chart"):
+        words_chart = lambda: charts.words_per_article_chart(frame)  # noqa: E731
+    else:  # kzlib before the chart aggregated: notebook 01's own call
+        words_chart = lambda: charts.bar_chart(  # noqa: E731
+            charts.article_labels(frame), frame["words"].tolist(),
+            title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"), xlabel=charts.bilingual("كلمات", "words"))
+    figures = {"01_words_per_article": words_chart,
+               "03_figures_over_time": lambda: tables.plot_figures_over_time(series, labels),
+               "04_cited_sources_heatmap": lambda: sources.plot_source_heatmap(sources.matrix_pivot(matrix)),
+               "05_timeline": lambda: timeline.plot_timeline(timeline.timeline_frame(articles))}
+    for group in dict.fromkeys(rates["group"]):
+        figures[f"04_framing_{group}"] = lambda group=group: sources.plot_framing(rates, group)
+    hashes = {}
+    for name, draw in figures.items():
+        buffer = io.BytesIO()
+        fig = draw()
+        fig.savefig(buffer, format="png")
+        plt.close(fig)
+        hashes[name] = hashlib.sha256(buffer.getvalue()).hexdigest()
+    return hashes
+
+
 def _differences(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Cell-wise "differs" mask of two frames of one shape (missing equals missing, 3 equals 3.0)."""
     a, b = before.reset_index(drop=True), after.reset_index(drop=True)
@@ -80,6 +123,8 @@ def main(argv=None) -> int:
         for name, frame in current.items():
             frame.to_pickle(folder / f"{name}.pkl")
             print(f"{name}: {frame.shape[0]} rows x {frame.shape[1]} columns")
+        (folder / "figures.json").write_text(json.dumps(seed_figures(args.corpus), indent=1), encoding="utf-8")
+        print("figures.json: PNG hashes of the charts")
         return 0
     folder, failures = Path(args.compare), 0
     for name, frame in current.items():
@@ -103,7 +148,14 @@ def main(argv=None) -> int:
                 print(f"    row {first} {column}: {_short(a.at[first, column])} -> {_short(b.at[first, column])}")
         else:
             print(f"{name}: identical ({frame.shape[0]} rows x {frame.shape[1]} columns)")
-    print("seed tables:", "identical" if not failures else f"{failures} table(s) differ")
+    saved = folder / "figures.json"
+    if saved.exists():
+        before = json.loads(saved.read_text(encoding="utf-8"))
+        for name, digest in seed_figures(args.corpus).items():
+            same = before.get(name) == digest
+            failures += not same
+            print(f"figure {name}: {'identical PNG' if same else 'DIFFERS (or new)'}")
+    print("seed tables and figures:", "identical" if not failures else f"{failures} differ")
     return 1 if failures else 0
 
 
