@@ -16,7 +16,7 @@ comma        := ,
 STAMP        := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test extract evaluate lab sync-notebooks bench bench-report bench-compiled clean
+.PHONY: help install report test extract evaluate lab sync-notebooks bench bench-report bench-compiled bench-robustness clean
 
 help: ## show this list
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ bench: $(STAMP) ## run the throughput/memory benchmarks (prints figures)
 
 bench-report: $(STAMP) ## time `kz report` on the seeds and 2k/10k/100k synthetic articles (SIZES=seeds,2000 to limit)
 	$(VPY) benchmarks/bench_report.py $(if $(SIZES),--sizes "$(SIZES)")
+
+bench-robustness: $(STAMP) ## time one unpunctuated sentence (10 KB, 100 KB, 1 MB) and peak memory on one 50 MB article
+	$(VPY) benchmarks/bench_robustness.py
 
 bench-compiled: $(STAMP) ## time extraction with its modules compiled by Cython against the source (installs Cython)
 	$(VPY) -m pip install --quiet cython

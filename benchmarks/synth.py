@@ -29,7 +29,7 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = ROOT / "data" / "raw"
-MANIFEST_NAME = ".synth.json"  # hidden: kzlib.corpus reads every visible file of a folder
+MANIFEST_NAME = ".synth.json"  # hidden: kzlib.corpus lists it as a skipped hidden file, never reads it
 
 ASCII_DIGITS = "0123456789"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"

@@ -28,20 +28,22 @@
 # **Outputs**: `{output_dir}/tables/01_articles.csv|parquet`, `{output_dir}/tables/01_skipped.csv|parquet`,
 # `{output_dir}/figures/01_words_per_article.png|svg`.
 #
-# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface).
+# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface), `max_bars` (more
+# articles than this: the words chart shows length bands).
 
 # %% tags=["parameters"]
 corpus = "data/corpus.csv"
 output_dir = "reports"
 ledger = ""
+max_bars = 60
 
 # %%
 import pandas as pd
-from IPython.display import display
 
 from kzlib import charts
 from kzlib.notebook import load_texts, project_path, save_tables
-from kzlib.report import rtl_table
+from kzlib.briefing import record_finding
+from kzlib.display import show_table
 
 out = project_path(output_dir)
 # a Parquet corpus is a claims ledger: no article texts to take an inventory of
@@ -56,7 +58,7 @@ print(f"{len(loaded.articles)} articles loaded, {len(loaded.skipped)} skipped �
 
 # %%
 inventory = articles.drop(columns=["text"], errors="ignore")  # the full text stays in the corpus
-display(rtl_table(inventory))
+show_table(inventory, ["id", "outlet", "date", "headline", "words", "sentences", "furniture"])
 
 # %% [markdown]
 # ## Per outlet
@@ -66,7 +68,7 @@ if articles.empty:
     print("no articles loaded")
 else:
     per_outlet = articles.groupby("outlet").agg(articles=("id", "size"), words=("words", "sum")).reset_index()
-    display(rtl_table(per_outlet))
+    show_table(per_outlet)
 
 # %% [markdown]
 # ## Skipped input files, with the reason
@@ -75,14 +77,24 @@ else:
 if skipped.empty:
     print("none: every input file was loaded")
 else:
-    display(rtl_table(skipped))
+    show_table(skipped)
 
 # %% [markdown]
 # ## Words per article
+# One bar per article up to `max_bars` articles; beyond, the number of articles per length band (a bar per
+# article of a large corpus would make a chart taller than the page can hold).
 
 # %%
+if not articles.empty and len(articles) <= max_bars:
+    fig = charts.bar_chart(charts.article_labels(articles), articles["words"].tolist(),
+                           title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"),
+                           xlabel=charts.bilingual("كلمات", "words"))
+elif not articles.empty:
+    bands = pd.cut(articles["words"], bins=min(max_bars, 12)).value_counts(sort=False)
+    fig = charts.bar_chart([f"{max(0, round(b.left)):,}–{round(b.right):,}" for b in bands.index], bands.tolist(),
+                           title=charts.bilingual("عدد المقالات حسب عدد الكلمات", "articles by words"),
+                           xlabel=charts.bilingual("مقالات", "articles"))
 if not articles.empty:
-    fig = charts.words_per_article_chart(articles)  # one bar per article up to 40, else a histogram
     for path in charts.publish_figure(fig, out / "figures" / "01_words_per_article"):
         print(path.name)
 
@@ -90,3 +102,6 @@ if not articles.empty:
 for frame, stem in ((inventory, "01_articles"), (skipped, "01_skipped")):
     save_tables(frame, out, stem)
     print(f"tables/{stem}.csv, tables/{stem}.parquet")
+record_finding(out, "01_corpus_overview",
+               f"{len(articles)} articles from {articles['outlet'].nunique() if len(articles) else 0} outlets, "
+               f"{int(articles['words'].sum()) if len(articles) else 0:,} words; {len(skipped)} inputs skipped")

@@ -34,22 +34,21 @@ output_dir = "reports"
 ledger = ""
 
 # %%
-from IPython.display import display
-
 from kzlib import tables
+from kzlib.briefing import record_finding
+from kzlib.display import show_table, with_ledger_details
 from kzlib.notebook import load_claims, project_path, save_tables
-from kzlib.report import rtl_table
 
 out = project_path(output_dir)
 claims = load_claims(corpus, ledger)
-evidence = tables.evidence_ledger(claims)
+evidence = with_ledger_details(tables.evidence_ledger(claims), claims)  # optional ledger columns, when present
 print(f"{len(evidence)} claims in {evidence['article_id'].nunique()} articles")
 
 # %% [markdown]
 # ## Schema of the exported ledger
 
 # %%
-display(tables.ledger_schema())
+show_table(tables.ledger_schema(), page_length=25)
 
 # %% [markdown]
 # ## Claims per category (English labels)
@@ -58,16 +57,18 @@ display(tables.ledger_schema())
 if evidence.empty:
     print("none found: the corpus holds no quantitative claims")
 else:
-    display(rtl_table(evidence.groupby(["category_en", "subject_en"]).size().rename("claims").reset_index()))
+    show_table(evidence.groupby(["category_en", "subject_en"]).size().rename("claims").reset_index())
 
 # %% [markdown]
 # ## The ledger, right-to-left (every row: claim id = article id + offsets of the quote)
 
 # %%
 if not evidence.empty:
-    display(rtl_table(evidence[["claim_id", "outlet", "date", "category_en", "subject_en", "value", "qualifier",
-                                "attributed_to", "location", "quote", "sentence"]]))
+    show_table(evidence, ["claim_id", "outlet", "date", "category_en", "subject_en", "value", "attributed_to", "sentence"])
 
 # %%
 save_tables(evidence, out, "02_claims_ledger")
 print("tables/02_claims_ledger.csv, tables/02_claims_ledger.parquet")
+top = evidence["category_en"].value_counts().head(3)
+record_finding(out, "02_claims", f"{len(evidence)} claims in {evidence['article_id'].nunique()} articles"
+               + (": most " + ", ".join(f"{name} ({count})" for name, count in top.items()) if len(top) else ""))

@@ -50,11 +50,12 @@ from IPython.display import Markdown, display
 
 from kzlib import charts, sources, tables, timeline
 from kzlib.notebook import load_claims, load_texts, project_path, save_tables
-from kzlib.report import rtl_table
+from kzlib.briefing import record_finding
+from kzlib.display import show_table, with_ledger_details
 
 out = project_path(output_dir)
 claims = load_claims(corpus, ledger)
-reports = tables.reports_table(claims)
+reports = with_ledger_details(tables.reports_table(claims), claims)  # optional ledger columns, when present
 print(tables.none_found_message(reports) or f"{len(reports)} casualty reports")
 
 
@@ -68,7 +69,8 @@ for category in tables.CASUALTY_CATEGORIES:
     if message:
         print(message)
     else:
-        display(rtl_table(reports[reports["category"] == category]))
+        show_table(reports[reports["category"] == category],
+                   ["claim_id", "subject", "value", "qualifier", "attributed_to", "outlet", "date", "sentence"])
 save_tables(reports, out, "03_casualty_reports")
 
 # %% [markdown]
@@ -79,7 +81,8 @@ reconciled = tables.reconcile(claims, policy)
 if reconciled.empty:
     print("none found: nothing to reconcile")
 else:
-    display(rtl_table(reconciled))
+    show_table(reconciled, ["category", "subject", "locations", "low", "best", "high", "n_reports", "n_outlets",
+                            "basis", "basis_claim_ids"])
 save_tables(reconciled, out, f"03_casualties_reconciled_{policy}")
 
 # %% [markdown]
@@ -90,8 +93,8 @@ conflicts = tables.find_conflicts(claims)
 if conflicts.empty:
     print("none found: no two reports of one category disagree")
 else:
-    display(rtl_table(conflicts[["category", "reason", "a_claim_ids", "a_outlets", "a_sources", "b_claim_ids",
-                                 "b_outlets", "b_sources"]]))
+    show_table(conflicts, ["category", "reason", "a_value", "a_subject", "a_sources", "a_claim_ids", "b_value",
+                           "b_subject", "b_sources", "b_claim_ids"])
 save_tables(conflicts, out, "03_casualty_conflicts")
 
 # %% [markdown]
@@ -123,5 +126,9 @@ else:
         print(f"article texts not available ({corpus}): event_date = publication date throughout")
     event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))
 export = tables.acled_export(claims, event_dates)
-display(rtl_table(export))
+show_table(export, ["event_date", "location", "actor", "category", "best", "qualifier", "source", "source_outlet",
+                    "claim_id"])
 save_tables(export, out, "03_casualties_acled")
+record_finding(out, "03_casualties",
+               f"{len(reports)} casualty reports in {reports['category'].nunique()} categories; "
+               f"{len(conflicts)} pairs of figures disagree")

@@ -40,12 +40,11 @@ measure = "total"
 overlap_threshold = 0.5
 
 # %%
-from IPython.display import display
-
 from kzlib import charts, sources, tables
 from kzlib.gazetteer import load_gazetteer
 from kzlib.notebook import load_claims, load_texts, project_path, save_tables
-from kzlib.report import rtl_table
+from kzlib.briefing import record_finding
+from kzlib.display import show_table
 
 out = project_path(output_dir)
 # a Parquet corpus is a ledger: it holds claims but no article texts to read quotes, framing or dates from
@@ -70,7 +69,7 @@ names = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "out
 if matrix.empty:
     print("none found: no outlet cites a source")
 else:
-    display(rtl_table(matrix))
+    show_table(matrix, ["outlet", "source", "claims", "statements", "credits", "total"])
     fig = sources.plot_source_heatmap(sources.matrix_pivot(matrix, measure), names)
     charts.publish_figure(fig, out / "figures" / "04_cited_sources_heatmap")
 save_tables(matrix, out, "04_cited_sources")
@@ -83,7 +82,7 @@ quoted = mentions[mentions["kind"] == "statement"]
 if quoted.empty:
     print("none found: no quoted actors")
 else:
-    display(rtl_table(quoted[["outlet", "article_id", "actor", "surface", "start", "end", "sentence"]]))
+    show_table(quoted, ["outlet", "article_id", "actor", "surface", "sentence"])
 save_tables(mentions, out, "04_quoted_actors")
 
 # %% [markdown]
@@ -99,8 +98,8 @@ frame_rates = sources.framing_rates(hits, words, level="frame")
 if hits.empty:
     print("none found: no framing term of lexicons/framing.tsv occurs in the corpus")
 else:
-    display(rtl_table(frame_rates))
-    display(rtl_table(term_rates))
+    show_table(frame_rates, ["outlet", "group", "frame", "count", "per_1000_words", "example"])
+    show_table(term_rates, ["outlet", "group", "frame", "term", "gloss_en", "count", "per_1000_words", "example"])
     for group in dict.fromkeys(frame_rates["group"]):
         fig = sources.plot_framing(frame_rates, group, names)
         charts.publish_figure(fig, out / "figures" / f"04_framing_{group}")
@@ -115,6 +114,11 @@ shared = sources.shared_claims(claims, overlap_threshold)
 if shared.empty:
     print("none found: no claims")
 else:
-    display(rtl_table(shared["match"].value_counts().rename("claims").rename_axis("match").reset_index()))
-    display(rtl_table(shared))
+    show_table(shared["match"].value_counts().rename("claims").rename_axis("match").reset_index())
+    show_table(shared, ["claim_id", "outlet", "category", "value", "match", "shared_with_outlets", "sentence"])
 save_tables(shared, out, "04_shared_claims")
+record_finding(out, "04_sources",
+               f"{matrix['outlet'].nunique() if len(matrix) else 0} outlets cite "
+               f"{matrix['source'].nunique() if len(matrix) else 0} sources; "
+               f"{int((shared['match'] != 'only this outlet').sum()) if len(shared) else 0} of {len(shared)} claims "
+               f"are carried by more than one outlet")

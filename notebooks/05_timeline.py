@@ -35,11 +35,10 @@ output_dir = "reports"
 ledger = ""
 
 # %%
-from IPython.display import display
-
 from kzlib import charts, timeline
 from kzlib.notebook import load_texts, project_path, save_tables
-from kzlib.report import rtl_table
+from kzlib.briefing import record_finding
+from kzlib.display import show_table
 
 out = project_path(output_dir)
 # a Parquet corpus is a ledger: it holds claims but no article texts to read quotes, framing or dates from
@@ -56,7 +55,7 @@ print(f"{len(mentions)} date expressions in {len(articles)} articles")
 if mentions.empty:
     print("none found: no date expressions in the corpus")
 else:
-    display(rtl_table(mentions.groupby(["status", "rule"]).size().rename("mentions").reset_index()))
+    show_table(mentions.groupby(["status", "rule"]).size().rename("mentions").reset_index())
 
 # %% [markdown]
 # ## Flagged: contradictions and unresolved dates, with the reason
@@ -66,8 +65,8 @@ flagged = mentions[mentions["status"].isin(["conflict", "unresolved", "ambiguous
 if flagged.empty:
     print("none found: every date resolved without contradiction")
 else:
-    display(rtl_table(flagged[["article_id", "outlet", "publication_date", "expression", "start", "end", "rule",
-                               "resolved", "status", "reason", "sentence"]]))
+    show_table(flagged, ["article_id", "outlet", "publication_date", "expression", "resolved", "status", "reason",
+                         "sentence"])
 
 # %% [markdown]
 # ## Events in date order (evidence sentence; article id + offsets of the date expression)
@@ -77,8 +76,9 @@ events = mentions[mentions["resolved"].notna()].sort_values(["resolved", "articl
 if events.empty:
     print("none found: no resolved dates")
 else:
-    display(rtl_table(events[["resolved", "resolved_end", "expression", "rule", "status", "outlet", "article_id",
-                              "start", "end", "sentence"]]))
+    show_table(events, ["resolved", "resolved_end", "expression", "status", "outlet", "article_id", "sentence"])
     fig = timeline.plot_timeline(mentions)
     charts.publish_figure(fig, out / "figures" / "05_timeline")
 save_tables(mentions, out, "05_timeline")
+record_finding(out, "05_timeline", f"{len(mentions)} date expressions: {int((mentions['status'] == 'resolved').sum()) if len(mentions) else 0} "
+               f"resolved, {len(flagged) if len(mentions) else 0} flagged (conflict, ambiguous or unresolved)")

@@ -45,13 +45,11 @@ backend = "stanza"
 stanza_dir = ""
 
 # %%
-import pandas as pd
-from IPython.display import display
-
 from kzlib.nlp.entities import compare_entities, entities_frame
 from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, check_models, resolve_model_dir
 from kzlib.notebook import is_ledger, load_texts, project_path, save_tables
-from kzlib.report import rtl_table
+from kzlib.briefing import record_finding
+from kzlib.display import show_table
 
 out = project_path(output_dir)
 if is_ledger(corpus):
@@ -80,7 +78,7 @@ save_tables(per_article, out, "06_entities_per_article")
 if gazetteer.empty:
     print("none found: no gazetteer actor or place is named in this corpus")
 else:
-    display(rtl_table(per_article))
+    show_table(per_article)
 
 # %% [markdown]
 # ## Entities across the corpus (spellings as written)
@@ -92,7 +90,9 @@ counts = (gazetteer.groupby(["canonical_id", "type"])
           .reset_index().sort_values(["mentions", "canonical_id"], ascending=[False, True]))
 save_tables(counts, out, "06_entity_counts")
 if not counts.empty:
-    display(rtl_table(counts))
+    show_table(counts)
+record_finding(out, "06_entities", f"{len(gazetteer)} mentions of {counts['canonical_id'].nunique()} gazetteer actors and "
+               f"places in {gazetteer['article_id'].nunique()} of {len(articles)} articles")
 
 # %% [markdown]
 # ## Stanza compared with the gazetteer
@@ -120,8 +120,8 @@ if model_dir is not None:
         agreement = agreement.rename("mentions").rename_axis("found_by").reset_index()
         save_tables(compared, out, "06_entities_compared")
         save_tables(agreement, out, "06_entities_agreement")
-        display(rtl_table(agreement))
+        show_table(agreement)
         candidates = compared[(compared.found_by == "only_stanza") & compared.canonical_id.isna()]
         print(f"{len(candidates)} candidate entity mentions Stanza found that the gazetteer does not list")
         if not candidates.empty:
-            display(rtl_table(candidates[["article_id", "surface", "type", "label", "start", "end"]]))
+            show_table(candidates, ["article_id", "surface", "type", "label"])

@@ -206,10 +206,13 @@ def test_jsonl_bad_lines_name_file_and_line(write_file):
         load_corpus(path, strict=True)
 
 
-def test_csv_without_text_column_is_an_error(write_file):
+def test_csv_without_text_column_is_a_skip_naming_the_file(write_file):
     path = write_file("c.csv", "id,body\n1,قتل 5 أشخاص\n")
+    corpus = load_corpus(path)
+    assert corpus.articles == [] and [(s.source.rsplit("/", 1)[-1], s.reason[:16]) for s in corpus.skipped] == [
+        ("c.csv", "no 'text' column")]
     with pytest.raises(CorpusError, match=r"c\.csv: no 'text' column"):
-        load_corpus(path)
+        load_corpus(path, strict=True)
 
 
 def test_missing_path_is_an_error(tmp_path):
@@ -244,6 +247,7 @@ def test_folder_holding_a_manifest_is_read_through_it(tmp_path):
     manifest = _copy_seed_corpus(tmp_path)
     for path in (tmp_path / "raw").glob("*.txt"):      # manifest beside its files
         shutil.move(path, tmp_path / path.name)
+    (tmp_path / "raw").rmdir()        # an empty subfolder left behind would be listed as a skip
     _rewrite_manifest(manifest, lambda rows: [dict(r, file=r["file"].removeprefix("raw/")) for r in rows])
     corpus = load_corpus(tmp_path)
     assert corpus.summary() == "loaded 5 articles, skipped 0"

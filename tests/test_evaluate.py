@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kzlib.evaluate import GOLD_FIELDS, THRESHOLDS, evaluate, format_result, main, match
+from kzlib.evaluate import DERIVED_FIELDS, GOLD_FIELDS, THRESHOLDS, evaluate, format_result, main, match
 
 
 def claim(**over):
@@ -96,7 +96,7 @@ def test_main_prints_the_table_and_returns_1_below_the_thresholds(tmp_path, caps
 def test_gold_fields_are_the_extractor_claim_fields():
     from kzlib.claims import CLAIM_FIELDS
 
-    assert tuple(CLAIM_FIELDS) == GOLD_FIELDS
+    assert tuple(CLAIM_FIELDS) == GOLD_FIELDS + DERIVED_FIELDS
 
 
 def test_claims_of_articles_without_gold_are_not_scored(tmp_path, seed_corpus):

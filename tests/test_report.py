@@ -23,19 +23,6 @@ HEADLINE = "روسيا تعلن اكتمال نشر قوات حفظ السلام
 
 # --- helpers, fast ---------------------------------------------------------------------------
 
-def test_rtl_table_escapes_text_and_marks_arabic_columns():
-    frame = pd.DataFrame({"id": ["a1", "a2"],
-                          "headline": [f"{HEADLINE} <script>alert(1)</script>", "مقتل 164 شخصا & إصابة المئات"],
-                          "words": [454, 579]})
-    page = report.rtl_table(frame).to_html()
-    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; إصابة" in page
-    css = BeautifulSoup(page, "html.parser").style.string
-    rtl_rules = [rule.split("{")[0] for rule in css.split("}") if "direction: rtl" in rule]
-    assert len(rtl_rules) == 1
-    assert "_col1" in rtl_rules[0]                                     # the Arabic headline column
-    assert "_col0" not in rtl_rules[0] and "_col2" not in rtl_rules[0]  # ids and numbers stay left-to-right
-
-
 def test_mark_rtl_sets_direction_per_block():
     page = ("<html><head></head><body><p>Claims per category, in English.</p>"
             f"<p>{HEADLINE}</p><table><tr><td>killed</td><td>{HEADLINE}</td></tr></table></body></html>")
@@ -66,15 +53,24 @@ def test_title_and_description_come_from_the_first_markdown_cell():
 
 
 def test_index_escapes_everything(tmp_path):
+    from kzlib.briefing import write_briefing
+
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · <b>bold</b>\n\nشرح & <i>x</i>.")])
     executed = tmp_path / "01_x.ipynb"
     nbformat.write(nb, executed)
+    (tmp_path / "findings").mkdir()
+    (tmp_path / "findings" / "01_x.json").write_text(json.dumps({"found": "3 <em>articles</em>"}), encoding="utf-8")
     run = report.NotebookRun(path=executed, index=1, executed=executed, seconds=1.5, ok=True)
+    ledger = tmp_path / "claims.parquet"
+    from kzlib.ledger import claims_frame
+
+    claims_frame(SEED).to_parquet(ledger, index=False)
     summary = report.RunSummary(corpus="<corpus>.csv", articles=2, skipped=1,
-                                skipped_reasons=[("bad.txt", "binary <file>")], claims=7)
-    page = report.write_index(tmp_path / "index.html", [run], summary).read_text(encoding="utf-8")
+                                skipped_reasons=[("bad.txt", "binary <file>")], claims=7, ledger=str(ledger))
+    page = write_briefing(tmp_path / "index.html", [run], summary, tmp_path).read_text(encoding="utf-8")
     assert "<b>bold" not in page and "&lt;b&gt;bold" in page
     assert "&lt;corpus&gt;.csv" in page and "binary &lt;file&gt;" in page
+    assert "3 &lt;em&gt;articles&lt;/em&gt;" in page
     assert 'href="html/01_x.html"' in page and "1.5 s" in page
     assert "2 articles loaded, 1 skipped; 7 claims" in page
 
@@ -126,19 +122,6 @@ def test_default_jobs_follows_the_cores_and_the_cli_takes_jobs(monkeypatch):
     assert build_parser().parse_args(["report"]).jobs is None
     with pytest.raises(SystemExit):
         build_parser().parse_args(["report", "--jobs", "0"])
-
-
-def test_notebook_tools_import_leaves_rfc3987_importable():
-    import subprocess
-    import sys
-
-    code = ("import sys; from kzlib.report import _import_notebook_tools; _import_notebook_tools(); "
-            "assert 'papermill' in sys.modules and 'rfc3987_syntax' not in sys.modules; "
-            "import importlib.util; ok = importlib.util.find_spec('rfc3987_syntax') is None or "
-            "__import__('rfc3987_syntax') is not None; print(ok)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "True"
 
 
 # --- end to end ------------------------------------------------------------------------------
@@ -311,3 +294,61 @@ def test_a_dask_ledger_folder_is_analysed_without_extracting_again(tmp_path, cap
     table = pd.read_csv(out / "tables" / "02_claims_ledger.csv")
     assert len(table) == len(claims)
     assert f"{len(claims)} claims" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_stale_temporary_folders_of_killed_runs_are_removed_at_start(tmp_path, capsys):
+    import os
+
+    out = tmp_path / "reports"
+    killed = tmp_path / ".reports.building-abc123"          # SIGKILLed mid-run: ledger half written
+    (killed / "tables").mkdir(parents=True)
+    (killed / "tables" / ".claims.parquet.x1.tmp").write_bytes(b"PAR1")
+    (killed / report.BUILDER).write_text("999999999", encoding="utf-8")   # no such process
+    no_pid = tmp_path / ".reports.building-older"           # killed before its pid file was written
+    no_pid.mkdir()
+    old = tmp_path / ".reports.old-xyz789"                  # a previous report that could not be deleted
+    (old / "html").mkdir(parents=True)
+    (old / "html" / "01_x.html").write_text("x", encoding="utf-8")
+    os.chmod(old / "html", 0o555)
+    running = tmp_path / ".reports.building-live"           # another kz report, still running
+    running.mkdir()
+    (running / report.BUILDER).write_text(str(os.getppid()), encoding="utf-8")
+    other = tmp_path / ".elsewhere.building-abc"            # another output folder's: not ours to touch
+    other.mkdir()
+    assert report.build_report(SEED, out, parameters={"ledger": str(tmp_path / "none.parquet")}) == 2
+    err = capsys.readouterr().err
+    assert not killed.exists() and not no_pid.exists() and not old.exists()
+    assert running.exists() and other.exists()
+    for name in (killed.name, no_pid.name, old.name):
+        assert f"report: {name}: temporary folder of an earlier run that did not finish, removed" in err
+    assert running.name not in err
+
+
+@pytest.mark.e2e
+def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(seed_report, tmp_path, capsys):
+    code, built = seed_report
+    assert code == 0
+    out = tmp_path / "reports"
+    shutil.copytree(built, out)
+    others = [p.stem for p in report.select_notebooks(NOTEBOOKS) if not p.name.startswith("02_")]
+
+    def per_notebook(folder: Path, prefixes) -> dict:
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name[:3] in prefixes and p.parent.name in ("html", "notebooks", "figures", "tables", "findings")}
+
+    kept_prefixes = {name[:3] for name in others}
+    before = per_notebook(out, kept_prefixes)
+    assert len(before) > 20
+    old_02 = (out / "notebooks" / "02_claims.ipynb").read_bytes()
+    capsys.readouterr()
+    assert report.build_report(SEED, out, only=["02"], timeout=600) == 0
+    printed = capsys.readouterr().out
+    assert "reran 02_claims; kept " + ", ".join(others) + " from the previous report" in printed
+    assert per_notebook(out, kept_prefixes) == before                 # the rest, byte for byte
+    assert (out / "notebooks" / "02_claims.ipynb").read_bytes() != old_02   # 02 ran again
+    assert (out / "html" / "02_claims.html").is_file() and (out / "tables" / "02_claims_ledger.csv").is_file()
+    _, soup = _html_text(out / "index.html")
+    links = {a["href"] for a in soup.find_all("a")}
+    assert {f"html/{name}.html" for name in others + ["02_claims"]} <= links
+    assert soup.get_text().count("kept from the previous report") == len(others)
+    assert len(list((out / "articles").glob("*.html"))) == len(list(RAW.glob("*.txt")))

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from kzlib import charts, sources, tables, timeline  # noqa: E402
+from kzlib import sources, tables, timeline  # noqa: E402
 from test_tables import seed_like_claims  # noqa: E402
 
 TERMS = tuple(row["term"] for row in sources.load_framing())
@@ -76,19 +76,6 @@ def test_lsh_path_finds_the_near_duplicates_the_exact_search_finds():
     assert near.any()
     assert (approximate.loc[near, "match"] == exact.loc[near, "match"]).all()
     assert (approximate.loc[near, "similar_claim_ids"] == exact.loc[near, "similar_claim_ids"]).all()
-
-
-def _article_frame(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"id": [f"a{i}" for i in range(n)], "outlet": ["x"] * n, "headline": ["عنوان"] * n,
-                         "words": [100 + i for i in range(n)]})
-
-
-def test_words_per_article_chart_is_one_bar_per_article_only_for_few_articles():
-    few = charts.words_per_article_chart(_article_frame(5))
-    assert len(few.axes[0].get_yticklabels()) == 5
-    many = charts.words_per_article_chart(_article_frame(3000))
-    assert len(many.axes[0].patches) == 40 and len(many.axes[0].texts) == 0  # a histogram, no label per article
-    plt.close("all")
 
 
 def test_figures_over_time_aggregates_large_panels():

@@ -75,12 +75,10 @@ def seed_figures(corpus: str = "data/corpus.csv") -> dict[str, str]:
     matrix = sources.cited_source_matrix(claims, mentions)
     rates = sources.framing_rates(sources.framing_hits(articles), sources.outlet_word_counts(articles), level="frame")
     frame = loaded.articles_frame()
-    if hasattr(charts, "words_per_article_chart"):
-        words_chart = lambda: charts.words_per_article_chart(frame)  # noqa: E731
-    else:  # kzlib before the chart aggregated: notebook 01's own call
-        words_chart = lambda: charts.bar_chart(  # noqa: E731
-            charts.article_labels(frame), frame["words"].tolist(),
-            title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"), xlabel=charts.bilingual("كلمات", "words"))
+    # notebook 01's chart of the seeds (few articles: one bar each)
+    words_chart = lambda: charts.bar_chart(  # noqa: E731
+        charts.article_labels(frame), frame["words"].tolist(),
+        title=charts.bilingual("عدد الكلمات في كل مقال", "words per article"), xlabel=charts.bilingual("كلمات", "words"))
     figures = {"01_words_per_article": words_chart,
                "03_figures_over_time": lambda: tables.plot_figures_over_time(series, labels),
                "04_cited_sources_heatmap": lambda: sources.plot_source_heatmap(sources.matrix_pivot(matrix)),

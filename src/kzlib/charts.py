@@ -342,25 +342,6 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = ""
     return fig
 
 
-def words_per_article_chart(articles, *, top: int = 40, target: str = "matplotlib"):
-    """Words per article: one bar per article (``bar_chart``) up to ``top`` articles; above, a histogram of
-    article lengths — one bar per article would draw thousands of labels no one can read."""
-    import matplotlib.pyplot as plt
-
-    if len(articles) <= top:
-        return bar_chart(article_labels(articles), articles["words"].tolist(),
-                         title=bilingual("عدد الكلمات في كل مقال", "words per article", target),
-                         xlabel=bilingual("كلمات", "words", target), target=target)
-    use_style()
-    fig, ax = plt.subplots(figsize=(8.0, 4.0))
-    ax.hist(articles["words"], bins=40, color=PALETTE[0])
-    ax.set_title(bilingual("المقالات حسب عدد الكلمات", f"articles by length ({len(articles):,} articles)", target))
-    ax.set_xlabel(bilingual("كلمات", "words", target))
-    ax.set_ylabel(bilingual("مقالات", "articles", target))
-    fig.tight_layout()
-    return fig
-
-
 def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
     """Save as `stem.png` + `stem.svg` through kzlib.io (atomic); returns the paths."""
     from kzlib.io import write_figure

@@ -1,53 +1,75 @@
 """The `kz` command line: extract, evaluate, report, models.
 
-Each subcommand is a thin wrapper; the work lives in the module named in its help.
+Each subcommand is a thin wrapper; the work lives in the module named in its help. One handler (main)
+turns the failures a user can cause into one line on stderr and an exit code:
+
+    0    done (skipped inputs, if any, are listed on stderr)
+    1    nothing usable: no article could be loaded, or the output could not be written (disk full,
+         no permission)
+    2    bad input: a wrong option or argument, a path that does not exist, --out onto an input, a corpus
+         that fails its checks (manifest checksum, duplicate id, a manifest path outside its folder)
+    130  interrupted (Ctrl-C or SIGTERM); temporary files are removed on the way out
+
+A reader that stops early (`kz extract ... | head`) ends the run quietly with 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+
+
+class UsageError(Exception):
+    """A wrong option or argument (exit code 2)."""
+
+
+class OutputError(Exception):
+    """The output cannot be written (exit code 1)."""
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from kzlib.ledger import write_claims
 
     if args.dask and not args.out:
-        print("kz extract: --dask writes Parquet partitions: give the output folder with --out", file=sys.stderr)
-        return 2
+        raise UsageError("--dask writes Parquet partitions: give the output folder with --out")
     if not args.out:
-        return write_claims(args.paths, fmt=args.format, out=sys.stdout)
-    return _extract_to(args.paths, args.out, args.dask)
+        return write_claims(args.paths, fmt=args.format, out=sys.stdout, recursive=args.recursive)
+    return _extract_to(args.paths, args.out, args.dask, args.recursive)
 
 
-def _extract_to(paths: list[str], out: str, scheduler: str | None) -> int:
+def _extract_to(paths: list[str], out: str, scheduler: str | None, recursive: bool) -> int:
     """`kz extract ... --out`: a ledger file (write_ledger, streamed) or, with --dask, a folder of partitions."""
     from pathlib import Path
 
-    from kzlib.corpus import CorpusError
-    from kzlib.ledger import ledger_rows, missing_path
+    from kzlib.ledger import NothingLoaded, Tally, ledger_rows, missing_path, out_conflict, run_summary
 
     missing = missing_path(paths)
     if missing is not None:
-        print(f"kz extract: {missing}: no such file or folder", file=sys.stderr)
-        return 2
+        raise UsageError(f"{missing}: no such file or folder")
+    conflict = out_conflict(paths, out)
+    if conflict:
+        raise UsageError(conflict)
+    if scheduler:
+        from kzlib.scale import extract_with_dask
+
+        result = extract_with_dask(paths, out, scheduler=scheduler, recursive=recursive)
+        print(f"kz extract: {result.out_dir}: {result.articles} articles loaded, {result.skipped} skipped, "
+              f"{result.claims} claims ({result.files} files, {result.seconds:.1f} s)", file=sys.stderr)
+        return 0 if result.articles else 1
+    from kzlib.ledger import write_ledger
+
+    if Path(out).suffix not in (".parquet", ".csv"):
+        raise UsageError(f"--out {out}: give a .parquet or .csv file (or a folder with --dask)")
+    tally = Tally()
     try:
-        if scheduler:
-            from kzlib.scale import extract_with_dask
-
-            result = extract_with_dask(paths, out, scheduler=scheduler)
-            print(f"kz extract: {result.out_dir}: {result.articles} articles, {result.claims} claims, "
-                  f"{result.skipped} skipped ({result.files} files, {result.seconds:.1f} s)", file=sys.stderr)
-            return 0
-        from kzlib.ledger import write_ledger
-
-        if Path(out).suffix not in (".parquet", ".csv"):
-            print(f"kz extract: --out {out}: give a .parquet or .csv file (or a folder with --dask)", file=sys.stderr)
-            return 2
-        path = write_ledger(paths if len(paths) > 1 else paths[0], out)
-    except (CorpusError, OSError) as exc:
-        print(f"kz extract: {exc}", file=sys.stderr)
-        return 2
+        path = write_ledger(paths, out, recursive=recursive, tally=tally)
+    except NothingLoaded:
+        print(f"kz extract: {run_summary(paths, tally, recursive)}", file=sys.stderr)
+        print(f"kz extract: nothing usable: no article could be loaded; {out} not written", file=sys.stderr)
+        return 1
+    print(f"kz extract: {run_summary(paths, tally, recursive)}", file=sys.stderr)
     print(f"kz extract: {path}: {ledger_rows(path)} claims", file=sys.stderr)
     return 0
 
@@ -60,8 +82,7 @@ def _cmd_entities(args: argparse.Namespace) -> int:
     try:
         frame = entities_frame(args.path, backend=args.backend, **options)
     except (ModelsMissingError, StanzaMissingError) as exc:
-        print(f"kz entities: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
@@ -83,7 +104,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         out=args.out,
         timeout=args.timeout,
         only=args.only,
-        parameters=dict(p.split("=", 1) for p in args.param),
+        parameters=dict(args.param),
         jobs=args.jobs,
     )
 
@@ -101,21 +122,40 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
+def _name_value(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: give NAME=VALUE (for example ledger=data/processed/claims.parquet)")
+    return name.strip(), value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (the usage is one `--help` away) and exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kz", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="kz", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("extract", help="print one claim per line (kzlib.ledger)")
     p.add_argument("paths", nargs="+", help="a .txt file, a folder of .txt files, a corpus manifest (.csv) or a JSONL/CSV corpus")
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="what is printed without --out")
     p.add_argument("--out", default=None, help="write the ledger to this .parquet / .csv file (streamed, atomic) "
                                                "instead of printing it; with --dask, an output folder")
+    p.add_argument("--recursive", action="store_true",
+                   help="read the subfolders of a folder too (without it each subfolder is listed as skipped)")
     p.add_argument("--dask", default=None, metavar="SCHEDULER",
                    help="extract with Dask (kzlib.scale): local (one worker per core), processes, threads, "
                         "or a cluster's host:port; one input file = one task")
@@ -141,22 +181,82 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports", help="output folder (replaced only when the whole run succeeds)")
     p.add_argument("--timeout", type=int, default=900, help="per-cell execution timeout in seconds")
     p.add_argument("--only", nargs="*", default=None, help="notebook numbers or names to run (default: all)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra notebook parameter")
+    p.add_argument("--param", action="append", default=[], type=_name_value, metavar="NAME=VALUE",
+                   help="extra notebook parameter")
     p.add_argument("--jobs", type=_positive_int, default=None,
                    help="notebooks executed at once (default: one per available core)")
     p.set_defaults(func=_cmd_report)
 
     models = sub.add_parser("models", help="stanza model management (kzlib.nlp.stanza_backend)")
-    models_sub = models.add_subparsers(dest="models_command", required=True)
+    models_sub = models.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     p = models_sub.add_parser("download", help="download stanza's Arabic models (needs internet)")
     p.add_argument("--dir", default=None, help="model folder (default: $STANZA_RESOURCES_DIR or ~/stanza_resources)")
     p.set_defaults(func=_cmd_models_download)
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that `finally` blocks remove temporary files."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    name = "kz " + args.command + (f" {args.models_command}" if args.command == "models" else "")
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:          # not the main thread (an embedding program): leave SIGTERM alone
+        previous = None
+    try:
+        return int(args.func(args) or 0)
+    except (KeyboardInterrupt, _Terminated):
+        print(f"{name}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader stopped reading (`| head`): not an error; stdout is pointed at /dev/null so that the
+        # interpreter's final flush does not raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except UsageError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{name}: {_os_message(exc)}", file=sys.stderr)
+        return 2 if isinstance(exc, (FileNotFoundError, NotADirectoryError, IsADirectoryError)) else 1
+    except Exception as exc:
+        if not isinstance(exc, _expected_errors()):
+            raise           # a bug: the traceback is what a maintainer needs
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _expected_errors() -> tuple[type, ...]:
+    """Errors that describe bad input and name the file and place: CorpusError, GoldError (ValueErrors),
+    the report's ReportError, the stanza backend's missing-model errors."""
+    found: list[type] = [ValueError]
+    for module, names in (("kzlib.report", ("ReportError",)),
+                          ("kzlib.nlp.stanza_backend", ("ModelsMissingError", "StanzaMissingError"))):
+        loaded = sys.modules.get(module)     # only a module the command imported can have raised its error
+        found.extend(getattr(loaded, n) for n in names if loaded is not None and isinstance(getattr(loaded, n, None), type))
+    return tuple(found)
+
+
+_WRITE_ERRNOS = {28: "cannot write", 30: "cannot write", 122: "cannot write", 27: "cannot write"}   # ENOSPC EROFS EDQUOT EFBIG
+
+
+def _os_message(exc: OSError) -> str:
+    """"cannot write FILE: No space left on device" rather than "[Errno 28] ..."."""
+    if exc.strerror is None:
+        return str(exc)
+    where = exc.filename if exc.filename is not None else "the output"
+    verb = _WRITE_ERRNOS.get(exc.errno)
+    return f"{verb} {where}: {exc.strerror}" if verb else f"{where}: {exc.strerror}"
 
 
 if __name__ == "__main__":

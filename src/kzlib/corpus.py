@@ -6,10 +6,18 @@ Accepted inputs (`load_corpus` / `iter_articles`):
   checked against the raw files: sha256 / chars mismatch, missing files and duplicate ids raise CorpusError,
   files beside the listed ones that the manifest does not list become Skips;
 * a folder: every ``.txt`` (id = file stem, metadata unknown), ``.jsonl``, ``.csv`` and ``.parquet`` in it,
-  sorted by name; anything else in it becomes a Skip;
+  sorted by name. One walk sees every entry: anything that is not read becomes a Skip with the reason (another
+  file type, a hidden file, a subfolder, a broken or looping symbolic link, a file that cannot be read);
+  subfolders are read only with ``recursive=True``;
 * one ``.txt`` file;
 * a JSONL / CSV / Parquet file with a ``text`` field plus optional ``id``, ``outlet``, ``date``, ``headline``
   (other fields go to ``Article.meta``).
+
+Several inputs may be given at once (``iter_articles([a, b])``): a file reached twice (the same path, a
+symbolic link to it, a folder and a file in it) is read once, and a file with the same bytes as one already
+read is skipped as a copy (manifest rows excepted: the manifest decides). Manifest paths must stay inside the
+manifest's folder. CSV records are parsed strictly: a record with more or fewer fields than the header (an
+unquoted comma) or with a quote that never closes becomes a Skip naming the file and line.
 
 The decoded text is kept as it is (CRLF, spaces, NBSP): every offset points into it. Only a leading byte
 order mark is removed, and then ``meta["bom_removed"]`` says so. Problems with one article become
@@ -19,6 +27,7 @@ order mark is removed, and then ``meta["bom_removed"]`` says so. Problems with o
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import json
 import logging
@@ -158,10 +167,10 @@ def derive_headline(text: str, furniture: Iterable[Span] = ()) -> tuple[str | No
 
 # ----------------------------------------------------------------------------------------------- entry points
 
-def load_corpus(path, *, strict: bool = False) -> Corpus:
+def load_corpus(path, *, strict: bool = False, recursive: bool = False) -> Corpus:
     """Every article of `path` (see the module docstring); skips recorded, or raised when `strict`."""
     articles, skipped = [], []
-    for item in iter_articles(path):
+    for item in iter_articles(path, recursive=recursive):
         if isinstance(item, Skip):
             if strict:
                 raise CorpusError(f"{item.source}: {item.reason}")
@@ -169,76 +178,208 @@ def load_corpus(path, *, strict: bool = False) -> Corpus:
         else:
             articles.append(item)
     corpus = Corpus(articles, skipped, str(path))
-    log.info("%s: %s", _display(Path(path)), corpus.summary())
+    log.info("%s: %s", _display(Path(path)) if isinstance(path, (str, os.PathLike)) else path, corpus.summary())
     for skip in skipped:
         log.warning("skipped %s: %s", skip.source, skip.reason)
     return corpus
 
 
-def iter_articles(path) -> Iterator[Article | Skip]:
-    """Articles and Skips of `path`, one at a time (same rules as load_corpus, never strict)."""
-    path = Path(path)
+def iter_articles(path, *, recursive: bool = False) -> Iterator[Article | Skip]:
+    """Articles and Skips of `path` (one path or a list of paths), one at a time (load_corpus's rules, never
+    strict). Subfolders of a folder are read when `recursive`, else each is a Skip saying so."""
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    walk = _Walk(recursive)
     seen: dict[str, str] = {}
-    for item in _iter_path(path):
-        if isinstance(item, Article):
-            if item.id in seen:
-                raise CorpusError(f"{item.source}: duplicate id {item.id!r} (first used by {seen[item.id]})")
-            seen[item.id] = item.source
-        yield item
+    for one in paths:
+        for item in walk.path(Path(one)):
+            if isinstance(item, Article):
+                if item.id in seen:
+                    raise CorpusError(f"{item.source}: duplicate id {item.id!r} (first used by {seen[item.id]})")
+                seen[item.id] = item.source
+            yield item
 
 
-def _iter_path(path: Path) -> Iterator[Article | Skip]:
-    if path.is_dir():
-        yield from _iter_folder(path)
-    elif not path.is_file():
-        raise CorpusError(f"{path}: no such file or folder")
-    elif path.suffix.lower() == ".csv" and _is_manifest(path):
-        yield from _iter_manifest(path)
-    else:
-        yield from _iter_file(path)
+def iter_corpus_files(path, *, recursive: bool = False) -> Iterator[Path | Skip]:
+    """The files iter_articles would read (a manifest counts as one file), and the Skips of the walk, in
+    order: the same walk, for callers that read each file elsewhere (kzlib.scale, one task per file)."""
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    walk = _Walk(recursive, list_only=True)
+    for one in paths:
+        yield from walk.path(Path(one))
+
+
+SUBFOLDER_SKIP = "subfolder, not read (give --recursive to read subfolders)"
+
+
+class _Walk:
+    """One walk over the inputs of a run: every entry it meets is read once or becomes a Skip."""
+
+    def __init__(self, recursive: bool, list_only: bool = False):
+        self.recursive = recursive
+        self.list_only = list_only             # yield the files to read (Paths) instead of their articles
+        self.read: dict[Path, str] = {}        # resolved path -> how it was first shown
+        self.digests: dict[str, str] = {}      # sha256 of a file read -> how it was first shown
+        self.folders: set[Path] = set()        # resolved folders already walked (symbolic link loops)
+
+    def path(self, path: Path) -> Iterator[Article | Skip]:
+        problem = _stat_problem(path)
+        if problem == "missing":
+            raise CorpusError(f"{_display(path)}: no such file or folder")
+        if problem:
+            yield Skip(_display(path), problem)
+        elif path.is_dir():
+            yield from self.folder(path, top=True)
+        elif not path.is_file():
+            yield Skip(_display(path), "not a regular file (a pipe, socket or device): not read")
+        else:
+            yield from self.file(path)
+
+    def file(self, path: Path, *, manifest_row: bool = False) -> Iterator[Article | Skip]:
+        resolved = path.resolve()
+        if resolved in self.read:
+            yield Skip(_display(path), f"already read as {self.read[resolved]}: read once")
+            return
+        self.read[resolved] = _display(path)
+        if not manifest_row and path.suffix.lower() == ".csv" and _is_manifest_or_skip(path) is True:
+            yield from [path] if self.list_only else self.manifest(path)
+            return
+        if not manifest_row:
+            try:
+                digest = _file_digest(path)
+            except OSError as error:
+                yield Skip(_display(path), f"cannot read: {error.strerror or error}")
+                return
+            if digest in self.digests:
+                yield Skip(_display(path), f"same bytes as {self.digests[digest]} (a copy): read once")
+                return
+            self.digests[digest] = _display(path)
+        yield from [path] if self.list_only else _iter_file(path)
+
+    def folder(self, folder: Path, top: bool = False) -> Iterator[Article | Skip]:
+        resolved = folder.resolve()
+        if resolved in self.folders:
+            yield Skip(_display(folder), "folder already read (given twice, or reached again through a symbolic "
+                                         "link): read once")
+            return
+        self.folders.add(resolved)
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as error:
+            yield Skip(_display(folder), f"cannot list the folder: {error.strerror or error}")
+            return
+        if top and not entries:
+            raise CorpusError(f"{_display(folder)}: empty folder, no .txt / .jsonl / .csv / .parquet files")
+        manifests = [p for p in entries if not p.name.startswith(".") and p.suffix.lower() == ".csv"
+                     and not _stat_problem(p) and p.is_file() and _is_manifest_or_skip(p) is True]
+        if manifests:       # the manifest decides what is loaded (and reports unlisted files itself)
+            for manifest in manifests:
+                yield from self.file(manifest)
+            for entry in entries:
+                if entry in manifests or entry.resolve() in self.folders or entry.resolve() in self.read:
+                    continue
+                yield Skip(_display(entry), f"not read: the manifest {_display(manifests[0])} of this folder "
+                                            "decides what is loaded")
+            return
+        for entry in entries:
+            yield from self.entry(entry)
+
+    def entry(self, entry: Path) -> Iterator[Article | Skip]:
+        """One entry met in a folder: read, recursed into, or a Skip with the reason."""
+        problem = _stat_problem(entry)
+        if problem:
+            yield Skip(_display(entry), problem if problem != "missing" else "vanished while the folder was read")
+        elif entry.name.startswith("."):
+            kind = "folder" if entry.is_dir() else "file"
+            yield Skip(_display(entry), f"hidden {kind} (name starts with '.'): not read")
+        elif entry.is_dir():
+            if self.recursive:
+                yield from self.folder(entry)
+            else:
+                yield Skip(_display(entry), SUBFOLDER_SKIP)
+        elif not entry.is_file():
+            yield Skip(_display(entry), "not a regular file (a pipe, socket or device): not read")
+        else:
+            yield from self.file(entry)
+
+    def manifest(self, manifest: Path) -> Iterator[Article | Skip]:
+        yield from _iter_manifest(manifest, self)
+
+
+def _stat_problem(path: Path) -> str | None:
+    """Why `path` cannot be visited ("missing" when nothing is there at all), or None."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"broken symbolic link (to {_safe(os.readlink(path))!s}): not read"
+        return "missing"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop: not read"
+        return f"cannot read: {error.strerror or error}"
+    return None
+
+
+def _file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _iter_file(path: Path) -> Iterator[Article | Skip]:
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        yield _text_file(path, path.stem, {})
-    elif suffix == ".jsonl":
-        yield from _iter_jsonl(path)
-    elif suffix == ".csv":
-        yield from _iter_csv(path)
-    elif suffix == ".parquet":
-        yield from _iter_parquet(path)
-    else:
-        yield Skip(_display(path), f"unsupported file type {suffix or '(none)'!r}: give .txt, .jsonl, .csv, "
-                                   ".parquet or a manifest .csv")
+    try:
+        if suffix in TEXT_SUFFIXES:
+            yield _text_file(path, _safe(path.stem), {})
+        elif suffix == ".jsonl":
+            yield from _iter_jsonl(path)
+        elif suffix == ".csv":
+            yield from _iter_csv(path)
+        elif suffix == ".parquet":
+            yield from _iter_parquet(path)
+        else:
+            yield Skip(_display(path), f"unsupported file type {suffix or '(none)'!r}: give .txt, .jsonl, .csv, "
+                                       ".parquet or a manifest .csv")
+    except _FileSkip as skip:       # the file as a whole is not a corpus: one Skip for it
+        yield Skip(_display(path), str(skip))
+    except OSError as error:
+        yield Skip(_display(path), f"cannot read: {error.strerror or error}")
 
 
-def _iter_folder(folder: Path) -> Iterator[Article | Skip]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    if not files:
-        raise CorpusError(f"{folder}: empty folder, no .txt / .jsonl / .csv / .parquet files")
-    manifests = [p for p in files if p.suffix.lower() == ".csv" and _is_manifest(p)]
-    if manifests:       # the manifest decides what is loaded (and reports unlisted files itself)
-        for manifest in manifests:
-            yield from _iter_manifest(manifest)
-        return
-    for path in files:
-        yield from _iter_file(path)
+class _FileSkip(Exception):
+    """A whole record file that is not a corpus (no text column, a repeated column, not UTF-8)."""
 
 
 # ----------------------------------------------------------------------------------------------- raw text
 
 def _display(path: Path) -> str:
-    """Path relative to the project root when inside it (stable across machines), else as given."""
+    """Path relative to the project root when inside it (stable across machines), else as given; a file name
+    that is not UTF-8 is shown with its bytes escaped (\\xff), so it can be printed and stored."""
     try:
-        return Path(os.path.relpath(Path(path).resolve(), ROOT)).as_posix() if Path(path).resolve().is_relative_to(ROOT) else str(path)
-    except (OSError, ValueError):
-        return str(path)
+        resolved = Path(path).resolve()
+        shown = Path(os.path.relpath(resolved, ROOT)).as_posix() if resolved.is_relative_to(ROOT) else str(path)
+    except (OSError, ValueError, RuntimeError):
+        shown = str(path)
+    return _safe(shown)
+
+
+def _safe(name: str) -> str:
+    """A file name as valid UTF-8 text: undecodable bytes (kept by Python as surrogates) written as \\xNN."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, dict]:
     """UTF-8 text of `data` and notes for meta; CorpusError (naming source and byte offset) when unreadable."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise CorpusError(f"{source}: UTF-16 text (byte order mark {data[:2].hex(' ').upper()}), not UTF-8: save "
+                          "it as UTF-8")
     nul = data.find(b"\x00")
+    if nul >= 0 and _looks_like_utf16(data):
+        raise CorpusError(f"{source}: looks like UTF-16 text without a byte order mark (every other byte is NUL), "
+                          "not UTF-8: save it as UTF-8")
     if nul >= 0:
         raise CorpusError(f"{source}: binary file, not text (NUL byte at byte offset {nul})")
     try:
@@ -254,6 +395,20 @@ def decode_text(data: bytes, source: str) -> tuple[str, dict]:
     return text, notes
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """Whether bytes holding a NUL read as UTF-16 text (in Arabic UTF-16 only the ASCII characters carry a
+    NUL byte: spaces, digits): the first 2000 bytes decode as UTF-16 to printable text."""
+    head = data[:2000 - (min(len(data), 2000) % 2)]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            sample = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if sample and sum(ch.isprintable() or ch.isspace() for ch in sample) >= 0.95 * len(sample):
+            return True
+    return False
+
+
 def check_text(text: str, source: str) -> None:
     if not text or text.isspace():     # (isspace stops at the first letter; strip() would copy the text)
         raise CorpusError(f"{source}: empty article (no text)" if not text else f"{source}: empty article (whitespace only)")
@@ -266,13 +421,16 @@ def check_text(text: str, source: str) -> None:
 
 def _text_file(path: Path, article_id: str, fields: dict, expected_sha: str | None = None) -> Article | Skip:
     source = _display(path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return Skip(source, f"cannot read: {error.strerror or error}")
     digest = hashlib.sha256(data).hexdigest()
     if expected_sha and digest != expected_sha.lower():
-        raise CorpusError(f"{source}: sha256 {digest} does not match the manifest ({expected_sha}): the raw file "
-                          "was edited or replaced; raw files are never modified — restore it or update the manifest row")
+        raise CorpusError(_checksum_message(source, digest, expected_sha))
     try:
         text, notes = decode_text(data, source)
+        del data            # the bytes are not needed once decoded (a big article would be held twice)
         check_text(text, source)
     except CorpusError as error:
         return Skip(source, str(error).removeprefix(f"{source}: "))
@@ -317,35 +475,83 @@ def _is_manifest(path: Path) -> bool:
     return "file" in header and "text" not in header
 
 
-def _csv_header(path: Path) -> list[str]:
+def _is_manifest_or_skip(path: Path) -> bool | None:
+    """_is_manifest, or None when the header cannot be read (the file then becomes a Skip when read)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return [h.strip() for h in next(csv.reader(handle), [])]
+        return _is_manifest(path)
+    except (CorpusError, _FileSkip, OSError):
+        return None
+
+
+def _open_text(path: Path):
+    """`path` opened as UTF-8 text (a leading BOM dropped); UTF-16 is named as such, not as a decoding error."""
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+    if head in (b"\xff\xfe", b"\xfe\xff"):
+        raise _FileSkip(f"UTF-16 text (byte order mark {head.hex(' ').upper()}), not UTF-8: save it as UTF-8")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The header of a CSV file; a column named twice is an error (one of the two would be dropped)."""
+    try:
+        with _open_text(path) as handle:
+            header = [h.strip() for h in next(csv.reader(handle), [])]
     except UnicodeDecodeError as error:
-        raise CorpusError(f"{_display(path)}: not UTF-8 (byte offset {error.start})") from None
+        raise _FileSkip(f"not UTF-8 (byte offset {error.start})") from None
+    except csv.Error as error:
+        raise _FileSkip(f"malformed CSV header: {error}") from None
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        places = "; ".join(f"{h!r} in columns {', '.join(str(i + 1) for i, x in enumerate(header) if x == h)}"
+                           for h in repeated)
+        raise _FileSkip(f"header names a column twice ({places}): rename one (kzlib would keep only one of them)")
+    return header
 
 
-def _iter_manifest(manifest: Path) -> Iterator[Article | Skip]:
+def _iter_manifest(manifest: Path, walk: "_Walk | None" = None) -> Iterator[Article | Skip]:
     base = manifest.parent
-    rows = list(_csv_rows(manifest))
-    header = _csv_header(manifest)
+    inside = base.resolve()
+    try:
+        header = _csv_header(manifest)
+        rows = list(_csv_rows(manifest, header))
+    except _FileSkip as error:
+        raise CorpusError(f"{_display(manifest)}: {error}") from None
     missing = [c for c in MANIFEST_REQUIRED if c not in header]
     if missing:
         raise CorpusError(f"{_display(manifest)}: manifest lacks column(s) {missing}")
     listed, ids = set(), {}
     for number, row in rows:                       # integrity first: nothing is yielded from a broken manifest
         where = f"{_display(manifest)}: line {number}"
+        if isinstance(row, Skip):
+            raise CorpusError(f"{where}: {row.reason}")
         if not row.get("id"):
             raise CorpusError(f"{where}: empty id")
         if row["id"] in ids:
             raise CorpusError(f"{where}: duplicate id {row['id']!r} (also on line {ids[row['id']]})")
         ids[row["id"]] = number
         target = (base / row["file"]).resolve()
+        if not target.is_relative_to(inside):
+            raise CorpusError(f"{where}: file {row['file']!r} listed for {row['id']!r} is outside the manifest's "
+                              f"folder {_display(base)} ({_safe(str(target))}); manifest paths must stay inside it")
         if not target.is_file():
-            raise CorpusError(f"{where}: file {row['file']!r} listed for {row['id']!r} is missing ({target})")
+            raise CorpusError(f"{where}: file {row['file']!r} listed for {row['id']!r} is missing ({_safe(str(target))})")
+        expected = (row.get("sha256") or "").strip().lower()
+        if expected:     # checksums before any article: a run never starts writing claims and then fails
+            try:
+                digest = _file_digest(target)
+            except OSError:
+                digest = None        # unreadable: a Skip below, when it is read
+            if digest is not None and digest != expected:
+                raise CorpusError(_checksum_message(_display(target), digest, expected))
         listed.add(target)
     for number, row in rows:
         target = base / row["file"]
+        if walk is not None and target.resolve() in walk.read:
+            yield Skip(_display(target), f"already read as {walk.read[target.resolve()]}: read once")
+            continue
+        if walk is not None:
+            walk.read[target.resolve()] = _display(target)
         fields = {k: v for k, v in row.items() if k not in ("id", "file", "chars") and v not in (None, "")}
         article = _text_file(target, row["id"], {**fields, "manifest": f"{_display(manifest)}:line {number}"},
                              expected_sha=row.get("sha256") or None)
@@ -359,33 +565,79 @@ def _iter_manifest(manifest: Path) -> Iterator[Article | Skip]:
     folders = sorted({p.parent for p in listed})   # only the folders the manifest points into
     listed.add(manifest.resolve())                  # a manifest beside its files is not an unlisted article
     for folder in folders:
+        if walk is not None:
+            walk.folders.add(folder)
         for extra in sorted(folder.iterdir()):
-            if extra.is_file() and not extra.name.startswith(".") and extra.resolve() not in listed:
+            resolved = extra.resolve()
+            if resolved in listed or (walk is not None and (resolved in walk.read or resolved in walk.folders)):
+                continue
+            if walk is not None:
+                walk.read[resolved] = _display(extra)      # reported once, here
+            if extra.name.startswith("."):
+                yield Skip(_display(extra), f"hidden {'folder' if extra.is_dir() else 'file'} (name starts with '.'), "
+                                            f"not listed in the manifest {_display(manifest)}: not read")
+            elif extra.is_dir():
+                yield Skip(_display(extra), f"subfolder, not listed in the manifest {_display(manifest)}: not read")
+            else:
                 yield Skip(_display(extra), f"not listed in the manifest {_display(manifest)}; add a row for it "
                                             "(with its sha256) to load it")
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    csv.field_size_limit(sys.maxsize)
+def _checksum_message(source: str, digest: str, expected: str) -> str:
+    return (f"{source}: sha256 {digest} does not match the manifest ({expected}): the raw file was edited or "
+            "replaced; raw files are never modified — restore it or update the manifest row")
+
+
+def _csv_rows(path: Path, header: list[str]) -> Iterator[tuple[int, dict | Skip]]:
+    """(line, record) per CSV record, parsed strictly; a record that does not parse is a Skip naming its line.
+
+    A record starts on the line after the previous one ends (a quoted field may hold line breaks); its
+    line number is the line it starts on. Blank lines are not records."""
+    csv.field_size_limit(sys.maxsize)     # one field may hold a whole article
+    name = _display(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            for row in reader:
-                yield reader.line_num, {(k or "").strip(): v for k, v in row.items()}
+        with _open_text(path) as handle:
+            reader = csv.reader(handle, strict=True)
+            next(reader, None)            # the header (checked by _csv_header)
+            while True:
+                start = reader.line_num + 1
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    if "unexpected end of data" in str(error):
+                        yield start, Skip(f"{name}:line {start}", f"a quote opened in this record is never closed: "
+                                                                  f"lines {start}-{reader.line_num} not read")
+                        return
+                    yield start, Skip(f"{name}:line {start}", f"malformed CSV record ({error}): quote the text "
+                                                              "field and double the quotes inside it")
+                    continue
+                if not fields:
+                    continue                # a blank line between records
+                if len(fields) != len(header):
+                    hint = "an unquoted comma in a field? quote the field" if len(fields) > len(header) else \
+                        "fields missing"
+                    yield start, Skip(f"{name}:line {start}", f"{len(fields)} fields where the header has "
+                                                              f"{len(header)} ({hint}): not read")
+                    continue
+                yield start, dict(zip(header, fields))
     except UnicodeDecodeError as error:
-        raise CorpusError(f"{_display(path)}: not UTF-8 (byte offset {error.start})") from None
-    except csv.Error as error:
-        raise CorpusError(f"{_display(path)}: malformed CSV: {error}") from None
+        raise _FileSkip(f"not UTF-8 (byte offset {error.start})") from None
 
 
 # ----------------------------------------------------------------------------------------------- records
 
 def _record_article(record, source: str, default_id: str) -> Article | Skip:
+    if isinstance(record, Skip):
+        return record
     if not isinstance(record, dict):
         return Skip(source, f"not a JSON object but {type(record).__name__}")
-    if "text" not in record or record["text"] is None:
+    if "text" not in record:
         return Skip(source, "no 'text' field")
     text = record["text"]
+    if text is None:
+        return Skip(source, "'text' is null (no article text)")
     if not isinstance(text, str):
         return Skip(source, f"'text' is {type(text).__name__}, not a string")
     notes = {}
@@ -404,10 +656,16 @@ def _record_article(record, source: str, default_id: str) -> Article | Skip:
 def _iter_jsonl(path: Path) -> Iterator[Article | Skip]:
     name = _display(path)
     with open(path, "rb") as handle:
+        head = handle.read(2)
+        if head in (b"\xff\xfe", b"\xfe\xff"):
+            raise _FileSkip(f"UTF-16 text (byte order mark {head.hex(' ').upper()}), not UTF-8: save it as UTF-8")
+        handle.seek(0)
+        records = 0
         for number, raw in enumerate(handle, start=1):
             source = f"{name}:line {number}"
             if not raw.strip():
                 continue                      # blank line between records: not an article
+            records += 1
             try:
                 line, _ = decode_text(raw, source)
                 record = json.loads(line)
@@ -417,16 +675,22 @@ def _iter_jsonl(path: Path) -> Iterator[Article | Skip]:
             except json.JSONDecodeError as error:
                 yield Skip(source, f"not JSON: {error.msg} at column {error.colno}")
                 continue
-            yield _record_article(record, source, f"{path.stem}:{number}")
+            yield _record_article(record, source, f"{_safe(path.stem)}:{number}")
+    if not records:
+        yield Skip(name, "no records (the file is empty or holds only blank lines)")
 
 
 def _iter_csv(path: Path) -> Iterator[Article | Skip]:
     header = _csv_header(path)
     if "text" not in header:
-        raise CorpusError(f"{_display(path)}: no 'text' column (columns: {header}); a corpus CSV needs one "
-                          "(a manifest needs 'id' and 'file')")
-    for number, row in _csv_rows(path):
-        yield _record_article(row, f"{_display(path)}:line {number}", f"{path.stem}:{number}")
+        raise _FileSkip(f"no 'text' column (columns: {header}); a corpus CSV needs one (a manifest needs 'id' and "
+                        "'file')")
+    records = 0
+    for number, row in _csv_rows(path, header):
+        records += 1
+        yield _record_article(row, f"{_display(path)}:line {number}", f"{_safe(path.stem)}:{number}")
+    if not records:
+        yield Skip(_display(path), "no records (a header only)")
 
 
 def _iter_parquet(path: Path) -> Iterator[Article | Skip]:
@@ -434,13 +698,17 @@ def _iter_parquet(path: Path) -> Iterator[Article | Skip]:
 
     try:
         parquet = pq.ParquetFile(path)
+    except OSError:
+        raise
     except Exception as error:  # pyarrow raises several types for a damaged file
-        raise CorpusError(f"{_display(path)}: not a readable Parquet file: {error}") from None
+        raise _FileSkip(f"not a readable Parquet file: {error}") from None
     if "text" not in parquet.schema_arrow.names:
-        raise CorpusError(f"{_display(path)}: no 'text' column (columns: {parquet.schema_arrow.names}); a Parquet "
-                          "claims ledger is not a corpus")
+        raise _FileSkip(f"no 'text' column (columns: {parquet.schema_arrow.names}); a Parquet claims ledger is "
+                        "not a corpus")
     row = 0
     for batch in parquet.iter_batches(batch_size=1000):
         for record in batch.to_pylist():
             row += 1
-            yield _record_article(record, f"{_display(path)}:row {row}", f"{path.stem}:{row}")
+            yield _record_article(record, f"{_display(path)}:row {row}", f"{_safe(path.stem)}:{row}")
+    if not row:
+        yield Skip(_display(path), "no rows")

@@ -30,6 +30,9 @@ OPEN_GOLD_FIELDS = ("article_id", "category", "subject", "subject_detail", "subj
                     "attributed_to", "source_text", "source_span", "source_type",
                     "location", "location_text", "location_span",
                     "start", "end", "quote", "sentence")
+# Claim fields the extractor derives from the others (the whole sentence's offsets): a gold row may carry
+# them (then they must hold the sentence) or leave them out. CLAIM_FIELDS == GOLD_FIELDS + DERIVED_FIELDS.
+DERIVED_FIELDS = ("sentence_start", "sentence_end")
 CASUALTY = ("killed", "injured", "arrested", "hospitalized", "affected", "missing", "displaced")
 COMPARED = ("subject", "attributed_to", "qualifier", "location")
 
@@ -182,7 +185,7 @@ def _row_problem(row: dict, vocabulary: Vocabulary, texts: dict[str, str] | None
     missing = [f for f in expected + ("note",) if f not in fields]
     if missing:
         return f"missing fields {missing}"
-    extra = sorted(fields - set(expected) - {"note"})
+    extra = sorted(fields - set(expected) - set(DERIVED_FIELDS) - {"note"})
     if extra:
         return f"unknown fields {extra}"
     for name, allowed in (("category", vocabulary.categories), ("subject", vocabulary.subjects),
@@ -216,6 +219,11 @@ def _row_problem(row: dict, vocabulary: Vocabulary, texts: dict[str, str] | None
         # The sentence must be the one around the quote, not merely some sentence with the same words.
         if text[start - before:start - before + len(row["sentence"])] != row["sentence"]:
             return "the sentence is not the text around the quote's offsets"
+        if "sentence_start" in row or "sentence_end" in row:
+            s, e = row.get("sentence_start"), row.get("sentence_end")
+            if not (isinstance(s, int) and isinstance(e, int) and s <= start and end <= e and
+                    text[s:e] == row["sentence"]):
+                return f"sentence_start/sentence_end {s!r}/{e!r} do not hold the sentence around the quote"
     return None
 
 

@@ -1,13 +1,15 @@
 """Page furniture: lines of a scraped news page that are not article text.
 
-Furniture is found line by line, never inside a sentence, so the article text is left untouched and every
+Furniture is found line by line (foreign-language text sentence by sentence), never inside a sentence, so the article text is left untouched and every
 span points into it (``text[span.start:span.end] == span.text``). Two kinds of rules:
 
 * phrase rules from ``lexicons/furniture.tsv`` (analysts edit it; columns documented in data/README.md and
   below): masthead, comment_prompt, share, social, source_footer, related_link, tag, navigation, copyright,
   byline, timestamp, caption;
-* two layout rules that need no word list: a line written mostly in Latin script inside an Arabic article
-  (``foreign_language``: image alt text, English titles) and a short line repeated on the next non-empty line
+* two layout rules that need no word list: a sentence written mostly in Latin script inside an Arabic article
+  (``foreign_language``: image alt text, English titles, an English statement quoted in an Arabic paragraph),
+  judged per sentence so that one English passage does not take the Arabic sentences of its line with it
+  (JSONL and CSV texts are often one line), and a short line repeated on the next non-empty line
   (``caption``: sites print the picture's alt text and its caption one after the other); when that line is the
   first text line it is the headline printed twice (page title + heading): the second copy is ``duplicate_line``.
 
@@ -140,10 +142,14 @@ def _rule(row: dict) -> Rule:
                 row["next_line"].strip().lower() in ("yes", "true", "1"), compiled)
 
 
+def _latin_letters(text: str) -> int:
+    # Latin letters are ASCII: count them in the text's ASCII bytes (C-level, no match objects)
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
+
+
 def is_foreign_language(line: str) -> bool:
-    """Mostly Latin-script line (image alt text, English title) in an Arabic article."""
-    # Latin letters are ASCII: count them in the line's ASCII bytes (C-level, no match objects)
-    latin = len(line.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))
+    """Mostly Latin-script line or sentence (image alt text, English title) in an Arabic article."""
+    latin = _latin_letters(line)
     return latin >= LATIN_MIN_LETTERS and latin > len(_ARABIC_LETTER.findall(line))
 
 
@@ -157,12 +163,18 @@ def find_furniture(text: str, rules: tuple[Rule, ...] | None = None) -> tuple[Sp
     lines = lines_of(text)
     kinds: dict[int, str] = {}
     joined: dict[int, int] = {}          # label line index -> index of the name line it takes with it
+    foreign_parts: list[tuple[int, int]] = []    # foreign-language sentences of lines that hold several
     for line in lines:
         if line.index in kinds:
             continue
         kind = _phrase_kind(line, len(lines), rules, lines, joined)
-        if kind is None and is_foreign_language(line.text):
-            kind = "foreign_language"
+        if kind is None and _latin_letters(line.text) >= LATIN_MIN_LETTERS:
+            parts = _foreign_sentences(line)
+            if parts is None:                    # the line is one sentence: judged whole
+                kind = "foreign_language" if is_foreign_language(line.text) else None
+            else:
+                foreign_parts.extend(parts)      # only its foreign sentences, the Arabic ones stay text
+                continue
         if kind is not None:
             kinds[line.index] = kind
             if line.index in joined:
@@ -175,7 +187,26 @@ def find_furniture(text: str, rules: tuple[Rule, ...] | None = None) -> tuple[Sp
         line = lines[index]
         end = lines[joined[index]].end if index in joined else line.end
         spans.append(Span(kinds[index], line.start, end, text[line.start:end]))
-    return tuple(spans)
+    spans.extend(Span("foreign_language", a, b, text[a:b]) for a, b in foreign_parts)
+    return tuple(sorted(spans, key=lambda span: span.start)) if foreign_parts else tuple(spans)
+
+
+def _foreign_sentences(line: Line) -> list[tuple[int, int]] | None:
+    """The mostly-Latin sentences of a line of several sentences (consecutive ones merged), as offsets into
+    the text; None when the line is a single sentence (then the line is judged whole, as before)."""
+    from kzlib.segment import split_sentences      # here: segment is not needed by most of this module
+
+    sentences = split_sentences(line.text)
+    if len(sentences) <= 1:
+        return None
+    parts: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if is_foreign_language(line.text[start:end]):
+            if parts and not line.text[parts[-1][1] - line.start:start].strip():
+                parts[-1] = (parts[-1][0], line.start + end)       # the next sentence, right after
+            else:
+                parts.append((line.start + start, line.start + end))
+    return parts
 
 
 _BY_LENGTH: dict[int, tuple] = {}

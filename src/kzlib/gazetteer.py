@@ -323,11 +323,14 @@ def _written_at(tokens: list[Token], i: int, words: tuple[str, ...], last_forms:
 def read_tsv(path: Path) -> list[dict]:
     """Rows of a lexicon TSV (header row; blank lines and lines starting with # ignored)."""
     with open(path, encoding="utf-8", newline="") as f:
-        lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-    for n, row in enumerate(rows, start=2):
+        # (physical line number, line): an error names the line an analyst sees in the editor
+        numbered = [(n, ln) for n, ln in enumerate(f, start=1) if ln.strip() and not ln.startswith("#")]
+    rows = list(csv.DictReader((ln for _, ln in numbered), delimiter="\t", quoting=csv.QUOTE_NONE))
+    columns = lambda line: len(line.rstrip("\r\n").split("\t"))   # noqa: E731 (QUOTE_NONE: a tab is a tab)
+    for (n, line), row in zip(numbered[1:], rows):
         if None in row or any(v is None for v in row.values()):
-            raise ValueError(f"{path}: line {n}: wrong number of columns")
+            raise ValueError(f"{path}: line {n}: {columns(line)} columns where the header has "
+                             f"{columns(numbered[0][1])}")
     return rows
 
 
@@ -432,15 +435,19 @@ class Gazetteer:
         A variant with a `context` id ("المنظمة" -> csto) counts only in a text that names that id."""
         return self.find_indexed(text, tokenize(text) if tokens is None else tokens)[0]
 
-    def find_indexed(self, text: str, tokens: list[Token], starts: list[int] | None = None
-                     ) -> tuple[list[Entity], list[int], list[int]]:
+    def find_indexed(self, text: str, tokens: list[Token], starts: list[int] | None = None,
+                     named: set[str] | None = None) -> tuple[list[Entity], list[int], list[int]]:
         """`find`, with each entity's first and last token index (the word holding its clitic prefix first).
 
-        `starts` may pass `self.lexicon.starts(tokens)` already computed (LexiconIndex)."""
+        `starts` may pass `self.lexicon.starts(tokens)` already computed (LexiconIndex). `named` may pass ids
+        the rest of a longer text names (named_ids of its other parts): `text` is then one part of it, and a
+        context variant counts when the whole text names its id."""
         starts = self._all.starts(tokens) if starts is None else starts
         choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
         # ids the text names with a variant without a context: needed only when a context variant may occur
         present, free = self._free_ids(tokens, starts, choices) if any(c.context for c in choices) else (None, {})
+        if present is not None and named:
+            present = present | named
         out, firsts, lasts, after = [], [], [], 0
         for i, choice in zip(starts, choices):
             if i < after:
@@ -462,6 +469,12 @@ class Gazetteer:
             lasts.append(last)
             after = last + 1
         return out, firsts, lasts
+
+    def named_ids(self, tokens: list[Token]) -> set[str]:
+        """Ids the tokens name with a variant without a context (what makes a context variant count)."""
+        starts = self._all.starts(tokens)
+        choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
+        return self._free_ids(tokens, starts, choices)[0]
 
     def _choice_of(self, word: str) -> "_Choice":
         """The _Choice of a word that starts some variant (one per distinct word, bounded like the plans)."""

@@ -4,12 +4,19 @@ Each writer writes to a temporary file in the target folder, then renames it ove
 (os.replace is atomic on one filesystem). The file gets the permissions a plain open() would give
 (0o666 minus the umask), not the owner-only mode of a temporary file: reports are published, and a web
 server or a colleague must be able to read them.
+
+The temporary file is named ``.<target name>.<pid>-<random>.tmp``. A run killed outright (SIGKILL, a power
+cut) cannot remove its own; the next write to the same target removes those whose process is gone
+(same host: the pid is checked), and leftovers of the older ``.<name>.<random>.tmp`` form older than
+STALE_SECONDS.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -29,12 +36,55 @@ def default_mode(directory: bool = False) -> int:
     return (0o777 if directory else 0o666) & ~_UMASK
 
 
+STALE_SECONDS = 3600      # an old-style temporary file (no pid in its name) this old is a leftover
+
+
+def remove_stale_temporaries(target: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files earlier, killed runs left beside `target`; returns what was removed."""
+    target = Path(target)
+    with_pid = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)-[A-Za-z0-9_]+\.tmp$")
+    without_pid = re.compile(rf"^\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.tmp$")
+    removed = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = with_pid.match(entry.name)
+        try:
+            if match:
+                stale = not _process_alive(int(match.group(1)))
+            elif without_pid.match(entry.name):
+                stale = time.time() - entry.stat().st_mtime > STALE_SECONDS
+            else:
+                continue
+            if stale and entry.is_file():
+                entry.unlink()
+                removed.append(entry)
+        except OSError:
+            continue        # gone already, or not ours to remove
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True         # someone else's live process
+    return True
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target`, on error it is removed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale_temporaries(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:

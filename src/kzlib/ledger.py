@@ -23,20 +23,24 @@ from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, claim_columns, claims_schema, 
 LEDGER_COLUMNS = claim_columns()     # CLAIM_FIELDS + outlet + date: the same table as kzlib.scale writes
 
 
-def _iter_sources(source) -> Iterator:
-    """Articles and Skips from a path, several paths, a Corpus, one Article or an iterable of Articles."""
+def _iter_sources(source, recursive: bool = False) -> Iterator:
+    """Articles and Skips from a path, several paths, a Corpus, one Article or an iterable of Articles.
+
+    Several paths are read as one walk (kzlib.corpus.iter_articles): a file given twice is read once. A
+    Corpus gives its articles only: its skips were reported when it was loaded (load_corpus logs them)."""
     from kzlib.corpus import Article, Corpus, Skip, iter_articles
 
     if isinstance(source, Corpus):
         yield from source.articles
-        yield from source.skipped
     elif isinstance(source, (Article, Skip)):
         yield source
     elif isinstance(source, (str, os.PathLike)):
-        yield from iter_articles(source)
+        yield from iter_articles(source, recursive=recursive)
+    elif isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, os.PathLike)) for s in source):
+        yield from iter_articles(list(source), recursive=recursive)
     elif isinstance(source, Iterable):
         for item in source:
-            yield from _iter_sources(item)
+            yield from _iter_sources(item, recursive)
     else:
         raise TypeError(f"cannot read claims from {type(source).__name__}: give a path, a Corpus or Articles")
 
@@ -45,26 +49,55 @@ def _report_skip(skip) -> None:
     print(f"skipped {skip.source}: {skip.reason}", file=sys.stderr)
 
 
-def iter_articles_with_claims(source, skipped: Callable | None = _report_skip) -> Iterator[tuple[object, list[Claim]]]:
-    """(article, its claims) pairs; each Skip goes to `skipped` (default: printed on stderr)."""
+class Tally:
+    """What a run read: articles loaded, skips (each also passed on to `skipped`), and whether a folder was
+    among the inputs (the summary then says whether subfolders were read)."""
+
+    def __init__(self, skipped: Callable | None = _report_skip):
+        self.articles = 0
+        self.skipped = 0
+        self.subfolders_skipped = 0
+        self._report = skipped
+
+    def skip(self, item) -> None:
+        from kzlib.corpus import SUBFOLDER_SKIP
+
+        self.skipped += 1
+        self.subfolders_skipped += getattr(item, "reason", None) == SUBFOLDER_SKIP
+        if self._report is not None:
+            self._report(item)
+
+    def summary(self) -> str:
+        return f"{self.articles} articles loaded, {self.skipped} skipped"
+
+
+def iter_articles_with_claims(source, skipped: Callable | None = _report_skip, *, recursive: bool = False,
+                              tally: Tally | None = None) -> Iterator[tuple[object, list[Claim]]]:
+    """(article, its claims) pairs; each Skip goes to `skipped` (default: printed on stderr); `tally`, when
+    given, counts both (and passes the skips on to its own callback instead)."""
     from kzlib.corpus import Skip
 
-    for item in _iter_sources(source):
+    for item in _iter_sources(source, recursive):
         if isinstance(item, Skip):
-            if skipped is not None:
+            if tally is not None:
+                tally.skip(item)
+            elif skipped is not None:
                 skipped(item)
             continue
+        if tally is not None:
+            tally.articles += 1
         yield item, extract_claims(item)
 
 
-def iter_claims(source, skipped: Callable | None = _report_skip) -> Iterator[Claim]:
+def iter_claims(source, skipped: Callable | None = _report_skip, *, recursive: bool = False,
+                tally: Tally | None = None) -> Iterator[Claim]:
     """Every claim of every readable article of `source`, in corpus order."""
-    for _article, claims in iter_articles_with_claims(source, skipped):
+    for _article, claims in iter_articles_with_claims(source, skipped, recursive=recursive, tally=tally):
         yield from claims
 
 
-def _rows(source, skipped) -> Iterator[dict]:
-    for article, claims in iter_articles_with_claims(source, skipped):
+def _rows(source, skipped, recursive: bool = False, tally: Tally | None = None) -> Iterator[dict]:
+    for article, claims in iter_articles_with_claims(source, skipped, recursive=recursive, tally=tally):
         for claim in claims:
             yield claim.as_dict() | {"outlet": getattr(article, "outlet", None), "date": getattr(article, "date", None)}
 
@@ -78,30 +111,44 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def claims_frame(source, skipped: Callable | None = _report_skip) -> pd.DataFrame:
+def claims_frame(source, skipped: Callable | None = _report_skip, *, recursive: bool = False,
+                 tally: Tally | None = None) -> pd.DataFrame:
     """CLAIM_FIELDS columns plus the article's outlet and date."""
-    return _frame(list(_rows(source, skipped)))
+    return _frame(list(_rows(source, skipped, recursive, tally)))
 
 
-def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | None = _report_skip) -> Path:
-    """Write the ledger to `path` (.parquet streamed in row groups of `chunk_size`, or .csv), atomically."""
+class NothingLoaded(ValueError):
+    """write_ledger(..., tally=...) read no article at all: nothing was written."""
+
+
+def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | None = _report_skip, *,
+                 recursive: bool = False, tally: Tally | None = None) -> Path:
+    """Write the ledger to `path` (.parquet streamed in row groups of `chunk_size`, or .csv), atomically.
+
+    With a `tally`, a run that loads no article at all raises NothingLoaded and leaves `path` as it was
+    (an empty ledger would replace a good one); without, an empty corpus still gives a readable ledger."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
     if path.suffix != ".parquet":
-        return write_table(claims_frame(source, skipped), path)
+        frame = claims_frame(source, skipped, recursive=recursive, tally=tally)
+        if tally is not None and not tally.articles:
+            raise NothingLoaded(f"{path}: not written")
+        return write_table(frame, path)
     schema = claims_schema()
     with atomic_path(path) as tmp:
         with pq.ParquetWriter(tmp, schema) as writer:
             chunk: list[dict] = []
-            for row in _rows(source, skipped):
+            for row in _rows(source, skipped, recursive, tally):
                 chunk.append(row)
                 if len(chunk) >= chunk_size:  # rows straight to Arrow: no DataFrame per chunk
                     writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
                     chunk = []
             # the last (possibly empty) chunk: an empty corpus still gives a readable ledger
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+        if tally is not None and not tally.articles:
+            raise NothingLoaded(f"{path}: not written")     # atomic_path removes the temporary file
     return path
 
 
@@ -151,16 +198,95 @@ def read_ledger(path) -> pd.DataFrame:
         frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
     else:
         raise ValueError(f"{path}: unsupported ledger format {path.suffix!r} (use .parquet or .csv)")
-    missing = [c for c in CLAIM_FIELDS if c not in frame.columns]
+    missing = [c for c in CLAIM_FIELDS if c not in frame.columns and c not in _LATER_FIELDS]
     if missing:
         raise ValueError(f"{path}: not a claims ledger, missing columns {missing}")
+    for name in _LATER_FIELDS:       # a ledger written before the field existed: the offsets are unknown
+        if name not in frame.columns:
+            frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64")
     return frame
 
 
-def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None) -> int:
+_LATER_FIELDS = ("sentence_start", "sentence_end")     # claim fields newer than some ledgers on disk
+
+
+def out_conflict(paths, out) -> str | None:
+    """Why `kz extract ... --out OUT` must not write OUT, or None: OUT is an input of the run, the project's
+    manifest (data/corpus.csv), inside an input folder or a raw folder (data/raw, the folders an input
+    manifest points into), or (a --dask output folder, replaced whole) holds an input."""
+    from kzlib.paths import ROOT
+
+    target = Path(os.path.abspath(out))
+    try:
+        target = target.resolve()
+    except (OSError, RuntimeError):
+        pass
+    inputs = [Path(p).resolve() for p in paths]
+    guarded_files = {(ROOT / "data" / "corpus.csv").resolve(): "the project's corpus manifest"}
+    guarded_folders = {(ROOT / "data" / "raw").resolve(): "the raw data folder"}
+    for given, resolved in zip(paths, inputs):
+        if resolved.is_dir():
+            guarded_folders.setdefault(resolved, f"inside the input folder {given}")
+        else:
+            guarded_files.setdefault(resolved, f"an input of this run ({given})")
+            for folder in _manifest_folders(resolved):
+                guarded_folders.setdefault(folder, f"inside {folder}, a folder the manifest {given} points into")
+    if target in guarded_files:
+        return f"--out {out} is {guarded_files[target]}: refusing to overwrite it"
+    for folder, why in guarded_folders.items():
+        if target == folder or target.is_relative_to(folder):
+            where = why if why.startswith("inside") else f"inside {why} ({folder})"
+            return f"--out {out} is {where}: refusing to write there (outputs go outside the inputs)"
+    for resolved in inputs:
+        if resolved.is_relative_to(target):
+            return f"--out {out} holds an input of this run ({resolved}): refusing to replace it"
+    if target.is_file() and not _is_ledger_file(target):
+        return f"--out {out} exists and is not a claims ledger (a corpus, a manifest?): refusing to overwrite it"
+    return None
+
+
+def _is_ledger_file(path: Path) -> bool:
+    """Whether an existing file holds a claims ledger (its header / schema has the CLAIM_FIELDS)."""
+    try:
+        if path.suffix == ".csv":
+            with open(path, encoding="utf-8", newline="") as handle:
+                names = next(csv.reader(handle), [])
+        elif path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+        else:
+            return False
+    except Exception:  # unreadable, not UTF-8, not Parquet: not a ledger
+        return False
+    return all(f in names for f in ("article_id", "category", "value", "start", "end", "quote"))   # any version
+
+
+def _manifest_folders(path: Path) -> set[Path]:
+    """The folders a manifest .csv points into (empty when `path` is not a readable manifest)."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return set()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = csv.DictReader(handle)
+            if "file" not in (rows.fieldnames or []) or "text" in (rows.fieldnames or []):
+                return set()
+            return {(path.parent / row["file"]).resolve().parent for row in rows if row.get("file")}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()
+
+
+def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None, *, recursive: bool = False,
+                 tally: Tally | None = None) -> int:
     """`kz extract`: one claim per line (JSON lines or CSV) with exactly the CLAIM_FIELDS names.
 
-    Returns the exit code: 0, or 2 when an input cannot be read at all or the options are wrong."""
+    The lines are spooled (in memory, then a temporary file) and written to `out` only when the whole run
+    holds: a corpus error found late (a duplicate id in the last file) leaves `out` untouched instead of
+    half-written. Prints `N articles loaded, M skipped` on `err`. Returns the exit code: 0, 1 when no
+    article could be loaded, 2 when an input cannot be read at all or the options are wrong."""
+    import shutil
+    import tempfile
+
     err = err or sys.stderr
     if fmt not in ("jsonl", "csv"):
         print(f"kz extract: unknown format {fmt!r} (jsonl or csv)", file=err)
@@ -175,18 +301,38 @@ def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None) -> int:
     def skipped(skip) -> None:
         print(f"skipped {skip.source}: {skip.reason}", file=err)
 
-    writer = None
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(CLAIM_FIELDS), lineterminator="\n")
-        writer.writeheader()
-    try:
-        for claim in iter_claims(list(paths), skipped=skipped):
-            row = claim.as_dict()
-            if writer is not None:
-                writer.writerow(row)
-            else:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    except ValueError as exc:   # kzlib.corpus.CorpusError names the file and place
-        print(f"kz extract: {exc}", file=err)
-        return 2
+    tally = tally or Tally(skipped)
+    with tempfile.SpooledTemporaryFile(max_size=16 * 2**20, mode="w+", encoding="utf-8", newline="") as spool:
+        writer = None
+        if fmt == "csv":
+            writer = csv.DictWriter(spool, fieldnames=list(CLAIM_FIELDS), lineterminator="\n")
+            writer.writeheader()
+        try:
+            for claim in iter_claims(list(paths), recursive=recursive, tally=tally):
+                row = claim.as_dict()
+                if writer is not None:
+                    writer.writerow(row)
+                else:
+                    spool.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+        except ValueError as exc:   # kzlib.corpus.CorpusError names the file and place
+            print(f"kz extract: {exc}", file=err)
+            return 2
+        print(f"kz extract: {run_summary(paths, tally, recursive)}", file=err)
+        if not tally.articles:
+            print("kz extract: nothing usable: no article could be loaded", file=err)
+            return 1
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+        out.flush()
     return 0
+
+
+def run_summary(paths, tally: Tally, recursive: bool) -> str:
+    """`N articles loaded, M skipped`, and for a folder input whether its subfolders were read."""
+    text = tally.summary()
+    if recursive and any(Path(p).is_dir() for p in paths):
+        text += "; subfolders read"
+    elif tally.subfolders_skipped:
+        n = tally.subfolders_skipped
+        text += f"; {n} subfolder{'s' if n != 1 else ''} not read (--recursive reads them)"
+    return text

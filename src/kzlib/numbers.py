@@ -18,12 +18,28 @@ Bounds by qualifier (documented in lexicons/README.md):
 approx keeps its bounds open rather than inventing a margin (±10% would be our number, not the source's);
 tables decide how to reconcile it.
 
+Digit grouping (the rule, as code below: _TOKEN_RE, _digits_value):
+- "1,300" and "1.300" = 1300 (comma or dot before groups of three; "2,5" is a decimal comma, "1.250 مليون" a
+  decimal before a scale word);
+- "1 300" = 1300 when written with a space, NBSP (U+00A0), narrow NBSP (U+202F), figure space (U+2007) or
+  thin space (U+2009) between groups (GROUP_SPACES), and only in the shape of grouped thousands: a first group
+  of one to three digits not starting with 0, then groups of exactly three digits, no further digit. Two
+  separate counts are not written side by side in Arabic news without a word between them ("1 و300",
+  "1 قتيل و300 جريح"), while "1 300" is how French-style and typeset texts group thousands, so the space
+  joins. A four-digit group never joins ("2022 300" stays a year and a count);
+- "1e9" (scientific notation) = 1,000,000,000: one number, not 1 and 9.
+
+Plausible range: a count above MAX_PLAUSIBLE_COUNT (10^10, more than everyone alive) is not a figure a
+source can mean (400 nines, a scraping accident): it is kept as text — the quote — with qualifier
+`out_of_range` and value / low / high left empty, never turned into a float (or Infinity).
+
 Not emitted: dual nouns that count without a numeral ("مقتل شخصين") except the time units listed as
 `dual` in non_count_units.tsv ("ساعتين" = a 2-hour duration); "أحد"/"إحدى"/"نصف" alone ("one of", "half").
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -66,7 +82,15 @@ class _Word:
 
 # A token is a number with separators, a word (letters), or a single symbol.
 # (words first: most tokens are words, and the three alternatives start with different characters)
-_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|[%$\-\u2013\u2014/:]")
+GROUP_SPACES = " \u00a0\u202f\u2007\u2009"      # spaces that group thousands ("1 300"); see the docstring
+MAX_PLAUSIBLE_COUNT = 10 ** 10                    # above it a count is kept as text (out_of_range)
+_TOKEN_RE = re.compile(
+    r"[^\W\d_]+"
+    r"|\d+(?:\.\d+)?[eE][+-]?\d+(?![^\W_])"                     # 1e9
+    rf"|(?<![\d.,])[1-9]\d{{0,2}}(?:[{GROUP_SPACES}]\d{{3}})+(?![\d]|[.,{GROUP_SPACES}]\d)"   # 1 300
+    r"|\d+(?:[.,]\d+)*|[%$\-\u2013\u2014/:]")
+_SPACE_GROUPED_RE = re.compile(rf"[1-9]\d{{0,2}}(?:[{GROUP_SPACES}]\d{{3}})+")
+_SCIENTIFIC_RE = re.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+")
 # "إل-76", "سو -35": a hyphen with at most one space; "موسكو - 2500 جندي" (a dateline dash) is not a model
 _MODEL_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,6}(?:-|- | -)\d+(?![\d])")
 _DATE_RE = re.compile(r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{4}[/\-]\d{1,2}[/\-]\d{1,2})(?!\d)")
@@ -175,6 +199,10 @@ def _digits_value(token: str, before_scale: bool = False) -> float | None:
     scale word, where "1.250 مليون" = 1.25 million. Anything else ("1.2.3") is not a number."""
     if not token[0].isdecimal():
         return None
+    if _SPACE_GROUPED_RE.fullmatch(token):
+        return float("".join(ch for ch in token if ch.isdecimal()))
+    if _SCIENTIFIC_RE.fullmatch(token):
+        return float(token)
     if "," in token:
         if _COMMA_THOUSANDS_RE.fullmatch(token):
             return float(token.replace(",", ""))
@@ -401,24 +429,35 @@ def quantities_of(text: str, norm) -> list[Quantity]:
     toks = _tokens(folded)
     if not toks:
         return []
-    blocked: list[tuple[int, int, str]] = []  # folded spans claimed by a non-count pattern
+    blocked: list[tuple[int, int, str]] = []  # folded spans claimed by a non-count pattern, kept sorted
     if _NON_COUNT_HINT_RE.search(folded):
         for regex, kind in ((_DATE_RE, "date"), (_TIME_RE, "time"), (_MODEL_RE, "model")):  # by priority
             for m in regex.finditer(folded):
-                if not any(s < m.end() and m.start() < e for s, e, _ in blocked):
-                    blocked.append((m.start(), m.end(), kind))
+                # spans never overlap: only the neighbours of the insertion point can overlap this one
+                at = bisect.bisect_left(blocked, (m.start(),))
+                if not any(s < m.end() and m.start() < e for s, e, _ in blocked[max(0, at - 1):at + 1]):
+                    blocked.insert(at, (m.start(), m.end(), kind))
+    blocked_starts = [b[0] for b in blocked]
+
+    def blocked_at(position: int):
+        """The blocked span holding folded offset `position`, or None (bisection: spans are sorted)."""
+        k = bisect.bisect_right(blocked_starts, position) - 1
+        return blocked[k] if k >= 0 and position < blocked[k][1] else None
     out: list[Quantity] = []
     vocabulary = _vocabulary()
 
     def emit(fs, fe, value, low, high, qualifier, kind):
         s, e = norm.to_original(fs, fe)
+        if kind == "count" and any(x is not None and not x <= MAX_PLAUSIBLE_COUNT for x in (value, low, high)):
+            value = low = high = None        # kept as text (the quote), flagged: never a float or Infinity
+            qualifier = "out_of_range"
         out.append(Quantity(s, e, text[s:e], value, low, high, qualifier, kind))
 
     # a number never runs into a date / time / model span: parse on the tokens before the next one
     limits, limit = [len(toks)] * len(toks), len(toks)
     if blocked:
         for k in range(len(toks) - 1, -1, -1):
-            if any(b[0] <= toks[k].start < b[1] for b in blocked):
+            if blocked_at(toks[k].start) is not None:
                 limit = k
             limits[k] = limit
 
@@ -427,10 +466,14 @@ def quantities_of(text: str, norm) -> list[Quantity]:
         if i < resume:
             continue
         tok = toks[i]
-        hit = next((b for b in blocked if b[0] <= tok.start < b[1]), None) if blocked else None
+        hit = blocked_at(tok.start) if blocked else None
         if hit is not None:
             if tok.text[0].isdecimal():
-                digits = [t for t in toks if hit[0] <= t.start < hit[1] and t.text[0].isdecimal()]
+                inside, k = [], i        # the tokens of the span: from this one on (spans start at a token)
+                while k < len(toks) and toks[k].start < hit[1]:
+                    inside.append(toks[k])
+                    k += 1
+                digits = [t for t in inside if t.text[0].isdecimal()]
                 value = _digits_value(digits[-1].text) if hit[2] == "model" else None
                 emit(hit[0], hit[1], value, value, value, "exact", hit[2])
                 resume = i

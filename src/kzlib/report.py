@@ -1,15 +1,18 @@
 """The report run: extract the claims ledger once, execute notebooks/NN_*.ipynb with papermill, export
-HTML (code hidden, Arabic right-to-left) and write index.html.
+HTML (code hidden, Arabic right-to-left, interactive tables) and write the briefing (index.html) and one
+evidence page per article (articles/<id>.html).
 
-papermill runs in this process, `jobs` notebooks at a time, each on its own fresh kernel started and warmed
-ahead of time (kzlib.kernels) — the first ones while the ledger is extracted; each notebook's HTML is
-exported as soon as it has run, while the others still execute.
+papermill runs its own engine on standard Jupyter kernels, `jobs` notebooks at a time (threads of this
+process, each driving its own kernel); each notebook's HTML is exported as soon as it has run. The article
+pages are written while the notebooks execute.
 
 Everything is built in a temporary sibling of `out` and swapped in only when every notebook succeeded,
-so a failing run leaves the previous complete report in place.
+so a failing run leaves the previous complete report in place. `only` reruns some notebooks and keeps the
+other notebooks' pages, tables and figures of the previous report. Temporary folders left by killed
+earlier runs (`.OUT.building-*`, `.OUT.old-*`) are removed at the start, with a message.
 
-Layout of `out`: index.html, html/NN_name.html, notebooks/NN_name.ipynb (executed), figures/, tables/
-(tables/claims.parquet is the ledger every notebook reads).
+Layout of `out`: index.html (briefing), html/NN_name.html, articles/<id>.html, notebooks/NN_name.ipynb
+(executed), figures/, tables/ (tables/claims.parquet is the ledger every notebook reads), findings/.
 """
 
 from __future__ import annotations
@@ -18,14 +21,15 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from kzlib.charts import arabic_share
 from kzlib.io import default_mode
@@ -39,6 +43,13 @@ RTL_THRESHOLD = 0.5
 PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 #: Marks a folder as a report this module wrote, so a later run may replace it whole.
 MARKER = ".kzlib-report"
+#: Inside a build folder: the id of the process building it (a stale build is one whose process is gone).
+BUILDER = ".kzlib-building-pid"
+#: The kernels stay quiet: ipykernel >= 7 warns on every start that local TCP is unencrypted and logs an
+#: error when papermill interrupts it on shutdown; a failing cell is reported from its output instead.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: Per-notebook outputs, found by the notebook's number prefix ("03_…").
+PER_NOTEBOOK = ("figures", "tables", "findings")
 
 
 class ReportError(RuntimeError):
@@ -53,11 +64,9 @@ class NotebookRun:
     seconds: float = 0.0
     ok: bool = False
     error: str = ""                  # failing cell + error, when not ok
-    title: str = ""
-    description: str = ""
     html: Path | None = None
     export_error: BaseException | None = None
-    timings: object | None = None    # kzlib.kernels.Timings of the run
+    kept: bool = False               # not run: kept from the previous report (--only)
 
     @property
     def name(self) -> str:
@@ -72,47 +81,52 @@ class RunSummary:
     skipped_reasons: list[tuple[str, str]] = field(default_factory=list)
     claims: int | None = None
     ledger: str = ""
+    article_pages: int = 0
+    seconds: float = 0.0
 
 
 # --- public API ------------------------------------------------------------------------------
 
 def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = None,
                  parameters: dict | None = None, *, notebooks_dir=None, jobs: int | None = None) -> int:
-    """Run every notebook on `corpus` and publish HTML reports into `out`; return an exit code (0 = ok).
+    """Run the notebooks on `corpus` and publish HTML reports into `out`; return an exit code (0 = ok).
 
     `parameters` are extra notebook parameters (a `ledger` given there is used instead of extracting
-    one). `notebooks_dir` (default: notebooks/) is for tests; `jobs` is how many notebooks execute at
-    once (default: one per available core, at most one per notebook).
+    one). `only` (numbers or names) runs those notebooks and keeps the others' pages from the previous
+    report in `out`. `notebooks_dir` (default: notebooks/) is for tests; `jobs` is how many notebooks
+    execute at once (default: one per available core, at most one per notebook).
     """
+    started = time.perf_counter()
     out = Path(out).expanduser().resolve()
     if out.exists() and not _replaceable(out):
         print(f"report: refusing to replace {out}: it is not empty and holds no {MARKER} "
               f"(not a folder this command wrote); choose another --out", file=sys.stderr)
         return 2
-    notebooks = select_notebooks(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS, only)
+    folder = Path(notebooks_dir) if notebooks_dir else NOTEBOOKS
+    notebooks = select_notebooks(folder, only)
     if not notebooks:
-        print(f"report: no notebooks to run (folder {notebooks_dir or NOTEBOOKS}, only={only})", file=sys.stderr)
+        print(f"report: no notebooks to run (folder {folder}, only={only})", file=sys.stderr)
         return 2
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(out)
+    kept = _kept_from_previous(out, folder, notebooks) if only else []
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     os.chmod(build, default_mode(directory=True))   # mkdtemp is owner-only; the published folder is not
     try:
-        for sub in ("html", "notebooks", "figures", "tables"):
+        (build / BUILDER).write_text(str(os.getpid()), encoding="utf-8")
+        for sub in ("html", "notebooks", "figures", "tables", "findings", "articles"):
             (build / sub).mkdir()
         (build / MARKER).write_text("written by kzlib.report.build_report; replaced on every run\n", encoding="utf-8")
         runs = [NotebookRun(path, i) for i, path in enumerate(notebooks, 1)]
+        try:
+            summary, params, articles = _prepare_inputs(corpus, build, parameters or {})
+        except ReportError as exc:
+            print(f"report: {exc}", file=sys.stderr)
+            return 2
         replace = {str(build): str(out)}
-        # kernels start now, while the ledger is extracted; notebooks run once it is written
-        order = longest_first(runs, out / "notebooks")
-        with _notebook_pool(runs, build, timeout, jobs or default_jobs(len(runs)), replace, order) as pool:
-            try:
-                summary, params = _prepare_inputs(corpus, build, parameters or {})
-            except ReportError as exc:
-                pool.abort()
-                print(f"report: {exc}", file=sys.stderr)
-                return 2
-            _import_notebook_tools()
-            failed = _run_pool(pool, runs, params)
+        failed = run_notebooks(runs, params, build, timeout, jobs or default_jobs(len(runs)), replace,
+                               while_running=lambda: _write_article_pages(build, articles, summary),
+                               previous=out / "notebooks")
         if failed:
             for run in failed:
                 print(f"\nreport: notebook {run.path.name} failed\n{run.error}", file=sys.stderr)
@@ -122,15 +136,27 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
             broken = next((run for run in runs if run.export_error is not None), None)
             if broken is not None:
                 raise broken.export_error
-            write_index(build / "index.html", runs, summary)
+            kept_runs = _copy_kept(out, build, kept, start=len(runs) + 1)
+            summary.seconds = time.perf_counter() - started
+            from kzlib.briefing import write_briefing
+
+            every_run = sorted(runs + kept_runs, key=lambda run: run.name)
+            write_briefing(build / "index.html", every_run, summary, build)
+            (build / BUILDER).unlink()
             _swap_in(build, out)
-        except Exception as exc:  # export or swap failed: say so, keep the previous report
-            print(f"report: HTML export failed ({type(exc).__name__}: {exc}); {out} left unchanged", file=sys.stderr)
+        except Exception as exc:  # export, briefing or swap failed: say so, keep the previous report
+            print(f"report: writing the pages failed ({type(exc).__name__}: {exc}); {out} left unchanged", file=sys.stderr)
             return 1
     finally:
         if build.exists():
-            shutil.rmtree(build, ignore_errors=True)
-    print(f"report: {out / 'index.html'} ({len(runs)} notebooks; {_counts_line(summary)})")
+            _remove_tree(build)
+    if kept:
+        print(f"report: reran {', '.join(r.name for r in runs)}; kept {', '.join(p.stem for p in kept)} "
+              f"from the previous report")
+    elif only:
+        print(f"report: reran {', '.join(r.name for r in runs)}; no other notebook's pages to keep")
+    print(f"report: {out / 'index.html'} ({len(runs) + len(kept)} notebooks, {summary.article_pages} article pages; "
+          f"{_counts_line(summary)}; {time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -149,31 +175,6 @@ def select_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Pa
     return chosen
 
 
-def _format_figure(x) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-
-
-def rtl_table(frame, max_rows: int | None = None):
-    """A pandas Styler for notebooks: text escaped, index hidden, Arabic columns right-to-left."""
-    frame = frame.head(max_rows) if max_rows else frame
-    arabic = [col for col in frame.columns if _is_text(frame[col])
-              and arabic_share(" ".join(map(str, frame[col].dropna().head(50)))) >= RTL_THRESHOLD]
-    from pandas.api.types import is_float_dtype
-
-    numbers = [col for col in frame.columns if is_float_dtype(frame[col])]
-    styler = frame.style.format(escape="html", na_rep="").format_index(escape="html", axis=1).hide(axis="index")
-    if numbers:  # counts are whole numbers: 1,300 not 1300.000000
-        styler = styler.format(_format_figure, subset=numbers, na_rep="")
-    if arabic:
-        styler = styler.set_properties(subset=arabic, **{"direction": "rtl", "text-align": "right",
-                                                         "unicode-bidi": "plaintext"})
-        long_text = [col for col in arabic if frame[col].dropna().astype(str).str.len().mean() > 40]
-        if long_text:  # sentences need room, or the table grows one word per line
-            styler = styler.set_properties(subset=long_text, **{"min-width": "22em"})
-    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "center")]}], overwrite=False)
-    return styler
-
-
 # --- steps -----------------------------------------------------------------------------------
 
 def _resolve_input(path) -> Path:
@@ -184,14 +185,16 @@ def _resolve_input(path) -> Path:
     return (ROOT / path).resolve()
 
 
-def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]:
-    """Load the corpus once and write the ledger once; return the summary and the notebook parameters."""
+def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict, list | None]:
+    """Load the corpus once and write the ledger once; return the summary, the notebook parameters and the
+    articles (None when the corpus is a ledger without texts)."""
     from kzlib.notebook import is_ledger
 
     corpus_path = _resolve_input(corpus)
     extra = dict(extra)
     given_ledger = extra.pop("ledger", "") or (str(corpus_path) if is_ledger(corpus_path) else "")
     summary = RunSummary(corpus=str(corpus))
+    articles = None
     if given_ledger:
         ledger_path = _resolve_input(given_ledger)
         if not ledger_path.exists():
@@ -202,26 +205,51 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict]
             summary.claims = ledger_rows(ledger_path)
         except (ValueError, OSError) as exc:   # not a ledger: say so before any notebook runs
             raise ReportError(f"ledger {given_ledger}: {exc}") from exc
+        if not is_ledger(corpus_path) and corpus_path.exists():
+            articles = _load_articles(corpus, corpus_path, summary)   # texts for the evidence pages
     else:
         try:
-            from kzlib.corpus import load_corpus
+            from kzlib.corpus import load_corpus  # noqa: F401
             from kzlib.ledger import ledger_rows, write_ledger
         except ImportError as exc:
             raise ReportError(f"cannot build the claims ledger: kzlib.corpus.load_corpus / "
                               f"kzlib.ledger.write_ledger not available ({exc})") from exc
         started = time.perf_counter()
+        articles = _load_articles(corpus, corpus_path, summary)
         try:
-            loaded = load_corpus(corpus_path)
-            ledger_path = Path(write_ledger(loaded, build / "tables" / "claims.parquet"))
-        except (ValueError, OSError) as exc:  # CorpusError is a ValueError naming file and place
+            ledger_path = Path(write_ledger(articles, build / "tables" / "claims.parquet", skipped=None))
+        except (ValueError, OSError) as exc:
             raise ReportError(f"corpus {corpus}: {exc}") from exc
-        summary.articles, summary.skipped = len(loaded.articles), len(loaded.skipped)
-        summary.skipped_reasons = [(skip.source, skip.reason) for skip in loaded.skipped]
         summary.claims = ledger_rows(ledger_path)
         print(f"[ledger] {corpus}: {_counts_line(summary)} ({time.perf_counter() - started:.1f} s)", flush=True)
     summary.ledger = str(ledger_path) if given_ledger else "tables/claims.parquet"
     params = {"corpus": str(corpus_path), "output_dir": str(build), "ledger": str(ledger_path), **extra}
-    return summary, params
+    return summary, params, articles
+
+
+def _load_articles(corpus, corpus_path: Path, summary: RunSummary) -> list:
+    from kzlib.corpus import load_corpus
+
+    try:
+        loaded = load_corpus(corpus_path)
+    except (ValueError, OSError) as exc:  # CorpusError is a ValueError naming file and place
+        raise ReportError(f"corpus {corpus}: {exc}") from exc
+    summary.articles, summary.skipped = len(loaded.articles), len(loaded.skipped)
+    summary.skipped_reasons = [(skip.source, skip.reason) for skip in loaded.skipped]
+    for source, reason in summary.skipped_reasons:
+        print(f"skipped {source}: {reason}", file=sys.stderr)
+    return loaded.articles
+
+
+def _write_article_pages(build: Path, articles: list | None, summary: RunSummary) -> None:
+    """One evidence page per article (kzlib.evidence), from the texts when there are any, else from the
+    sentences the ledger holds."""
+    from kzlib.evidence import write_article_pages
+    from kzlib.ledger import read_ledger
+
+    claims = read_ledger(build / "tables" / "claims.parquet") if (build / "tables" / "claims.parquet").exists() \
+        else read_ledger(_resolve_input(summary.ledger))
+    summary.article_pages = len(write_article_pages(build / "articles", claims, articles))
 
 
 def default_jobs(notebooks: int) -> int:
@@ -233,79 +261,107 @@ def default_jobs(notebooks: int) -> int:
     return max(1, min(cores, notebooks))
 
 
-#: Kernels started (and warmed) beyond the execution slots, so a finishing notebook's slot is taken at
-#: once; with 2 slots and 6 notebooks, every kernel starts at the beginning (they fork from one server).
-KERNELS_AHEAD = 4
-
-
 def longest_first(runs: list[NotebookRun], previous: Path) -> list[int]:
     """Positions of `runs`, longest first by the duration papermill recorded in the previous report's
     executed notebooks (`previous`/NN_name.ipynb); notebooks without one first, in number order (so a
     first run goes in number order). Longest first keeps the cores busy to the end."""
     durations = {}
     for position, run in enumerate(runs):
-        try:
-            with open(previous / run.path.name, encoding="utf-8") as handle:
-                durations[position] = float(json.load(handle)["metadata"]["papermill"]["duration"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+        duration = _recorded_duration(previous / run.path.name)
+        if duration is not None:
+            durations[position] = duration
     return sorted(range(len(runs)), key=lambda p: (p in durations, -durations.get(p, 0.0), p))
 
 
-def _import_notebook_tools() -> None:
-    """Import papermill, nbformat and nbconvert here, in the main thread, while the kernels warm up.
-
-    jsonschema (imported by nbformat) imports the optional `rfc3987_syntax` for its "iri" format check,
-    which compiles a grammar on import (~0.8 s). Notebook validation never checks formats, so in this
-    process it is kept from loading (only if nothing imported it yet): jsonschema then has no "iri"
-    format checker; everything else is unchanged."""
-    blocked = "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules
-    if blocked:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail
+def _recorded_duration(executed: Path) -> float | None:
     try:
-        import jsonschema  # noqa: F401
-    finally:
-        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
-            del sys.modules["rfc3987_syntax"]  # a later explicit import works normally
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-
-    _html_exporter()  # the main thread's exporter; worker threads make their own
+        with open(executed, encoding="utf-8") as handle:
+            return float(json.load(handle)["metadata"]["papermill"]["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
-def _notebook_pool(runs: list[NotebookRun], build: Path, timeout: int, jobs: int, replace_paths: dict[str, str],
-                   order: list[int] | None = None):
-    """A kzlib.kernels.NotebookPool over `runs`: kernels start at once; HTML export right after each run."""
-    from kzlib.kernels import Job, NotebookPool
-
-    by_source = {run.path: run for run in runs}
+def run_notebooks(runs: list[NotebookRun], params: dict, build: Path, timeout: int, jobs: int,
+                  replace_paths: dict[str, str], while_running=None, previous: Path | None = None) -> list[NotebookRun]:
+    """Execute `runs` with papermill, `jobs` at a time (longest first by the `previous` report's
+    durations), exporting each one's HTML as soon as it ran; call `while_running()` in this thread
+    meanwhile. After a failure no further notebook starts. Returns the failed runs in notebook order."""
+    order = [runs[i] for i in longest_first(runs, previous or build / "notebooks")]
     total = len(runs)
+    stop = threading.Event()
 
-    def export(job: Job) -> None:
-        run = by_source[job.source]
-        try:
-            run.html = export_html(job.target, build / "html" / f"{run.name}.html", replace_paths=replace_paths)
-        except Exception as exc:  # reported after the run, with the previous report kept
-            run.export_error = exc
-
-    def done(job: Job) -> None:
-        run = by_source[job.source]
-        run.executed, run.seconds, run.ok, run.timings = job.target, job.seconds, job.ok, job.timings
-        if not job.ok:
-            run.error = failure_details(job.target) or job.error or "papermill failed"
+    def execute(run: NotebookRun) -> NotebookRun:
+        if stop.is_set():
+            run.error = "not run: an earlier notebook failed"
+            return run
+        _execute_notebook(run, params, build, timeout)
+        if run.ok:
+            try:
+                run.html = export_html(run.executed, build / "html" / f"{run.name}.html", replace_paths=replace_paths)
+            except Exception as exc:  # reported after the run, with the previous report kept
+                run.export_error = exc
+        else:
+            stop.set()
         status = "ok" if run.ok else "FAILED"
-        print(f"[{run.index}/{total}] {run.name} ... {status} ({run.seconds:.1f} s; {job.timings.line()})", flush=True)
+        print(f"[{run.index}/{total}] {run.name} ... {status} ({run.seconds:.1f} s)", flush=True)
+        return run
 
-    jobs_list = [Job(run.path, build / "notebooks" / run.path.name) for run in runs]
-    return NotebookPool(jobs_list, cwd=ROOT, workers=jobs, ahead=KERNELS_AHEAD, timeout=timeout,
-                        log_dir=build / "notebooks", order=order, on_done=done, after=export)
+    import papermill  # noqa: F401  # once, here: not in the first threads at once
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="kz-notebook") as pool:
+        futures = [pool.submit(execute, run) for run in order]
+        side_error = None
+        try:
+            if while_running is not None:
+                while_running()
+            with _EXPORT_LOCK:
+                _html_exporter()   # made while the first kernels start, not when the first notebook ends
+        except Exception as exc:  # e.g. an unreadable article: fail the run after the notebooks stop
+            side_error = exc
+            stop.set()
+        wait(futures)
+    failed = [run for run in runs if not run.ok and run.error != "not run: an earlier notebook failed"]
+    if side_error is not None:
+        side = NotebookRun(Path("(evidence pages)"), 0, error=f"{type(side_error).__name__}: {side_error}")
+        failed.append(side)
+    return failed
 
 
-def _run_pool(pool, runs: list[NotebookRun], params: dict) -> list[NotebookRun]:
-    """Execute every notebook of `pool` with `params`; return the failed runs in notebook order."""
-    failed_sources = {job.source for job in pool.run(params)}
-    return [run for run in runs if run.path in failed_sources]
+def _execute_notebook(run: NotebookRun, params: dict, build: Path, timeout: int) -> None:
+    """papermill's own engine on the notebook's standard kernel, started in the project root."""
+    import papermill
+
+    run.executed = build / "notebooks" / run.path.name
+    started = time.perf_counter()
+    try:
+        # resources' path is the kernel's working directory (nbclient); papermill's `cwd=` would chdir the
+        # whole process, which threads must not do
+        papermill.execute_notebook(str(run.path), str(run.executed), parameters=params, progress_bar=False,
+                                   log_output=False, request_save_on_cell_execute=False,
+                                   execution_timeout=timeout, resources={"metadata": {"path": str(ROOT)}},
+                                   extra_arguments=KERNEL_ARGUMENTS)
+        run.ok = True
+    except papermill.PapermillExecutionError as exc:
+        run.error = failure_details(run.executed) or f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # kernel died, timeout, unreadable notebook: name it, never a bare traceback
+        run.error = failure_details(run.executed) or f"{type(exc).__name__}: {exc}"
+    finally:
+        run.seconds = time.perf_counter() - started
+        _close_thread_event_loop()
+
+
+def _close_thread_event_loop() -> None:
+    """nbclient leaves an event loop on the worker thread; close it now rather than leave its descriptors to
+    the garbage collector (a thread pool reuses its threads, a new loop is made on the next run)."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+    asyncio.set_event_loop(None)
 
 
 def failure_details(executed: Path) -> str:
@@ -335,7 +391,8 @@ def export_html(executed: Path, target: Path, replace_paths: dict[str, str] | No
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
-    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb) or executed.stem}})
+    with _EXPORT_LOCK:   # one exporter for every thread: export takes a fraction of a second, making one ~2 s
+        body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb) or executed.stem}})
     for old, new in (replace_paths or {}).items():
         body = body.replace(old, new)  # outputs name the build folder; point them at the final one
     from kzlib.io import write_text
@@ -343,18 +400,20 @@ def export_html(executed: Path, target: Path, replace_paths: dict[str, str] | No
     return write_text(target, mark_rtl(body))
 
 
-_EXPORTERS = threading.local()
+_EXPORTER: list = []
+_EXPORT_LOCK = threading.Lock()
 
 
 def _html_exporter():
-    """One nbconvert HTMLExporter per thread (lab template, code and prompts hidden)."""
-    exporter = getattr(_EXPORTERS, "exporter", None)
-    if exporter is None:
+    """The nbconvert HTMLExporter (templates/kz_notebook: lab, offline; code and prompts hidden), made once
+    (~2 s: nbconvert, its templates) and shared; callers hold _EXPORT_LOCK while using it."""
+    if not _EXPORTER:
         from nbconvert import HTMLExporter
 
-        exporter = _EXPORTERS.exporter = HTMLExporter(template_name="lab", exclude_input=True,
-                                                      exclude_input_prompt=True, exclude_output_prompt=True)
-    return exporter
+        _EXPORTER.append(HTMLExporter(
+            template_name="kz_notebook", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
+            exclude_input_prompt=True, exclude_output_prompt=True))
+    return _EXPORTER[0]
 
 
 #: Elements whose own text decides their direction.
@@ -412,28 +471,6 @@ def _first_sentence(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def write_index(target: Path, runs: Iterable[NotebookRun], summary: RunSummary) -> Path:
-    """index.html: one link per report with its description and run time, the corpus and its counts."""
-    import jinja2
-    import nbformat
-
-    entries = []
-    for run in runs:
-        nb = nbformat.read(run.executed, as_version=4)
-        title, description = _first_markdown(nb)
-        entries.append({"href": f"html/{run.name}.html", "name": run.name, "title": title or run.name,
-                        "description": description, "seconds": f"{run.seconds:.1f}"})
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    page = env.get_template("index.html.j2").render(
-        entries=entries, summary=summary, counts=_counts_line(summary),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        css=(TEMPLATES / "rtl.css").read_text(encoding="utf-8"),
-    )
-    from kzlib.io import write_text
-
-    return write_text(target, page)
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 def _replaceable(out: Path) -> bool:
@@ -455,7 +492,82 @@ def _swap_in(build: Path, out: Path) -> None:
             old.rename(out)
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_tree(old)
+
+
+def remove_stale_builds(out: Path) -> list[Path]:
+    """Remove `.OUT.building-*` folders whose builder process is gone and every `.OUT.old-*` folder (left by
+    runs that were killed, or by a previous report that could not be deleted); say so for each."""
+    removed = []
+    for path in sorted(out.parent.glob(f".{out.name}.building-*")) + sorted(out.parent.glob(f".{out.name}.old-*")):
+        if not path.is_dir() or path.is_symlink():
+            continue
+        if path.name.startswith(f".{out.name}.building-") and _builder_alive(path):
+            continue   # another `kz report` is writing it right now
+        _remove_tree(path)
+        state = "could not be removed" if path.exists() else "removed"
+        print(f"report: {path.name}: temporary folder of an earlier run that did not finish, {state}",
+              file=sys.stderr)
+        removed.append(path)
+    return removed
+
+
+def _builder_alive(build: Path) -> bool:
+    try:
+        pid = int((build / BUILDER).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return False   # no pid file: killed before it was written, or written by an older kzlib
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True    # alive, another user's
+    return True
+
+
+def _remove_tree(path: Path) -> None:
+    """rmtree that also removes read-only folders (their entries need write permission on the folder)."""
+    def make_writable(function, name, _exc):
+        parent = os.path.dirname(name)
+        try:
+            os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            if os.path.isdir(name) and not os.path.islink(name):
+                os.chmod(name, os.stat(name).st_mode | stat.S_IWUSR | stat.S_IXUSR | stat.S_IRUSR)
+            function(name)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=make_writable)
+
+
+def _kept_from_previous(out: Path, folder: Path, chosen: list[Path]) -> list[Path]:
+    """The notebooks not chosen by `only` whose pages the previous report in `out` holds (kept as they are)."""
+    if not (out / MARKER).is_file():
+        return []
+    chosen_names = {path.name for path in chosen}
+    return [path for path in select_notebooks(folder) if path.name not in chosen_names
+            and (out / "html" / f"{path.stem}.html").is_file() and (out / "notebooks" / path.name).is_file()]
+
+
+def _copy_kept(out: Path, build: Path, kept: list[Path], start: int) -> list[NotebookRun]:
+    """Copy the kept notebooks' pages, executed notebooks, figures, tables and findings from the previous
+    report into `build`; return them as runs (their durations as papermill recorded them)."""
+    runs = []
+    for number, path in enumerate(kept, start):
+        prefix = path.stem[:3]   # "03_"
+        for name in (f"html/{path.stem}.html", f"notebooks/{path.name}"):
+            shutil.copy2(out / name, build / name)
+        for sub in PER_NOTEBOOK:
+            for item in (out / sub).glob(f"{prefix}*") if (out / sub).is_dir() else ():
+                if item.is_file():
+                    shutil.copy2(item, build / sub / item.name)
+        executed = build / "notebooks" / path.name
+        runs.append(NotebookRun(path, number, executed=executed, seconds=_recorded_duration(executed) or 0.0,
+                                ok=True, html=build / "html" / f"{path.stem}.html", kept=True))
+    return runs
 
 
 def _counts_line(summary: RunSummary) -> str:
@@ -477,8 +589,3 @@ def _strip_ansi(text: str) -> str:
 def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
-
-def _is_text(column) -> bool:
-    from pandas.api.types import is_object_dtype, is_string_dtype
-
-    return is_string_dtype(column) or is_object_dtype(column)

@@ -57,7 +57,7 @@ def _claim_fields() -> tuple[str, ...]:
 # Column types of the claims table (also kzlib.ledger's); every partition is written with this schema so
 # that a partition whose claims all lack, say, an attribution still has a string column, not a null one.
 FLOAT_FIELDS = ("value", "low", "high")
-INT_FIELDS = ("start", "end")
+INT_FIELDS = ("start", "end", "sentence_start", "sentence_end")
 
 
 def claim_columns() -> tuple[str, ...]:
@@ -136,27 +136,25 @@ class DaskExtraction:
         return self.out_dir / "articles"
 
 
-def list_corpus_files(source: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
-    """The files `source` stands for: a file, a folder or a list of either.
+def list_corpus_files(source: str | os.PathLike | Sequence[str | os.PathLike], recursive: bool = False) -> list[Path]:
+    """The files `source` stands for: a file, a folder or a list of either, walked as kzlib.corpus walks
+    them (each file once; what the walk skips is left out here, see corpus_entries)."""
+    return [item for item in corpus_entries(source, recursive) if isinstance(item, Path)]
 
-    A folder is read the way kzlib.corpus reads it — its non-hidden files, sorted, not recursive — so an
-    unsupported file becomes the same recorded skip as in the single-process path.
-    """
-    if isinstance(source, (str, os.PathLike)):
-        source = [source]
-    files: list[Path] = []
-    for item in source:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-            if not found:
-                raise FileNotFoundError(f"{path}: no corpus files ({', '.join(CORPUS_SUFFIXES)}) in this folder")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise FileNotFoundError(f"{path}: no such file or folder")
-    return files
+
+def corpus_entries(source, recursive: bool = False) -> list:
+    """kzlib.corpus.iter_corpus_files as a list: Paths to read and the walk's Skips, in corpus order."""
+    from kzlib.corpus import CorpusError, iter_corpus_files
+
+    try:
+        return list(iter_corpus_files(source, recursive=recursive))
+    except CorpusError as error:
+        if "no such file or folder" in str(error):
+            raise FileNotFoundError(str(error)) from None
+        if "empty folder" in str(error):
+            raise FileNotFoundError(f"{str(error).split(': ')[0]}: no corpus files ({', '.join(CORPUS_SUFFIXES)}) "
+                                    "in this folder") from None
+        raise
 
 
 def _file_rows(path: Path, on_error: str) -> Iterator[tuple[str, dict]]:
@@ -181,8 +179,15 @@ def _file_rows(path: Path, on_error: str) -> Iterator[tuple[str, dict]]:
                           "chars": len(item.text), "claims": len(claims)}
 
 
-def _partition_rows(paths: Iterable[str], on_error: str) -> list[tuple[str, dict]]:
-    return [row for path in paths for row in _file_rows(Path(path), on_error)]
+def _partition_rows(entries: Iterable, on_error: str) -> list[tuple[str, dict]]:
+    """Rows of the partition's entries: a file path (str) is read; a (source, reason) pair is the walk's Skip."""
+    rows = []
+    for entry in entries:
+        if isinstance(entry, str):
+            rows.extend(_file_rows(Path(entry), on_error))
+        else:
+            rows.append(("skip", {"source": entry[0], "reason": entry[1]}))
+    return rows
 
 
 @contextmanager
@@ -251,6 +256,7 @@ def extract_with_dask(
     scheduler=None,
     npartitions: int | None = None,
     on_error: str = "raise",
+    recursive: bool = False,
 ) -> DaskExtraction:
     """Extract the claims of every article under `source` in parallel and write Parquet tables to `out_dir`.
 
@@ -260,6 +266,7 @@ def extract_with_dask(
     npartitions: number of Dask tasks (groups of files); default: one per file up to 100 (Dask's default).
     on_error: "raise" (default; same behaviour as iter_claims) or "skip" — record an article whose claim
         extraction raised as a skip with the error, and go on.
+    recursive: read the subfolders of a folder too (else each is a recorded skip), as kzlib.corpus.
     """
     import dask
     import dask.bag as db
@@ -267,13 +274,15 @@ def extract_with_dask(
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
     started = time.perf_counter()
-    files = list_corpus_files(source)
+    entries = corpus_entries(source, recursive)
+    files = [e for e in entries if isinstance(e, Path)]
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     building = out_dir.parent / f".{out_dir.name}.building-{uuid.uuid4().hex[:8]}"
 
     partitions = npartitions or None
-    rows = db.from_sequence([str(p) for p in files], npartitions=partitions).map_partitions(_partition_rows, on_error)
+    rows = db.from_sequence([str(e) if isinstance(e, Path) else (e.source, e.reason) for e in entries],
+                            npartitions=partitions).map_partitions(_partition_rows, on_error)
 
     def table(kind: str, meta):
         # optimize_graph=False keeps the shared extraction step one task per partition, instead of

@@ -26,7 +26,7 @@ date           str     publication date, ISO yyyy-mm-dd (empty when unknown)
 attributed_to  str     actor id who stated the figure; empty = unattributed in the article
 official       bool    attributed_to is listed in ``lexicons/official_sources.tsv``
 value          float   the stated figure
-qualifier      str     exact / at_least / approx / at_most / range / vague
+qualifier      str     exact / at_least / approx / at_most / range / vague / out_of_range
 low, high      float   bounds of this one report: low = ledger low (else value); high = ledger high, else
                        value for exact figures, else empty (open: "more than 1300")
 quote          str     the count phrase, verbatim
@@ -186,7 +186,7 @@ LEDGER_SCHEMA = (
     ("value", "float", "the stated figure (vague counts: documented floor)"),
     ("low", "float", "lower bound implied by the wording"),
     ("high", "float", "upper bound implied by the wording; empty = open"),
-    ("qualifier", "str", "exact / at_least / approx / at_most / range / vague"),
+    ("qualifier", "str", "exact / at_least / approx / at_most / range / vague / out_of_range"),
     ("attributed_to", "str", "actor id who stated the figure; empty = the article names no source"),
     ("location", "str", "place id the count refers to; empty = not stated"),
     ("start", "int", "offset of the quote in the original article text"),

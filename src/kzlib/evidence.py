@@ -1,0 +1,317 @@
+"""The evidence viewer: one HTML page per article (`articles/<page>.html`) showing the original text
+right-to-left with every claim's quote highlighted inside its sentence.
+
+Each quote is a `<mark>` coloured by category, with category, group (subject), figure and source on hover
+(its `title`) and an anchor `claim-<start>-<end>`, so a claim id `article_id:start-end` anywhere in the
+report is one link away: `claim_href(claim_id)`. Page furniture (masthead, captions, source lines) is shown
+dimmed. Every piece of article text is HTML-escaped.
+
+Without the article texts (a report built from a ledger alone) a page shows the sentences the ledger holds,
+each with its quote highlighted, and says so.
+
+Optional ledger columns are used when present: `sentence_start`/`sentence_end` (the sentence's offsets; else
+the sentence is found around the quote), `source_text`, `source_type`, `subject_text`, `subject_detail`,
+`location_text` (shown on hover and in the claims table under the text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+from urllib.parse import quote as url_quote
+
+import pandas as pd
+
+#: Colours of the highlighted quotes, per category (others: OTHER_COLOUR). Light enough to read text on.
+CATEGORY_COLOURS = {
+    "killed": "#f4a6a6", "injured": "#f7c98b", "hospitalized": "#f3e08a", "arrested": "#a9c8f0",
+    "missing": "#d5b3ec", "displaced": "#a8e0c8", "affected": "#e6c3b3", "troops": "#c9d6a3",
+    "aircraft": "#c9d6a3", "attackers": "#e0b0c8", "checkpoints": "#c9d6a3",
+}
+OTHER_COLOUR = "#dddddd"
+#: Optional ledger columns shown on hover and in the claims table, with their labels.
+OPTIONAL_FIELDS = (("source_text", "source as written"), ("source_type", "source type"),
+                   ("subject_text", "group as written"), ("subject_detail", "group detail"),
+                   ("location_text", "place as written"))
+_SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+_CLAIM_ID = re.compile(r"^(?P<article>.+):(?P<start>\d+)-(?P<end>\d+)$")
+
+
+# --- links -----------------------------------------------------------------------------------
+
+def page_name(article_id) -> str:
+    """The file name of an article's page: its id when that is a plain file name, else a stable hash."""
+    article_id = str(article_id)
+    if _SAFE_ID.fullmatch(article_id):
+        return f"{article_id}.html"
+    return f"a-{hashlib.sha1(article_id.encode('utf-8')).hexdigest()[:16]}.html"
+
+
+def claim_anchor(start, end) -> str:
+    return f"claim-{int(start)}-{int(end)}"
+
+
+def parse_claim_id(claim_id) -> tuple[str, int, int] | None:
+    """(article id, start, end) of `article_id:start-end`, or None when it is not one."""
+    match = _CLAIM_ID.match(str(claim_id).strip())
+    if not match:
+        return None
+    return match["article"], int(match["start"]), int(match["end"])
+
+
+def claim_href(claim_id, base: str = "articles/") -> str | None:
+    """The link to a claim's highlighted quote, relative to the page holding the link (`base` is where the
+    article pages are from there: "articles/" from index.html, "../articles/" from html/…)."""
+    parts = parse_claim_id(claim_id)
+    if parts is None:
+        return None
+    article_id, start, end = parts
+    return f"{base}{url_quote(page_name(article_id))}#{claim_anchor(start, end)}"
+
+
+def article_href(article_id, base: str = "articles/") -> str:
+    return f"{base}{url_quote(page_name(article_id))}"
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Path]:
+    """Write one page per article into `folder` (plus evidence.css); return the pages written.
+
+    `articles` are kzlib.corpus Articles; without them, one page per article id of the ledger is made from
+    the sentences it holds."""
+    from kzlib.io import write_text
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text(folder / "evidence.css", (Path(__file__).parent / "templates" / "evidence.css").read_text(encoding="utf-8"))
+    claims = _prepared(claims)
+    by_article = {key: group for key, group in claims.groupby("article_id", sort=False)} if len(claims) else {}
+    names = _names(claims)
+    written = []
+    if articles:
+        for article in articles:
+            rows = by_article.get(str(article.id), claims.iloc[0:0])
+            written.append(write_text(folder / page_name(article.id), article_page(article, rows, names)))
+    else:
+        for article_id, rows in by_article.items():
+            written.append(write_text(folder / page_name(article_id), ledger_page(article_id, rows, names)))
+    return written
+
+
+def article_page(article, claims: pd.DataFrame, names: dict | None = None) -> str:
+    """The page of one article: header, text with highlighted quotes, then its claims as a table."""
+    names = names if names is not None else _names(claims)
+    claims = _prepared(claims)
+    text = article.text
+    quotes = []
+    sentences = []
+    for row in claims.itertuples(index=False):
+        start, end = int(row.start), int(row.end)
+        if not (0 <= start < end <= len(text)):
+            continue   # offsets outside this text: listed in the table, not highlighted
+        quotes.append((start, end, row))
+        span = _sentence_span(text, row, start, end)
+        if span:
+            sentences.append(span)
+    furniture = [(s.start, s.end, s.kind) for s in getattr(article, "furniture", ())]
+    body = _render(text, quotes, sentences, furniture, names)
+    header = _header(article.outlet, article.date, article.headline, article.source, article.id)
+    return _page(f"{article.headline or article.id}", header, f'<div class="kz-text" dir="rtl" lang="ar">{body}</div>',
+                 _claims_table(claims, names))
+
+
+def ledger_page(article_id, claims: pd.DataFrame, names: dict | None = None) -> str:
+    """A page from the ledger alone: each sentence holding a claim, its quotes highlighted."""
+    names = names if names is not None else _names(claims)
+    claims = _prepared(claims)
+    first = claims.iloc[0] if len(claims) else {}
+    outlet, date = _cell(first.get("outlet")), _cell(first.get("date"))
+    header = _header(outlet, date, None, "", article_id)
+    blocks = []
+    for sentence, rows in claims.groupby("sentence", sort=False):
+        quotes = []
+        for row in rows.itertuples(index=False):
+            offset = _quote_in_sentence(row, str(sentence))
+            if offset is not None:
+                quotes.append((offset, offset + len(str(row.quote)), row))
+        blocks.append(f'<p class="kz-text" dir="rtl" lang="ar">{_render(str(sentence), quotes, [(0, len(str(sentence)))], [], names)}</p>')
+    note = ('<p class="kz-note">The article text is not part of this report (it was built from a claims ledger): '
+            'below are the sentences the ledger holds, each quote highlighted.</p>')
+    return _page(str(article_id), header, note + "".join(blocks), _claims_table(claims, names))
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def _render(text: str, quotes: list, sentences: list, furniture: list, names: dict) -> str:
+    """`text` escaped, cut at every quote, sentence and furniture boundary; each piece wrapped by what
+    covers it (quote > sentence > furniture). A quote's first piece carries its anchor."""
+    cuts = {0, len(text)}
+    for start, end, *_ in quotes:
+        cuts.update((start, end))
+    for start, end in sentences:
+        cuts.update((start, end))
+    for start, end, _kind in furniture:
+        cuts.update((max(0, start), min(len(text), end)))
+    points = sorted(c for c in cuts if 0 <= c <= len(text))
+    anchored: set[str] = set()
+    pieces = []
+    for left, right in zip(points, points[1:]):
+        piece = html.escape(text[left:right], quote=False)
+        covering = [q for q in quotes if q[0] <= left and right <= q[1]]
+        if covering:
+            ids = [claim_anchor(s, e) for s, e, _ in covering if claim_anchor(s, e) not in anchored]
+            anchored.update(ids)
+            row = covering[0][2]
+            anchor = f' id="{ids[0]}"' if ids else ""
+            extra = "".join(f'<span class="kz-anchor" id="{i}"></span>' for i in ids[1:])
+            title = html.escape(" | ".join(_hover(q[2], names) for q in covering), quote=True)
+            category = _css_class(row.category)
+            piece = f'<mark class="kz-quote kz-cat-{category}"{anchor} title="{title}">{extra}{piece}</mark>'
+        elif any(s <= left and right <= e for s, e in sentences):
+            piece = f'<span class="kz-sentence">{piece}</span>'
+        elif any(s <= left and right <= e for s, e, _ in furniture):
+            kinds = ", ".join(sorted({k for s, e, k in furniture if s <= left and right <= e}))
+            piece = f'<span class="kz-furniture" title="page furniture: {html.escape(kinds, quote=True)}">{piece}</span>'
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _hover(row, names: dict) -> str:
+    parts = [f"category: {_label(names, row.category)}", f"group: {_label(names, row.subject)}",
+             f"figure: {_figure(row)}", f"source: {_label(names, _cell(row.attributed_to)) or 'not named in the article'}"]
+    for field, label in OPTIONAL_FIELDS:
+        value = _cell(getattr(row, field, None))
+        if value:
+            parts.append(f"{label}: {value}")
+    location = _cell(row.location)
+    if location:
+        parts.append(f"place: {_label(names, location)}")
+    return "; ".join(parts)
+
+
+def _figure(row) -> str:
+    value = row.value
+    if value is None or pd.isna(value):
+        return "no figure"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    qualifier = _cell(row.qualifier)
+    return f"{text} ({qualifier})" if qualifier and qualifier != "exact" else text
+
+
+def _claims_table(claims: pd.DataFrame, names: dict) -> str:
+    if not len(claims):
+        return '<p class="kz-note">The extractor found no claim in this article.</p>'
+    optional = [(f, label) for f, label in OPTIONAL_FIELDS if f in claims.columns and claims[f].map(_cell).any()]
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in
+                   ["claim", "category", "group", "figure", "source", "place", *[label for _, label in optional], "quote"])
+    rows = []
+    for row in claims.sort_values("start").itertuples(index=False):
+        anchor = claim_anchor(row.start, row.end)
+        cells = [f'<a href="#{anchor}">{html.escape(str(row.article_id))}:{int(row.start)}-{int(row.end)}</a>',
+                 html.escape(_label(names, row.category)), html.escape(_label(names, row.subject)),
+                 html.escape(_figure(row)), html.escape(_label(names, _cell(row.attributed_to)) or "—"),
+                 html.escape(_label(names, _cell(row.location)) or "—"),
+                 *[html.escape(_cell(getattr(row, f, None))) for f, _ in optional],
+                 f'<span dir="rtl">{html.escape(str(row.quote))}</span>']
+        swatch = f'<span class="kz-swatch kz-cat-{_css_class(row.category)}"></span>'
+        cells[1] = swatch + cells[1]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (f'<h2>Claims in this article · الادعاءات في هذا المقال ({len(claims)})</h2>'
+            f'<table class="kz-claims"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _header(outlet, date, headline, source, article_id) -> str:
+    meta = " · ".join(html.escape(str(part)) for part in (outlet, date) if part)
+    title = (f'<h1 dir="rtl" lang="ar">{html.escape(headline)}</h1>' if headline
+             else f"<h1>{html.escape(str(article_id))}</h1>")
+    source_line = f" · <code>{html.escape(str(source))}</code>" if source else ""
+    return (f'<nav class="kz-nav"><a href="../index.html">← Briefing · الموجز</a></nav>{title}'
+            f'<p class="kz-meta">{meta} · article <code>{html.escape(str(article_id))}</code>{source_line}</p>'
+            '<p class="kz-legend">Highlighted: each claim\'s quote (colour = category; hover for category, group, '
+            'figure and source) inside its sentence; dimmed: page furniture.</p>')
+
+
+def _page(title: str, header: str, body: str, table: str) -> str:
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{html.escape(title)}</title><link rel="stylesheet" href="evidence.css"><style>{_category_css()}</style>'
+            f'</head><body><main>{header}{body}{table}</main></body></html>\n')
+
+
+def _category_css() -> str:
+    rules = [f".kz-cat-{_css_class(c)} {{ background: {colour}; }}" for c, colour in CATEGORY_COLOURS.items()]
+    return " ".join(rules)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _prepared(claims: pd.DataFrame) -> pd.DataFrame:
+    claims = claims if claims is not None else pd.DataFrame()
+    for column in ("article_id", "category", "subject", "value", "qualifier", "attributed_to", "location",
+                   "start", "end", "quote", "sentence"):
+        if column not in claims.columns:
+            claims = claims.assign(**{column: None})
+    claims = claims[claims["start"].notna() & claims["end"].notna()]
+    return claims.assign(article_id=claims["article_id"].astype(str))
+
+
+def _sentence_span(text: str, row, start: int, end: int) -> tuple[int, int] | None:
+    """The sentence's offsets: the ledger's sentence_start/sentence_end when present, else the sentence
+    string found around the quote."""
+    s, e = getattr(row, "sentence_start", None), getattr(row, "sentence_end", None)
+    if s is not None and e is not None and not pd.isna(s) and not pd.isna(e) and 0 <= int(s) <= start and end <= int(e) <= len(text):
+        return int(s), int(e)
+    sentence = _cell(row.sentence)
+    if not sentence:
+        return None
+    position = text.find(sentence, max(0, end - len(sentence)))
+    if position != -1 and position <= start and end <= position + len(sentence):
+        return position, position + len(sentence)
+    return None
+
+
+def _quote_in_sentence(row, sentence: str) -> int | None:
+    s = getattr(row, "sentence_start", None)
+    if s is not None and not pd.isna(s):
+        offset = int(row.start) - int(s)
+        if 0 <= offset and sentence[offset:offset + len(str(row.quote))] == str(row.quote):
+            return offset
+    offset = sentence.find(str(row.quote))
+    return offset if offset >= 0 else None
+
+
+def _names(claims: pd.DataFrame) -> dict[str, str]:
+    """Readable labels: vocabulary ids (category, subject) and actor / place ids from the gazetteer."""
+    from kzlib.sources import actor_names
+    from kzlib.tables import vocabulary_labels
+
+    names = {key: f"{en} · {ar}" if ar and ar != en else en
+             for key, (ar, en) in vocabulary_labels(kinds=("category", "subject")).items()}
+    ids = []
+    for column in ("attributed_to", "location"):
+        if column in claims.columns:
+            ids.extend(claims[column].dropna().astype(str))
+    try:
+        for key, (ar, en) in actor_names(ids).items():
+            names[key] = f"{en} · {ar}" if ar and ar != en else en
+    except (OSError, ValueError):   # gazetteer unreadable: ids are shown as they are
+        pass
+    return names
+
+
+def _label(names: dict, key) -> str:
+    key = _cell(key)
+    return names.get(key, key) if key else ""
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _css_class(category) -> str:
+    return re.sub(r"[^a-z0-9_-]", "_", str(category).lower()) or "other"
