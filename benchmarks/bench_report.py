@@ -38,7 +38,7 @@ BASE = 2000  # the size the linear extrapolation starts from
 PAGE_TARGET_MB = 5.0
 # "[3/6] 03_casualties ... ok (11.2 s; kernel 3.9 s + warm 0.3 s, waited 1.2 s, run 11.2 s from +6.7 s, html 1.0 s, ...)"
 NOTEBOOK_LINE = re.compile(r"^\[\d+/\d+\] (?P<name>\S+) \.\.\. (?P<status>\w+)(?P<rest>.*)$")
-RUN = re.compile(r"run (?P<run>[\d.]+) s")
+RUN = re.compile(r"run (?P<run>[\d.]+) s|^ \((?P<total>[\d.]+) s")  # the older runner's phases, or the newer one's total
 HTML = re.compile(r"html (?P<html>[\d.]+) s")
 
 
@@ -115,7 +115,8 @@ def run_report(size: str, seed: int, timeout: int, jobs: int | None) -> dict:
         match = NOTEBOOK_LINE.match(line)
         if match:
             run, html = RUN.search(match["rest"]), HTML.search(match["rest"])
-            notebooks[match["name"]] = {"status": match["status"], "run_s": float(run["run"]) if run else None,
+            seconds = (run["run"] or run["total"]) if run else None
+            notebooks[match["name"]] = {"status": match["status"], "run_s": float(seconds) if seconds else None,
                                         "html_s": float(html["html"]) if html else None}
     for page in sorted((out / "report" / "html").glob("*.html")):
         notebooks.setdefault(page.stem, {})["html_mb"] = round(page.stat().st_size / 2**20, 2)
