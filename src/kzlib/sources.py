@@ -507,7 +507,7 @@ def _id_list(chosen: list[int], total: int, ids: list[str]) -> str:
 
 
 def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: float = 0.2, *,
-                  max_ids: int = 50, exact_limit: int = 2000) -> pd.DataFrame:
+                  max_ids: int = 10, exact_limit: int = 2000, lsh_top: int = 50) -> pd.DataFrame:
     """For each claim: outlets sharing its category + figure, near-duplicate sentences elsewhere, or neither.
 
     ``match``: "same figure and sentence", "same figure", "near-duplicate sentence" or "only this outlet".
@@ -517,7 +517,7 @@ def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: fl
     times is one set): claims of other outlets with the very same set are near-duplicates (overlap 1).
     Between distinct sets, a category with at most ``exact_limit`` of them is searched exactly: candidate
     pairs share a word that occurs in at most ``common_share`` of the category's claims, and ``overlap`` is
-    the best over all candidates. Above that, each set is compared with the ``max_ids`` sets most alike by
+    the best over all candidates. Above that, each set is compared with the ``lsh_top`` sets most alike by
     MinHash LSH Forest (``datasketch``, approximate Jaccard): the work per sentence is bounded, the lists and
     "+N more" counts are then those of the near-duplicates found among them, a short sentence contained in
     a long one may be missed, and ``overlap`` is the best among them. Overlaps are computed exactly.
@@ -568,7 +568,7 @@ def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: fl
             pairs = set(_rare_token_pairs(sets, [len(m) for m in members], common_share))
             pairs.update((k, k) for k in range(len(sets)))
         else:
-            pairs = set(_lsh_pairs(sets, max_ids))
+            pairs = set(_lsh_pairs(sets, lsh_top))
         single = [next(iter(o)) if len(o) == 1 else None for o in set_outlets]
         counts = [Counter(outlets[j] for j in m) for m in members]
         linked, reached_by = defaultdict(list), {}  # set -> [(overlap, other set)]
