@@ -10,12 +10,13 @@ CORPUS       ?= data/corpus.csv
 OUT          ?= reports
 LEDGER       ?=
 TIMEOUT      ?= 900
+SIZES        ?=
 VPY          := $(VENV)/bin/python
 comma        := ,
 STAMP        := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test extract evaluate lab sync-notebooks bench bench-compiled bench-robustness clean
+.PHONY: help install report test extract evaluate lab sync-notebooks bench bench-report bench-compiled bench-robustness clean
 
 help: ## show this list
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,6 +50,9 @@ sync-notebooks: $(STAMP) ## after editing: sync notebooks/*.ipynb with their pai
 
 bench: $(STAMP) ## run the throughput/memory benchmarks (prints figures)
 	$(VPY) benchmarks/bench_extract.py
+
+bench-report: $(STAMP) ## time `kz report` on the seeds and 2k/10k/100k synthetic articles (SIZES=seeds,2000 to limit)
+	$(VPY) benchmarks/bench_report.py $(if $(SIZES),--sizes "$(SIZES)")
 
 bench-robustness: $(STAMP) ## time one unpunctuated sentence (10 KB, 100 KB, 1 MB) and peak memory on one 50 MB article
 	$(VPY) benchmarks/bench_robustness.py

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from functools import lru_cache
+from itertools import islice
 
 import pandas as pd
 
@@ -88,19 +89,84 @@ def load_framing(path: str | None = None) -> tuple[dict, ...]:
     return tuple(_read_tsv(str(path or LEXICONS / "framing.tsv"), ("group", "frame", "term", "gloss_en")))
 
 
+# A word as ``find_terms`` sees it: word characters with the diacritics written inside it ("وَالحَرب" is one
+# word). ``term_regex`` cannot do that: a diacritic is not ``\w``, so a regex match may start right after one.
+_WORD = re.compile(r"[\w\u064B-\u065F\u0670]+")
+_MARK_CHARS = re.compile("[\u064B-\u065F\u0670\u0640]")
+# Clitics ``term_regex`` allows before a term (module docstring): before "ال…" terms one of و ف, then one of
+# ب ك, then ال — or و ف then لل; before other terms optionally و ف, ب ل ك, ال, or لل.
+_AL_PREFIXES = tuple(c + p + "ال" for c in ("", "و", "ف") for p in ("", "ب", "ك")) + ("لل", "ولل", "فلل")
+_PLAIN_PREFIXES = tuple(dict.fromkeys(c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك") for a in ("", "ال"))) \
+    + ("لل", "ولل", "فلل")
+# letters a term spells one way and the text may spell another (``_FOLDS``): the symmetric ones fold on both
+# sides, hamza seats are expanded on the term's side only (a term's ئ matches ئ ي ء in the text, not the reverse)
+_SEATS = {"ئ": "ئيء", "ؤ": "ؤوء"}
+
+
+def _fold_word(word: str) -> str:
+    return _MARK_CHARS.sub("", word).translate(_FOLD_TEXT)
+
+
+def _seat_variants(word: str) -> list[str]:
+    variants = [""]
+    for char in word:
+        variants = [v + alt for v in variants for alt in _SEATS.get(char, char)]
+    return variants
+
+
 @lru_cache(maxsize=4)
-def _compiled_terms(terms: tuple[str, ...]) -> re.Pattern:
+def _term_index(terms: tuple[str, ...]) -> tuple[dict, list[str], int]:
+    """Folded word sequence -> index into ``ordered`` (longest term first, as the regex alternation tried
+    them), for every clitic prefix a term may carry; and the most words a term has."""
     ordered = sorted(set(terms), key=len, reverse=True)
-    return re.compile("|".join(f"(?P<t{i}>{term_regex(t)})" for i, t in enumerate(ordered))), ordered
+    index: dict[tuple[str, ...], int] = {}
+    longest = 1
+    for rank, term in enumerate(ordered):
+        words = _MARK_CHARS.sub("", term.strip()).split()
+        if not words:
+            raise ValueError("empty lexicon term")
+        first = words[0]
+        if first.startswith("ال"):
+            firsts = [p + first[2:] for p in _AL_PREFIXES]
+        else:
+            firsts = [p + first for p in _PLAIN_PREFIXES]
+        longest = max(longest, len(words))
+        folded_rest = [[_fold_word(v) for v in _seat_variants(w)] for w in words[1:]]
+        keys = [(_fold_word(v),) for f in firsts for v in _seat_variants(f)]
+        for alternatives in folded_rest:
+            keys = [k + (a,) for k in keys for a in alternatives]
+        for key in keys:
+            index.setdefault(key, rank)  # the longer term wins where two terms read alike
+    return index, ordered, longest
 
 
 def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, lexicon term) matches, longest term first at each place."""
-    pattern, ordered = _compiled_terms(tuple(terms))
+    """Non-overlapping (start, end, lexicon term) matches, longest term first at each place.
+
+    One pass over the words of ``text``: at each word, the folded word sequences of up to the longest term's
+    length (words separated by whitespace only) are looked up in a dictionary of the folded terms with every
+    clitic prefix ``term_regex`` allows. It finds what ``term_regex`` finds, except that a match never starts
+    inside a vocalised word (the regex could start right after a diacritic) and a term's ي also matches a
+    text's ئ (hamza seats fold one way in the regex).
+    """
+    index, ordered, longest = _term_index(tuple(terms))
+    words = [(m.start(), m.end(), _fold_word(m.group())) for m in _WORD.finditer(text)]
     hits = []
-    for match in pattern.finditer(text):
-        index = int(match.lastgroup[1:])
-        hits.append((match.start(), match.end(), ordered[index]))
+    i, count = 0, len(words)
+    while i < count:
+        best, best_stop, key = None, i, ()
+        for j in range(i, min(count, i + longest)):
+            if j > i and not text[words[j - 1][1]:words[j][0]].isspace():
+                break
+            key = key + (words[j][2],)
+            rank = index.get(key)
+            if rank is not None and (best is None or rank < best):
+                best, best_stop = rank, j
+        if best is None:
+            i += 1
+            continue
+        hits.append((words[i][0], words[best_stop][1], ordered[best]))
+        i = best_stop + 1
     return hits
 
 
@@ -126,6 +192,14 @@ def _outlet(article) -> str:
 
 def _articles(articles):
     return list(getattr(articles, "articles", articles))
+
+
+def _sentence_at(sentences, starts, offset) -> tuple[int, int]:
+    """The sentence holding ``offset`` (sentences are sorted and do not overlap), else None."""
+    k = bisect.bisect_right(starts, offset) - 1
+    if k >= 0 and sentences[k][0] <= offset < sentences[k][1]:
+        return sentences[k]
+    return None
 
 
 def _inside(spans, start, end) -> bool:
@@ -289,6 +363,8 @@ def plot_source_heatmap(pivot: pd.DataFrame, names: dict[str, tuple[str, str]] |
         raise ValueError("nothing to plot: no outlet cites any source")
     names = names or {}
     table = pivot.T.iloc[:top]  # pivot columns are already ordered by total citations
+    if table.shape[1] > top:  # many outlets (e.g. one "unknown (<id>)" per article): the most citing ones
+        table = table.loc[:, table.sum().sort_values(ascending=False, kind="stable").index[:top]]
     fig, ax = plt.subplots(figsize=(1.6 * table.shape[1] + 5, 0.38 * table.shape[0] + 2.5))
     image = ax.imshow(table.values, cmap="Blues", aspect="auto")
     ax.set_yticks(range(table.shape[0]))
@@ -340,10 +416,11 @@ def framing_hits(articles, lexicon: tuple[dict, ...] | None = None) -> pd.DataFr
     for article in _articles(articles):
         body = _body(article)
         sentences = sentence_spans(article.text)
+        sentence_starts = [s for s, _ in sentences]
         for start, end, term in find_terms(article.text, tuple(by_term)):
             if not _inside(body, start, end):
                 continue
-            s_start, s_end = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
+            s_start, s_end = _sentence_at(sentences, sentence_starts, start) or (start, end)
             entry = by_term[term]
             rows.append(dict(outlet=_outlet(article), article_id=article.id,
                              group=entry["group"], frame=entry["frame"], term=term, gloss_en=entry["gloss_en"],
@@ -377,8 +454,8 @@ def framing_rates(hits: pd.DataFrame, words: pd.DataFrame, level: str = "term") 
     return rates.loc[:, columns].sort_values(["group", "outlet", "count"], ascending=[True, True, False]).reset_index(drop=True)
 
 
-def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, str]] | None = None):
-    """Bars: per-1,000-word rate of each frame of ``group`` per outlet."""
+def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, str]] | None = None, top: int = 30):
+    """Bars: per-1,000-word rate of each frame of ``group`` per outlet (the ``top`` outlets by rate)."""
     import matplotlib.pyplot as plt
 
     from kzlib.charts import bilingual, use_style
@@ -388,6 +465,8 @@ def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, st
     if rows.empty:
         raise ValueError(f"no framing terms of group {group!r} found")
     pivot = rows.pivot_table(index="outlet", columns="frame", values="per_1000_words", aggfunc="sum", fill_value=0)
+    if len(pivot) > top:  # one bar group per outlet: the outlets using the group's terms most
+        pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]]
     names = names or {}
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(pivot) + 2.5))
     pivot.plot.barh(ax=ax)
@@ -412,15 +491,71 @@ def _tokens(sentence: str) -> frozenset[str]:
     return frozenset(t for t in re.findall(r"\w+", fold(sentence)) if len(t) > 1)
 
 
-def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: float = 0.2) -> pd.DataFrame:
+def _overlap(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def _rare_token_pairs(sets: list[frozenset], weights: list[int], common_share: float):
+    """Pairs (a, b), a <= b, of distinct token sets sharing a word that occurs in at most ``common_share`` of
+    the claims (``weights``: claims per set), each pair once — the candidates of the exact search."""
+    from collections import defaultdict
+
+    postings, claims_with = defaultdict(list), defaultdict(int)
+    for k, tokens in enumerate(sets):
+        for token in tokens:
+            postings[token].append(k)
+            claims_with[token] += weights[k]
+    cap = max(2, int(common_share * sum(weights)))
+    for a, tokens in enumerate(sets):
+        partners = {b for token in tokens if claims_with[token] <= cap for b in postings[token] if b >= a}
+        yield from ((a, b) for b in partners)
+
+
+def _lsh_pairs(sets: list[frozenset], top: int, num_perm: int = 64):
+    """Candidate pairs (a, b), a <= b, of distinct token sets: for each set, the ``top`` sets most alike by
+    MinHash LSH Forest (datasketch; Jaccard, approximate), and the set itself. Bounded work per set, so a
+    cluster of thousands of near-identical sentences costs n * top comparisons, not n²."""
+    from datasketch import MinHash, MinHashLSHForest
+
+    signatures = MinHash.bulk([[t.encode("utf-8") for t in tokens] for tokens in sets], num_perm=num_perm)
+    forest = MinHashLSHForest(num_perm=num_perm)
+    for k, signature in enumerate(signatures):
+        forest.add(k, signature)
+    forest.index()
+    for a, signature in enumerate(signatures):
+        yield (a, a)
+        yield from ((min(a, b), max(a, b)) for b in forest.query(signature, top + 1) if b != a)
+
+
+def _first_ids(members: list[int], outlets: list[str], outlet: str, limit: int) -> list[int]:
+    """The first ``limit`` of ``members`` (claim positions, ascending) from outlets other than ``outlet``."""
+    return list(islice((j for j in members if outlets[j] != outlet), limit))
+
+
+def _id_list(chosen: list[int], total: int, ids: list[str]) -> str:
+    listed = ", ".join(ids[j] for j in chosen)
+    return listed + (f", … (+{total - len(chosen)} more)" if total > len(chosen) else "")
+
+
+def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: float = 0.2, *,
+                  max_ids: int = 10, exact_limit: int = 2000, lsh_top: int = 50) -> pd.DataFrame:
     """For each claim: outlets sharing its category + figure, near-duplicate sentences elsewhere, or neither.
 
     ``match``: "same figure and sentence", "same figure", "near-duplicate sentence" or "only this outlet".
     ``overlap`` is the best token overlap |A∩B| / min(|A|,|B|) with a same-category claim of another outlet.
-    Candidate pairs are those sharing at least one word that occurs in at most ``common_share`` of the
-    category's claims (an inverted index), so the cost grows with the corpus, not with its square; the
-    overlap itself is computed on all words.
+
+    Sentences are compared as sets of folded words, each distinct set once (wire copy repeated a thousand
+    times is one set): claims of other outlets with the very same set are near-duplicates (overlap 1).
+    Between distinct sets, a category with at most ``exact_limit`` of them is searched exactly: candidate
+    pairs share a word that occurs in at most ``common_share`` of the category's claims, and ``overlap`` is
+    the best over all candidates. Above that, each set is compared with the ``lsh_top`` sets most alike by
+    MinHash LSH Forest (``datasketch``, approximate Jaccard): the work per sentence is bounded, the lists and
+    "+N more" counts are then those of the near-duplicates found among them, a short sentence contained in
+    a long one may be missed, and ``overlap`` is the best among them. Overlaps are computed exactly.
+    Lists name at most ``max_ids`` claims (outlets), then "… (+N more)": wire copy carried by thousands of
+    articles would otherwise make the table grow with the square of the corpus.
     """
+    import heapq
     from collections import Counter, defaultdict
 
     from kzlib.tables import with_claim_ids
@@ -430,37 +565,88 @@ def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: fl
     if not len(claims):
         return pd.DataFrame(columns=columns)
     frame = with_claim_ids(claims).reset_index(drop=True)
-    tokens = [_tokens(s) for s in frame["sentence"]]
+    memo: dict[str, frozenset] = {}
+    tokens = [memo[s] if s in memo else memo.setdefault(s, _tokens(s)) for s in frame["sentence"]]
     outlets, ids = frame["outlet"].tolist(), frame["claim_id"].tolist()
-    same_figure = defaultdict(list)
-    for i, key in enumerate(zip(frame["category"], frame["value"])):
-        same_figure[key].append(i)
-    similar, best = defaultdict(list), [0.0] * len(frame)
-    for _, members in frame.groupby("category").groups.items():
-        members = list(members)
-        postings = defaultdict(list)
+    categories, values = frame["category"].tolist(), frame["value"].tolist()
+
+    # same category + figure: claims of one (category, figure) share their lists, less their own outlet's
+    nothing: frozenset = frozenset()
+    same_ids, same_outlets = [""] * len(frame), [nothing] * len(frame)
+    figures = defaultdict(list)
+    for i, (category, value) in enumerate(zip(categories, values)):
+        if value == value:  # NaN is no figure: it matches nothing
+            figures[(category, value)].append(i)
+    for members in figures.values():
+        per_outlet = Counter(outlets[j] for j in members)
+        present = frozenset(per_outlet)  # one object per figure: own outlet left out below
+        cache = {}
         for i in members:
-            for token in tokens[i]:
-                postings[token].append(i)
-        cap = max(2, int(common_share * len(members)))
-        for i in members:
-            candidates = Counter(j for token in tokens[i] if len(postings[token]) <= cap
-                                 for j in postings[token] if outlets[j] != outlets[i])
-            for j in candidates:
-                shared = len(tokens[i] & tokens[j]) / max(1, min(len(tokens[i]), len(tokens[j])))
-                best[i] = max(best[i], shared)
-                if shared >= threshold:
-                    similar[i].append(j)
+            own = outlets[i]
+            if own not in cache:
+                cache[own] = _id_list(_first_ids(members, outlets, own, max_ids), len(members) - per_outlet[own], ids)
+            same_ids[i], same_outlets[i] = cache[own], present
+
+    # near-duplicate sentences, per category, between distinct word sets
+    near_ids, near_outlets, best = [""] * len(frame), [nothing] * len(frame), [0.0] * len(frame)
+    by_category = defaultdict(lambda: defaultdict(list))
+    for i, (category, words) in enumerate(zip(categories, tokens)):
+        by_category[category][words].append(i)
+    for groups in by_category.values():
+        sets, members = list(groups), list(groups.values())
+        set_outlets = [set(outlets[j] for j in m) for m in members]
+        if len(sets) <= exact_limit:
+            pairs = set(_rare_token_pairs(sets, [len(m) for m in members], common_share))
+            pairs.update((k, k) for k in range(len(sets)))
+        else:
+            pairs = set(_lsh_pairs(sets, lsh_top))
+        single = [next(iter(o)) if len(o) == 1 else None for o in set_outlets]
+        counts = [Counter(outlets[j] for j in m) for m in members]
+        linked, reached_by = defaultdict(list), {}  # set -> [(overlap, other set)]
+        for a, b in pairs:
+            shared = _overlap(sets[a], sets[b])
+            linked[a].append((shared, b))
+            if a != b:
+                linked[b].append((shared, a))
+        for a, partners in linked.items():
+            for outlet in set_outlets[a]:
+                others = [(shared, b) for shared, b in partners if single[b] != outlet]
+                if not others:
+                    continue
+                top = max(shared for shared, _ in others)
+                close = [b for shared, b in others if shared >= threshold]
+                total = sum(len(members[b]) - counts[b][outlet] for b in close)
+                first = list(islice((j for j in heapq.merge(*(members[b] for b in close)) if outlets[j] != outlet),
+                                    max_ids))
+                listed = _id_list(first, total, ids)
+                # outlets reached, own outlet included (left out when listed): one object per set of partners
+                key = tuple(close)
+                if key not in reached_by:
+                    reached_by[key] = frozenset().union(*(set_outlets[b] for b in close))
+                reached = reached_by[key]
+                for i in members[a]:
+                    if outlets[i] == outlet:
+                        best[i], near_ids[i], near_outlets[i] = top, listed, reached
+
+    unions: dict = {}  # claims of one figure and one near-duplicate unit share their outlet list
+
+    def outlet_list(i: int) -> str:
+        key = (id(same_outlets[i]), id(near_outlets[i]))
+        if key not in unions:
+            unions[key] = sorted(same_outlets[i] | near_outlets[i])
+        union = unions[key]
+        chosen = [o for o in islice((o for o in union if o != outlets[i]), max_ids)]
+        total = len(union) - (outlets[i] in same_outlets[i] or outlets[i] in near_outlets[i])
+        return ", ".join(chosen) + (f", … (+{total - len(chosen)} more)" if total > len(chosen) else "")
+
     rows = []
     for i, claim in enumerate(frame.itertuples()):
-        same = [j for j in same_figure[(claim.category, claim.value)] if outlets[j] != outlets[i]]
-        near = sorted(similar[i])
-        match = ("same figure and sentence" if same and near else "same figure" if same
-                 else "near-duplicate sentence" if near else "only this outlet")
+        has_same, has_near = bool(same_ids[i]), bool(near_ids[i])
+        match = ("same figure and sentence" if has_same and has_near else "same figure" if has_same
+                 else "near-duplicate sentence" if has_near else "only this outlet")
         rows.append(dict(claim_id=claim.claim_id, outlet=claim.outlet, category=claim.category,
                          subject=claim.subject, value=claim.value, quote=claim.quote, match=match,
-                         shared_with_outlets=", ".join(sorted({outlets[j] for j in same + near})),
-                         same_figure_claim_ids=", ".join(ids[j] for j in same),
-                         similar_claim_ids=", ".join(ids[j] for j in near), overlap=round(best[i], 2),
-                         sentence=claim.sentence))
+                         shared_with_outlets=outlet_list(i),
+                         same_figure_claim_ids=same_ids[i], similar_claim_ids=near_ids[i],
+                         overlap=round(best[i], 2), sentence=claim.sentence))
     return pd.DataFrame(rows, columns=columns)

@@ -156,11 +156,14 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
         frame["claim_id"] = [f"{a}:{int(s)}-{int(e)}" for a, s, e in zip(frame["article_id"], frame["start"], frame["end"])]
     if "outlet" not in frame.columns:
         frame["outlet"] = None
-    frame["outlet"] = [outlet_of(o, a) for o, a in zip(frame["outlet"], frame["article_id"])]
+    # outlets, dates and sources repeat: each distinct value is converted once (a ledger has few of them)
+    named = _per_distinct(frame["outlet"], _text_or_none)
+    unknown = named.isna() | named.eq("unknown")
+    frame["outlet"] = named.where(~unknown, "unknown (" + frame["article_id"].astype(str) + ")")
     if "date" not in frame.columns:
         frame["date"] = None
     try:
-        frame["date"] = frame["date"].map(_iso_or_none)
+        frame["date"] = _per_distinct(frame["date"], _iso_or_none)
     except ValueError as error:
         raise ValueError(f"claims table: {error}") from None
     for column in ("value", "low", "high"):
@@ -169,10 +172,17 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = None
     for column in ("attributed_to", "location", "source_text", "source_type") + OPTIONAL_COLUMNS:
-        frame[column] = pd.Series([_text_or_none(v) for v in frame[column]], index=frame.index, dtype=object)
+        frame[column] = _per_distinct(frame[column], _text_or_none)
     # the place scope: the gazetteer's id, else the place as written (an unknown village is still a place)
     frame["place"] = [loc or text for loc, text in zip(frame["location"], frame["location_text"])]
     return frame
+
+
+def _per_distinct(column: pd.Series, convert) -> pd.Series:
+    """``column.map(convert)`` computed once per distinct value (missing values included), as object dtype."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    converted = [convert(v) for v in uniques]
+    return pd.Series([converted[c] for c in codes] if len(converted) else [], index=column.index, dtype=object)
 
 
 def outlet_of(outlet, article_id) -> str:
@@ -459,11 +469,13 @@ def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUAL
     return reports.reset_index(drop=True)
 
 
-def plot_figures_over_time(series: pd.DataFrame, labels=None):
+def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int = 60, top_sources: int = 9):
     """One panel per category: reported figure (log scale) against publication date, one colour per source.
 
     A dashed step line follows the highest figure reported to date. ``labels`` maps vocabulary / actor ids to
-    (arabic, english); default ``vocabulary_labels()``.
+    (arabic, english); default ``vocabulary_labels()``. A panel of at most ``max_points`` reports shows each
+    one, labelled with its figure; a larger one aggregates: the highest figure per day and source, the
+    ``top_sources`` sources with most reports in colour and the rest as "other", no per-report labels.
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -476,28 +488,49 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None):
     if not categories:
         raise ValueError("no dated figures to plot: the ledger holds no casualty claims with a publication date")
     fig, axes = plt.subplots(len(categories), 1, figsize=(10, 3.4 * len(categories)), squeeze=False, sharex=True)
-    sources = sorted(set(series["source"]))
+    other = "other"
+    frequent = series["source"].value_counts().index[:top_sources]
+    aggregated = series.groupby("category").size().gt(max_points)
+    shown = series["source"].where(series["source"].isin(frequent) | ~series["category"].map(aggregated), other)
+    sources = sorted(set(shown) - {other}) + ([other] if other in set(shown) else [])
     colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(sources)}
+    colours[other] = "lightgrey"
     for ax, category in zip(axes[:, 0], categories):
-        rows = series[series["category"] == category]
+        rows = series[series["category"] == category].assign(source=shown)
         steps = rows.groupby("date")["highest_to_date"].max()
         ax.step(steps.index, steps.values, where="post", linestyle="--", color="grey", linewidth=1,
                 label=bilingual("أعلى رقم حتى تاريخه", "highest reported to date"))
-        for source, points in rows.groupby("source"):
-            ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
-                       label=bilingual(*labels[source]) if source in labels else source)
-        for _, r in rows.iterrows():
-            who = r["subject_detail"] if isinstance(r.get("subject_detail"), str) and r["subject_detail"] else r["subject"]
-            ar, _en = labels.get(who, (who, who))
-            ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
-                        textcoords="offset points", xytext=(6, 3), fontsize=8)
+        if aggregated[category]:
+            daily = rows.groupby(["source", "date"])["value"].max().reset_index()
+            for source in [s for s in sources if s in set(daily["source"])]:
+                points = daily[daily["source"] == source]
+                name = bilingual("غيرها", f"other sources ({series['source'].nunique() - len(frequent)})") \
+                    if source == other else bilingual(*labels[source]) if source in labels else source
+                ax.scatter(points["date"], points["value"], color=colours[source], s=20, zorder=3, label=name)
+            ax.text(0.01, 0.97, prepare_label(f"{len(rows):,} reports: highest figure per day and source"),
+                    transform=ax.transAxes, fontsize=8, va="top")
+        else:
+            for source, points in rows.groupby("source"):
+                ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
+                           label=bilingual(*labels[source]) if source in labels else source)
+            for _, r in rows.iterrows():
+                who = r["subject_detail"] if isinstance(r.get("subject_detail"), str) and r["subject_detail"] else r["subject"]
+                ar, _en = labels.get(who, (who, who))
+                ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
+                            textcoords="offset points", xytext=(6, 3), fontsize=8)
         ax.set_yscale("log")
         ax.margins(x=0.15, y=0.25)
         ax.set_title(bilingual(*labels.get(category, (category, category))))
         ax.set_ylabel(bilingual("العدد المعلن", "reported figure"))
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(True, alpha=0.3)
-    axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())
+    span = (series["date"].max() - series["date"].min()).days
+    if span <= 14:
+        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())  # a tick per day reads well up to two weeks
+    elif span <= 92:
+        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator(interval=-(-span // 14)))
+    else:
+        axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=14))
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     axes[-1, 0].set_xlabel(bilingual("تاريخ النشر", "publication date"))
     fig.autofmt_xdate()

@@ -43,7 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from kzlib.paths import LEXICONS
-from kzlib.sources import sentence_spans, term_regex
+from kzlib.sources import _sentence_at, sentence_spans, term_regex
 
 RULES = ("night_span", "day_month", "ordinal_of_month", "relative_weekday", "weekday_direction",
          "relative_day", "anaphoric", "weekday")
@@ -85,10 +85,15 @@ class DateLexicon:
         return f"(?P<{group}>" + "|".join(term_regex(t, clitics=False, bounded=False) for t in terms) + ")"
 
     def value(self, kind: str, surface: str):
-        for term, value in self.entries[kind].items():
-            if re.fullmatch(term_regex(term, clitics=False, bounded=False), surface):
-                return value
-        raise KeyError(f"{surface!r} is not a {kind} in relative_dates.tsv")
+        return _lexicon_value(self, kind, surface)
+
+
+@lru_cache(maxsize=4096)  # a corpus repeats the same few hundred surfaces: resolve each once
+def _lexicon_value(lex: DateLexicon, kind: str, surface: str):
+    for term, value in lex.entries[kind].items():
+        if re.fullmatch(term_regex(term, clitics=False, bounded=False), surface):
+            return value
+    raise KeyError(f"{surface!r} is not a {kind} in relative_dates.tsv")
 
 
 def load_relative_dates(path: str | Path | None = None) -> DateLexicon:
@@ -158,10 +163,11 @@ def find_date_mentions(text: str, publication_date: str | None, article_id: str 
             found.append((start, end, rule, match))
     mentions = []
     sentences = sentence_spans(text)
+    sentence_starts = [s for s, _ in sentences]
     for start, end, rule, match in sorted(found, key=lambda f: f[0]):
         future = rule == "weekday" and _has_future_cue(text[max(0, start - 15):start], lex)
         resolved, resolved_end, status, reason, weekday = _resolve(rule, match, pub, lex, future)
-        s_start, s_end = next(((s, e) for s, e in sentences if s <= start < e), (start, end))
+        s_start, s_end = _sentence_at(sentences, sentence_starts, start) or (start, end)
         mentions.append(DateMention(article_id, text[start:end], start, end, rule, resolved, resolved_end, status,
                                     reason, weekday, text[s_start:s_end], s_start, s_end, outlet,
                                     pub.isoformat() if pub else None))
@@ -175,8 +181,12 @@ def _strip_prefix(match: re.Match) -> tuple[int, int]:
 
 def _has_future_cue(before: str, lex: DateLexicon) -> bool:
     """A deadline word right before a bare weekday ("بحلول يوم الجمعة") points forward, not back."""
-    cues = lex.entries.get("future_cue", {})
-    return any(re.search(term_regex(c) + r"\s*(?:\S+\s+)?$", before) for c in cues)
+    return any(cue.search(before) for cue in _future_cues(lex))
+
+
+@lru_cache(maxsize=4)
+def _future_cues(lex: DateLexicon) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(term_regex(c) + r"\s*(?:\S+\s+)?$") for c in lex.entries.get("future_cue", {}))
 
 
 def _resolve(rule: str, m: re.Match, pub: date | None, lex: DateLexicon, future: bool = False):
@@ -313,26 +323,33 @@ def claim_event_dates(claims: pd.DataFrame, mentions: pd.DataFrame,
     usable = mentions[mentions["status"].isin(statuses)] if len(mentions) else mentions
     if not len(claims) or not len(usable):
         return pd.DataFrame(columns=columns)
-    rows = []
-    by_article = {a: g for a, g in usable.groupby("article_id")}
-    for claim in with_claim_ids(claims).itertuples():
-        candidates = by_article.get(claim.article_id)
-        if candidates is None:
-            continue
-        inside = candidates[(candidates["sentence_start"] <= claim.start) & (claim.start < candidates["sentence_end"])]
-        if not len(inside):
-            continue
-        nearest = inside.loc[(inside["start"] - claim.start).abs().idxmin()]
-        rows.append({"claim_id": claim.claim_id, "event_date": nearest["resolved"],
-                     "date_basis": f"stated: {nearest['expression']} ({nearest['rule']}, {nearest['status']})"})
-    return pd.DataFrame(rows, columns=columns)
+    # one join of claims with the mentions of their article, then the nearest mention inside the sentence
+    frame = with_claim_ids(claims)
+    left = pd.DataFrame({"claim_id": frame["claim_id"].to_numpy(), "article_id": frame["article_id"].to_numpy(),
+                         "claim_start": frame["start"].to_numpy(), "_claim": range(len(frame))})
+    right = usable.loc[:, ["article_id", "start", "sentence_start", "sentence_end", "resolved", "expression", "rule",
+                           "status"]].assign(_mention=range(len(usable)))
+    pairs = left.merge(right, on="article_id", how="inner")
+    pairs = pairs[(pairs["sentence_start"] <= pairs["claim_start"]) & (pairs["claim_start"] < pairs["sentence_end"])]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    pairs = pairs.assign(_distance=(pairs["start"] - pairs["claim_start"]).abs())
+    # nearest first; equally near: the earlier mention in the frame (as idxmin did)
+    nearest = pairs.sort_values(["_claim", "_distance", "_mention"], kind="stable").drop_duplicates("_claim")
+    return pd.DataFrame({
+        "claim_id": nearest["claim_id"].to_numpy(),
+        "event_date": nearest["resolved"].to_numpy(),
+        "date_basis": ("stated: " + nearest["expression"] + " (" + nearest["rule"] + ", " + nearest["status"] + ")").to_numpy(),
+    }, columns=columns)
 
 
-def plot_timeline(mentions: pd.DataFrame):
+def plot_timeline(mentions: pd.DataFrame, max_articles: int = 40):
     """Resolved dates per article (one row each, earliest publication on top), publication date marked.
 
     One point per article and date, labelled with the distinct expressions; colour = the most serious status
-    among them (conflict > ambiguous > resolved), size = number of mentions.
+    among them (conflict > ambiguous > resolved), size = number of mentions. Above ``max_articles`` articles
+    with resolved dates, one row per article cannot be read: the chart then counts mentions per resolved date,
+    stacked by status (``plot_timeline_counts``).
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -343,6 +360,8 @@ def plot_timeline(mentions: pd.DataFrame):
     dated = mentions[mentions["resolved"].notna()].copy()
     if dated.empty:
         raise ValueError("no resolved dates to plot")
+    if dated["article_id"].nunique() > max_articles:
+        return plot_timeline_counts(dated)
     dated["resolved"] = pd.to_datetime(dated["resolved"])
     severity = {"resolved": 0, "ambiguous": 1, "conflict": 2}
     colours = {"resolved": "tab:blue", "ambiguous": "tab:orange", "conflict": "tab:red"}
@@ -378,6 +397,34 @@ def plot_timeline(mentions: pd.DataFrame):
     ax.set_xlabel(bilingual("التاريخ المستنتج", "resolved date"))
     ax.set_title(bilingual("التواريخ المذكورة في المقالات", "dates mentioned in the articles"))
     ax.grid(True, axis="x", alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def plot_timeline_counts(dated: pd.DataFrame, top_days: int = 60):
+    """Date mentions per resolved date, stacked by status; dates beyond the ``top_days`` busiest are left
+    out (the title says how many mentions that drops)."""
+    import matplotlib.pyplot as plt
+
+    from kzlib.charts import bilingual, use_style
+
+    use_style()
+    colours = {"resolved": "tab:blue", "ambiguous": "tab:orange", "conflict": "tab:red"}
+    counts = dated.groupby(["resolved", "status"]).size().unstack("status", fill_value=0)
+    counts = counts.reindex(columns=[s for s in colours if s in counts.columns])
+    busiest = counts.sum(axis=1).nlargest(top_days).index
+    shown = counts.loc[sorted(busiest)]
+    left_out = int(counts.values.sum() - shown.values.sum())
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    shown.plot.bar(stacked=True, ax=ax, color=[colours[s] for s in shown.columns], width=0.8)
+    ax.set_xlabel(bilingual("التاريخ المستنتج", "resolved date"))
+    ax.set_ylabel(bilingual("إشارات", "mentions"))
+    note = f"{dated['article_id'].nunique():,} articles, {len(dated):,} mentions"
+    if left_out:
+        note += f"; {left_out:,} on dates beyond the {top_days} busiest not shown"
+    ax.set_title(bilingual("التواريخ المذكورة في المقالات", f"dates mentioned in the articles ({note})"))
+    ax.grid(True, axis="y", alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
