@@ -9,7 +9,7 @@ gazetteer does not know gives None: it is somebody, just not an actor we can nam
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import lru_cache
 
 from typing import NamedTuple
@@ -311,7 +311,7 @@ class Attributor:
 
     def _skip_statement_words(self, j: int, stop: int) -> int:
         """Past "بيان"، "ما أعلنته"، "أرقام" ... between an "according to" word and its speaker."""
-        words, n = self.chunker.words, 0
+        n = 0
         skips = _lexicons()[3]
         while j < stop and n < _MAX_STATEMENT_WORDS:
             word = self.tokens[j].norm

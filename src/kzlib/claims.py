@@ -24,7 +24,7 @@ from operator import itemgetter
 from kzlib.attribution import attribute, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
-from kzlib.groups import NO_GROUP, Group, SentenceGroups
+from kzlib.groups import Group, SentenceGroups
 from kzlib.places import choose as choose_place, dateline, sentence_places
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
@@ -287,7 +287,7 @@ def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
 
 def _lexicon_step(layer: str, lexicon_of, candidates: str):
     def step(doc: Doc) -> None:
-        lexicon, spans, tokens = lexicon_of(), [], doc.tokens
+        lexicon, spans = lexicon_of(), []
         starts = doc.candidates.get(candidates)
         for sentence, _ in _count_sentences(doc):
             for m in lexicon.find_all(doc.tokens, sentence.first, sentence.stop, starts):

@@ -17,6 +17,7 @@ stay those of the original text.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from functools import lru_cache
