@@ -220,14 +220,44 @@ def _extract(doc: Doc) -> list[Claim]:
 # --- the steps: each reads layers of the document and adds one ----------------------------------
 
 def read_sentences(doc: Doc) -> None:
-    """doc.sentences: the sentences of the body spans, with their token ranges."""
+    """doc.sentences: the sentences of the body spans, with their token ranges; a sentence longer than
+    ANALYSIS_MAX_CHARS is read as pieces (see analysis_pieces)."""
     starts, text = doc.token_starts, doc.text
     if not text:
         return
     for bs, be in doc.body_spans:
         for ss, se in split_sentences(text[bs:be]):
-            s, e = bs + ss, bs + se
-            doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
+            pieces = analysis_pieces(text, bs + ss, bs + se)
+            for s, e in pieces:
+                if len(pieces) > 1:     # a claim's sentence_start/sentence_end stay those of the whole sentence
+                    doc.memo.setdefault("whole_sentence", {})[len(doc.sentences)] = (bs + ss, bs + se)
+                doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
+
+
+# The rules compare every count of a sentence with the words and counts around it, so one sentence of n words
+# costs more than n. News sentences stay far below this (the longest of the seeds, the dev set and 10,000
+# synthetic articles: 313, 256 and 712 characters); a scraped table or a transcript without full stops does
+# not, and is read in pieces of at most this many characters, cut after a clause mark (، ؛ , ; :) or else at a
+# space, so that extraction time grows linearly with such text (benchmarks/bench_robustness.py). A piece is
+# read as a sentence of its own (a count and a cue on two sides of a cut are not joined); the claim still
+# names the whole sentence (sentence_start/sentence_end, and `sentence` cut around the quote from it).
+ANALYSIS_MAX_CHARS = 1000
+_CLAUSE_MARKS = "،؛,;:"
+
+
+def analysis_pieces(text: str, s: int, e: int, limit: int = ANALYSIS_MAX_CHARS) -> list[tuple[int, int]]:
+    """[(s, e)] for a sentence up to `limit` characters; else consecutive pieces of at most `limit`."""
+    pieces = []
+    while e - s > limit:
+        window = text[s + limit // 2:s + limit]
+        cut = max(window.rfind(mark) for mark in _CLAUSE_MARKS)
+        if cut < 0:
+            cut = window.rfind(" ")
+        cut = s + limit // 2 + cut + 1 if cut >= 0 else s + limit
+        pieces.append((s, cut))
+        s = cut
+    pieces.append((s, e))
+    return pieces
 
 
 _CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers", "heads")
@@ -369,7 +399,10 @@ def _whole(q: Quantity) -> bool:
 def _coordinated(text, tokens, previous: Span, previous_group: Group | None, c: Span, cats: list[Span]) -> bool:
     """Count c is joined to the count before it by و ("و15"، "وأصيب 12"، "وإصابة 240"), nothing but a
     category cue between them."""
-    if text[:c.start].rstrip().endswith("و") or tokens[c.first].norm.startswith("و"):
+    k = c.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1              # the last character before the number that is not a space (no copy of the text)
+    if text[k - 1:k] == "و" or tokens[c.first].norm.startswith("و"):
         return True         # "و 15" / "و15": the conjunction right before the number
     lo = previous.last + 1
     if previous_group is not None and previous_group.head_last is not None:
@@ -390,6 +423,8 @@ def assign_categories(doc: Doc) -> None:
     out: list[Span] = []
     for sentence, counts in _count_sentences(doc):
         cats = doc.in_sentence("category_words", sentence)
+        cat_firsts = [m.first for m in cats]        # layers are ordered by start
+        cat_width = max((m.last - m.first for m in cats), default=0)
         count_tokens = {k for i in counts for k in range(numbers[i].first, numbers[i].last + 1)}
         previous_category: str | None = None
         previous: Span | None = None
@@ -400,8 +435,14 @@ def assign_categories(doc: Doc) -> None:
             # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
             owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
                      for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
+            # only the category words between the neighbouring counts can be this count's (_nearest_cue skips
+            # the others): a long sentence with many counts is not searched whole for each of them
+            prev_first = max((o.first for o in others if o.last < c.first), default=None)
+            next_first = min((o.first for o in others if o.first > c.last), default=None)
+            near = cats[0 if prev_first is None else bisect.bisect_left(cat_firsts, prev_first - cat_width):
+                        len(cats) if next_first is None else bisect.bisect_right(cat_firsts, next_first)]
             cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned,
-                               group is not None and group.attrs.get("partitive", False))
+                               group is not None and group.attrs.get("partitive", False), near)
             category = None
             if cue == "negated":
                 previous_category = None
@@ -506,12 +547,14 @@ def claims_of(doc: Doc) -> list[Claim]:
     lex, tokens, text, numbers = _lexicons(), doc.tokens, doc.text, doc.layer("numbers")
     gaz = load_gazetteer()
     groups, sources, places = doc.by_count("groups"), doc.by_count("sources"), doc.by_count("places")
+    whole = doc.memo.get("whole_sentence", {})      # pieces of a long sentence (read_sentences)
     out: list[Claim] = []
     for cat in doc.layer("categories"):
         i = cat.attrs["count"]
         c, cue = numbers[i], cat.attrs["cue"]
         q: Quantity = c.attrs["quantity"]
         sentence = doc.sentences[c.attrs["sentence"]]
+        sentence_start, sentence_end = whole.get(c.attrs["sentence"], sentence[:2])
         group, source, place = groups.get(i), sources.get(i), places.get(i)
         speaker = source.label if source is not None else None
         subject = _final_subject(cat.label, group, speaker, gaz, doc.in_sentence("group_words", sentence), c)
@@ -534,8 +577,8 @@ def claims_of(doc: Doc) -> list[Claim]:
             source_type=None if source is None else source.attrs["type"],
             location=place.label if place is not None else None,
             start=c.start, end=end, quote=text[c.start:end],
-            sentence=sentence_excerpt(text, sentence.start, sentence.end, c.start, end),
-            sentence_start=sentence.start, sentence_end=sentence.end,
+            sentence=sentence_excerpt(text, sentence_start, sentence_end, c.start, end),
+            sentence_start=sentence_start, sentence_end=sentence_end,
             subject_detail=detail, subject_text=text[span[0]:span[1]] if span else None,
             subject_start=span[0] if span else None, subject_end=span[1] if span else None,
             location_text=text[place.start:place.end] if place is not None else None,
@@ -546,9 +589,13 @@ def claims_of(doc: Doc) -> list[Claim]:
 
 
 def _count_tokens(doc: Doc, c: Span) -> set[int]:
-    """Tokens of every count in the sentence of count c."""
-    k = c.attrs["sentence"]
-    return {t for n in doc.layer("numbers") if n.attrs["sentence"] == k for t in range(n.first, n.last + 1)}
+    """Tokens of every count in the sentence of count c (indexed once per document, not searched per claim)."""
+    by_sentence = doc.memo.get("count_tokens")
+    if by_sentence is None:
+        by_sentence = doc.memo["count_tokens"] = {}
+        for n in doc.layer("numbers"):
+            by_sentence.setdefault(n.attrs["sentence"], set()).update(range(n.first, n.last + 1))
+    return by_sentence[c.attrs["sentence"]]
 
 
 _span_start, _span_end = itemgetter(0), itemgetter(1)
@@ -618,10 +665,16 @@ _EVENT_FORMS = {"noun", "verb", "phrase", "status", "place_noun"}
 
 
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
-                 count_tokens, owned: set[int] = frozenset(), partitive: bool = False):
-    """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases."""
+                 count_tokens, owned: set[int] = frozenset(), partitive: bool = False, near: list[Span] | None = None):
+    """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases;
+    `near`: the category words to consider (default all of `cats`, which toll and negation words come from)."""
     best, best_key = None, None
-    for m in cats:
+    # the other counts seen from this one, once per count rather than once per cue: the first count starting
+    # after it, the latest start of a count ending before it, where other counts start
+    next_first = min((o.first for o in others if o.first > c.last), default=None)
+    prev_first = max((o.first for o in others if o.last < c.first), default=None)
+    other_firsts = {o.first for o in others}
+    for m in cats if near is None else near:
         form = m.attrs["form"]
         if form not in _EVENT_FORMS and form != "counted_noun":
             continue
@@ -638,12 +691,12 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
             if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
                 continue
         # a count between this count and the cue owns the cue
-        if after and any(c.last < o.first < m.first for o in others):
+        if after and next_first is not None and next_first < m.first:
             continue
-        if not after and any(m.last < o.first and o.last < c.first for o in others):
+        if not after and prev_first is not None and prev_first > m.last:
             continue
         # "... وإصابة 18": a cue joined by و right before another count belongs to that count
-        if after and m.attrs["prefix"].startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
+        if after and m.attrs["prefix"].startswith("و") and (m.last + 1 in other_firsts or m.last + 2 in other_firsts):
             continue
         d = _gap(c, subject_last, m, tokens, lex, count_tokens)
         if not after and d > 1 and d <= TOLL_DISTANCE and _toll(m, c, cats, tokens):
