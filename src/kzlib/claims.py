@@ -25,7 +25,7 @@ from kzlib.attribution import attribute, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
 from kzlib.groups import Group, SentenceGroups
-from kzlib.places import choose as choose_place, dateline, sentence_places
+from kzlib.places import NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, sentence_places
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
@@ -475,9 +475,12 @@ def assign_places(doc: Doc) -> None:
         walls = [m.first for m in cats if m.attrs["form"] == "boundary"]
         walls += [bisect.bisect_left(starts, m.start(), first, stop) for m in _SEMICOLON.finditer(text, sentence.start, sentence.end)]
         firsts = [numbers[i].first for i in counts]
-        for j, i in enumerate(counts):
-            if i not in categorized:
-                continue
+        chosen: dict[int, object] = {}
+
+        def place_of(j: int):
+            if j in chosen:
+                return chosen[j]
+            i = counts[j]
             c = numbers[i]
             source = sources.get(i)
             # a place inside the speaker's title ("مدير مستشفى بلدوين") is not where the count happened
@@ -485,6 +488,23 @@ def assign_places(doc: Doc) -> None:
             place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
                                  numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
                                  [f for f in firsts if f != c.first])
+            nxt = numbers[counts[j + 1]].first if j + 1 < len(counts) else stop
+            if j and _is_nested(c, cats) and not (place is not None and c.last < place.token < nxt
+                                                  and doc.clause_of.get(place.token) == doc.clause_of.get(c.first)):
+                # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
+                # names its own ("منهم 41 في مدينة جبلة")
+                place = place_of(j - 1)
+            elif place is None and places:
+                place = _anaphor_place(doc, c, places)
+            chosen[j] = place
+            return place
+
+        for j, i in enumerate(counts):
+            if i not in categorized:
+                continue
+            place = place_of(j)
+            if place is not None and place.id == NATIONWIDE:
+                continue        # "في أنحاء البلاد": nationwide, no place
             if place is not None:
                 out.append(Span(place.start, place.end, place.token, place.last, place.id, {"count": i}))
             elif not places and line is not None and sentence.start <= line[1] < sentence.end:
@@ -495,6 +515,21 @@ def assign_places(doc: Doc) -> None:
                                 {"count": i, "dateline": True}))
     out.sort(key=_span_start)
     doc.add("places", out)
+
+
+def _anaphor_place(doc: Doc, c: Span, places: list):
+    """"قال والي هطاي إن عدد القتلى في الولاية بلغ ...": a place noun pointing back in the count's clause
+    names the nearest place before it in the sentence, even one inside the speaker's title (D-anaphor)."""
+    k = doc.clause_of.get(c.first)
+    if k is None:
+        return None
+    clause = doc.layer("clauses")[k]
+    for a, rank in reversed(anaphor_tokens(doc.tokens, clause.first, clause.last)):
+        # its rank or one below: "المدينة" a town or a city, "الولاية" a province (or a city-state)
+        before = [p for p in places if p.last < a and rank - 1 <= p.rank <= rank and p.id != NATIONWIDE]
+        if before:
+            return max(before, key=lambda p: p.token)
+    return None
 
 
 PIPELINE = (read_sentences, index_words, find_entities, find_cues, find_numbers, find_category_words,

@@ -30,6 +30,7 @@ from kzlib.paths import LEXICONS
 KIND_RANK = {"neighbourhood": 0, "camp": 0, "district": 1, "town": 2, "city": 3, "capital": 3, "island": 3,
              "province": 4, "region": 5, "country": 6}
 _UNKNOWN_RANK = 2          # a place the gazetteer does not know, named without a type word
+_FACILITY_RANK = 3.5       # a facility (place_words.tsv: سوق، مطار، مستشفى): its city, named with it, wins
 _DATELINE = re.compile(r"\s*([^\n\-–—:.،]{2,40}?)\s*(?:\([^)\n]{1,30}\)\s*)?[-–—]\s")
 _HEADLINE_PLACE = re.compile(r"\s*([^\n\-–—:.،]{2,30}?)\s*:\s")
 
@@ -39,22 +40,22 @@ class Place(NamedTuple):
     start: int               # offsets of the place as written
     end: int
     token: int               # index of its first token
-    rank: int                # specificity (KIND_RANK)
+    rank: float              # specificity (KIND_RANK; a facility, 3.5, between its city and province)
     weak: bool = False       # a destination ("إلى تشاد")
     last: int = -1           # index of its last token
     joined: bool = False     # follows another place with و: "من روسيا وبيلاروسيا" (a list)
 
 
 @lru_cache(maxsize=1)
-def place_words() -> dict[str, dict[str, int]]:
+def place_words() -> dict[str, dict[str, float]]:
     """kind -> {folded word: rank} of place_words.tsv."""
     out: dict[str, dict[str, int]] = {}
     path = LEXICONS / "place_words.tsv"
     for n, row in enumerate(read_tsv(path), start=2):
         if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop",
-                               "adjective_name"):
+                               "adjective_name", "place_type_plural", "genitive_head", "anaphor", "nationwide"):
             raise ValueError(f"{path}: line {n}: unknown kind {row['kind']!r}")
-        out.setdefault(row["kind"], {})[normalize_word(row["term"])] = int(row["rank"] or 0)
+        out.setdefault(row["kind"], {})[normalize_word(row["term"])] = float(row["rank"] or 0)
     return out
 
 
@@ -72,7 +73,8 @@ def _kind_ranks() -> dict[str, int]:
     return ranks
 
 
-_PREP, _TOWARD, _TYPE, _STOP, _TYPE_PREP = 1, 2, 4, 8, 16
+_PREP, _TOWARD, _TYPE, _STOP, _TYPE_PREP, _PLURAL, _GENITIVE, _ANAPHOR, _NATION = 1, 2, 4, 8, 16, 32, 64, 128, 256
+NATIONWIDE = ""            # id of a nationwide place ("في أنحاء البلاد"): chosen, it gives the count no place
 _CLITICS = ("", "و", "ف", "ب", "وب", "فب", "ل", "ول")
 _classes: dict[str, tuple[int, int, int]] = {}
 _PLAIN = (0, 0, 0)          # a word of no listed kind (most words): one shared tuple
@@ -91,12 +93,13 @@ def _classify(norm: str) -> tuple[int, int, int]:
     words = place_words()
     bits, rank, clitic = 0, 0, 0
     for kind, bit in (("preposition", _PREP), ("toward", _TOWARD), ("place_type", _TYPE), ("stop", _STOP),
-                      ("place_type_prep", _TYPE_PREP)):
+                      ("place_type_prep", _TYPE_PREP), ("place_type_plural", _PLURAL),
+                      ("genitive_head", _GENITIVE), ("anaphor", _ANAPHOR), ("nationwide", _NATION)):
         listed = words.get(kind, {})
         for n in range(0, min(3, len(norm) - 1)):
             if norm[:n] in _CLITICS and norm[n:] in listed:
                 bits |= bit
-                if bit in (_TYPE, _TYPE_PREP):
+                if bit in (_TYPE, _TYPE_PREP, _ANAPHOR):
                     rank, clitic = listed[norm[n:]], n
                 break
     found = _classes[norm] = (bits, rank, clitic) if bits else _PLAIN
@@ -129,23 +132,33 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         # right after a preposition or a place-type word ("في حلب", "بالخرطوم", "بولاية كسلا"); not two words
         # back ("في البيت الأبيض")
         before = kinds[k - 1 - first][0] if k > first else 0
-        strong = glued.endswith("ب") or bool(before & (_PREP | _TYPE))
+        # ... or a plural type word ("مستشفيات إدلب") or a facility / event noun ("قارب طبرق", "تفجير بلدوين")
+        strong = glued.endswith("ب") or bool(before & (_PREP | _TYPE | _PLURAL | _GENITIVE))
         if not strong and k - 1 >= first and tok.norm not in adjective_names:
             # a genitive after a noun that follows a preposition: "في شوارع درنة", "في سجون البصرة"
             strong = k - 2 >= first and bool(kinds[k - 2 - first][0] & _PREP)
         weak = not strong and bool(before & _TOWARD)
         joined = bool(out) and out[-1].last == k - 1 and tok.norm.startswith("و")
+        if not joined and k - 1 > first and before & _TYPE and tokens[k - 1].norm.startswith("و") \
+                and any(p.last == k - 2 for p in out):
+            joined = True       # "في إدلب وبلدة سرمدا": a type word joined by و to the place before it
         if joined:
             strong, weak = not out[-1].weak, out[-1].weak     # the list continues the preposition before it
         if not (strong or weak):
             continue
+        if before & _PLURAL and last + 1 < stop and _plain_conjunct(tokens[last + 1], kinds[last + 1 - first]):
+            joined = True       # "في مدينتي زاهدان وخاش": a plural type word and a list of names
         out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
-    for j in compress(range(stop - 1 - first), map(_bits_of, kinds)):     # words of a listed kind only
+    for j in compress(range(stop - first), map(_bits_of, kinds)):     # words of a listed kind only
         k = first + j
         bits, type_rank, clitic = kinds[j]
         if bits & _TYPE_PREP and (clitic or k > first and kinds[k - 1 - first][0] & _PREP):
             bits |= _TYPE       # "في محلية طويلة", "بمحلية طويلة"; not "مصادر محلية"
-        if not bits & (_TYPE | _PREP):
+        if bits & _NATION and (k > first and kinds[k - 1 - first][0] & _PREP or clitic or tokens[k].norm.startswith("ب")):
+            # "في أنحاء البلاد", "بالبلاد": nationwide (a place of country rank that names none)
+            out.append(Place(NATIONWIDE, tokens[k].start, tokens[k].end, k, KIND_RANK["country"], False, k))
+            continue
+        if not bits & (_TYPE | _PREP) or k + 1 >= stop:
             continue
         name = k + 1
         if name in covered:
@@ -154,6 +167,9 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             rank = type_rank
         elif tokens[k].norm == "في" and _followed_by_place(tokens, name, stop, covered, kinds, first):
             rank = _UNKNOWN_RANK
+        elif tokens[k].norm == "في" and out and out[-1].id is None and out[-1].last == k - 1 \
+                and out[-1].rank == _FACILITY_RANK:
+            rank = KIND_RANK["city"]    # "سوق الماشية في بلدوين": the town the facility is in
         else:
             continue
         tok, ntok = tokens[k], tokens[name]
@@ -166,9 +182,32 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         start = ntok.start
         if bits & _TYPE:
             start = tok.start + clitic if tok.end - tok.start == len(tok.norm) else tok.start
-        out.append(Place(None, start, tokens[last].end, k, rank, False, last))
+        # "في بلدوين وبلدة بولوبردي": a type word joined by و to the place before it continues a list
+        joined = bool(bits & _TYPE) and tok.norm.startswith("و") and clitic > 0 and any(p.last == k - 1 for p in out)
+        out.append(Place(None, start, tokens[last].end, k, rank, False, last, joined))
         covered.update(range(name, last + 1))
     return out
+
+
+def anaphor_tokens(tokens: list[Token], first: int, last: int) -> list[tuple[int, float]]:
+    """(token, rank) of the place nouns pointing back in tokens[first:last + 1] ("المدينة", "في الولاية"); not
+    one right after a definite noun, where it is an adjective ("الأجهزة المحلية")."""
+    found = []
+    for k in range(first, last + 1):
+        kind = _classes.get(tokens[k].norm)
+        if kind is None:
+            kind = _classify(tokens[k].norm)
+        if not kind[0] & _ANAPHOR:
+            continue
+        if k > first and tokens[k].norm.startswith("ال") and tokens[k - 1].norm.startswith(("ال", "وال")):
+            continue
+        found.append((k, kind[1]))
+    return found
+
+
+def _plain_conjunct(tok: Token, kind) -> bool:
+    """"وخاش" after a place: و and a name (no listed word, no pronoun: "وريفها" is the place's own countryside)."""
+    return tok.norm.startswith("و") and len(tok.norm) > 2 and not kind[0] and not tok.norm.endswith(("ها", "هم"))
 
 
 def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[int], kinds, first: int) -> bool:
