@@ -24,7 +24,7 @@ from operator import itemgetter
 from kzlib.attribution import attribute, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
-from kzlib.groups import Group, SentenceGroups
+from kzlib.groups import Group, SentenceGroups, dual_clitic
 from kzlib.places import NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, sentence_places
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
@@ -251,20 +251,57 @@ def find_numbers(doc: Doc) -> None:
     """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
     where some word may be a number (the others are not searched)."""
     number_words = doc.candidates["numbers"]
+    duals = _dual_words(doc)
     entities = doc.layer("entities")
     out: list[Span] = []
     for k, sentence in enumerate(doc.sentences):
         first, stop = sentence.first, sentence.stop
         i = bisect.bisect_left(number_words, first)
-        if i == len(number_words) or number_words[i] >= stop:
+        numbered = i < len(number_words) and number_words[i] < stop
+        d = bisect.bisect_left(duals, first)
+        dualled = d < len(duals) and duals[d] < stop
+        if not (numbered or dualled):
             continue        # no word of the sentence may be a number: no claim, not searched
         s, e = sentence.start, sentence.end
         # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
         lo = bisect.bisect_right(entities, s, key=_span_end)
         inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
-        for q, qfirst, qlast in _counts(doc, sentence, inside):
-            out.append(Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k}))
+        found = [Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k})
+                 for q, qfirst, qlast in (_counts(doc, sentence, inside) if numbered else ())]
+        if dualled:
+            taken = {t for n in found for t in range(n.first, n.last + 1)}
+            for t in duals[d:bisect.bisect_left(duals, stop, d)]:
+                span = _dual_count(doc, t, stop, inside, taken, k)
+                if span is not None:
+                    found.append(span)
+            found.sort(key=_span_start)
+        out += found
     doc.add("numbers", out)
+
+
+_TWO = frozenset(normalize_word(w) for w in ("اثنان", "اثنين", "اثنتان", "اثنتين"))
+_DUAL_ENDS = ("ين", "ان")
+
+
+def _dual_words(doc: Doc) -> list[int]:
+    """Tokens that may be a dual of a counted noun ("جنديين", "طفلان"), among the words where a group or
+    category entry may start (groups.dual_clitic)."""
+    tokens = doc.tokens
+    starts = sorted(set(doc.candidates.get("subjects", ())) | set(doc.candidates.get("categories", ())))
+    return [t for t in starts if tokens[t].norm.endswith(_DUAL_ENDS) and dual_clitic(tokens[t].norm) >= 0]
+
+
+def _dual_count(doc: Doc, t: int, stop: int, inside, taken: set[int], sentence: int) -> Span | None:
+    """A dual noun as a count of two ("مقتل طفلين" -> 2), the noun its own counted phrase; not inside a name
+    ("طالبان"), not when a numeral follows ("قاصرين اثنين": the numeral is the count)."""
+    tok = doc.tokens[t]
+    if t in taken or t + 1 < stop and doc.tokens[t + 1].norm in _TWO:
+        return None
+    start = tok.start + dual_clitic(tok.norm) if tok.end - tok.start == len(tok.norm) else tok.start
+    if any(a <= start and tok.end <= b for a, b in inside):
+        return None
+    q = Quantity(start, tok.end, doc.text[start:tok.end], 2.0, 2.0, 2.0, "exact", "count")
+    return Span(start, tok.end, t, t, "exact", {"quantity": q, "sentence": sentence, "dual": True})
 
 
 def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
@@ -334,7 +371,13 @@ def assign_groups(doc: Doc) -> None:
         nested = [_is_nested(numbers[i], cats) for i in counts]
         found: list[Group | None] = []
         for i, inner in zip(counts, nested):
-            g = finder.head(numbers[i].first, numbers[i].last, previous)
+            if numbers[i].attrs.get("dual"):
+                # "طفلين": the dual noun is its own counted phrase; "عنصرين من الحرس": a partitive after it
+                g = finder.head(numbers[i].first - 1, numbers[i].first - 1, previous)
+                if g is None or g.subject == "people" and g.start is None:
+                    g = finder.head(numbers[i].first, numbers[i].last, previous) or g
+            else:
+                g = finder.head(numbers[i].first, numbers[i].last, previous)
             found.append(g)
             if g is not None and not inner and g.subject != "thing":
                 previous = g        # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count
