@@ -368,7 +368,8 @@ def assign_groups(doc: Doc) -> None:
         subs = doc.in_sentence("group_words", sentence)
         cats = doc.in_sentence("category_words", sentence)
         finder = SentenceGroups(text, tokens, subs, sentence.stop)
-        nested = [_is_nested(numbers[i], cats) for i in counts]
+        count_tokens = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        nested = [_is_nested(numbers[i], cats, doc.clause_of, count_tokens) for i in counts]
         found: list[Group | None] = []
         for i, inner in zip(counts, nested):
             if numbers[i].attrs.get("dual"):
@@ -452,7 +453,7 @@ def assign_categories(doc: Doc) -> None:
             if group is not None and group.label == "thing" or not _whole(c.attrs["quantity"]):
                 previous_category, previous = None, c
                 continue        # "400 مبنى", "14 متراً": things, not people; "6.9 درجات": no count of anyone
-            if _is_nested(c, cats) and previous_category:
+            if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
                 category = previous_category
             elif cue is not None:
                 category = cue.label
@@ -508,7 +509,8 @@ def assign_places(doc: Doc) -> None:
         first, stop = sentence.first, sentence.stop
         cats = doc.in_sentence("category_words", sentence)
         subs = doc.in_sentence("group_words", sentence)
-        known = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        count_tokens = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        known = set(count_tokens)
         known.update(m.first for m in cats)
         known.update(m.first for m in subs)
         places = sentence_places(text, tokens, first, stop,
@@ -532,7 +534,7 @@ def assign_places(doc: Doc) -> None:
                                  numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
                                  [f for f in firsts if f != c.first])
             nxt = numbers[counts[j + 1]].first if j + 1 < len(counts) else stop
-            if j and _is_nested(c, cats) and not (place is not None and c.last < place.token < nxt
+            if j and _is_nested(c, cats, doc.clause_of, count_tokens) and not (place is not None and c.last < place.token < nxt
                                                   and doc.clause_of.get(place.token) == doc.clause_of.get(c.first)):
                 # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
                 # names its own ("منهم 41 في مدينة جبلة")
@@ -777,9 +779,12 @@ def _negated(cue: Span, c: Span, cats: list[Span]) -> bool:
     )
 
 
-def _is_nested(c: Span, cats: list[Span]) -> bool:
-    """"من بينهم 19": a count inside the previous one."""
-    return any(m.attrs["form"] == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW for m in cats)
+def _is_nested(c: Span, cats: list[Span], clause: dict[int, int] | None = None, count_tokens=frozenset()) -> bool:
+    """"من بينهم 19": a count inside the previous one; the nested word in the count's clause, no other count
+    between them ("بينهم مدنيان، وإصابة 30 آخرين": the 30 are not among the dead)."""
+    return any(m.attrs["form"] == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW
+               and (clause is None or clause.get(m.last) == clause.get(c.first))
+               and not any(t in count_tokens for t in range(m.last + 1, c.first)) for m in cats)
 
 
 def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:
