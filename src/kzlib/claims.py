@@ -25,7 +25,7 @@ from kzlib.attribution import attribute, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
 from kzlib.groups import Group, SentenceGroups, dual_clitic
-from kzlib.places import NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, sentence_places
+from kzlib.places import NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, listed_places, sentence_places
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
@@ -502,7 +502,7 @@ def assign_places(doc: Doc) -> None:
     if not categorized:
         doc.add("places", out)
         return
-    sources = doc.by_count("sources")
+    sources, groups = doc.by_count("sources"), doc.by_count("groups")
     for sentence, counts in _count_sentences(doc):
         if categorized.isdisjoint(counts):
             continue
@@ -516,6 +516,12 @@ def assign_places(doc: Doc) -> None:
         places = sentence_places(text, tokens, first, stop,
                                  [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"],
                                  starts, known)
+        if len(counts) > 1:
+            # "سجلت 6 وفيات في نيروبي، و3 في كيسومو": a list of counts, each with its place
+            ends = [groups[i].attrs["head_last"] if i in groups and groups[i].attrs["head_last"] is not None
+                    else numbers[i].last for i in counts]
+            taken = known | {t for p in places for t in range(p.token, p.last + 1)}
+            places += listed_places(text, tokens, ends, stop, taken)
         # places do not reach across a clause word (فيما، بينما) or a semicolon
         walls = [m.first for m in cats if m.attrs["form"] == "boundary"]
         walls += [bisect.bisect_left(starts, m.start(), first, stop) for m in _SEMICOLON.finditer(text, sentence.start, sentence.end)]
@@ -528,8 +534,10 @@ def assign_places(doc: Doc) -> None:
             i = counts[j]
             c = numbers[i]
             source = sources.get(i)
-            # a place inside the speaker's title ("مدير مستشفى بلدوين") is not where the count happened
-            mine = places if source is None else [p for p in places if not (source.start <= p.start < source.end)]
+            # a place inside the speaker's title ("مدير مستشفى بلدوين", "شبكة ... في إيران أن") is not where the
+            # count happened
+            title_end = 0 if source is None else _title_end(doc, source, stop)
+            mine = places if source is None else [p for p in places if not (source.start <= p.start < title_end)]
             place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
                                  numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
                                  [f for f in firsts if f != c.first])
@@ -560,6 +568,20 @@ def assign_places(doc: Doc) -> None:
                                 {"count": i, "dateline": True}))
     out.sort(key=_span_start)
     doc.add("places", out)
+
+
+_THAT = frozenset(normalize_word(w) for w in ("أن", "إن", "بأن", "وأن", "وإن"))
+TITLE_WORDS = 8     # words after a speaker's mention that may still describe it, up to "أن" / "إن"
+
+
+def _title_end(doc: Doc, source: Span, stop: int) -> int:
+    """Offset where the speaker's description ends: at "أن" / "إن" a few words after its mention ("كشفت شبكة
+    المدافعين عن حقوق الإنسان في إيران أن ..."), else at the mention's end."""
+    tokens = doc.tokens
+    for k in range(source.last + 1, min(stop, source.last + 1 + TITLE_WORDS)):
+        if tokens[k].norm in _THAT:
+            return tokens[k].start
+    return source.end
 
 
 def _anaphor_place(doc: Doc, c: Span, places: list):

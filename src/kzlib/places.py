@@ -167,6 +167,9 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             rank = type_rank
         elif tokens[k].norm == "في" and _followed_by_place(tokens, name, stop, covered, kinds, first):
             rank = _UNKNOWN_RANK
+        elif tokens[k].norm in _IN_FROM and name + 1 < stop and tokens[name + 1].norm.startswith("وال") \
+                and _classify(tokens[name + 1].norm[3:])[0] & _PLURAL:
+            rank = _UNKNOWN_RANK        # "من بارا والقرى المحيطة بها": a place and its surroundings
         elif tokens[k].norm == "في" and out and out[-1].id is None and out[-1].last == k - 1 \
                 and out[-1].rank == _FACILITY_RANK:
             rank = KIND_RANK["city"]    # "سوق الماشية في بلدوين": the town the facility is in
@@ -208,6 +211,41 @@ def anaphor_tokens(tokens: list[Token], first: int, last: int) -> list[tuple[int
 def _plain_conjunct(tok: Token, kind) -> bool:
     """"وخاش" after a place: و and a name (no listed word, no pronoun: "وريفها" is the place's own countryside)."""
     return tok.norm.startswith("و") and len(tok.norm) > 2 and not kind[0] and not tok.norm.endswith(("ها", "هم"))
+
+
+_IN_FROM = frozenset(normalize_word(w) for w in ("في", "من"))
+_SEPARATOR = re.compile(r"[،,؛;.]")
+
+
+def listed_places(text: str, tokens: list[Token], ends: list[int], stop: int, taken: set[int]) -> list[Place]:
+    """"سجلت 6 وفيات في نيروبي، و3 في كيسومو، وحالتين في ناكورو": in a list of counts each followed by
+    "في" + one word, the word is the count's place even when no file knows it. `ends`: the last token of each
+    count's phrase; `taken`: tokens of the lexicons (counts, cues, groups, known places), never such a name.
+    At least two counts of the sentence must have that shape."""
+    folded_in = _IN_FROM_IN
+    shaped = []
+    for e in ends:
+        k, name = e + 1, e + 2
+        if name >= stop or tokens[k].norm != folded_in:
+            continue
+        ntok = tokens[name]
+        if any(ch.isdigit() for ch in ntok.norm) or len(ntok.norm) < 3:
+            continue
+        # the name ends its item: a separator, the end of the sentence, or "و" + the next count
+        if name + 1 < stop and not _SEPARATOR.search(text, ntok.end, tokens[name + 1].start):
+            continue
+        shaped.append(name)
+    if len(shaped) < 2:
+        return []
+    out = []
+    for name in shaped:
+        if name in taken or _classify(tokens[name].norm)[0]:
+            continue
+        out.append(Place(None, tokens[name].start, tokens[name].end, name - 1, _UNKNOWN_RANK, False, name))
+    return out
+
+
+_IN_FROM_IN = normalize_word("في")
 
 
 def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[int], kinds, first: int) -> bool:
