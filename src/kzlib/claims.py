@@ -527,6 +527,7 @@ def assign_places(doc: Doc) -> None:
         walls += [bisect.bisect_left(starts, m.start(), first, stop) for m in _SEMICOLON.finditer(text, sentence.start, sentence.end)]
         firsts = [numbers[i].first for i in counts]
         chosen: dict[int, object] = {}
+        titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
 
         def place_of(j: int):
             if j in chosen:
@@ -537,6 +538,7 @@ def assign_places(doc: Doc) -> None:
             # a place inside the speaker's title ("مدير مستشفى بلدوين", "شبكة ... في إيران أن") is not where the
             # count happened
             title_end = 0 if source is None else _title_end(doc, source, stop)
+            titles[i] = None if source is None else (source.start, title_end)
             mine = places if source is None else [p for p in places if not (source.start <= p.start < title_end)]
             place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
                                  numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
@@ -547,8 +549,9 @@ def assign_places(doc: Doc) -> None:
                 # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
                 # names its own ("منهم 41 في مدينة جبلة")
                 place = place_of(j - 1)
-            elif place is None and places:
-                place = _anaphor_place(doc, c, places)
+            elif places and (place is None or doc.clause_of.get(place.token) != doc.clause_of.get(c.first)):
+                # a place noun pointing back in the count's own clause beats a place of another clause
+                place = _anaphor_place(doc, c, places) or place
             chosen[j] = place
             return place
 
@@ -560,8 +563,10 @@ def assign_places(doc: Doc) -> None:
                 continue        # "في أنحاء البلاد": nationwide, no place
             if place is not None:
                 out.append(Span(place.start, place.end, place.token, place.last, place.id, {"count": i}))
-            elif not places and line is not None and sentence.start <= line[1] < sentence.end:
+            elif line is not None and sentence.start <= line[1] < sentence.end and all(
+                    t is not None and t[0] <= p.start < t[1] for p in places for t in [titles.get(i)]):
                 # a dateline ("الفاشر - ") is the place of the counts of the sentence it opens, if that names none
+                # (but in the speaker's title: "عدن - قالت مصادر في مستشفى بمدينة عدن إن ...")
                 loc_id, loc_start, loc_end = line
                 k = bisect.bisect_left(starts, loc_start)
                 out.append(Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,

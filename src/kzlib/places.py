@@ -158,6 +158,11 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             # "في أنحاء البلاد", "بالبلاد": nationwide (a place of country rank that names none)
             out.append(Place(NATIONWIDE, tokens[k].start, tokens[k].end, k, KIND_RANK["country"], False, k))
             continue
+        if k + 1 < stop and bits & _PLURAL and tokens[k + 1].norm in heads:
+            # "ضربت مديريات وادي حضرموت": a plural type word and a two-word name; several places make an area
+            # (rank of a province: a city named with it is more specific)
+            bits |= _TYPE
+            type_rank = KIND_RANK["province"]
         if not bits & (_TYPE | _PREP) or k + 1 >= stop:
             continue
         name = k + 1
@@ -167,6 +172,8 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             rank = type_rank
         elif tokens[k].norm == "في" and _followed_by_place(tokens, name, stop, covered, kinds, first):
             rank = _UNKNOWN_RANK
+        elif tokens[k].norm == _IN_FROM_IN and name + 1 < stop and tokens[name + 1].norm in _ALONE:
+            rank = _UNKNOWN_RANK        # "انتشلنا 58 جثماناً في جنديرس وحدها"
         elif tokens[k].norm in _IN_FROM and name + 1 < stop and tokens[name + 1].norm.startswith("وال") \
                 and _classify(tokens[name + 1].norm[3:])[0] & _PLURAL:
             rank = _UNKNOWN_RANK        # "من بارا والقرى المحيطة بها": a place and its surroundings
@@ -246,6 +253,7 @@ def listed_places(text: str, tokens: list[Token], ends: list[int], stop: int, ta
 
 
 _IN_FROM_IN = normalize_word("في")
+_ALONE = frozenset(normalize_word(w) for w in ("وحدها", "وحده"))
 
 
 def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[int], kinds, first: int) -> bool:
