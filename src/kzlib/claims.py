@@ -25,7 +25,8 @@ from kzlib.attribution import attribute, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
 from kzlib.groups import Group, SentenceGroups, dual_clitic
-from kzlib.places import NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, listed_places, sentence_places
+from kzlib.places import (NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, learned_names, listed_places,
+                          sentence_places)
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
@@ -503,19 +504,26 @@ def assign_places(doc: Doc) -> None:
         doc.add("places", out)
         return
     sources, groups = doc.by_count("sources"), doc.by_count("groups")
+    # the places of each sentence, then again where the sentence holds a name the article gives elsewhere after a
+    # type word ("بلدة بارا" ... "قصف بارا"): such a name is known to the whole article
+    found, learned = [], {}
     for sentence, counts in _count_sentences(doc):
         if categorized.isdisjoint(counts):
             continue
-        first, stop = sentence.first, sentence.stop
         cats = doc.in_sentence("category_words", sentence)
         subs = doc.in_sentence("group_words", sentence)
         count_tokens = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
         known = set(count_tokens)
         known.update(m.first for m in cats)
         known.update(m.first for m in subs)
-        places = sentence_places(text, tokens, first, stop,
-                                 [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"],
-                                 starts, known)
+        entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
+        places = sentence_places(text, tokens, sentence.first, sentence.stop, entities, starts, known)
+        learned.update(learned_names(places, tokens))
+        found.append((sentence, counts, cats, count_tokens, known, entities, places))
+    for sentence, counts, cats, count_tokens, known, entities, places in found:
+        first, stop = sentence.first, sentence.stop
+        if learned and any(tokens[t].norm in learned or tokens[t].norm[1:] in learned for t in range(first, stop)):
+            places = sentence_places(text, tokens, first, stop, entities, starts, known, learned)
         if len(counts) > 1:
             # "سجلت 6 وفيات في نيروبي، و3 في كيسومو": a list of counts, each with its place
             ends = [groups[i].attrs["head_last"] if i in groups and groups[i].attrs["head_last"] is not None
@@ -528,6 +536,9 @@ def assign_places(doc: Doc) -> None:
         firsts = [numbers[i].first for i in counts]
         chosen: dict[int, object] = {}
         titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
+
+        def _nested_before(j: int) -> bool:
+            return _is_nested(numbers[counts[j - 1]], cats, doc.clause_of, count_tokens)
 
         def place_of(j: int):
             if j in chosen:
@@ -542,7 +553,8 @@ def assign_places(doc: Doc) -> None:
             mine = places if source is None else [p for p in places if not (source.start <= p.start < title_end)]
             place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
                                  numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
-                                 [f for f in firsts if f != c.first])
+                                 [f for f in firsts if f != c.first],
+                                 joined=j > 0 and _joined_phrase(tokens, cats, c))
             nxt = numbers[counts[j + 1]].first if j + 1 < len(counts) else stop
             if j and _is_nested(c, cats, doc.clause_of, count_tokens) and not (place is not None and c.last < place.token < nxt
                                                   and doc.clause_of.get(place.token) == doc.clause_of.get(c.first)):
@@ -552,6 +564,8 @@ def assign_places(doc: Doc) -> None:
             elif places and (place is None or doc.clause_of.get(place.token) != doc.clause_of.get(c.first)):
                 # a place noun pointing back in the count's own clause beats a place of another clause
                 place = _anaphor_place(doc, c, places) or place
+            if place is None and j and _nested_before(j) and tokens[c.first].norm.startswith("و"):
+                place = place_of(j - 1)     # "بينهم ٧٤ طفلاً و٥٥ امرأة": coordinated with a nested count
             chosen[j] = place
             return place
 
@@ -587,6 +601,14 @@ def _title_end(doc: Doc, source: Span, stop: int) -> int:
         if tokens[k].norm in _THAT:
             return tokens[k].start
     return source.end
+
+
+def _joined_phrase(tokens, cats: list[Span], c: Span) -> bool:
+    """The count opens a new phrase joined by و: "وعشرات المفقودين", or a cue with و right before it ("ونزوح
+    مئات الأسر", "وارتفاع الحصيلة إلى 18")."""
+    if tokens[c.first].norm.startswith("و") and not tokens[c.first].norm[1:].isdigit():
+        return True
+    return any(m.attrs["prefix"].startswith("و") and m.last < c.first and c.first - m.last <= 3 for m in cats)
 
 
 def _anaphor_place(doc: Doc, c: Span, places: list):

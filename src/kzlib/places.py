@@ -107,11 +107,12 @@ def _classify(norm: str) -> tuple[int, int, int]:
 
 
 def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entities: list[Span],
-                    starts: list[int], known_words: set[int]) -> list[Place]:
+                    starts: list[int], known_words: set[int], learned: dict[str, float] | None = None) -> list[Place]:
     """Places of tokens[first:stop] tied to an event: known ones (`entities`: the sentence's place spans of
     the "entities" layer, label = place id) after a preposition or a place-type word, unknown ones by
     position. `known_words`: tokens that start a lexicon entry (cues, groups, numbers), which are never an
-    unknown place's name."""
+    unknown place's name. `learned`: names the article gives elsewhere after a type word ("مخيم زمزم"), folded,
+    with their rank: they tie after a preposition or a facility / event noun like known places ("من زمزم")."""
     heads = place_words().get("name_head", {})
     adjective_names = place_words().get("adjective_name", {})
     ranks = _kind_ranks()
@@ -163,6 +164,8 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             # (rank of a province: a city named with it is more specific)
             bits |= _TYPE
             type_rank = KIND_RANK["province"]
+        if learned and bits & _GENITIVE and k + 1 < stop and tokens[k + 1].norm in learned:
+            bits |= _PREP       # "قصف بارا" when the article names "بلدة بارا"
         if not bits & (_TYPE | _PREP) or k + 1 >= stop:
             continue
         name = k + 1
@@ -172,6 +175,8 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             rank = type_rank
         elif tokens[k].norm == "في" and _followed_by_place(tokens, name, stop, covered, kinds, first):
             rank = _UNKNOWN_RANK
+        elif learned and tokens[name].norm in learned:
+            rank = learned[tokens[name].norm]     # "من زمزم": a name the article gives with a type word
         elif tokens[k].norm == _IN_FROM_IN and name + 1 < stop and tokens[name + 1].norm in _ALONE:
             rank = _UNKNOWN_RANK        # "انتشلنا 58 جثماناً في جنديرس وحدها"
         elif tokens[k].norm in _IN_FROM and name + 1 < stop and tokens[name + 1].norm.startswith("وال") \
@@ -196,6 +201,23 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         joined = bool(bits & _TYPE) and tok.norm.startswith("و") and clitic > 0 and any(p.last == k - 1 for p in out)
         out.append(Place(None, start, tokens[last].end, k, rank, False, last, joined))
         covered.update(range(name, last + 1))
+    if learned:
+        for k in range(first, stop):      # "بطويلة": ب glued to a learned name
+            norm = tokens[k].norm
+            if k not in covered and norm.startswith("ب") and norm[1:] in learned and k not in known_words \
+                    and tokens[k].end - tokens[k].start == len(norm):
+                out.append(Place(None, tokens[k].start + 1, tokens[k].end, k, learned[norm[1:]], False, k))
+                covered.add(k)
+    return out
+
+
+def learned_names(places: Iterable[Place], tokens: list[Token]) -> dict[str, float]:
+    """Folded one-word names that follow a type word ("مخيم زمزم", "بلدة بارا") -> their rank."""
+    out: dict[str, float] = {}
+    for p in places:
+        if p.id is None and p.last == p.token + 1 and _classify(tokens[p.token].norm)[0] & _TYPE \
+                and len(tokens[p.last].norm) > 2:
+            out.setdefault(tokens[p.last].norm, min(p.rank, KIND_RANK["city"]))
     return out
 
 
@@ -266,9 +288,10 @@ def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[i
 
 
 def choose(places: list[Place], count_first: int, count_last: int, prev_last: int, next_first: int,
-           clause: dict[int, int], walls: list[int], others: list[int] = ()) -> Place | None:
+           clause: dict[int, int], walls: list[int], others: list[int] = (), joined: bool = False) -> Place | None:
     """The place of a count (see the module docstring); `walls`: tokens of clause words (فيما، بينما);
-    `others`: first tokens of the sentence's other counts (a place past one of them in another clause is its)."""
+    `others`: first tokens of the sentence's other counts (a place past one of them in another clause is its);
+    `joined`: the count opens a phrase joined by و to the count before it."""
     if not places:
         return None
     same_clause = clause.get(count_first)
@@ -284,6 +307,10 @@ def choose(places: list[Place], count_first: int, count_last: int, prev_last: in
 
     before_all, after_all = firsts[0], max(firsts)
     pool = [p for p in places if reachable(p)]
+    if joined:
+        # "بين 80 و90 قتيلاً في بارا وعشرات المفقودين": a place right after the count before belongs to it, not
+        # to the count joined to it by و
+        pool = [p for p in pool if not prev_last < p.token < count_first]
     tiers = (
         [p for p in pool if count_last < p.token < next_first],                                   # after it
         [p for p in pool if prev_last < p.token < count_first and clause.get(p.token) == same_clause],
