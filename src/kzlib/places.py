@@ -149,6 +149,12 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             continue
         if before & _PLURAL and last + 1 < stop and _plain_conjunct(tokens[last + 1], kinds[last + 1 - first]):
             joined = True       # "في مدينتي زاهدان وخاش": a plural type word and a list of names
+        elif last + 2 < stop and all(_plain_conjunct(tokens[n], kinds[n - first]) and n not in known_words
+                                     for n in (last + 1, last + 2)):
+            joined = True       # "في نيروبي ومومباسا وكيسومو": a list of three names
+        elif last + 1 < stop and tokens[last + 1].norm.startswith("و") \
+                and kinds[last + 1 - first][0] & _PREP and tokens[last + 1].norm[1:] in place_words()["preposition"]:
+            joined = True       # "في ساحة التحرير ببغداد وأمام حقول الرميلة في البصرة": two places
         out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
     for j in compress(range(stop - first), map(_bits_of, kinds)):     # words of a listed kind only
         k = first + j
