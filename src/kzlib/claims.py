@@ -288,8 +288,9 @@ def _dual_words(doc: Doc) -> list[int]:
     """Tokens that may be a dual of a counted noun ("جنديين", "طفلان"), among the words where a group or
     category entry may start (groups.dual_clitic)."""
     tokens = doc.tokens
-    starts = sorted(set(doc.candidates.get("subjects", ())) | set(doc.candidates.get("categories", ())))
-    return [t for t in starts if tokens[t].norm.endswith(_DUAL_ENDS) and dual_clitic(tokens[t].norm) >= 0]
+    ending = {t for starts in (doc.candidates.get("subjects", ()), doc.candidates.get("categories", ()))
+              for t in starts if tokens[t].norm.endswith(_DUAL_ENDS)}
+    return sorted(t for t in ending if dual_clitic(tokens[t].norm) >= 0)
 
 
 def _dual_count(doc: Doc, t: int, stop: int, inside, taken: set[int], sentence: int) -> Span | None:
