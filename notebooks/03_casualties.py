@@ -70,7 +70,8 @@ for category in tables.CASUALTY_CATEGORIES:
         print(message)
     else:
         show_table(reports[reports["category"] == category],
-                   ["claim_id", "subject", "value", "qualifier", "attributed_to", "outlet", "date", "sentence"])
+                   ["claim_id", "subject", "value", "qualifier", "attributed_to", "outlet", "date", "sentence"],
+                   saved="03_casualty_reports")
 save_tables(reports, out, "03_casualty_reports")
 
 # %% [markdown]
@@ -82,7 +83,7 @@ if reconciled.empty:
     print("none found: nothing to reconcile")
 else:
     show_table(reconciled, ["category", "subject", "locations", "low", "best", "high", "n_reports", "n_outlets",
-                            "basis", "basis_claim_ids"])
+                            "basis", "basis_claim_ids"], saved=f"03_casualties_reconciled_{policy}")
 save_tables(reconciled, out, f"03_casualties_reconciled_{policy}")
 
 # %% [markdown]
@@ -94,7 +95,8 @@ if conflicts.empty:
     print("none found: no two reports of one category disagree")
 else:
     show_table(conflicts, ["category", "reason", "a_value", "a_subject", "a_sources", "a_claim_ids", "b_value",
-                           "b_subject", "b_sources", "b_claim_ids"])
+                           "b_subject", "b_sources", "b_claim_ids"],
+               saved="03_casualty_conflicts")
 save_tables(conflicts, out, "03_casualty_conflicts")
 
 # %% [markdown]
@@ -127,7 +129,7 @@ else:
     event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))
 export = tables.acled_export(claims, event_dates)
 show_table(export, ["event_date", "location", "actor", "category", "best", "qualifier", "source", "source_outlet",
-                    "claim_id"])
+                    "claim_id"], saved="03_casualties_acled")
 save_tables(export, out, "03_casualties_acled")
 record_finding(out, "03_casualties",
                f"{len(reports)} casualty reports in {reports['category'].nunique()} categories; "

@@ -66,7 +66,7 @@ if flagged.empty:
     print("none found: every date resolved without contradiction")
 else:
     show_table(flagged, ["article_id", "outlet", "publication_date", "expression", "resolved", "status", "reason",
-                         "sentence"])
+                         "sentence"], saved="05_timeline")
 
 # %% [markdown]
 # ## Events in date order (evidence sentence; article id + offsets of the date expression)
@@ -76,7 +76,7 @@ events = mentions[mentions["resolved"].notna()].sort_values(["resolved", "articl
 if events.empty:
     print("none found: no resolved dates")
 else:
-    show_table(events, ["resolved", "resolved_end", "expression", "status", "outlet", "article_id", "sentence"])
+    show_table(events, ["resolved", "resolved_end", "expression", "status", "outlet", "article_id", "sentence"], saved="05_timeline")
     fig = timeline.plot_timeline(mentions)
     charts.publish_figure(fig, out / "figures" / "05_timeline")
 save_tables(mentions, out, "05_timeline")
