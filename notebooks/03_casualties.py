@@ -49,7 +49,7 @@ policy = "best"
 from IPython.display import Markdown, display
 
 from kzlib import charts, sources, tables, timeline
-from kzlib.notebook import load_claims, load_texts, project_path, save_tables
+from kzlib.notebook import computed_once, has_texts, load_claims, load_texts, project_path, save_tables
 from kzlib.briefing import record_finding
 from kzlib.display import show_table, with_ledger_details
 
@@ -122,11 +122,13 @@ if reports.empty:
     print("none found: nothing to export")
     event_dates = None
 else:
-    # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there
-    articles = load_texts(corpus, missing_ok=True).articles
-    if not articles:
+    # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there;
+    # the date mentions are worked out once per report (notebook 05 needs them too)
+    if not has_texts(corpus):
         print(f"article texts not available ({corpus}): event_date = publication date throughout")
-    event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))
+    mentions = computed_once(output_dir, "timeline", corpus,
+                             lambda: timeline.timeline_frame(load_texts(corpus, missing_ok=True).articles))
+    event_dates = timeline.claim_event_dates(claims, mentions)
 export = tables.acled_export(claims, event_dates)
 show_table(export, ["event_date", "location", "actor", "category", "best", "qualifier", "source", "source_outlet",
                     "claim_id"], saved="03_casualties_acled")

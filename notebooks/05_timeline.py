@@ -36,7 +36,7 @@ ledger = ""
 
 # %%
 from kzlib import charts, timeline
-from kzlib.notebook import load_texts, project_path, save_tables
+from kzlib.notebook import computed_once, load_texts, project_path, save_tables
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
 
@@ -45,7 +45,7 @@ out = project_path(output_dir)
 articles = load_texts(corpus).articles
 if not articles:
     print(f"none found: no article texts in {corpus} (a ledger or an empty corpus)")
-mentions = timeline.timeline_frame(articles)
+mentions = computed_once(output_dir, "timeline", corpus, lambda: timeline.timeline_frame(articles))  # once: 03 uses them too
 print(f"{len(mentions)} date expressions in {len(articles)} articles")
 
 # %% [markdown]
