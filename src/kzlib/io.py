@@ -66,6 +66,35 @@ def remove_stale_temporaries(target: str | os.PathLike) -> list[Path]:
     return removed
 
 
+def remove_stale_temporaries_in(folder: str | os.PathLike) -> list[Path]:
+    """`remove_stale_temporaries` for every target in `folder` at once: one listing of the folder (a writer of
+    many files lists it once, then writes each with `clean=False`, instead of once per file)."""
+    with_pid = re.compile(r"^\..+\.(\d+)-[A-Za-z0-9_]+\.tmp$")
+    without_pid = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(".") or not entry.name.endswith(".tmp"):
+            continue
+        match = with_pid.match(entry.name)
+        try:
+            if match:
+                stale = not _process_alive(int(match.group(1)))
+            elif without_pid.match(entry.name):
+                stale = time.time() - entry.stat().st_mtime > STALE_SECONDS
+            else:
+                continue
+            if stale and entry.is_file():
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -79,11 +108,13 @@ def _process_alive(pid: int) -> bool:
 
 
 @contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`, on error it is removed."""
+def atomic_path(target: str | os.PathLike, clean: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target`, on error it is removed.
+    `clean`: first remove the stale temporaries of `target` (False: the caller did, for the whole folder)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(target)
+    if clean:
+        remove_stale_temporaries(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -96,8 +127,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             tmp_path.unlink()
 
 
-def write_text(target: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
-    with atomic_path(target) as tmp:
+def write_text(target: str | os.PathLike, text: str, encoding: str = "utf-8", clean: bool = True) -> Path:
+    with atomic_path(target, clean) as tmp:
         tmp.write_text(text, encoding=encoding)
     return Path(target)
 
