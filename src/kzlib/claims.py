@@ -498,8 +498,21 @@ def assign_places(doc: Doc) -> None:
     doc.add("places", out)
 
 
-PIPELINE = (read_sentences, index_words, find_entities, find_cues, find_numbers, find_category_words,
-            find_group_words, find_clauses, assign_groups, assign_categories, assign_sources, assign_places)
+def find_claim_cues(doc: Doc) -> None:
+    """Layer "cues" as far as the claims need it: attribution.find_cues over the sentences up to the last
+    one holding a categorized count (none when no count has a category). A cue's speaker depends on the
+    sentences before it only (the speaker history runs forward), so these cues are those of the whole
+    layer; the cues after the last claim no claim reads (a quarter of the sentences of a news article)."""
+    numbers = doc.layer("numbers")
+    last = max((numbers[cat.attrs["count"]].attrs["sentence"] for cat in doc.layer("categories")), default=-1)
+    if last < 0:
+        doc.add("cues", [])
+        return
+    find_cues(doc, sentences=last + 1)
+
+
+PIPELINE = (read_sentences, index_words, find_entities, find_numbers, find_category_words, find_group_words,
+            find_clauses, assign_groups, assign_categories, find_claim_cues, assign_sources, assign_places)
 
 
 def claims_of(doc: Doc) -> list[Claim]:
