@@ -75,3 +75,22 @@ def test_in_sentence_slices_a_layer_by_sentence():
 def test_empty_text_gives_an_empty_document():
     doc = run(Doc(""), PIPELINE)
     assert doc.sentences == [] and claims_of(doc) == []
+
+
+def test_claim_cues_are_the_cues_of_the_sentences_up_to_the_last_claim():
+    # find_claim_cues reads the sentences up to the last one holding a claim: the cues it finds must be
+    # those of the whole layer there (a cue depends on the sentences before it, never on those after it)
+    from kzlib.claims import find_claim_cues
+
+    text = (TEXT + "\nوقال المتحدث باسم الشرطة إن التحقيق مستمر.\nوأضاف أن 3 أشخاص اعتقلوا."
+            "\nوذكرت وكالة الأنباء أن الهدوء عاد إلى المدينة.")
+    whole = run(Doc(text), [read_sentences, index_words, find_entities, find_cues]).layer("cues")
+    doc = run(Doc(text), PIPELINE)
+    last = max(doc.layer("numbers")[c.attrs["count"]].attrs["sentence"] for c in doc.layer("categories"))
+    assert last < len(doc.sentences) - 1          # a sentence after the last claim, with a cue of its own
+    cut = doc.sentences[last].end
+    assert doc.layer("cues") == [c for c in whole if c.start < cut] and len(whole) > len(doc.layer("cues"))
+    empty = run(Doc("قال المتحدث إن الهدوء عاد."), [read_sentences, index_words, find_entities, find_numbers,
+                                                    find_category_words, find_group_words, find_clauses,
+                                                    assign_groups, assign_categories, find_claim_cues])
+    assert empty.layer("cues") == []              # no claim: no cue is read

@@ -520,14 +520,16 @@ def _norm(word: str) -> str:
     return normalize_word(word)
 
 
-def find_cues(doc: Doc, gazetteer: Gazetteer | None = None) -> None:
+def find_cues(doc: Doc, gazetteer: Gazetteer | None = None, sentences: int | None = None) -> None:
     """Step: the "cues" layer, sentence by sentence in order (the speaker history runs through the article).
 
-    Reads doc.sentences and the "entities" layer (found with the same `gazetteer`, default actors.tsv)."""
+    Reads doc.sentences and the "entities" layer (found with the same `gazetteer`, default actors.tsv).
+    `sentences`: read only the first that many sentences (the cues of a sentence depend on the sentences
+    before it, never on those after it: they are the same as in the whole layer)."""
     attributor = Attributor(load_gazetteer() if gazetteer is None else gazetteer, doc)
     cues: list[Span] = []
     previous, previous_end = [], 0
-    for sentence in doc.sentences:
+    for sentence in doc.sentences[:sentences]:
         found = attributor.sentence_cues(sentence.first, sentence.stop) or quoted_continuation(doc, previous, previous_end, sentence)
         previous, previous_end = found, sentence.end
         cues.extend(found)

@@ -141,7 +141,7 @@ def _extract_blocks(text: str, article_id: str, body_spans, outlet: str | None) 
     boundary; what lies further back (more than BLOCK_CHARS before) is not seen."""
     body_spans = list(body_spans)
     if not body_spans or body_spans[-1][1] - body_spans[0][0] <= BLOCK_CHARS:
-        return _extract(Doc(text, article_id, body_spans, outlet))
+        return _extract(text, article_id, body_spans, outlet)
     blocks = list(_blocks(text, body_spans, BLOCK_CHARS))
     gaz, named = load_gazetteer(), set()
     for block_start, block_end, _ in blocks:     # a first pass: the names the whole article holds
@@ -156,7 +156,7 @@ def _extract_blocks(text: str, article_id: str, body_spans, outlet: str | None) 
             own = [(a + block_start - doc_start, b + block_start - doc_start) for a, b in spans]
             dateline_token = _not_opening.set(k > 0)       # a dateline opens the article, not a block
             try:
-                local = _extract(Doc(text[doc_start:block_end], article_id, context + own, outlet))
+                local = _extract(text[doc_start:block_end], article_id, context + own, outlet)
             finally:
                 _not_opening.reset(dateline_token)
             claims.extend(dataclasses.replace(c, **{f: getattr(c, f) + doc_start for f in _OFFSET_FIELDS
@@ -204,16 +204,17 @@ def sentence_excerpt(text: str, s: int, e: int, quote_start: int, quote_end: int
     return (ELLIPSIS if lo > s else "") + text[lo:hi] + (ELLIPSIS if hi < e else "")
 
 
-def _extract(doc: Doc) -> list[Claim]:
+def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
     # One article allocates thousands of small tuples (tokens, matches) that live until it is done and are
     # then freed by reference counting; the cyclic collector would scan them several times per article
     # (about 9% of the time, measured). It is paused for the article and resumed after (as Mercurial's
-    # util.nogc does); left alone when the caller has already disabled it.
+    # util.nogc does); left alone when the caller has already disabled it. The Doc is built inside the
+    # pause: its tokens are most of those tuples (built outside, they cost 10% more time, measured).
     if not gc.isenabled():
-        return claims_of(run(doc, PIPELINE))
+        return claims_of(run(Doc(text, article_id, body_spans, outlet), PIPELINE))
     gc.disable()
     try:
-        return claims_of(run(doc, PIPELINE))
+        return claims_of(run(Doc(text, article_id, body_spans, outlet), PIPELINE))
     finally:
         gc.enable()
 
@@ -668,8 +669,21 @@ def _anaphor_place(doc: Doc, c: Span, places: list):
     return None
 
 
-PIPELINE = (read_sentences, index_words, find_entities, find_cues, find_numbers, find_category_words,
-            find_group_words, find_clauses, assign_groups, assign_categories, assign_sources, assign_places)
+def find_claim_cues(doc: Doc) -> None:
+    """Layer "cues" as far as the claims need it: attribution.find_cues over the sentences up to the last
+    one holding a categorized count (none when no count has a category). A cue's speaker depends on the
+    sentences before it only (the speaker history runs forward), so these cues are those of the whole
+    layer; the cues after the last claim no claim reads (a quarter of the sentences of a news article)."""
+    numbers = doc.layer("numbers")
+    last = max((numbers[cat.attrs["count"]].attrs["sentence"] for cat in doc.layer("categories")), default=-1)
+    if last < 0:
+        doc.add("cues", [])
+        return
+    find_cues(doc, sentences=last + 1)
+
+
+PIPELINE = (read_sentences, index_words, find_entities, find_numbers, find_category_words, find_group_words,
+            find_clauses, assign_groups, assign_categories, find_claim_cues, assign_sources, assign_places)
 
 
 def claims_of(doc: Doc) -> list[Claim]:
