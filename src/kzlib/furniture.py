@@ -26,7 +26,6 @@ name under "رئيس التحرير"); note.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 FURNITURE_LEXICON = LEXICONS / "furniture.tsv"
 EDGE_LINES = 5              # "top" / "bottom" = within this many non-empty lines of the start / end
@@ -116,12 +116,11 @@ def load_rules(path: str | Path = FURNITURE_LEXICON) -> tuple[Rule, ...]:
 @lru_cache(maxsize=8)
 def _load_rules(path: str) -> tuple[Rule, ...]:
     rules = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
-            try:
-                rules.append(_rule(row))
-            except (KeyError, ValueError, re.error) as error:
-                raise ValueError(f"{path}: line {number}: bad furniture rule {dict(row)}: {error}") from error
+    for row in read_tsv(path, required=("kind", "match", "pattern", "where", "max_words", "next_line")):
+        try:
+            rules.append(_rule(row))
+        except (KeyError, ValueError, re.error) as error:
+            raise ValueError(f"{path}: line {row.line}: bad furniture rule {dict(row)}: {error}") from error
     return tuple(rules)
 
 

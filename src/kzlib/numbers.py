@@ -40,7 +40,6 @@ Not emitted: dual nouns that count without a numeral ("مقتل شخصين") exc
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,6 +49,7 @@ from typing import NamedTuple
 
 from kzlib.normalize import normalize, normalize_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 
 class Quantity(NamedTuple):   # a NamedTuple: one per number of the corpus, cheaper to build than a dataclass
@@ -107,8 +107,7 @@ _WEEKDAY_NUMBERS = {"الاثنين", "الاحد"}  # definite "two"/"one" that
 
 
 def _read(name: str) -> list[dict]:
-    with open(LEXICONS / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
+    return read_tsv(LEXICONS / name)
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,6 @@ stay those of the original text.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from functools import lru_cache
 from itertools import islice
@@ -26,6 +25,7 @@ from itertools import islice
 import pandas as pd
 
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 _MARKS = "[\u064B-\u065F\u0670\u0640]*"  # harakat, tanween, superscript alef, tatweel
 _FOLDS = {
@@ -70,24 +70,10 @@ def count_words(text: str) -> int:
 # --------------------------------------------------------------------------- lexicons
 
 
-def _read_tsv(path: str, required: tuple[str, ...]) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        missing = [c for c in required if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ValueError(f"{path}: header lacks column(s) {missing}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            if any(not (row[c] or "").strip() for c in required):
-                raise ValueError(f"{path}:{line}: empty value in {required}")
-            rows.append({k: (v or "").strip() for k, v in row.items()})
-    return rows
-
-
 @lru_cache(maxsize=4)
 def load_framing(path: str | None = None) -> tuple[dict, ...]:
     """Rows of ``framing.tsv``: group, frame, term, gloss_en, note."""
-    return tuple(_read_tsv(str(path or LEXICONS / "framing.tsv"), ("group", "frame", "term", "gloss_en")))
+    return tuple(read_tsv(str(path or LEXICONS / "framing.tsv"), nonempty=("group", "frame", "term", "gloss_en")))
 
 
 # A word as ``find_terms`` sees it: word characters with the diacritics written inside it ("وَالحَرب" is one

@@ -85,7 +85,6 @@ place the gazetteer does not know, empty with ``location_text`` holding it as wr
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -93,6 +92,7 @@ from pathlib import Path
 import pandas as pd
 
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 CASUALTY_CATEGORIES = ("killed", "injured", "arrested", "hospitalized", "affected", "missing", "displaced")
 # columns of newer ledgers (groups and places as written): absent in an older ledger, they read as empty
@@ -135,11 +135,7 @@ def _load_official_sources(path: str) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _load_column(path: str, column: str) -> frozenset[str]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    if rows and column not in rows[0]:
-        raise ValueError(f"{path}: header must start with {column!r} (got {list(rows[0])})")
-    return frozenset(r[column].strip() for r in rows if r.get(column, "").strip())
+    return frozenset(r[column] for r in read_tsv(path, required=(column,)) if r[column])
 
 
 def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
@@ -604,9 +600,5 @@ def vocabulary_labels(path: str | Path | None = None, kinds: tuple[str, ...] | N
 
 @lru_cache(maxsize=4)
 def _load_labels(path: str) -> tuple[tuple[str, str, tuple[str, str]], ...]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    for needed in ("id", "kind", "label_ar", "label_en"):
-        if rows and needed not in rows[0]:
-            raise ValueError(f"{path}: missing column {needed!r}")
+    rows = read_tsv(path, required=("id", "kind", "label_ar", "label_en"))
     return tuple((r["id"], r["kind"], (r["label_ar"], r["label_en"])) for r in rows if r["id"])
