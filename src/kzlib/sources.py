@@ -24,6 +24,8 @@ from itertools import islice
 
 import pandas as pd
 
+from kzlib.corpus import count_words
+from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
 from kzlib.tsv import read_tsv
 
@@ -32,7 +34,6 @@ _FOLDS = {
     "ا": "[اأإآٱ]", "أ": "[اأإآٱ]", "إ": "[اأإآٱ]", "آ": "[اأإآٱ]", "ٱ": "[اأإآٱ]",
     "ة": "[ةه]", "ه": "[ةه]", "ى": "[ىي]", "ي": "[ىي]", "ئ": "[ئيء]", "ؤ": "[ؤوء]",
 }
-_FOLD_TEXT = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
 
 
 def term_regex(term: str, clitics: bool = True, bounded: bool = True) -> str:
@@ -58,15 +59,6 @@ def term_regex(term: str, clitics: bool = True, bounded: bool = True) -> str:
     return rf"(?<![\w]){core}(?![\w])" if bounded else core
 
 
-def fold(text: str) -> str:
-    """Matching form of a text for token comparison (diacritics dropped, letter variants folded)."""
-    return re.sub(_MARKS, "", text).translate(_FOLD_TEXT)
-
-
-def count_words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
-
-
 # --------------------------------------------------------------------------- lexicons
 
 
@@ -88,10 +80,6 @@ _PLAIN_PREFIXES = tuple(dict.fromkeys(c + p + a for c in ("", "و", "ف") for p 
 # letters a term spells one way and the text may spell another (``_FOLDS``): the symmetric ones fold on both
 # sides, hamza seats are expanded on the term's side only (a term's ئ matches ئ ي ء in the text, not the reverse)
 _SEATS = {"ئ": "ئيء", "ؤ": "ؤوء"}
-
-
-def _fold_word(word: str) -> str:
-    return _MARK_CHARS.sub("", word).translate(_FOLD_TEXT)
 
 
 def _seat_variants(word: str) -> list[str]:
@@ -118,8 +106,8 @@ def _term_index(terms: tuple[str, ...]) -> tuple[dict, list[str], int]:
         else:
             firsts = [p + first for p in _PLAIN_PREFIXES]
         longest = max(longest, len(words))
-        folded_rest = [[_fold_word(v) for v in _seat_variants(w)] for w in words[1:]]
-        keys = [(_fold_word(v),) for f in firsts for v in _seat_variants(f)]
+        folded_rest = [[normalize_word(v) for v in _seat_variants(w)] for w in words[1:]]
+        keys = [(normalize_word(v),) for f in firsts for v in _seat_variants(f)]
         for alternatives in folded_rest:
             keys = [k + (a,) for k in keys for a in alternatives]
         for key in keys:
@@ -137,7 +125,7 @@ def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
     text's ئ (hamza seats fold one way in the regex).
     """
     index, ordered, longest = _term_index(tuple(terms))
-    words = [(m.start(), m.end(), _fold_word(m.group())) for m in _WORD.finditer(text)]
+    words = [(m.start(), m.end(), normalize_word(m.group())) for m in _WORD.finditer(text)]
     hits = []
     i, count = 0, len(words)
     while i < count:
@@ -475,7 +463,7 @@ def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, st
 
 
 def _tokens(sentence: str) -> frozenset[str]:
-    return frozenset(t for t in re.findall(r"\w+", fold(sentence)) if len(t) > 1)
+    return frozenset(t for t in re.findall(r"\w+", normalize_word(sentence)) if len(t) > 1)
 
 
 def _overlap(a: frozenset, b: frozenset) -> float:
