@@ -50,10 +50,10 @@ def place_words() -> dict[str, dict[str, int]]:
     """kind -> {folded word: rank} of place_words.tsv."""
     out: dict[str, dict[str, int]] = {}
     path = LEXICONS / "place_words.tsv"
-    for row in read_tsv(path):
+    for n, row in enumerate(read_tsv(path), start=2):
         if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop",
                                "adjective_name"):
-            raise ValueError(f"{path}: line {row.line}: unknown kind {row['kind']!r}")
+            raise ValueError(f"{path}: line {n}: unknown kind {row['kind']!r}")
         out.setdefault(row["kind"], {})[normalize_word(row["term"])] = int(row["rank"] or 0)
     return out
 
