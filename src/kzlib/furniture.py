@@ -50,10 +50,6 @@ _FINAL_PUNCTUATION = (".", "!", "?", "؟", "…", ":", "؛", "،", ",", ";")
 _CLOSING_QUOTES = "\"'”’»)]"
 _LINE = re.compile(r"[^\r\n]+")
 
-KINDS = ("masthead", "comment_prompt", "share", "social", "source_footer", "related_link", "tag", "navigation",
-         "copyright", "byline", "timestamp", "caption", "foreign_language", "duplicate_line")
-
-
 @dataclass(frozen=True)
 class Span:
     """A stretch of the original text: furniture of the given kind."""

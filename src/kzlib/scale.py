@@ -128,18 +128,6 @@ class DaskExtraction:
     skipped: int
     seconds: float
 
-    @property
-    def claims_dir(self) -> Path:
-        return self.out_dir / "claims"
-
-    @property
-    def skipped_dir(self) -> Path:
-        return self.out_dir / "skipped"
-
-    @property
-    def articles_dir(self) -> Path:
-        return self.out_dir / "articles"
-
 
 def list_corpus_files(source: str | os.PathLike | Sequence[str | os.PathLike], recursive: bool = False) -> list[Path]:
     """The files `source` stands for: a file, a folder or a list of either, walked as kzlib.corpus walks
