@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from kzlib import report
+from kzlib import briefing, report
 from kzlib.charts import has_presentation_forms
 from kzlib.paths import MANIFEST, NOTEBOOKS, RAW
 
@@ -49,7 +49,7 @@ def test_title_and_description_come_from_the_first_markdown_cell():
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_markdown_cell("# 03 · Casualty tables\n\nOne row per report. Then more.\n\n**Inputs**: x"),
     ])
-    assert report._first_markdown(nb) == ("03 · Casualty tables", "One row per report.")
+    assert briefing.first_markdown(nb) == ("03 · Casualty tables", "One row per report.")
 
 
 def test_index_escapes_everything(tmp_path):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from kzlib.attribution import attribute, cue_lexicons, find_cues
+from kzlib.attribution import attribute, category_lexicon, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
 from kzlib.groups import Group, SentenceGroups
@@ -102,12 +102,11 @@ class _Lexicons:
 
 @lru_cache(maxsize=1)
 def _lexicons() -> _Lexicons:
-    cat_rows = read_tsv(LEXICONS / "categories.tsv")
     # subjects.tsv: the special rows (self, inherit, casualty nouns, things); groups.tsv: groups with fine ids
     sub_rows = read_tsv(LEXICONS / "subjects.tsv") + read_tsv(LEXICONS / "groups.tsv")
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
     transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
-    categories, subjects = Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject")
+    categories, subjects = category_lexicon(), Lexicon.from_rows(sub_rows, "subject")
     index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects, may_be_quantity_word,
                           head_lexicon()])
     return _Lexicons(categories, subjects, transparent, index)

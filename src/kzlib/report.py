@@ -440,35 +440,10 @@ def mark_rtl(page: str) -> str:
 
 
 def notebook_title(nb) -> str:
-    """Title and one-line description from the first markdown cell."""
-    return _first_markdown(nb)[0]
+    """Title from the first markdown cell."""
+    from kzlib.briefing import first_markdown
 
-
-def _first_markdown(nb) -> tuple[str, str]:
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        title, description = "", ""
-        for line in cell.source.splitlines():
-            line = line.strip()
-            if not line:
-                if description:
-                    break
-                continue
-            if line.startswith("#") and not title:
-                title = line.lstrip("#").strip()
-            elif not line.startswith("#") and not line.startswith("**Inputs"):
-                description = f"{description} {line}".strip()
-        return title, _first_sentence(description)
-    return "", ""
-
-
-def _first_sentence(text: str, limit: int = 200) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    match = re.search(r"(?<=[.!?؟])\s", text)
-    if match:
-        text = text[: match.start()]
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return first_markdown(nb)[0]
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -309,13 +309,6 @@ def extract_with_dask(
     )
 
 
-def read_claims(out_dir: str | os.PathLike):
-    """The claims table written by `extract_with_dask`, as one pandas DataFrame in corpus order."""
-    from kzlib.ledger import read_ledger
-
-    return read_ledger(Path(out_dir))   # partitions in number order: part.2 before part.10
-
-
 def read_skipped(out_dir: str | os.PathLike):
     import pandas as pd
 
