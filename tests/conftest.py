@@ -31,3 +31,11 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def seed_ledger():
+    """The claims ledger the extractor gives on the five seed articles (with outlet and date), made once."""
+    from kzlib.ledger import claims_frame
+
+    return claims_frame(MANIFEST)

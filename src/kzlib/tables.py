@@ -59,7 +59,12 @@ The policy decides ``best``:
   publication date (tolls are revised upward as counts come in, so the latest official word supersedes
   earlier ones); ties on date take the largest figure. No official report → ``best`` is empty (noted).
 
-Vague counts are kept in ``low``/``high`` but never chosen as ``best`` while a specific figure exists.
+Vague counts are kept in ``low``/``high`` but never chosen as ``best`` while a specific figure exists. With
+vague counts only, ``best`` (policy ``best``) is the floor of the range every one of them allows (ACLED-style
+floors: "المئات" 100-999, "عدة مئات" 200-999, "العشرات" 10-99, from number_words.tsv) — the largest floor, if it
+is within every ceiling; ranges that do not overlap cannot count the same people ("عدة مئات إلى المستشفيات،
+والعشرات إلى العناية المركزة": the tens are a part of the hundreds), and ``best`` is then empty with a note.
+The median of two floors (105 there) is a figure no report allows.
 
 Conflicts (``find_conflicts``)
 ------------------------------
@@ -353,6 +358,8 @@ def _choose_best(group: pd.DataFrame, policy: str) -> tuple[float | None, str, p
             if len(candidates):
                 if label != "official":
                     note = _join(note, f"no official report: median of {label} reports")
+                if not len(specific):
+                    return _vague_best(candidates, label, note)
                 return float(candidates["value"].median()), f"median of {len(candidates)} {label} report(s)", candidates, note
         return None, "no figure", pool, _join(note, "no figure stated")
     official = pool[pool["official"] & pool["date"].notna()]
@@ -362,6 +369,18 @@ def _choose_best(group: pd.DataFrame, policy: str) -> tuple[float | None, str, p
     chosen = latest[latest["value"] == latest["value"].max()].head(1)
     return (float(chosen["value"].iloc[0]),
             f"latest official report ({chosen['date'].iloc[0]}, {chosen['attributed_to'].iloc[0]})", chosen, note)
+
+
+def _vague_best(vague: pd.DataFrame, label: str, note: str) -> tuple[float | None, str, pd.DataFrame, str]:
+    """`best` of vague counts only: each is a range ("عدة مئات" 200-999, "العشرات" 10-99), not a figure, and
+    the median of two ranges' floors (105) is a number no report allows. The floor of the range every report
+    allows (the largest floor, when it is below the smallest ceiling); none when the ranges do not overlap:
+    such reports cannot count the same people ("عدة مئات إلى المستشفيات، والعشرات إلى العناية المركزة":
+    the tens are a part of the hundreds)."""
+    floor, ceiling = vague["low"].max(), vague["high"].min()
+    if pd.isna(ceiling) or floor <= ceiling:
+        return float(floor), f"floor of the range {len(vague)} vague {label} report(s) allow", vague, note
+    return None, "vague counts of different sizes", vague, _join(note, "vague ranges do not overlap: no best figure")
 
 
 def _join(*parts: str) -> str:
