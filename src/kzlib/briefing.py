@@ -50,7 +50,7 @@ def write_briefing(target, runs, summary, report_dir) -> Path:
         categories=category_briefs(claims),
         notebooks=notebook_entries(runs, report_dir),
         summary=summary,
-        counts=_counts(summary),
+        counts=counts_line(summary),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         css=(TEMPLATES / "rtl.css").read_text(encoding="utf-8"),
     )
@@ -246,7 +246,8 @@ def _linked(value, claim_id, base: str) -> dict | None:
     return {"text": text, "href": claim_href(claim_id, base) if claim_id else None}
 
 
-def _counts(summary) -> str:
+def counts_line(summary) -> str:
+    """"N articles loaded, M skipped; K claims" of a run summary (kzlib.report.RunSummary)."""
     parts = []
     if summary.articles is not None:
         parts.append(f"{summary.articles} articles loaded, {summary.skipped} skipped")

@@ -53,7 +53,7 @@ def remove_stale_temporaries(target: str | os.PathLike) -> list[Path]:
         match = with_pid.match(entry.name)
         try:
             if match:
-                stale = not _process_alive(int(match.group(1)))
+                stale = not process_alive(int(match.group(1)))
             elif without_pid.match(entry.name):
                 stale = time.time() - entry.stat().st_mtime > STALE_SECONDS
             else:
@@ -66,7 +66,8 @@ def remove_stale_temporaries(target: str | os.PathLike) -> list[Path]:
     return removed
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Is process `pid` alive (this process's own pid: yes)?"""
     if pid == os.getpid():
         return True
     try:

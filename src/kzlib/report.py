@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kzlib.charts import arabic_share
-from kzlib.io import default_mode
+from kzlib.io import default_mode, process_alive
 from kzlib.paths import NOTEBOOKS, ROOT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -492,15 +492,7 @@ def _builder_alive(build: Path) -> bool:
         pid = int((build / BUILDER).read_text(encoding="utf-8").strip())
     except (OSError, ValueError):
         return False   # no pid file: killed before it was written, or written by an older kzlib
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True    # alive, another user's
-    return True
+    return pid != os.getpid() and process_alive(pid)   # this process's own pid: a build it left (a retry)
 
 
 def _remove_tree(path: Path) -> None:
@@ -546,12 +538,9 @@ def _copy_kept(out: Path, build: Path, kept: list[Path], start: int) -> list[Not
 
 
 def _counts_line(summary: RunSummary) -> str:
-    parts = []
-    if summary.articles is not None:
-        parts.append(f"{summary.articles} articles loaded, {summary.skipped} skipped")
-    if summary.claims is not None:
-        parts.append(f"{summary.claims} claims")
-    return "; ".join(parts) or "counts unknown"
+    from kzlib.briefing import counts_line     # the briefing page shows the same line
+
+    return counts_line(summary)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
