@@ -13,7 +13,7 @@ def _write(tmp_path, text):
 
 
 def test_comments_and_blank_lines_are_skipped_and_rows_know_their_line(tmp_path):
-    path = _write(tmp_path, "# a comment\nterm\tkind\tnote\n\n# another\nقتل\tverb\t\"as written\"\n  \nجرح\tverb\n")
+    path = _write(tmp_path, "# a comment\nterm\tkind\tnote\n\n# another\nقتل\tverb\t\"as written\"\n  \nجرح\tverb\t\n")
     rows = read_tsv(path)
     assert rows == [{"term": "قتل", "kind": "verb", "note": '"as written"'}, {"term": "جرح", "kind": "verb", "note": ""}]
     assert [r.line for r in rows] == [5, 7]
@@ -22,6 +22,9 @@ def test_comments_and_blank_lines_are_skipped_and_rows_know_their_line(tmp_path)
 def test_errors_name_the_physical_line(tmp_path):
     path = _write(tmp_path, "# comment\n\nterm\tkind\n# c\n\nقتل\tverb\tone too many\n")
     with pytest.raises(ValueError, match=r"lex\.tsv: line 6: 3 columns where the header has 2"):
+        read_tsv(path)
+    path = _write(tmp_path, "term\tkind\tnote\n\nقتل\tverb\n")     # a missing column is not padded
+    with pytest.raises(ValueError, match=r"lex\.tsv: line 3: 2 columns where the header has 3"):
         read_tsv(path)
     path = _write(tmp_path, "term\tkind\n# c\n\t verb\n")
     with pytest.raises(ValueError, match=r"lex\.tsv: line 3: empty value in column\(s\) \['term'\]"):

@@ -5,7 +5,8 @@ Rules (documented for analysts in lexicons/README.md):
 - a line starting with ``#`` is a comment, a line of spaces only is blank: both are skipped;
 - a tab is a tab: no quoting (``"`` is an ordinary character), so a value is exactly what the line holds;
 - surrounding spaces of a value are dropped;
-- a row may leave out trailing empty columns (a missing note); more columns than the header is an error;
+- every row has as many columns as the header (an empty trailing note still needs its tab): a row with
+  fewer or more is an error, never silently shifted or padded;
 - an error names the file and the physical line number an editor shows (comments and blank lines counted).
 """
 
@@ -38,9 +39,9 @@ def read_tsv(path: str | Path, required: tuple[str, ...] = (), nonempty: tuple[s
     rows = []
     for n, line in numbered[1:]:
         cells = _cells(line)
-        if len(cells) > len(header):
+        if len(cells) != len(header):
             raise ValueError(f"{path}: line {n}: {len(cells)} columns where the header has {len(header)}")
-        row = Row(zip(header, cells + [""] * (len(header) - len(cells))), n)
+        row = Row(zip(header, cells), n)
         empty = [c for c in nonempty if not row[c]]
         if empty:
             raise ValueError(f"{path}: line {n}: empty value in column(s) {empty}")
