@@ -244,7 +244,7 @@ def test_regex_rule_keeps_its_escapes_when_folded(tmp_path):
     lex = tmp_path / "furniture.tsv"
     lex.write_text("kind\tmatch\tpattern\twhere\tmax_words\tnext_line\tnote\n"
                    "# a comment line, then a blank one\n\n"
-                   "caption\tregex\t^AFP\\S*$\tany\t4\tno\n", encoding="utf-8")
+                   "caption\tregex\t^AFP\\S*$\tany\t4\tno\t\n", encoding="utf-8")
     (rule,) = load_rules(lex)
     assert rule.pattern == "^afp\\S*$"
     assert rule.compiled.search(fold("AFP/Getty")) and not rule.compiled.search(fold("AFP Getty"))
