@@ -58,7 +58,7 @@ print(f"{len(loaded.articles)} articles loaded, {len(loaded.skipped)} skipped â€
 
 # %%
 inventory = articles.drop(columns=["text"], errors="ignore")  # the full text stays in the corpus
-show_table(inventory, ["id", "outlet", "date", "headline", "words", "sentences", "furniture"])
+show_table(inventory, ["id", "outlet", "date", "headline", "words", "sentences", "furniture"], saved="01_articles")
 
 # %% [markdown]
 # ## Per outlet
@@ -77,7 +77,7 @@ else:
 if skipped.empty:
     print("none: every input file was loaded")
 else:
-    show_table(skipped)
+    show_table(skipped, saved="01_skipped")
 
 # %% [markdown]
 # ## Words per article

@@ -64,7 +64,8 @@ else:
 
 # %%
 if not evidence.empty:
-    show_table(evidence, ["claim_id", "outlet", "date", "category_en", "subject_en", "value", "attributed_to", "sentence"])
+    show_table(evidence, ["claim_id", "outlet", "date", "category_en", "subject_en", "value", "attributed_to", "sentence"],
+               saved="02_claims_ledger")
 
 # %%
 save_tables(evidence, out, "02_claims_ledger")

@@ -49,7 +49,7 @@ policy = "best"
 from IPython.display import Markdown, display
 
 from kzlib import charts, sources, tables, timeline
-from kzlib.notebook import load_claims, load_texts, project_path, save_tables
+from kzlib.notebook import computed_once, has_texts, load_claims, load_texts, project_path, save_tables
 from kzlib.briefing import record_finding
 from kzlib.display import show_table, with_ledger_details
 
@@ -70,7 +70,8 @@ for category in tables.CASUALTY_CATEGORIES:
         print(message)
     else:
         show_table(reports[reports["category"] == category],
-                   ["claim_id", "subject", "value", "qualifier", "attributed_to", "outlet", "date", "sentence"])
+                   ["claim_id", "subject", "value", "qualifier", "attributed_to", "outlet", "date", "sentence"],
+                   saved="03_casualty_reports")
 save_tables(reports, out, "03_casualty_reports")
 
 # %% [markdown]
@@ -82,7 +83,7 @@ if reconciled.empty:
     print("none found: nothing to reconcile")
 else:
     show_table(reconciled, ["category", "subject", "locations", "low", "best", "high", "n_reports", "n_outlets",
-                            "basis", "basis_claim_ids"])
+                            "basis", "basis_claim_ids"], saved=f"03_casualties_reconciled_{policy}")
 save_tables(reconciled, out, f"03_casualties_reconciled_{policy}")
 
 # %% [markdown]
@@ -94,7 +95,8 @@ if conflicts.empty:
     print("none found: no two reports of one category disagree")
 else:
     show_table(conflicts, ["category", "reason", "a_value", "a_subject", "a_sources", "a_claim_ids", "b_value",
-                           "b_subject", "b_sources", "b_claim_ids"])
+                           "b_subject", "b_sources", "b_claim_ids"],
+               saved="03_casualty_conflicts")
 save_tables(conflicts, out, "03_casualty_conflicts")
 
 # %% [markdown]
@@ -120,14 +122,16 @@ if reports.empty:
     print("none found: nothing to export")
     event_dates = None
 else:
-    # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there
-    articles = load_texts(corpus, missing_ok=True).articles
-    if not articles:
+    # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there;
+    # the date mentions are worked out once per report (notebook 05 needs them too)
+    if not has_texts(corpus):
         print(f"article texts not available ({corpus}): event_date = publication date throughout")
-    event_dates = timeline.claim_event_dates(claims, timeline.timeline_frame(articles))
+    mentions = computed_once(output_dir, "timeline", corpus,
+                             lambda: timeline.timeline_frame(load_texts(corpus, missing_ok=True).articles))
+    event_dates = timeline.claim_event_dates(claims, mentions)
 export = tables.acled_export(claims, event_dates)
 show_table(export, ["event_date", "location", "actor", "category", "best", "qualifier", "source", "source_outlet",
-                    "claim_id"])
+                    "claim_id"], saved="03_casualties_acled")
 save_tables(export, out, "03_casualties_acled")
 record_finding(out, "03_casualties",
                f"{len(reports)} casualty reports in {reports['category'].nunique()} categories; "

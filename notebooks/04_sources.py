@@ -70,7 +70,7 @@ names = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "out
 if matrix.empty:
     print("none found: no outlet cites a source")
 else:
-    show_table(matrix, ["outlet", "source", "claims", "statements", "credits", "total"])
+    show_table(matrix, ["outlet", "source", "claims", "statements", "credits", "total"], saved="04_cited_sources")
     fig = sources.plot_source_heatmap(sources.matrix_pivot(matrix, measure), names)
     charts.publish_figure(fig, out / "figures" / "04_cited_sources_heatmap")
 save_tables(matrix, out, "04_cited_sources")
@@ -83,7 +83,7 @@ quoted = mentions[mentions["kind"] == "statement"]
 if quoted.empty:
     print("none found: no quoted actors")
 else:
-    show_table(quoted, ["outlet", "article_id", "actor", "surface", "sentence"])
+    show_table(quoted, ["outlet", "article_id", "actor", "surface", "sentence"], saved="04_quoted_actors")
 save_tables(mentions, out, "04_quoted_actors")
 
 # %% [markdown]
@@ -99,8 +99,10 @@ frame_rates = sources.framing_rates(hits, words, level="frame")
 if hits.empty:
     print("none found: no framing term of lexicons/framing.tsv occurs in the corpus")
 else:
-    show_table(frame_rates, ["outlet", "group", "frame", "count", "per_1000_words", "example"])
-    show_table(term_rates, ["outlet", "group", "frame", "term", "gloss_en", "count", "per_1000_words", "example"])
+    show_table(frame_rates, ["outlet", "group", "frame", "count", "per_1000_words", "example"],
+               saved="04_framing_frames")
+    show_table(term_rates, ["outlet", "group", "frame", "term", "gloss_en", "count", "per_1000_words", "example"],
+               saved="04_framing_terms")
     for group in dict.fromkeys(frame_rates["group"]):
         fig = sources.plot_framing(frame_rates, group, names)
         charts.publish_figure(fig, out / "figures" / f"04_framing_{group}")
@@ -116,7 +118,8 @@ if shared.empty:
     print("none found: no claims")
 else:
     show_table(shared["match"].value_counts().rename("claims").rename_axis("match").reset_index())
-    show_table(shared, ["claim_id", "outlet", "category", "value", "match", "shared_with_outlets", "sentence"])
+    show_table(shared, ["claim_id", "outlet", "category", "value", "match", "shared_with_outlets", "sentence"],
+               saved="04_shared_claims")
 save_tables(shared, out, "04_shared_claims")
 record_finding(out, "04_sources",
                f"{matrix['outlet'].nunique() if len(matrix) else 0} outlets cite "

@@ -36,7 +36,7 @@ ledger = ""
 
 # %%
 from kzlib import charts, timeline
-from kzlib.notebook import load_texts, project_path, save_tables
+from kzlib.notebook import computed_once, load_texts, project_path, save_tables
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
 
@@ -45,7 +45,7 @@ out = project_path(output_dir)
 articles = load_texts(corpus).articles
 if not articles:
     print(f"none found: no article texts in {corpus} (a ledger or an empty corpus)")
-mentions = timeline.timeline_frame(articles)
+mentions = computed_once(output_dir, "timeline", corpus, lambda: timeline.timeline_frame(articles))  # once: 03 uses them too
 print(f"{len(mentions)} date expressions in {len(articles)} articles")
 
 # %% [markdown]
@@ -66,7 +66,7 @@ if flagged.empty:
     print("none found: every date resolved without contradiction")
 else:
     show_table(flagged, ["article_id", "outlet", "publication_date", "expression", "resolved", "status", "reason",
-                         "sentence"])
+                         "sentence"], saved="05_timeline")
 
 # %% [markdown]
 # ## Events in date order (evidence sentence; article id + offsets of the date expression)
@@ -76,7 +76,7 @@ events = mentions[mentions["resolved"].notna()].sort_values(["resolved", "articl
 if events.empty:
     print("none found: no resolved dates")
 else:
-    show_table(events, ["resolved", "resolved_end", "expression", "status", "outlet", "article_id", "sentence"])
+    show_table(events, ["resolved", "resolved_end", "expression", "status", "outlet", "article_id", "sentence"], saved="05_timeline")
     fig = timeline.plot_timeline(mentions)
     charts.publish_figure(fig, out / "figures" / "05_timeline")
 save_tables(mentions, out, "05_timeline")

@@ -78,7 +78,7 @@ save_tables(per_article, out, "06_entities_per_article")
 if gazetteer.empty:
     print("none found: no gazetteer actor or place is named in this corpus")
 else:
-    show_table(per_article)
+    show_table(per_article, saved="06_entities_per_article")
 
 # %% [markdown]
 # ## Entities across the corpus (spellings as written)
@@ -90,7 +90,7 @@ counts = (gazetteer.groupby(["canonical_id", "type"])
           .reset_index().sort_values(["mentions", "canonical_id"], ascending=[False, True]))
 save_tables(counts, out, "06_entity_counts")
 if not counts.empty:
-    show_table(counts)
+    show_table(counts, saved="06_entity_counts")
 record_finding(out, "06_entities", f"{len(gazetteer)} mentions of {counts['canonical_id'].nunique()} gazetteer actors and "
                f"places in {gazetteer['article_id'].nunique()} of {len(articles)} articles")
 
@@ -124,4 +124,4 @@ if model_dir is not None:
         candidates = compared[(compared.found_by == "only_stanza") & compared.canonical_id.isna()]
         print(f"{len(candidates)} candidate entity mentions Stanza found that the gazetteer does not list")
         if not candidates.empty:
-            show_table(candidates, ["article_id", "surface", "type", "label"])
+            show_table(candidates, ["article_id", "surface", "type", "label"], saved="06_entities_compared")

@@ -29,3 +29,20 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
             raise RuntimeError("interrupted")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_the_stale_temporaries_of_a_whole_folder_go_in_one_listing(tmp_path):
+    import os
+    import time
+
+    from kzlib.io import STALE_SECONDS, remove_stale_temporaries_in
+
+    dead = tmp_path / ".a.html.999999999-abc.tmp"        # a pid no process has
+    live = tmp_path / f".b.html.{os.getpid()}-abc.tmp"  # ours: in use
+    old = tmp_path / ".c.html.abcdefgh.tmp"
+    page = tmp_path / "d.html"
+    for path in (dead, live, old, page):
+        path.write_text("x")
+    os.utime(old, (time.time() - STALE_SECONDS - 10,) * 2)
+    assert sorted(p.name for p in remove_stale_temporaries_in(tmp_path)) == sorted([dead.name, old.name])
+    assert live.exists() and page.exists()

@@ -83,3 +83,12 @@ def test_the_rule_backend_never_imports_stanza():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_the_rules_backend_gives_the_same_entities_without_tokens_and_sentences():
+    from kzlib.corpus import load_corpus
+    from kzlib.nlp.rules import RuleBackend
+
+    backend = RuleBackend()
+    for article in load_corpus("data/corpus.csv").articles:
+        assert backend.entities(article.text) == backend.analyze(article.text).entities

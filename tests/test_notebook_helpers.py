@@ -54,3 +54,22 @@ def test_save_tables_writes_csv_and_parquet_under_tables(tmp_path):
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["03_example.csv", "03_example.parquet"]
     assert pd.read_parquet(tmp_path / "tables" / "03_example.parquet").equals(frame)
     assert pd.read_csv(tmp_path / "tables" / "03_example.csv")["quote"].tolist() == ["مقتل 26", "نحو 6 آلاف"]
+
+
+def test_computed_once_shares_a_result_per_corpus_and_recomputes_when_the_corpus_changes(tmp_path):
+    import pandas as pd
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"n": [len(calls)]})
+
+    first = notebook.computed_once(tmp_path / "out", "timeline", corpus, compute)
+    again = notebook.computed_once(tmp_path / "out", "timeline", corpus, compute)
+    assert len(calls) == 1 and again.equals(first)
+    corpus.write_text('{"id": "a", "text": "xy"}\n', encoding="utf-8")
+    changed = notebook.computed_once(tmp_path / "out", "timeline", corpus, compute)
+    assert len(calls) == 2 and changed["n"].tolist() == [2]

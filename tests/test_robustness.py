@@ -478,7 +478,10 @@ def test_sigkill_leftover_is_removed_by_the_next_run(tmp_path):
     out_dir.mkdir()
     process = _kz_process("extract", corpus, "--out", out_dir / "ledger.parquet", stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
-    time.sleep(3)
+    deadline = time.monotonic() + 120       # kill it once it is writing (a loaded machine takes a while to start)
+    while not any(out_dir.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)
     assert process.poll() is None
     process.kill()
     process.wait(timeout=60)

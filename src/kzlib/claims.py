@@ -23,8 +23,9 @@ from operator import itemgetter
 from kzlib.attribution import attribute, category_lexicon, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
-from kzlib.groups import Group, SentenceGroups
-from kzlib.places import choose as choose_place, dateline, sentence_places
+from kzlib.groups import Group, SentenceGroups, dual_clitic
+from kzlib.places import (NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, learned_names, listed_places,
+                          sentence_places)
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
@@ -208,14 +209,44 @@ def _extract(doc: Doc) -> list[Claim]:
 # --- the steps: each reads layers of the document and adds one ----------------------------------
 
 def read_sentences(doc: Doc) -> None:
-    """doc.sentences: the sentences of the body spans, with their token ranges."""
+    """doc.sentences: the sentences of the body spans, with their token ranges; a sentence longer than
+    ANALYSIS_MAX_CHARS is read as pieces (see analysis_pieces)."""
     starts, text = doc.token_starts, doc.text
     if not text:
         return
     for bs, be in doc.body_spans:
         for ss, se in split_sentences(text[bs:be]):
-            s, e = bs + ss, bs + se
-            doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
+            pieces = analysis_pieces(text, bs + ss, bs + se)
+            for s, e in pieces:
+                if len(pieces) > 1:     # a claim's sentence_start/sentence_end stay those of the whole sentence
+                    doc.memo.setdefault("whole_sentence", {})[len(doc.sentences)] = (bs + ss, bs + se)
+                doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
+
+
+# The rules compare every count of a sentence with the words and counts around it, so one sentence of n words
+# costs more than n. News sentences stay far below this (the longest of the seeds, the dev set and 10,000
+# synthetic articles: 313, 256 and 712 characters); a scraped table or a transcript without full stops does
+# not, and is read in pieces of at most this many characters, cut after a clause mark (، ؛ , ; :) or else at a
+# space, so that extraction time grows linearly with such text (benchmarks/bench_robustness.py). A piece is
+# read as a sentence of its own (a count and a cue on two sides of a cut are not joined); the claim still
+# names the whole sentence (sentence_start/sentence_end, and `sentence` cut around the quote from it).
+ANALYSIS_MAX_CHARS = 1000
+_CLAUSE_MARKS = "،؛,;:"
+
+
+def analysis_pieces(text: str, s: int, e: int, limit: int = ANALYSIS_MAX_CHARS) -> list[tuple[int, int]]:
+    """[(s, e)] for a sentence up to `limit` characters; else consecutive pieces of at most `limit`."""
+    pieces = []
+    while e - s > limit:
+        window = text[s + limit // 2:s + limit]
+        cut = max(window.rfind(mark) for mark in _CLAUSE_MARKS)
+        if cut < 0:
+            cut = window.rfind(" ")
+        cut = s + limit // 2 + cut + 1 if cut >= 0 else s + limit
+        pieces.append((s, cut))
+        s = cut
+    pieces.append((s, e))
+    return pieces
 
 
 _CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers", "heads")
@@ -239,20 +270,58 @@ def find_numbers(doc: Doc) -> None:
     """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
     where some word may be a number (the others are not searched)."""
     number_words = doc.candidates["numbers"]
+    duals = _dual_words(doc)
     entities = doc.layer("entities")
     out: list[Span] = []
     for k, sentence in enumerate(doc.sentences):
         first, stop = sentence.first, sentence.stop
         i = bisect.bisect_left(number_words, first)
-        if i == len(number_words) or number_words[i] >= stop:
+        numbered = i < len(number_words) and number_words[i] < stop
+        d = bisect.bisect_left(duals, first)
+        dualled = d < len(duals) and duals[d] < stop
+        if not (numbered or dualled):
             continue        # no word of the sentence may be a number: no claim, not searched
         s, e = sentence.start, sentence.end
         # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
         lo = bisect.bisect_right(entities, s, key=_span_end)
         inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
-        for q, qfirst, qlast in _counts(doc, sentence, inside):
-            out.append(Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k}))
+        found = [Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k})
+                 for q, qfirst, qlast in (_counts(doc, sentence, inside) if numbered else ())]
+        if dualled:
+            taken = {t for n in found for t in range(n.first, n.last + 1)}
+            for t in duals[d:bisect.bisect_left(duals, stop, d)]:
+                span = _dual_count(doc, t, stop, inside, taken, k)
+                if span is not None:
+                    found.append(span)
+            found.sort(key=_span_start)
+        out += found
     doc.add("numbers", out)
+
+
+_TWO = frozenset(normalize_word(w) for w in ("اثنان", "اثنين", "اثنتان", "اثنتين"))
+_DUAL_ENDS = ("ين", "ان")
+
+
+def _dual_words(doc: Doc) -> list[int]:
+    """Tokens that may be a dual of a counted noun ("جنديين", "طفلان"), among the words where a group or
+    category entry may start (groups.dual_clitic)."""
+    tokens = doc.tokens
+    ending = {t for starts in (doc.candidates.get("subjects", ()), doc.candidates.get("categories", ()))
+              for t in starts if tokens[t].norm.endswith(_DUAL_ENDS)}
+    return sorted(t for t in ending if dual_clitic(tokens[t].norm) >= 0)
+
+
+def _dual_count(doc: Doc, t: int, stop: int, inside, taken: set[int], sentence: int) -> Span | None:
+    """A dual noun as a count of two ("مقتل طفلين" -> 2), the noun its own counted phrase; not inside a name
+    ("طالبان"), not when a numeral follows ("قاصرين اثنين": the numeral is the count)."""
+    tok = doc.tokens[t]
+    if t in taken or t + 1 < stop and doc.tokens[t + 1].norm in _TWO:
+        return None
+    start = tok.start + dual_clitic(tok.norm) if tok.end - tok.start == len(tok.norm) else tok.start
+    if any(a <= start and tok.end <= b for a, b in inside):
+        return None
+    q = Quantity(start, tok.end, doc.text[start:tok.end], 2.0, 2.0, 2.0, "exact", "count")
+    return Span(start, tok.end, t, t, "exact", {"quantity": q, "sentence": sentence, "dual": True})
 
 
 def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
@@ -319,10 +388,17 @@ def assign_groups(doc: Doc) -> None:
         subs = doc.in_sentence("group_words", sentence)
         cats = doc.in_sentence("category_words", sentence)
         finder = SentenceGroups(text, tokens, subs, sentence.stop)
-        nested = [_is_nested(numbers[i], cats) for i in counts]
+        count_tokens = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        nested = [_is_nested(numbers[i], cats, doc.clause_of, count_tokens) for i in counts]
         found: list[Group | None] = []
         for i, inner in zip(counts, nested):
-            g = finder.head(numbers[i].first, numbers[i].last, previous)
+            if numbers[i].attrs.get("dual"):
+                # "طفلين": the dual noun is its own counted phrase; "عنصرين من الحرس": a partitive after it
+                g = finder.head(numbers[i].first - 1, numbers[i].first - 1, previous)
+                if g is None or g.subject == "people" and g.start is None:
+                    g = finder.head(numbers[i].first, numbers[i].last, previous) or g
+            else:
+                g = finder.head(numbers[i].first, numbers[i].last, previous)
             found.append(g)
             if g is not None and not inner and g.subject != "thing":
                 previous = g        # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count
@@ -357,7 +433,10 @@ def _whole(q: Quantity) -> bool:
 def _coordinated(text, tokens, previous: Span, previous_group: Group | None, c: Span, cats: list[Span]) -> bool:
     """Count c is joined to the count before it by و ("و15"، "وأصيب 12"، "وإصابة 240"), nothing but a
     category cue between them."""
-    if text[:c.start].rstrip().endswith("و") or tokens[c.first].norm.startswith("و"):
+    k = c.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1              # the last character before the number that is not a space (no copy of the text)
+    if text[k - 1:k] == "و" or tokens[c.first].norm.startswith("و"):
         return True         # "و 15" / "و15": the conjunction right before the number
     lo = previous.last + 1
     if previous_group is not None and previous_group.head_last is not None:
@@ -378,6 +457,8 @@ def assign_categories(doc: Doc) -> None:
     out: list[Span] = []
     for sentence, counts in _count_sentences(doc):
         cats = doc.in_sentence("category_words", sentence)
+        cat_firsts = [m.first for m in cats]        # layers are ordered by start
+        cat_width = max((m.last - m.first for m in cats), default=0)
         count_tokens = {k for i in counts for k in range(numbers[i].first, numbers[i].last + 1)}
         previous_category: str | None = None
         previous: Span | None = None
@@ -388,8 +469,14 @@ def assign_categories(doc: Doc) -> None:
             # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
             owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
                      for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
+            # only the category words between the neighbouring counts can be this count's (_nearest_cue skips
+            # the others): a long sentence with many counts is not searched whole for each of them
+            prev_first = max((o.first for o in others if o.last < c.first), default=None)
+            next_first = min((o.first for o in others if o.first > c.last), default=None)
+            near = cats[0 if prev_first is None else bisect.bisect_left(cat_firsts, prev_first - cat_width):
+                        len(cats) if next_first is None else bisect.bisect_right(cat_firsts, next_first)]
             cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned,
-                               group is not None and group.attrs.get("partitive", False))
+                               group is not None and group.attrs.get("partitive", False), near)
             category = None
             if cue == "negated":
                 previous_category = None
@@ -397,7 +484,7 @@ def assign_categories(doc: Doc) -> None:
             if group is not None and group.label == "thing" or not _whole(c.attrs["quantity"]):
                 previous_category, previous = None, c
                 continue        # "400 مبنى", "14 متراً": things, not people; "6.9 درجات": no count of anyone
-            if _is_nested(c, cats) and previous_category:
+            if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
                 category = previous_category
             elif cue is not None:
                 category = cue.label
@@ -446,43 +533,127 @@ def assign_places(doc: Doc) -> None:
     if not categorized:
         doc.add("places", out)
         return
-    sources = doc.by_count("sources")
+    sources, groups = doc.by_count("sources"), doc.by_count("groups")
+    # the places of each sentence, then again where the sentence holds a name the article gives elsewhere after a
+    # type word ("بلدة بارا" ... "قصف بارا"): such a name is known to the whole article
+    found, learned = [], {}
     for sentence, counts in _count_sentences(doc):
         if categorized.isdisjoint(counts):
             continue
-        first, stop = sentence.first, sentence.stop
         cats = doc.in_sentence("category_words", sentence)
         subs = doc.in_sentence("group_words", sentence)
-        known = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        count_tokens = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        known = set(count_tokens)
         known.update(m.first for m in cats)
         known.update(m.first for m in subs)
-        places = sentence_places(text, tokens, first, stop,
-                                 [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"],
-                                 starts, known)
+        entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
+        places = sentence_places(text, tokens, sentence.first, sentence.stop, entities, starts, known)
+        learned.update(learned_names(places, tokens))
+        found.append((sentence, counts, cats, count_tokens, known, entities, places))
+    for sentence, counts, cats, count_tokens, known, entities, places in found:
+        first, stop = sentence.first, sentence.stop
+        if learned and any(tokens[t].norm in learned or tokens[t].norm[1:] in learned for t in range(first, stop)):
+            places = sentence_places(text, tokens, first, stop, entities, starts, known, learned)
+        if len(counts) > 1:
+            # "سجلت 6 وفيات في نيروبي، و3 في كيسومو": a list of counts, each with its place
+            ends = [groups[i].attrs["head_last"] if i in groups and groups[i].attrs["head_last"] is not None
+                    else numbers[i].last for i in counts]
+            taken = known | {t for p in places for t in range(p.token, p.last + 1)}
+            places += listed_places(text, tokens, ends, stop, taken)
         # places do not reach across a clause word (فيما، بينما) or a semicolon
         walls = [m.first for m in cats if m.attrs["form"] == "boundary"]
         walls += [bisect.bisect_left(starts, m.start(), first, stop) for m in _SEMICOLON.finditer(text, sentence.start, sentence.end)]
         firsts = [numbers[i].first for i in counts]
+        chosen: dict[int, object] = {}
+        titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
+
+        def _nested_before(j: int) -> bool:
+            return _is_nested(numbers[counts[j - 1]], cats, doc.clause_of, count_tokens)
+
+        def place_of(j: int):
+            if j in chosen:
+                return chosen[j]
+            i = counts[j]
+            c = numbers[i]
+            source = sources.get(i)
+            # a place inside the speaker's title ("مدير مستشفى بلدوين", "شبكة ... في إيران أن") is not where the
+            # count happened
+            title_end = 0 if source is None else _title_end(doc, source, stop)
+            titles[i] = None if source is None else (source.start, title_end)
+            mine = places if source is None else [p for p in places if not (source.start <= p.start < title_end)]
+            place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
+                                 numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
+                                 [f for f in firsts if f != c.first],
+                                 joined=j > 0 and _joined_phrase(tokens, cats, c))
+            nxt = numbers[counts[j + 1]].first if j + 1 < len(counts) else stop
+            if j and _is_nested(c, cats, doc.clause_of, count_tokens) and not (place is not None and c.last < place.token < nxt
+                                                  and doc.clause_of.get(place.token) == doc.clause_of.get(c.first)):
+                # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
+                # names its own ("منهم 41 في مدينة جبلة")
+                place = place_of(j - 1)
+            elif places and (place is None or doc.clause_of.get(place.token) != doc.clause_of.get(c.first)):
+                # a place noun pointing back in the count's own clause beats a place of another clause
+                place = _anaphor_place(doc, c, places) or place
+            if place is None and j and _nested_before(j) and tokens[c.first].norm.startswith("و"):
+                place = place_of(j - 1)     # "بينهم ٧٤ طفلاً و٥٥ امرأة": coordinated with a nested count
+            chosen[j] = place
+            return place
+
         for j, i in enumerate(counts):
             if i not in categorized:
                 continue
-            c = numbers[i]
-            source = sources.get(i)
-            # a place inside the speaker's title ("مدير مستشفى بلدوين") is not where the count happened
-            mine = places if source is None else [p for p in places if not (source.start <= p.start < source.end)]
-            place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
-                                 numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
-                                 [f for f in firsts if f != c.first])
+            place = place_of(j)
+            if place is not None and place.id == NATIONWIDE:
+                continue        # "في أنحاء البلاد": nationwide, no place
             if place is not None:
                 out.append(Span(place.start, place.end, place.token, place.last, place.id, {"count": i}))
-            elif not places and line is not None and sentence.start <= line[1] < sentence.end:
+            elif line is not None and sentence.start <= line[1] < sentence.end and all(
+                    t is not None and t[0] <= p.start < t[1] for p in places for t in [titles.get(i)]):
                 # a dateline ("الفاشر - ") is the place of the counts of the sentence it opens, if that names none
+                # (but in the speaker's title: "عدن - قالت مصادر في مستشفى بمدينة عدن إن ...")
                 loc_id, loc_start, loc_end = line
                 k = bisect.bisect_left(starts, loc_start)
                 out.append(Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,
                                 {"count": i, "dateline": True}))
     out.sort(key=_span_start)
     doc.add("places", out)
+
+
+_THAT = frozenset(normalize_word(w) for w in ("أن", "إن", "بأن", "وأن", "وإن"))
+TITLE_WORDS = 8     # words after a speaker's mention that may still describe it, up to "أن" / "إن"
+
+
+def _title_end(doc: Doc, source: Span, stop: int) -> int:
+    """Offset where the speaker's description ends: at "أن" / "إن" a few words after its mention ("كشفت شبكة
+    المدافعين عن حقوق الإنسان في إيران أن ..."), else at the mention's end."""
+    tokens = doc.tokens
+    for k in range(source.last + 1, min(stop, source.last + 1 + TITLE_WORDS)):
+        if tokens[k].norm in _THAT:
+            return tokens[k].start
+    return source.end
+
+
+def _joined_phrase(tokens, cats: list[Span], c: Span) -> bool:
+    """The count opens a new phrase joined by و: "وعشرات المفقودين", or a cue with و right before it ("ونزوح
+    مئات الأسر", "وارتفاع الحصيلة إلى 18")."""
+    if tokens[c.first].norm.startswith("و") and not tokens[c.first].norm[1:].isdigit():
+        return True
+    return any(m.attrs["prefix"].startswith("و") and m.last < c.first and c.first - m.last <= 3 for m in cats)
+
+
+def _anaphor_place(doc: Doc, c: Span, places: list):
+    """"قال والي هطاي إن عدد القتلى في الولاية بلغ ...": a place noun pointing back in the count's clause
+    names the nearest place before it in the sentence, even one inside the speaker's title (D-anaphor)."""
+    k = doc.clause_of.get(c.first)
+    if k is None:
+        return None
+    clause = doc.layer("clauses")[k]
+    for a, rank in reversed(anaphor_tokens(doc.tokens, clause.first, clause.last)):
+        # its rank or one below: "المدينة" a town or a city, "الولاية" a province (or a city-state)
+        before = [p for p in places if p.last < a and rank - 1 <= p.rank <= rank and p.id != NATIONWIDE]
+        if before:
+            return max(before, key=lambda p: p.token)
+    return None
 
 
 PIPELINE = (read_sentences, index_words, find_entities, find_cues, find_numbers, find_category_words,
@@ -494,12 +665,14 @@ def claims_of(doc: Doc) -> list[Claim]:
     lex, tokens, text, numbers = _lexicons(), doc.tokens, doc.text, doc.layer("numbers")
     gaz = load_gazetteer()
     groups, sources, places = doc.by_count("groups"), doc.by_count("sources"), doc.by_count("places")
+    whole = doc.memo.get("whole_sentence", {})      # pieces of a long sentence (read_sentences)
     out: list[Claim] = []
     for cat in doc.layer("categories"):
         i = cat.attrs["count"]
         c, cue = numbers[i], cat.attrs["cue"]
         q: Quantity = c.attrs["quantity"]
         sentence = doc.sentences[c.attrs["sentence"]]
+        sentence_start, sentence_end = whole.get(c.attrs["sentence"], sentence[:2])
         group, source, place = groups.get(i), sources.get(i), places.get(i)
         speaker = source.label if source is not None else None
         subject = _final_subject(cat.label, group, speaker, gaz, doc.in_sentence("group_words", sentence), c)
@@ -522,8 +695,8 @@ def claims_of(doc: Doc) -> list[Claim]:
             source_type=None if source is None else source.attrs["type"],
             location=place.label if place is not None else None,
             start=c.start, end=end, quote=text[c.start:end],
-            sentence=sentence_excerpt(text, sentence.start, sentence.end, c.start, end),
-            sentence_start=sentence.start, sentence_end=sentence.end,
+            sentence=sentence_excerpt(text, sentence_start, sentence_end, c.start, end),
+            sentence_start=sentence_start, sentence_end=sentence_end,
             subject_detail=detail, subject_text=text[span[0]:span[1]] if span else None,
             subject_start=span[0] if span else None, subject_end=span[1] if span else None,
             location_text=text[place.start:place.end] if place is not None else None,
@@ -534,9 +707,13 @@ def claims_of(doc: Doc) -> list[Claim]:
 
 
 def _count_tokens(doc: Doc, c: Span) -> set[int]:
-    """Tokens of every count in the sentence of count c."""
-    k = c.attrs["sentence"]
-    return {t for n in doc.layer("numbers") if n.attrs["sentence"] == k for t in range(n.first, n.last + 1)}
+    """Tokens of every count in the sentence of count c (indexed once per document, not searched per claim)."""
+    by_sentence = doc.memo.get("count_tokens")
+    if by_sentence is None:
+        by_sentence = doc.memo["count_tokens"] = {}
+        for n in doc.layer("numbers"):
+            by_sentence.setdefault(n.attrs["sentence"], set()).update(range(n.first, n.last + 1))
+    return by_sentence[c.attrs["sentence"]]
 
 
 _span_start, _span_end = itemgetter(0), itemgetter(1)
@@ -606,10 +783,16 @@ _EVENT_FORMS = {"noun", "verb", "phrase", "status", "place_noun"}
 
 
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
-                 count_tokens, owned: set[int] = frozenset(), partitive: bool = False):
-    """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases."""
+                 count_tokens, owned: set[int] = frozenset(), partitive: bool = False, near: list[Span] | None = None):
+    """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases;
+    `near`: the category words to consider (default all of `cats`, which toll and negation words come from)."""
     best, best_key = None, None
-    for m in cats:
+    # the other counts seen from this one, once per count rather than once per cue: the first count starting
+    # after it, the latest start of a count ending before it, where other counts start
+    next_first = min((o.first for o in others if o.first > c.last), default=None)
+    prev_first = max((o.first for o in others if o.last < c.first), default=None)
+    other_firsts = {o.first for o in others}
+    for m in cats if near is None else near:
         form = m.attrs["form"]
         if form not in _EVENT_FORMS and form != "counted_noun":
             continue
@@ -626,12 +809,12 @@ def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: li
             if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
                 continue
         # a count between this count and the cue owns the cue
-        if after and any(c.last < o.first < m.first for o in others):
+        if after and next_first is not None and next_first < m.first:
             continue
-        if not after and any(m.last < o.first and o.last < c.first for o in others):
+        if not after and prev_first is not None and prev_first > m.last:
             continue
         # "... وإصابة 18": a cue joined by و right before another count belongs to that count
-        if after and m.attrs["prefix"].startswith("و") and any(0 <= o.first - m.last - 1 <= 1 for o in others):
+        if after and m.attrs["prefix"].startswith("و") and (m.last + 1 in other_firsts or m.last + 2 in other_firsts):
             continue
         d = _gap(c, subject_last, m, tokens, lex, count_tokens)
         if not after and d > 1 and d <= TOLL_DISTANCE and _toll(m, c, cats, tokens):
@@ -687,9 +870,12 @@ def _negated(cue: Span, c: Span, cats: list[Span]) -> bool:
     )
 
 
-def _is_nested(c: Span, cats: list[Span]) -> bool:
-    """"من بينهم 19": a count inside the previous one."""
-    return any(m.attrs["form"] == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW for m in cats)
+def _is_nested(c: Span, cats: list[Span], clause: dict[int, int] | None = None, count_tokens=frozenset()) -> bool:
+    """"من بينهم 19": a count inside the previous one; the nested word in the count's clause, no other count
+    between them ("بينهم مدنيان، وإصابة 30 آخرين": the 30 are not among the dead)."""
+    return any(m.attrs["form"] == "nested" and 0 <= c.first - m.last - 1 < NESTED_WINDOW
+               and (clause is None or clause.get(m.last) == clause.get(c.first))
+               and not any(t in count_tokens for t in range(m.last + 1, c.first)) for m in cats)
 
 
 def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:

@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", default=None, help="folder of gold annotations (default: data/annotations)")
     p.add_argument("--corpus", default=None, help="corpus the gold set annotates (default: data/corpus.csv)")
     p.add_argument("--misses", action="store_true", help="list every missed and spurious claim")
-    p.add_argument("--set", action="append", choices=["seeds", "dev"], default=None,
+    p.add_argument("--set", action="append", choices=["seeds", "dev", "test"], default=None,
                    help="score only this gold set (repeatable; default: every set in data/annotations)")
     p.set_defaults(func=_cmd_evaluate)
 

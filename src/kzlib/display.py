@@ -10,8 +10,11 @@ numbers are shown as 1,300, and Arabic columns are laid out right-to-left. Every
 
 itables' offline mode embeds its DataTables bundle (JavaScript + CSS, ~1 MB) once per notebook, in the
 output of the first table shown (`init_notebook_mode(connected=False)`); the exported page must keep that
-output, which `kz report` does. Tables are not downsampled: DataTables builds the rows of the visible page
-only (`deferRender`), so a table of 5,000 rows still opens at once.
+output, which `kz report` does. DataTables builds the rows of the visible page only (`deferRender`), but every
+row shown is embedded in the page: a table of more than `MAX_ROWS` rows, or whose embedded rows would take more
+than `MAX_TABLE_BYTES`, shows its first rows only and says so above the table, with a link to the whole table
+the notebook saved (`saved="02_claims_ledger"` → tables/02_claims_ledger.csv and .parquet). A corpus of 100,000
+articles has ledgers of 400,000 claims: embedded whole, one page would be hundreds of megabytes.
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ RTL_THRESHOLD = 0.5
 #: A sentence longer than this is cut to this many characters around its quote (the article page has it all).
 SENTENCE_CONTEXT = 320
 PAGE_LENGTH = 10
+#: A table shows at most this many rows in the page (the saved CSV / Parquet table has them all).
+MAX_ROWS = 500
+#: ... and at most about this many bytes of embedded rows: a page holds up to ten tables and stays under 5 MB.
+MAX_TABLE_BYTES = 300_000
+#: Where the saved tables are from an exported notebook page (html/NN_name.html).
+TABLES_FROM_NOTEBOOK = "../tables/"
 #: A cell listing claim ids links the first this many and counts the rest (the saved CSV / Parquet table has
 #: them all): near-duplicate lists of a large corpus run to hundreds of ids per cell, megabytes per table.
 MAX_LINKED_IDS = 10
@@ -54,9 +63,13 @@ _initialised = False
 
 
 def show_table(frame: pd.DataFrame, columns=None, *, caption: str | None = None, page_length: int = PAGE_LENGTH,
-               articles_base: str = ARTICLES_FROM_NOTEBOOK) -> None:
+               articles_base: str = ARTICLES_FROM_NOTEBOOK, saved: str | None = None, max_rows: int = MAX_ROWS,
+               max_bytes: int = MAX_TABLE_BYTES) -> None:
     """Display `frame` as an interactive table: `columns` first and visible (default: all), the rest hidden
-    behind the "Columns" button. Plain scripts (no notebook front-end) get itables' text table."""
+    behind the "Columns" button. Plain scripts (no notebook front-end) get itables' text table.
+
+    Over `max_rows` rows or `max_bytes` of embedded rows, the first rows are shown under a note naming how many
+    and where the whole table is: `saved` is the stem the notebook saves it under (`save_tables`)."""
     import itables
 
     global _initialised
@@ -65,8 +78,40 @@ def show_table(frame: pd.DataFrame, columns=None, *, caption: str | None = None,
         _initialised = True
     from IPython.display import HTML, display
 
-    shown, options = table_options(frame, columns, page_length=page_length, articles_base=articles_base)
-    display(HTML(compact_arabic_escapes(itables.to_html_datatable(shown, caption, connected=False, **options))))
+    page, shown = table_html(frame, columns, caption=caption, page_length=page_length, articles_base=articles_base,
+                             max_rows=max_rows, max_bytes=max_bytes)
+    if shown < len(frame):
+        display(HTML(truncation_note(shown, len(frame), saved)))
+    display(HTML(page))
+
+
+def table_html(frame: pd.DataFrame, columns=None, *, caption: str | None = None, page_length: int = PAGE_LENGTH,
+               articles_base: str = ARTICLES_FROM_NOTEBOOK, max_rows: int = MAX_ROWS,
+               max_bytes: int = MAX_TABLE_BYTES) -> tuple[str, int]:
+    """(the table's HTML, the number of rows of `frame` it holds): the first rows, as many as fit `max_rows`
+    and (roughly) `max_bytes`."""
+    import itables
+
+    rows = min(len(frame), max_rows)
+    while True:
+        shown, options = table_options(frame.iloc[:rows], columns, page_length=page_length, articles_base=articles_base)
+        page = compact_arabic_escapes(itables.to_html_datatable(shown, caption, connected=False, **options))
+        size = len(page.encode("utf-8"))
+        if size <= max_bytes or rows <= 1:
+            return page, rows
+        rows = max(1, min(rows - 1, int(rows * max_bytes / size * 0.9)))
+
+
+def truncation_note(shown: int, total: int, saved: str | None, tables_base: str = TABLES_FROM_NOTEBOOK) -> str:
+    """The line above a cut table: how many rows it shows, and the saved files that hold them all."""
+    if saved:
+        links = " and ".join(f'<a href="{html.escape(tables_base + saved, quote=True)}.{suffix}">'
+                             f"tables/{html.escape(saved)}.{suffix}</a>" for suffix in ("csv", "parquet"))
+        where = f"the whole table is in {links}"
+    else:
+        where = "the whole table is in the notebook's saved tables (tables/)"
+    return (f'<p class="kz-cut"><b>The first {shown:,} of {total:,} rows</b> (search and sort work on these); '
+            f"{where}.</p>")
 
 
 #: itables writes the rows as JSON inside a JSON string, ASCII-only: an Arabic letter becomes `\\u0642`, seven

@@ -433,12 +433,15 @@ class GoldSet:
 
 def gold_sets() -> list[GoldSet]:
     """The seed set (the five shipped articles the engine was developed on) and, where present, the
-    development set across events (data/annotations/dev/: articles/ is the corpus, gold/ its gold rows)."""
+    development set across events (data/annotations/dev/: articles/ is the corpus, gold/ its gold rows) and
+    the held-out test set (data/annotations/test/, same layout: events the rules were never tuned on; see
+    GUIDELINES.md). The dev and test sets print the same targets and do not gate."""
     from kzlib.paths import ANNOTATIONS, MANIFEST
 
-    dev = ANNOTATIONS / "dev"
+    dev, test = ANNOTATIONS / "dev", ANNOTATIONS / "test"
     sets = [GoldSet("seeds", ANNOTATIONS, MANIFEST, THRESHOLDS, gating=True),
-            GoldSet("dev", dev / "gold", dev / "articles", DEV_TARGETS, gating=False)]
+            GoldSet("dev", dev / "gold", dev / "articles", DEV_TARGETS, gating=False),
+            GoldSet("test", test / "gold", test / "articles", DEV_TARGETS, gating=False)]
     return [s for s in sets if s.gold_dir.is_dir() and any(s.gold_dir.glob("*.jsonl"))]
 
 

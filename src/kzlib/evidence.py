@@ -82,22 +82,29 @@ def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Pat
 
     `articles` are kzlib.corpus Articles; without them, one page per article id of the ledger is made from
     the sentences it holds."""
-    from kzlib.io import write_text
+    from kzlib.io import remove_stale_temporaries_in, write_text
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries_in(folder)   # once: listing a folder of 100,000 pages for every page is quadratic
     write_text(folder / "evidence.css", (Path(__file__).parent / "templates" / "evidence.css").read_text(encoding="utf-8"))
     claims = _prepared(claims)
-    by_article = {key: group for key, group in claims.groupby("article_id", sort=False)} if len(claims) else {}
     names = _names(claims)
     written = []
     if articles:
+        # the ledger read into plain rows once, grouped by article: per-article DataFrames (a filter, a sort,
+        # an itertuples per page) took most of the time at 2,000 articles
+        by_rows: dict[str, list] = {}
+        for row in claims.astype(object).itertuples(index=False):
+            by_rows.setdefault(row.article_id, []).append(row)
+        columns = set(claims.columns)
         for article in articles:
-            rows = by_article.get(str(article.id), claims.iloc[0:0])
-            written.append(write_text(folder / page_name(article.id), article_page(article, rows, names)))
-    else:
-        for article_id, rows in by_article.items():
-            written.append(write_text(folder / page_name(article_id), ledger_page(article_id, rows, names)))
+            page = _article_page(article, by_rows.get(str(article.id), []), columns, names)
+            written.append(write_text(folder / page_name(article.id), page, clean=False))
+        return written
+    by_article = {key: group for key, group in claims.groupby("article_id", sort=False)} if len(claims) else {}
+    for article_id, rows in by_article.items():
+        written.append(write_text(folder / page_name(article_id), ledger_page(article_id, rows, names), clean=False))
     return written
 
 
@@ -105,10 +112,15 @@ def article_page(article, claims: pd.DataFrame, names: dict | None = None) -> st
     """The page of one article: header, text with highlighted quotes, then its claims as a table."""
     names = names if names is not None else _names(claims)
     claims = _prepared(claims)
+    return _article_page(article, list(claims.itertuples(index=False)), set(claims.columns), names)
+
+
+def _article_page(article, rows: list, columns: set, names: dict) -> str:
+    """`article_page` from the article's claims as rows (namedtuples of the prepared ledger's `columns`)."""
     text = article.text
     quotes = []
     sentences = []
-    for row in claims.itertuples(index=False):
+    for row in rows:
         start, end = int(row.start), int(row.end)
         if not (0 <= start < end <= len(text)):
             continue   # offsets outside this text: listed in the table, not highlighted
@@ -120,7 +132,7 @@ def article_page(article, claims: pd.DataFrame, names: dict | None = None) -> st
     body = _render(text, quotes, sentences, furniture, names)
     header = _header(article.outlet, article.date, article.headline, article.source, article.id)
     return _page(f"{article.headline or article.id}", header, f'<div class="kz-text" dir="rtl" lang="ar">{body}</div>',
-                 _claims_table(claims, names))
+                 _claims_rows_table(rows, columns, names))
 
 
 def ledger_page(article_id, claims: pd.DataFrame, names: dict | None = None) -> str:
@@ -202,13 +214,19 @@ def _figure(row) -> str:
 
 
 def _claims_table(claims: pd.DataFrame, names: dict) -> str:
+    return _claims_rows_table(list(claims.sort_values("start").itertuples(index=False)), set(claims.columns), names)
+
+
+def _claims_rows_table(claims: list, columns: set, names: dict) -> str:
+    """The claims table of a page, from rows (namedtuples with the ledger's `columns`), by quote offset."""
     if not len(claims):
         return '<p class="kz-note">The extractor found no claim in this article.</p>'
-    optional = [(f, label) for f, label in OPTIONAL_FIELDS if f in claims.columns and claims[f].map(_cell).any()]
+    optional = [(f, label) for f, label in OPTIONAL_FIELDS
+                if f in columns and any(_cell(getattr(row, f)) for row in claims)]
     head = "".join(f"<th>{html.escape(h)}</th>" for h in
                    ["claim", "category", "group", "figure", "source", "place", *[label for _, label in optional], "quote"])
     rows = []
-    for row in claims.sort_values("start").itertuples(index=False):
+    for row in sorted(claims, key=lambda row: row.start):
         anchor = claim_anchor(row.start, row.end)
         cells = [f'<a href="#{anchor}">{html.escape(str(row.article_id))}:{int(row.start)}-{int(row.end)}</a>',
                  html.escape(_label(names, row.category)), html.escape(_label(names, row.subject)),

@@ -124,7 +124,8 @@ class SentenceGroups:
             return Group(CASUALTY_NOUN, None, None, None, m.last)
         group = _group_of(m, tokens, self.text)
         # "26 مجرما مسلحا": a second word of the same subject continues the counted phrase
-        if nxt < self.stop and nxt in self.at and self.at[nxt].label == label:
+        if nxt < self.stop and nxt in self.at and self.at[nxt].label == label \
+                and not self.at[nxt].attrs["prefix"].startswith("و"):     # "امرأتين وطفلين": two groups
             group = group._replace(end=tokens[self.at[nxt].last].end, head_last=self.at[nxt].last)
         return group
 
@@ -202,3 +203,55 @@ class SentenceGroups:
                     and m.label not in ("aircraft", "checkpoints"):
                 best = _group_of(m, self.tokens, self.text)._replace(head_last=None)
         return best
+
+
+# --- duals: a noun that counts two without a numeral ("مقتل جنديين", "طفلان") ------------------------------
+
+_DUAL_ENDINGS = ("ين", "ان")        # oblique / nominative dual (folded: "طفلين", "طفلان", "امرأتين")
+_DUAL_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول")
+_duals: dict[str, int] = {}
+
+
+@lru_cache(maxsize=1)
+def _singulars() -> frozenset[str]:
+    """Folded one-word nouns of the group and casualty lexicons (groups.tsv, subjects.tsv, the counted nouns of
+    categories.tsv): the words whose dual counts two."""
+    from kzlib.gazetteer import read_tsv
+    from kzlib.paths import LEXICONS
+
+    rows = read_tsv(LEXICONS / "groups.tsv") + read_tsv(LEXICONS / "subjects.tsv")
+    rows = [r for r in rows if r["subject"] not in ("self", "inherit")]
+    rows += [r for r in read_tsv(LEXICONS / "categories.tsv") if r["form"] == "counted_noun"]
+    # and the generic heads ("عنصرين من الحرس الثوري")
+    return frozenset(normalize_word(r["term"]) for r in rows if " " not in r["term"].strip()) | _words()["generic"]
+
+
+def dual_clitic(norm: str) -> int:
+    """Length of the clitic before a dual of a listed noun ("وطفلين" -> 1), or -1 when `norm` is none:
+    "طفلين", "طفلان", "امرأتين" (ة -> ت), "مدنيان"; not definite ("الطفلين" refers
+    back); a participle (مـ, فاعل) or a nisba (ـي) takes ـين in its plural too ("مصابين", "نازحين", "مدنيين"),
+    so only its ـان form is a dual."""
+    found = _duals.get(norm)
+    if found is not None:
+        return found
+    if len(_duals) > 100_000:
+        _duals.clear()
+    singulars, ta = _singulars(), normalize_word("ة")
+    found = -1
+    for n in range(0, 3):
+        clitic, word = norm[:n], norm[n:]
+        if clitic not in _DUAL_CLITICS or len(word) < 5:
+            continue
+        stem, ending = word[:-2], word[-2:]
+        if ending not in _DUAL_ENDINGS:
+            continue
+        if stem.endswith("ت") and stem[:-1] + ta in singulars:
+            found = n
+            break
+        if stem in singulars and not stem.startswith("ال"):
+            if ending == "ين" and (stem.startswith("م") or stem.endswith("ي") or stem[1:2] == "ا"):
+                continue        # "مصابين", "مدنيين", "نازحين" (فاعل): a plural as well
+            found = n
+            break
+    _duals[norm] = found
+    return found

@@ -54,3 +54,54 @@ def load_claims(corpus: str | os.PathLike, ledger: str | os.PathLike = ""):
     from kzlib.ledger import claims_frame, read_ledger
 
     return read_ledger(project_path(ledger)) if ledger else claims_frame(project_path(corpus))
+
+
+def has_texts(corpus: str | os.PathLike) -> bool:
+    """`corpus` exists and holds article texts (it is not a claims ledger)."""
+    path = project_path(corpus)
+    return path.exists() and not is_ledger(path)
+
+
+#: Results several notebooks need from the article texts (the date mentions: 03 and 05), computed once per
+#: corpus and output folder: `output_dir`/cache/<name>-<corpus key>.pkl.
+CACHE = "cache"
+
+
+def computed_once(output_dir: str | os.PathLike, name: str, corpus: str | os.PathLike, compute):
+    """`compute()`, or the result an earlier call with the same `name`, `output_dir` and `corpus` saved.
+
+    Notebooks of one report run at the same time: the first to ask computes while the others wait for it
+    (a file lock), so each article's text is worked through once. The key is the corpus path with the size
+    and modification time of its files, so a changed corpus is worked through again."""
+    import fcntl
+
+    import pandas as pd
+
+    folder = project_path(output_dir) / CACHE
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{corpus_key(corpus)}.pkl"
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return pd.read_pickle(path)
+        result = compute()
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        pd.to_pickle(result, partial)
+        os.replace(partial, path)
+        return result
+
+
+def corpus_key(corpus: str | os.PathLike) -> str:
+    """A short hash of the corpus path and of the name, size and modification time of each of its files."""
+    import hashlib
+
+    path = project_path(corpus).resolve()
+    files = [path] if not path.is_dir() else sorted(p for p in path.rglob("*") if p.is_file())
+    digest = hashlib.sha1(str(path).encode("utf-8"))
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        digest.update(f"\0{file}\0{stat.st_size}\0{stat.st_mtime_ns}".encode("utf-8"))
+    return digest.hexdigest()[:16]

@@ -30,6 +30,7 @@ from kzlib.paths import LEXICONS
 KIND_RANK = {"neighbourhood": 0, "camp": 0, "district": 1, "town": 2, "city": 3, "capital": 3, "island": 3,
              "province": 4, "region": 5, "country": 6}
 _UNKNOWN_RANK = 2          # a place the gazetteer does not know, named without a type word
+_FACILITY_RANK = 3.5       # a facility (place_words.tsv: سوق، مطار، مستشفى): its city, named with it, wins
 _DATELINE = re.compile(r"\s*([^\n\-–—:.،]{2,40}?)\s*(?:\([^)\n]{1,30}\)\s*)?[-–—]\s")
 _HEADLINE_PLACE = re.compile(r"\s*([^\n\-–—:.،]{2,30}?)\s*:\s")
 
@@ -39,22 +40,22 @@ class Place(NamedTuple):
     start: int               # offsets of the place as written
     end: int
     token: int               # index of its first token
-    rank: int                # specificity (KIND_RANK)
+    rank: float              # specificity (KIND_RANK; a facility, 3.5, between its city and province)
     weak: bool = False       # a destination ("إلى تشاد")
     last: int = -1           # index of its last token
     joined: bool = False     # follows another place with و: "من روسيا وبيلاروسيا" (a list)
 
 
 @lru_cache(maxsize=1)
-def place_words() -> dict[str, dict[str, int]]:
+def place_words() -> dict[str, dict[str, float]]:
     """kind -> {folded word: rank} of place_words.tsv."""
     out: dict[str, dict[str, int]] = {}
     path = LEXICONS / "place_words.tsv"
-    for n, row in enumerate(read_tsv(path), start=2):
+    for row in read_tsv(path):
         if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop",
-                               "adjective_name"):
-            raise ValueError(f"{path}: line {n}: unknown kind {row['kind']!r}")
-        out.setdefault(row["kind"], {})[normalize_word(row["term"])] = int(row["rank"] or 0)
+                               "adjective_name", "place_type_plural", "genitive_head", "anaphor", "nationwide"):
+            raise ValueError(f"{path}: line {row.line}: unknown kind {row['kind']!r}")
+        out.setdefault(row["kind"], {})[normalize_word(row["term"])] = float(row["rank"] or 0)
     return out
 
 
@@ -72,7 +73,8 @@ def _kind_ranks() -> dict[str, int]:
     return ranks
 
 
-_PREP, _TOWARD, _TYPE, _STOP, _TYPE_PREP = 1, 2, 4, 8, 16
+_PREP, _TOWARD, _TYPE, _STOP, _TYPE_PREP, _PLURAL, _GENITIVE, _ANAPHOR, _NATION = 1, 2, 4, 8, 16, 32, 64, 128, 256
+NATIONWIDE = ""            # id of a nationwide place ("في أنحاء البلاد"): chosen, it gives the count no place
 _CLITICS = ("", "و", "ف", "ب", "وب", "فب", "ل", "ول")
 _classes: dict[str, tuple[int, int, int]] = {}
 _PLAIN = (0, 0, 0)          # a word of no listed kind (most words): one shared tuple
@@ -91,12 +93,13 @@ def _classify(norm: str) -> tuple[int, int, int]:
     words = place_words()
     bits, rank, clitic = 0, 0, 0
     for kind, bit in (("preposition", _PREP), ("toward", _TOWARD), ("place_type", _TYPE), ("stop", _STOP),
-                      ("place_type_prep", _TYPE_PREP)):
+                      ("place_type_prep", _TYPE_PREP), ("place_type_plural", _PLURAL),
+                      ("genitive_head", _GENITIVE), ("anaphor", _ANAPHOR), ("nationwide", _NATION)):
         listed = words.get(kind, {})
         for n in range(0, min(3, len(norm) - 1)):
             if norm[:n] in _CLITICS and norm[n:] in listed:
                 bits |= bit
-                if bit in (_TYPE, _TYPE_PREP):
+                if bit in (_TYPE, _TYPE_PREP, _ANAPHOR):
                     rank, clitic = listed[norm[n:]], n
                 break
     found = _classes[norm] = (bits, rank, clitic) if bits else _PLAIN
@@ -104,11 +107,12 @@ def _classify(norm: str) -> tuple[int, int, int]:
 
 
 def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entities: list[Span],
-                    starts: list[int], known_words: set[int]) -> list[Place]:
+                    starts: list[int], known_words: set[int], learned: dict[str, float] | None = None) -> list[Place]:
     """Places of tokens[first:stop] tied to an event: known ones (`entities`: the sentence's place spans of
     the "entities" layer, label = place id) after a preposition or a place-type word, unknown ones by
     position. `known_words`: tokens that start a lexicon entry (cues, groups, numbers), which are never an
-    unknown place's name."""
+    unknown place's name. `learned`: names the article gives elsewhere after a type word ("مخيم زمزم"), folded,
+    with their rank: they tie after a preposition or a facility / event noun like known places ("من زمزم")."""
     heads = place_words().get("name_head", {})
     adjective_names = place_words().get("adjective_name", {})
     ranks = _kind_ranks()
@@ -129,23 +133,46 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         # right after a preposition or a place-type word ("في حلب", "بالخرطوم", "بولاية كسلا"); not two words
         # back ("في البيت الأبيض")
         before = kinds[k - 1 - first][0] if k > first else 0
-        strong = glued.endswith("ب") or bool(before & (_PREP | _TYPE))
+        # ... or a plural type word ("مستشفيات إدلب") or a facility / event noun ("قارب طبرق", "تفجير بلدوين")
+        strong = glued.endswith("ب") or bool(before & (_PREP | _TYPE | _PLURAL | _GENITIVE))
         if not strong and k - 1 >= first and tok.norm not in adjective_names:
             # a genitive after a noun that follows a preposition: "في شوارع درنة", "في سجون البصرة"
             strong = k - 2 >= first and bool(kinds[k - 2 - first][0] & _PREP)
         weak = not strong and bool(before & _TOWARD)
         joined = bool(out) and out[-1].last == k - 1 and tok.norm.startswith("و")
+        if not joined and k - 1 > first and before & _TYPE and tokens[k - 1].norm.startswith("و") \
+                and any(p.last == k - 2 for p in out):
+            joined = True       # "في إدلب وبلدة سرمدا": a type word joined by و to the place before it
         if joined:
             strong, weak = not out[-1].weak, out[-1].weak     # the list continues the preposition before it
         if not (strong or weak):
             continue
+        if before & _PLURAL and last + 1 < stop and _plain_conjunct(tokens[last + 1], kinds[last + 1 - first]):
+            joined = True       # "في مدينتي زاهدان وخاش": a plural type word and a list of names
+        elif last + 2 < stop and all(_plain_conjunct(tokens[n], kinds[n - first]) and n not in known_words
+                                     for n in (last + 1, last + 2)):
+            joined = True       # "في نيروبي ومومباسا وكيسومو": a list of three names
+        elif last + 1 < stop and tokens[last + 1].norm.startswith("و") \
+                and kinds[last + 1 - first][0] & _PREP and tokens[last + 1].norm[1:] in place_words()["preposition"]:
+            joined = True       # "في ساحة التحرير ببغداد وأمام حقول الرميلة في البصرة": two places
         out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
-    for j in compress(range(stop - 1 - first), map(_bits_of, kinds)):     # words of a listed kind only
+    for j in compress(range(stop - first), map(_bits_of, kinds)):     # words of a listed kind only
         k = first + j
         bits, type_rank, clitic = kinds[j]
         if bits & _TYPE_PREP and (clitic or k > first and kinds[k - 1 - first][0] & _PREP):
             bits |= _TYPE       # "في محلية طويلة", "بمحلية طويلة"; not "مصادر محلية"
-        if not bits & (_TYPE | _PREP):
+        if bits & _NATION and (k > first and kinds[k - 1 - first][0] & _PREP or clitic or tokens[k].norm.startswith("ب")):
+            # "في أنحاء البلاد", "بالبلاد": nationwide (a place of country rank that names none)
+            out.append(Place(NATIONWIDE, tokens[k].start, tokens[k].end, k, KIND_RANK["country"], False, k))
+            continue
+        if k + 1 < stop and bits & _PLURAL and tokens[k + 1].norm in heads:
+            # "ضربت مديريات وادي حضرموت": a plural type word and a two-word name; several places make an area
+            # (rank of a province: a city named with it is more specific)
+            bits |= _TYPE
+            type_rank = KIND_RANK["province"]
+        if learned and bits & _GENITIVE and k + 1 < stop and tokens[k + 1].norm in learned:
+            bits |= _PREP       # "قصف بارا" when the article names "بلدة بارا"
+        if not bits & (_TYPE | _PREP) or k + 1 >= stop:
             continue
         name = k + 1
         if name in covered:
@@ -154,6 +181,16 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
             rank = type_rank
         elif tokens[k].norm == "في" and _followed_by_place(tokens, name, stop, covered, kinds, first):
             rank = _UNKNOWN_RANK
+        elif learned and tokens[name].norm in learned:
+            rank = learned[tokens[name].norm]     # "من زمزم": a name the article gives with a type word
+        elif tokens[k].norm == _IN_FROM_IN and name + 1 < stop and tokens[name + 1].norm in _ALONE:
+            rank = _UNKNOWN_RANK        # "انتشلنا 58 جثماناً في جنديرس وحدها"
+        elif tokens[k].norm in _IN_FROM and name + 1 < stop and tokens[name + 1].norm.startswith("وال") \
+                and _classify(tokens[name + 1].norm[3:])[0] & _PLURAL:
+            rank = _UNKNOWN_RANK        # "من بارا والقرى المحيطة بها": a place and its surroundings
+        elif tokens[k].norm == "في" and out and out[-1].id is None and out[-1].last == k - 1 \
+                and out[-1].rank == _FACILITY_RANK:
+            rank = KIND_RANK["city"]    # "سوق الماشية في بلدوين": the town the facility is in
         else:
             continue
         tok, ntok = tokens[k], tokens[name]
@@ -166,9 +203,85 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
         start = ntok.start
         if bits & _TYPE:
             start = tok.start + clitic if tok.end - tok.start == len(tok.norm) else tok.start
-        out.append(Place(None, start, tokens[last].end, k, rank, False, last))
+        # "في بلدوين وبلدة بولوبردي": a type word joined by و to the place before it continues a list
+        joined = bool(bits & _TYPE) and tok.norm.startswith("و") and clitic > 0 and any(p.last == k - 1 for p in out)
+        out.append(Place(None, start, tokens[last].end, k, rank, False, last, joined))
         covered.update(range(name, last + 1))
+    if learned:
+        for k in range(first, stop):      # "بطويلة": ب glued to a learned name
+            norm = tokens[k].norm
+            if k not in covered and norm.startswith("ب") and norm[1:] in learned and k not in known_words \
+                    and tokens[k].end - tokens[k].start == len(norm):
+                out.append(Place(None, tokens[k].start + 1, tokens[k].end, k, learned[norm[1:]], False, k))
+                covered.add(k)
     return out
+
+
+def learned_names(places: Iterable[Place], tokens: list[Token]) -> dict[str, float]:
+    """Folded one-word names that follow a type word ("مخيم زمزم", "بلدة بارا") -> their rank."""
+    out: dict[str, float] = {}
+    for p in places:
+        if p.id is None and p.last == p.token + 1 and _classify(tokens[p.token].norm)[0] & _TYPE \
+                and len(tokens[p.last].norm) > 2:
+            out.setdefault(tokens[p.last].norm, min(p.rank, KIND_RANK["city"]))
+    return out
+
+
+def anaphor_tokens(tokens: list[Token], first: int, last: int) -> list[tuple[int, float]]:
+    """(token, rank) of the place nouns pointing back in tokens[first:last + 1] ("المدينة", "في الولاية"); not
+    one right after a definite noun, where it is an adjective ("الأجهزة المحلية")."""
+    found = []
+    for k in range(first, last + 1):
+        kind = _classes.get(tokens[k].norm)
+        if kind is None:
+            kind = _classify(tokens[k].norm)
+        if not kind[0] & _ANAPHOR:
+            continue
+        if k > first and tokens[k].norm.startswith("ال") and tokens[k - 1].norm.startswith(("ال", "وال")):
+            continue
+        found.append((k, kind[1]))
+    return found
+
+
+def _plain_conjunct(tok: Token, kind) -> bool:
+    """"وخاش" after a place: و and a name (no listed word, no pronoun: "وريفها" is the place's own countryside)."""
+    return tok.norm.startswith("و") and len(tok.norm) > 2 and not kind[0] and not tok.norm.endswith(("ها", "هم"))
+
+
+_IN_FROM = frozenset(normalize_word(w) for w in ("في", "من"))
+_SEPARATOR = re.compile(r"[،,؛;.]")
+
+
+def listed_places(text: str, tokens: list[Token], ends: list[int], stop: int, taken: set[int]) -> list[Place]:
+    """"سجلت 6 وفيات في نيروبي، و3 في كيسومو، وحالتين في ناكورو": in a list of counts each followed by
+    "في" + one word, the word is the count's place even when no file knows it. `ends`: the last token of each
+    count's phrase; `taken`: tokens of the lexicons (counts, cues, groups, known places), never such a name.
+    At least two counts of the sentence must have that shape."""
+    folded_in = _IN_FROM_IN
+    shaped = []
+    for e in ends:
+        k, name = e + 1, e + 2
+        if name >= stop or tokens[k].norm != folded_in:
+            continue
+        ntok = tokens[name]
+        if any(ch.isdigit() for ch in ntok.norm) or len(ntok.norm) < 3:
+            continue
+        # the name ends its item: a separator, the end of the sentence, or "و" + the next count
+        if name + 1 < stop and not _SEPARATOR.search(text, ntok.end, tokens[name + 1].start):
+            continue
+        shaped.append(name)
+    if len(shaped) < 2:
+        return []
+    out = []
+    for name in shaped:
+        if name in taken or _classify(tokens[name].norm)[0]:
+            continue
+        out.append(Place(None, tokens[name].start, tokens[name].end, name - 1, _UNKNOWN_RANK, False, name))
+    return out
+
+
+_IN_FROM_IN = normalize_word("في")
+_ALONE = frozenset(normalize_word(w) for w in ("وحدها", "وحده"))
 
 
 def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[int], kinds, first: int) -> bool:
@@ -181,9 +294,10 @@ def _followed_by_place(tokens: list[Token], name: int, stop: int, covered: set[i
 
 
 def choose(places: list[Place], count_first: int, count_last: int, prev_last: int, next_first: int,
-           clause: dict[int, int], walls: list[int], others: list[int] = ()) -> Place | None:
+           clause: dict[int, int], walls: list[int], others: list[int] = (), joined: bool = False) -> Place | None:
     """The place of a count (see the module docstring); `walls`: tokens of clause words (فيما، بينما);
-    `others`: first tokens of the sentence's other counts (a place past one of them in another clause is its)."""
+    `others`: first tokens of the sentence's other counts (a place past one of them in another clause is its);
+    `joined`: the count opens a phrase joined by و to the count before it."""
     if not places:
         return None
     same_clause = clause.get(count_first)
@@ -199,6 +313,10 @@ def choose(places: list[Place], count_first: int, count_last: int, prev_last: in
 
     before_all, after_all = firsts[0], max(firsts)
     pool = [p for p in places if reachable(p)]
+    if joined:
+        # "بين 80 و90 قتيلاً في بارا وعشرات المفقودين": a place right after the count before belongs to it, not
+        # to the count joined to it by و
+        pool = [p for p in pool if not prev_last < p.token < count_first]
     tiers = (
         [p for p in pool if count_last < p.token < next_first],                                   # after it
         [p for p in pool if prev_last < p.token < count_first and clause.get(p.token) == same_clause],

@@ -33,6 +33,7 @@ from typing import Sequence
 
 from kzlib.charts import arabic_share
 from kzlib.io import default_mode, process_alive
+from kzlib.notebook import CACHE
 from kzlib.paths import NOTEBOOKS, ROOT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -142,6 +143,8 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
 
             every_run = sorted(runs + kept_runs, key=lambda run: run.name)
             write_briefing(build / "index.html", every_run, summary, build)
+            if (build / CACHE).exists():   # results the notebooks shared while running (notebook.computed_once)
+                _remove_tree(build / CACHE)
             (build / BUILDER).unlink()
             _swap_in(build, out)
         except Exception as exc:  # export, briefing or swap failed: say so, keep the previous report

@@ -20,8 +20,10 @@ def entities_frame(source, backend="rules", **options) -> pd.DataFrame:
         articles = load_corpus(source).articles
     nlp = get_backend(backend, **options) if isinstance(backend, str) else backend
     rows = []
+    # a backend that can give the mentions alone (the rules: no tokens, no sentences) is asked for them only
+    mentions = getattr(nlp, "entities", None) or (lambda text: nlp.analyze(text).entities)
     for article in articles:
-        for m in nlp.analyze(article.text).entities:
+        for m in mentions(article.text):
             rows.append({"article_id": article.id, "start": m.start, "end": m.end, "surface": m.surface,
                          "type": m.type, "canonical_id": m.canonical_id, "source": m.source, "label": m.label})
     return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS))

@@ -18,6 +18,14 @@ class RuleBackend:
 
         self.gazetteer = gazetteer or load_gazetteer()
 
+    def entities(self, text: str) -> list[Mention]:
+        """The entity mentions `analyze` gives, without building its tokens and sentences (for
+        `kzlib.nlp.entities.entities_frame`, which needs the mentions only)."""
+        from kzlib.gazetteer import tokenize
+
+        return [Mention(e.start, e.end, e.surface, e.type, e.id, "gazetteer")
+                for e in self.gazetteer.find(text, tokenize(text))]
+
     def analyze(self, text: str) -> Analysis:
         from kzlib.gazetteer import tokenize
         from kzlib.segment import split_sentences
