@@ -132,7 +132,6 @@ def unpunctuated(n_words: int) -> str:
     return " ".join(rng.choice(UNPUNCTUATED) for _ in range(n_words))
 
 
-@pytest.mark.slow    # minutes today: extraction is quadratic in a sentence's words (the speed work's to fix)
 def test_long_unpunctuated_sentence_gives_claims_with_capped_sentence_and_full_offsets():
     text = unpunctuated(8000)            # about 50 KB, one sentence
     claims = extract_text(text)
