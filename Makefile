@@ -16,7 +16,7 @@ comma        := ,
 STAMP        := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test extract evaluate lab sync-notebooks bench bench-report bench-compiled bench-robustness clean
+.PHONY: help install report test test-fast extract evaluate lab sync-notebooks bench bench-report bench-compiled bench-robustness clean
 
 help: ## show this list
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ report: $(STAMP) ## run every notebook on CORPUS (or an extracted LEDGER) and ex
 
 test: $(STAMP) ## run the test suite (unit, gold-set evaluation, end-to-end report on the seeds)
 	@status=0; $(VPY) -m kzlib.cli evaluate || status=$$?; $(VPY) -m pytest || status=$$?; exit $$status
+
+test-fast: $(STAMP) ## the unit tests alone (no notebooks, report, browser or cluster: tests/conftest.py SLOW_FILES)
+	$(VPY) -m pytest -q -m "not slow"
 
 extract: $(STAMP) ## print the claims ledger of CORPUS as JSON lines
 	$(VPY) -m kzlib.cli extract "$(CORPUS)" --format jsonl

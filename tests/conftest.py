@@ -1,12 +1,26 @@
-"""Shared fixtures (kept small): the seed corpus loaded once from the manifest, and a temp-corpus writer."""
+"""Shared fixtures (kept small): the seed corpus loaded once from the manifest, its ledger, the one seed report
+run of the session, and a temp-corpus writer."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from kzlib.paths import MANIFEST
+
+
+# `make test-fast` runs `pytest -m "not slow"`: these files start kernels, browsers or clusters
+SLOW_FILES = {"test_report.py", "test_report_browser.py", "test_notebooks.py", "test_scale.py",
+              "test_stanza_backend.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_FILES or item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +45,39 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def seed_ledger():
+    """The claims ledger the extractor gives on the five seed articles (with outlet and date), made once."""
+    from kzlib.ledger import claims_frame
+
+    return claims_frame(MANIFEST)
+
+
+HOSTILE_ID = "hostile-1"
+#: The corpus loader refuses article texts holding common HTML tags (<script>, <p> …, kzlib.corpus): a
+#: headline is not checked, and tags it does not list (<svg>, <details>) pass; all must show as text.
+HOSTILE_HEADLINE = "مقتل 3 أشخاص <script>window.kzInjected = 1</script> في ألماتي"
+HOSTILE_TEXT = ("مقتل 3 أشخاص في ألماتي\n\n"
+                "قالت وزارة الداخلية إن 3 أشخاص قتلوا في ألماتي أمس <svg onload=\"window.kzInjected = 2\">، "
+                "وأصيب 12 آخرون <details open ontoggle=\"window.kzInjected = 3\">.")
+
+
+@pytest.fixture(scope="session")
+def seed_report_run(tmp_path_factory):
+    """`kz report` on the seed articles plus one hostile article (HOSTILE_*), as a JSONL corpus: run once for
+    the report and browser tests (a run costs about a minute). code, out (the report folder), corpus, ids."""
+    from kzlib import report
+    from kzlib.corpus import load_corpus
+
+    folder = tmp_path_factory.mktemp("seed_report")
+    seeds = load_corpus(MANIFEST).articles
+    rows = [{"id": a.id, "outlet": a.outlet, "date": a.date, "headline": a.headline, "text": a.text} for a in seeds]
+    rows.append({"id": HOSTILE_ID, "outlet": "<b>outlet</b>", "date": "2022-01-08", "headline": HOSTILE_HEADLINE,
+                 "text": HOSTILE_TEXT})
+    corpus = folder / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    out = folder / "reports"
+    code = report.build_report(corpus, out, timeout=600)
+    return SimpleNamespace(code=code, out=out, corpus=corpus, ids=sorted(r["id"] for r in rows))

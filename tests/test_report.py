@@ -13,8 +13,9 @@ import nbformat
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from conftest import HOSTILE_ID
 
-from kzlib import report
+from kzlib import briefing, report
 from kzlib.charts import has_presentation_forms
 from kzlib.paths import MANIFEST, NOTEBOOKS, RAW
 
@@ -49,7 +50,7 @@ def test_title_and_description_come_from_the_first_markdown_cell():
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_markdown_cell("# 03 · Casualty tables\n\nOne row per report. Then more.\n\n**Inputs**: x"),
     ])
-    assert report._first_markdown(nb) == ("03 · Casualty tables", "One row per report.")
+    assert briefing.first_markdown(nb) == ("03 · Casualty tables", "One row per report.")
 
 
 def test_index_escapes_everything(tmp_path):
@@ -141,10 +142,9 @@ def _html_text(path: Path) -> tuple[str, BeautifulSoup]:
 
 
 @pytest.fixture(scope="module")
-def seed_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("seed") / "reports"
-    code = report.build_report(SEED, out, timeout=600)
-    return code, out
+def seed_report(seed_report_run):
+    """conftest.seed_report_run (the seeds plus one hostile article, reported once per session) as (code, out)."""
+    return seed_report_run.code, seed_report_run.out
 
 
 @pytest.mark.e2e
@@ -224,8 +224,8 @@ def test_seed_figures_and_tables(seed_report):
         assert ET.parse(png.with_suffix(".svg")).getroot().tag.endswith("svg")
     assert (out / "figures" / "01_words_per_article.png").is_file()
 
-    expected_ids = sorted(a.id for a in load_corpus(SEED).articles)
-    assert len(expected_ids) == len(list(RAW.glob("*.txt")))
+    expected_ids = sorted(a.id for a in load_corpus(SEED).articles) + [HOSTILE_ID]   # the shared report's corpus
+    assert len(expected_ids) == len(list(RAW.glob("*.txt"))) + 1
     for suffix in ("csv", "parquet"):
         path = out / "tables" / f"01_articles.{suffix}"
         frame = pd.read_csv(path, dtype=str) if suffix == "csv" else pd.read_parquet(path)
@@ -325,7 +325,8 @@ def test_stale_temporary_folders_of_killed_runs_are_removed_at_start(tmp_path, c
 
 
 @pytest.mark.e2e
-def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(seed_report, tmp_path, capsys):
+def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(seed_report, seed_report_run, tmp_path,
+                                                                             capsys):
     code, built = seed_report
     assert code == 0
     out = tmp_path / "reports"
@@ -341,7 +342,7 @@ def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(see
     assert len(before) > 20
     old_02 = (out / "notebooks" / "02_claims.ipynb").read_bytes()
     capsys.readouterr()
-    assert report.build_report(SEED, out, only=["02"], timeout=600) == 0
+    assert report.build_report(seed_report_run.corpus, out, only=["02"], timeout=600) == 0
     printed = capsys.readouterr().out
     assert "reran 02_claims; kept " + ", ".join(others) + " from the previous report" in printed
     assert per_notebook(out, kept_prefixes) == before                 # the rest, byte for byte
@@ -351,4 +352,4 @@ def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(see
     links = {a["href"] for a in soup.find_all("a")}
     assert {f"html/{name}.html" for name in others + ["02_claims"]} <= links
     assert soup.get_text().count("kept from the previous report") == len(others)
-    assert len(list((out / "articles").glob("*.html"))) == len(list(RAW.glob("*.txt")))
+    assert len(list((out / "articles").glob("*.html"))) == len(seed_report_run.ids)   # the seeds + the hostile one

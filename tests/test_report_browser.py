@@ -10,26 +10,17 @@ printed.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from kzlib import report
+from conftest import HOSTILE_HEADLINE, HOSTILE_ID, HOSTILE_TEXT  # noqa: F401 (the shared seed report holds it)
 from kzlib.evidence import page_name
-from kzlib.paths import MANIFEST, RAW
 
 pytestmark = pytest.mark.e2e
 
-HOSTILE_ID = "hostile-1"
-#: The corpus loader refuses article texts holding common HTML tags (<script>, <p> …, kzlib.corpus): a
-#: headline is not checked, and tags it does not list (<svg>, <details>) pass; all must show as text.
-HOSTILE_HEADLINE = "مقتل 3 أشخاص <script>window.kzInjected = 1</script> في ألماتي"
-HOSTILE_TEXT = ("مقتل 3 أشخاص في ألماتي\n\n"
-                "قالت وزارة الداخلية إن 3 أشخاص قتلوا في ألماتي أمس <svg onload=\"window.kzInjected = 2\">، "
-                "وأصيب 12 آخرون <details open ontoggle=\"window.kzInjected = 3\">.")
 WIDTH = 1400
 
 
@@ -102,20 +93,10 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The seed corpus plus one article holding <script>, as a JSONL corpus, reported into reports/."""
-    from kzlib.corpus import load_corpus
-
-    folder = tmp_path_factory.mktemp("browser")
-    seeds = load_corpus(MANIFEST if MANIFEST.is_file() else RAW).articles
-    rows = [{"id": a.id, "outlet": a.outlet, "date": a.date, "headline": a.headline, "text": a.text} for a in seeds]
-    rows.append({"id": HOSTILE_ID, "outlet": "<b>outlet</b>", "date": "2022-01-08", "headline": HOSTILE_HEADLINE,
-                 "text": HOSTILE_TEXT})
-    corpus = folder / "corpus.jsonl"
-    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-    out = folder / "reports"
-    assert report.build_report(corpus, out, timeout=600) == 0
-    return out
+def built(seed_report_run):
+    """The shared seed report (conftest.seed_report_run: the seeds plus one article holding <script>)."""
+    assert seed_report_run.code == 0
+    return seed_report_run.out
 
 
 def test_every_page_loads_without_a_console_error(built, browser):

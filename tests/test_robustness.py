@@ -362,6 +362,7 @@ def _many_articles(folder: Path, n: int) -> Path:
     return path
 
 
+@pytest.mark.slow    # starts `kz` processes (each imports the library: seconds)
 def test_closed_pipe_ends_quietly(tmp_path):
     path = _many_articles(tmp_path, 300)
     process = _kz_process("extract", path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -371,6 +372,7 @@ def test_closed_pipe_ends_quietly(tmp_path):
     assert process.wait(timeout=120) == 0 and "Traceback" not in err
 
 
+@pytest.mark.slow    # starts `kz` processes (each imports the library: seconds)
 def test_full_disk_is_one_line_and_exit_1(tmp_path):
     path = _many_articles(tmp_path, 5)
     with open("/dev/full", "w") as full:
@@ -380,6 +382,7 @@ def test_full_disk_is_one_line_and_exit_1(tmp_path):
     assert done.stderr.strip().splitlines()[-1] == "kz extract: cannot write the output: No space left on device"
 
 
+@pytest.mark.slow    # starts `kz` processes (each imports the library: seconds)
 @pytest.mark.parametrize("signum, args", [
     (signal.SIGINT, ("extract", "{corpus}")),
     (signal.SIGINT, ("extract", "{corpus}", "--out", "{tmp}/ledger.parquet")),
@@ -467,6 +470,7 @@ def test_temporary_files_of_dead_writers_are_removed_live_ones_kept(capsys, corp
         leftovers[k].name for k in ("live", "other_target"))
 
 
+@pytest.mark.slow    # starts `kz` processes (each imports the library: seconds)
 def test_sigkill_leftover_is_removed_by_the_next_run(tmp_path):
     corpus = _many_articles(tmp_path, 4000)
     out_dir = tmp_path / "out"

@@ -299,3 +299,57 @@ def test_old_ledgers_without_the_open_fields_still_work():
     assert "subject_detail" not in claims.columns
     reports = tables.reports_table(claims)
     assert reports["subject_detail"].isna().all() and (reports["place"].fillna("") == reports["location"].fillna("")).all()
+
+
+# --- the real seed ledger (the extractor's own claims, not hand-built ones) --------------------
+
+def _by_group(frame):
+    return {(r.category, r.subject, r.location): r for r in frame.itertuples()}
+
+
+def test_reconcile_best_on_the_seed_ledger(seed_ledger):
+    got = _by_group(tables.reconcile(seed_ledger, "best"))
+    nan = float("nan")
+    # hand-checked against data/raw: (low, best, high, high_open, n_reports)
+    expected = {
+        ("killed", "militants", "unspecified"): (26, 26, 26, False, 2),       # "مصرع 26 مجرما مسلحا" (003), twice
+        ("killed", "people", "unspecified"): (164, 164, 164, False, 1),       # "بلغ 164 شخصاً" (000)
+        ("killed", "protesters", "unspecified"): (26, 26, 26, False, 1),      # "قُتل 26 محتجا" (000)
+        ("killed", "security_forces", "unspecified"): (7, 7, 7, False, 1),    # "مقتل 7 من أفرادها" (002)
+        ("injured", "militants", "unspecified"): (18, 18, 18, False, 1),      # "وإصابة 18 آخرين بجروح" (003)
+        ("injured", "security_forces", "unspecified"): (1300, 1300, 1300, True, 1),   # "أكثر من 1300": open
+        ("injured", "unspecified", "unspecified"): (100, 100, 999, False, 1),  # "المئات": a vague count's floor
+        ("arrested", "people", "almaty"): (100, 100, 100, True, 2),           # "أكثر من 100" in Almaty, 2 outlets
+        ("arrested", "unspecified", "unspecified"): (1000, 1000, 9999, False, 1),    # "الآلاف"
+        ("hospitalized", "unspecified", "unspecified"): (10, nan, 999, False, 2),    # see below
+        ("affected", "people", "kazakhstan"): (1000, 1000, 1000, True, 1),    # "أكثر من ألف شخص"
+    }
+    same = lambda a, b: (pd.isna(a) and pd.isna(b)) or a == b      # noqa: E731 (NaN = no best figure)
+    for key, figures in expected.items():
+        row = got[key]
+        assert all(map(same, (row.low, row.best, row.high, row.high_open, row.n_reports), figures)), (key, row)
+    assert got[("arrested", "people", "unspecified")].best == 6000      # "اقترب من 6 آلاف" (000)
+    assert len(got) == len(expected) + 1
+    # the vague policy: "عدة مئات إلى المستشفيات، والعشرات إلى العناية المركزة" (002) are 200-999 and 10-99,
+    # ranges that do not overlap: no best figure (the median of their floors, 105, is a number nobody gave)
+    hospitalized = got[("hospitalized", "unspecified", "unspecified")]
+    assert pd.isna(hospitalized.best) and "do not overlap" in hospitalized.note
+
+
+def test_vague_counts_whose_ranges_overlap_give_the_floor_they_all_allow():
+    rows = [dict(article_id=a, category="injured", subject="people", value=v, low=lo, high=hi, qualifier="vague",
+                 attributed_to=None, location=None, outlet=o, date="2022-01-07", quote=q, sentence=q, start=0, end=len(q))
+            for a, o, v, lo, hi, q in (("a", "x", 100, 100, 999, "المئات"), ("b", "y", 200, 200, 999, "عدة مئات"))]
+    (row,) = tables.reconcile(pd.DataFrame(rows), "best").itertuples()
+    assert row.best == 200 and row.low == 100 and row.high == 999
+
+
+def test_conservative_and_best_differ_only_where_reports_differ_on_the_seeds(seed_ledger):
+    best = _by_group(tables.reconcile(seed_ledger, "best"))
+    conservative = _by_group(tables.reconcile(seed_ledger, "conservative"))
+    assert best.keys() == conservative.keys()
+    differ = {k for k in best if not (pd.isna(best[k].best) and pd.isna(conservative[k].best))
+              and best[k].best != conservative[k].best}
+    # only the hospitalized vague counts: conservative takes the smallest (at least "tens" were hospitalized)
+    assert differ == {("hospitalized", "unspecified", "unspecified")}
+    assert conservative[("hospitalized", "unspecified", "unspecified")].best == 10

@@ -102,7 +102,7 @@ class Attributor:
         self._cue_starts = sorted(self._verb_starts | self._source_starts)
         # no word of a cue, number or event inside a speaker phrase (the chunker holds no reference back
         # to this object: a cycle would keep every article's tokens alive until the cyclic GC runs)
-        events, event_starts = _event_words(), doc.candidates.get("categories")
+        events, event_starts = category_lexicon(), doc.candidates.get("categories")
         self.chunker = Chunker(doc, frozenset(self._cue_starts), events,
                                frozenset(events.starts(self.tokens) if event_starts is None else event_starts))
 
@@ -490,10 +490,10 @@ def _core(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _event_words() -> Lexicon:
-    from kzlib.claims import _lexicons as claim_lexicons      # at call time: claims imports this module
+def category_lexicon() -> Lexicon:
+    """The words of categories.tsv (label = category): the claims' categories and, here, the event words."""
+    return Lexicon.from_rows(read_tsv(LEXICONS / "categories.tsv"), "category")
 
-    return claim_lexicons().categories
 
 def quoted_continuation(doc: Doc, previous: list[Span], previous_end: int, sentence: Sentence) -> list[Span]:
     """A sentence that only carries a quotation ('وقال توكاييف: "... 20 ألف مسلح"') keeps the speaker

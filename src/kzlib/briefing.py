@@ -13,6 +13,7 @@ range, counts and latest official report, `find_conflicts` for the conflicts; th
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def write_briefing(target, runs, summary, report_dir) -> Path:
         categories=category_briefs(claims),
         notebooks=notebook_entries(runs, report_dir),
         summary=summary,
-        counts=_counts(summary),
+        counts=counts_line(summary),
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         css=(TEMPLATES / "rtl.css").read_text(encoding="utf-8"),
     )
@@ -149,15 +150,41 @@ def _worth_showing(conflicts: pd.DataFrame) -> list:
     return [row for _, row in ordered.head(CONFLICTS_SHOWN).iterrows()]
 
 
+def first_markdown(nb) -> tuple[str, str]:
+    """Title and one-line description of a notebook, from its first markdown cell."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        title, description = "", ""
+        for line in cell.source.splitlines():
+            line = line.strip()
+            if not line:
+                if description:
+                    break
+                continue
+            if line.startswith("#") and not title:
+                title = line.lstrip("#").strip()
+            elif not line.startswith("#") and not line.startswith("**Inputs"):
+                description = f"{description} {line}".strip()
+        return title, _first_sentence(description)
+    return "", ""
+
+
+def _first_sentence(text: str, limit: int = 200) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    match = re.search(r"(?<=[.!?؟])\s", text)
+    if match:
+        text = text[: match.start()]
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def notebook_entries(runs, report_dir: Path) -> list[dict]:
     """Title, one line of what the notebook does, what it found (findings/NN_name.json), link, run time."""
     import nbformat
 
-    from kzlib.report import _first_markdown
-
     entries = []
     for run in runs:
-        title, description = _first_markdown(nbformat.read(run.executed, as_version=4))
+        title, description = first_markdown(nbformat.read(run.executed, as_version=4))
         entries.append({"href": f"html/{run.name}.html", "name": run.name, "title": title or run.name,
                         "description": description, "found": read_finding(report_dir, run.name),
                         "seconds": f"{run.seconds:.1f}", "kept": run.kept})
@@ -219,7 +246,8 @@ def _linked(value, claim_id, base: str) -> dict | None:
     return {"text": text, "href": claim_href(claim_id, base) if claim_id else None}
 
 
-def _counts(summary) -> str:
+def counts_line(summary) -> str:
+    """"N articles loaded, M skipped; K claims" of a run summary (kzlib.report.RunSummary)."""
     parts = []
     if summary.articles is not None:
         parts.append(f"{summary.articles} articles loaded, {summary.skipped} skipped")

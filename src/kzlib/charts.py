@@ -147,96 +147,13 @@ def article_labels(frame, limit: int = 48) -> list[str]:
     return labels
 
 
-# Bidi: python-bidi >= 0.6 (Rust) reorders but does not mirror brackets (rule L4), so a
-# right-to-left "(26)" comes out as ")26(". We read the resolved levels python-bidi reports and
-# mirror every mirrored character that sits at an odd (right-to-left) level ourselves.
-
-_LEVELS_BLOCK = re.compile(r"levels:\s*\[(.*?)\]", re.S)
-_LEVEL = re.compile(r"Level\(\s*(\d+)\s*,?\s*\)")
-
-
 def _visual_line(line: str) -> str:
-    from bidi import get_display
+    # python-bidi's pure-Python algorithm (bidi.algorithm), not its default Rust one: the Rust get_display
+    # of python-bidi 0.6 does not mirror brackets (UAX#9 rule L4), so a right-to-left "(26)" would be drawn
+    # ")26(". Only renderers without text layout get here: speed does not matter.
+    from bidi.algorithm import get_display
 
-    visual = get_display(line)
-    levels = _char_levels(line)
-    if levels is None:
-        return _legacy_visual(line)
-    order = _visual_order(line, levels)
-    if "".join(line[i] for i in order) != visual:
-        # our reordering disagrees with python-bidi's (explicit embeddings, odd input): trust the
-        # pure-Python algorithm shipped with python-bidi, which mirrors brackets itself.
-        return _legacy_visual(line)
-    return "".join(_mirror(line[i]) if levels[i] % 2 else line[i] for i in order)
-
-
-def _char_levels(line: str) -> list[int] | None:
-    """Resolved embedding level of each character, from python-bidi's debug output (per UTF-8 byte)."""
-    from bidi import get_display
-
-    try:
-        debug = get_display(line, debug=True)
-    except TypeError:
-        return None
-    block = _LEVELS_BLOCK.search(str(debug))
-    if not block:
-        return None
-    byte_levels = [int(level) for level in _LEVEL.findall(block.group(1))]
-    if len(byte_levels) == len(line):
-        return byte_levels
-    if len(byte_levels) != len(line.encode("utf-8")):
-        return None
-    levels, offset = [], 0
-    for ch in line:
-        levels.append(byte_levels[offset])
-        offset += len(ch.encode("utf-8"))
-    return levels
-
-
-def _visual_order(line: str, levels: list[int]) -> list[int]:
-    """Logical indices in visual order: rules L1 (trailing whitespace to paragraph level) and L2."""
-    from bidi import get_base_level
-
-    base = get_base_level(line) if line else 0
-    levels = list(levels)
-    i = len(line) - 1
-    while i >= 0 and unicodedata.bidirectional(line[i]) in ("WS", "FSI", "LRI", "RLI", "PDI", "BN"):
-        levels[i] = base
-        i -= 1
-    for j, ch in enumerate(line):
-        if unicodedata.bidirectional(ch) in ("S", "B"):
-            levels[j] = base
-            k = j - 1
-            while k >= 0 and unicodedata.bidirectional(line[k]) in ("WS", "FSI", "LRI", "RLI", "PDI", "BN"):
-                levels[k] = base
-                k -= 1
-    order = list(range(len(line)))
-    if not order:
-        return order
-    highest = max(levels)
-    lowest_odd = min((lv for lv in levels if lv % 2), default=highest + 1)
-    for level in range(highest, lowest_odd - 1, -1):
-        start = None
-        for pos in range(len(order) + 1):
-            inside = pos < len(order) and levels[order[pos]] >= level
-            if inside and start is None:
-                start = pos
-            elif not inside and start is not None:
-                order[start:pos] = order[start:pos][::-1]
-                start = None
-    return order
-
-
-def _mirror(ch: str) -> str:
-    from bidi.mirror import MIRRORED
-
-    return MIRRORED.get(ch, ch)
-
-
-def _legacy_visual(line: str) -> str:
-    from bidi.algorithm import get_display as legacy_get_display
-
-    return legacy_get_display(line)
+    return get_display(line)
 
 
 # --- fonts and style -------------------------------------------------------------------------

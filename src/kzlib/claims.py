@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import gc
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from kzlib.attribution import attribute, cue_lexicons, find_cues
+from kzlib.attribution import attribute, category_lexicon, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
 from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
 from kzlib.groups import Group, SentenceGroups, dual_clitic
@@ -104,12 +103,11 @@ class _Lexicons:
 
 @lru_cache(maxsize=1)
 def _lexicons() -> _Lexicons:
-    cat_rows = read_tsv(LEXICONS / "categories.tsv")
     # subjects.tsv: the special rows (self, inherit, casualty nouns, things); groups.tsv: groups with fine ids
     sub_rows = read_tsv(LEXICONS / "subjects.tsv") + read_tsv(LEXICONS / "groups.tsv")
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
     transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
-    categories, subjects = Lexicon.from_rows(cat_rows, "category"), Lexicon.from_rows(sub_rows, "subject")
+    categories, subjects = category_lexicon(), Lexicon.from_rows(sub_rows, "subject")
     index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects, may_be_quantity_word,
                           head_lexicon()])
     return _Lexicons(categories, subjects, transparent, index)
@@ -205,18 +203,7 @@ def sentence_excerpt(text: str, s: int, e: int, quote_start: int, quote_end: int
 
 
 def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list[Claim]:
-    # One article allocates thousands of small tuples (tokens, matches) that live until it is done and are
-    # then freed by reference counting; the cyclic collector would scan them several times per article
-    # (about 9% of the time, measured). It is paused for the article and resumed after (as Mercurial's
-    # util.nogc does); left alone when the caller has already disabled it. The Doc is built inside the
-    # pause: its tokens are most of those tuples (built outside, they cost 10% more time, measured).
-    if not gc.isenabled():
-        return claims_of(run(Doc(text, article_id, body_spans, outlet), PIPELINE))
-    gc.disable()
-    try:
-        return claims_of(run(Doc(text, article_id, body_spans, outlet), PIPELINE))
-    finally:
-        gc.enable()
+    return claims_of(run(Doc(text, article_id, body_spans, outlet), PIPELINE))
 
 
 # --- the steps: each reads layers of the document and adds one ----------------------------------

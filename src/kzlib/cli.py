@@ -16,6 +16,7 @@ A reader that stops early (`kz extract ... | head`) ends the run quietly with 0.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -29,11 +30,26 @@ class OutputError(Exception):
     """The output cannot be written (exit code 1)."""
 
 
+def freeze_lexicons() -> None:
+    """Before a batch extraction in this process: load the lexicons, then `gc.freeze()` what is alive.
+
+    The lexicons live until the process ends; left to the cyclic collector, every full collection walks
+    them again while an article's thousands of short-lived tuples trigger collections (about 10% of the
+    extraction time on the synthetic corpus, measured). Frozen, they are never scanned. The command decides
+    this for its own process: the library (kzlib.claims) never touches the collector."""
+    from kzlib.claims import extract_text
+
+    extract_text("قتل 5 أشخاص، بحسب وزارة الصحة.")   # a sentence that loads every lexicon
+    gc.freeze()
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from kzlib.ledger import write_claims
 
     if args.dask and not args.out:
         raise UsageError("--dask writes Parquet partitions: give the output folder with --out")
+    if not args.dask:
+        freeze_lexicons()
     if not args.out:
         return write_claims(args.paths, fmt=args.format, out=sys.stdout, recursive=args.recursive)
     return _extract_to(args.paths, args.out, args.dask, args.recursive)

@@ -47,8 +47,6 @@ __all__ = ["Article", "Corpus", "CorpusError", "Skip", "Span", "derive_headline"
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
-RECORD_SUFFIXES = (".jsonl", ".csv", ".parquet")
-KNOWN_FIELDS = ("id", "outlet", "date", "headline", "language", "text")
 HEADLINE_MAX_WORDS = 25
 _HTML = re.compile(r"</?(?:html|head|body|div|p|br|span|a|img|script|style|h[1-6]|ul|ol|li|table|tr|td|figure|"
                    r"figcaption|article|section|meta|link|iframe|strong|em|b|i)\b[^>]*>|&(?:nbsp|amp|quot|lt|gt|#\d+);",
@@ -84,9 +82,6 @@ class Article:
         if self.text[position:].strip():
             spans.append((position, len(self.text)))
         return spans
-
-    def body_text(self) -> str:
-        return "\n".join(self.text[s:e] for s, e in self.body_spans())
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ Headlines and sub-headings are article text and are never furniture.
 
 furniture.tsv columns: kind (span kind); match (``line``: the whole line, trailing ``:`` ignored; ``prefix``:
 the line starts with the phrase as whole words; ``regex``: Python regex searched in the line); pattern (written
-in plain Arabic: hamza forms, alif maqsura, ta marbuta, harakat and tatweel are folded on both sides before
-matching); where (``any`` line, ``top`` / ``bottom``: among the first / last EDGE_LINES non-empty lines,
+in plain Arabic: line and pattern are both folded by ``kzlib.normalize.normalize_word`` before matching --
+alef forms, alif maqsura, ta marbuta, Persian letters, digits, quotes and Latin case; harakat and tatweel
+removed; ؤ ئ kept as written; a regex's escapes are left as written); where (``any`` line, ``top`` / ``bottom``: among the first / last EDGE_LINES non-empty lines,
 ``edge``: either); max_words (longer lines never match: keeps body sentences that happen to start with the
 phrase out); next_line (``yes``: a label alone on its line also takes the next short line, e.g. the editor's
 name under "رئيس التحرير"); note.
@@ -26,14 +27,15 @@ name under "رئيس التحرير"); note.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 FURNITURE_LEXICON = LEXICONS / "furniture.tsv"
 EDGE_LINES = 5              # "top" / "bottom" = within this many non-empty lines of the start / end
@@ -41,17 +43,12 @@ NEXT_LINE_MAX_WORDS = 4     # a name under a masthead label is short
 CAPTION_MAX_WORDS = 14      # a repeated line longer than this is more likely a quoted sentence than a caption
 LATIN_MIN_LETTERS = 8       # "Talap" or "CSTO" inside an Arabic sentence is not a foreign-language line
 
-_HARAKAT = re.compile("[\u064b-\u0652\u0670\u0640]")  # tanween, short vowels, shadda, sukun, dagger alif, tatweel
-_FOLD_PAIRS = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ؤ", "و"), ("ئ", "ي"))
+_REGEX_ESCAPE = re.compile(r"(\\.)")   # a backslash and the character it escapes
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _NOT_ASCII_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())   # deleted: all but A-Z a-z
 _FINAL_PUNCTUATION = (".", "!", "?", "؟", "…", ":", "؛", "،", ",", ";")
 _CLOSING_QUOTES = "\"'”’»)]"
 _LINE = re.compile(r"[^\r\n]+")
-
-KINDS = ("masthead", "comment_prompt", "share", "social", "source_footer", "related_link", "tag", "navigation",
-         "copyright", "byline", "timestamp", "caption", "foreign_language", "duplicate_line")
-
 
 @dataclass(frozen=True)
 class Span:
@@ -82,15 +79,6 @@ class Line:
     text: str
 
 
-def fold(text: str) -> str:
-    """The matching form: harakat and tatweel removed, hamza / alif / ya / ta marbuta variants folded."""
-    text = _HARAKAT.sub("", text)
-    for old, new in _FOLD_PAIRS:   # a C-level replace per variant present: faster than translate on lines
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
 def lines_of(text: str) -> list[Line]:
     """Non-empty lines with offsets of their content (surrounding spaces, NBSP and \\r excluded)."""
     return list(iter_lines(text))
@@ -116,12 +104,11 @@ def load_rules(path: str | Path = FURNITURE_LEXICON) -> tuple[Rule, ...]:
 @lru_cache(maxsize=8)
 def _load_rules(path: str) -> tuple[Rule, ...]:
     rules = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
-            try:
-                rules.append(_rule(row))
-            except (KeyError, ValueError, re.error) as error:
-                raise ValueError(f"{path}: line {number}: bad furniture rule {dict(row)}: {error}") from error
+    for row in read_tsv(path, required=("kind", "match", "pattern", "where", "max_words", "next_line")):
+        try:
+            rules.append(_rule(row))
+        except (KeyError, ValueError, re.error) as error:
+            raise ValueError(f"{path}: line {row.line}: bad furniture rule {dict(row)}: {error}") from error
     return tuple(rules)
 
 
@@ -131,7 +118,10 @@ def _rule(row: dict) -> Rule:
         raise ValueError(f"match must be line, prefix or regex, not {match!r}")
     if where not in ("any", "top", "bottom", "edge"):
         raise ValueError(f"where must be any, top, bottom or edge, not {where!r}")
-    pattern = fold(row["pattern"].strip())
+    pattern = row["pattern"]
+    # the line is folded by kzlib.normalize before matching: so is the pattern (a regex's escapes as written:
+    # folding Latin letters to lower case must not turn \S into \s)
+    pattern = _fold_regex(pattern) if match == "regex" else normalize_word(pattern)
     if match == "line":
         compiled = re.compile(rf"^{re.escape(pattern)}\s*[:：]?$")
     elif match == "prefix":
@@ -140,6 +130,10 @@ def _rule(row: dict) -> Rule:
         compiled = re.compile(pattern)
     return Rule(row["kind"].strip(), match, pattern, where, int(row["max_words"]),
                 row["next_line"].strip().lower() in ("yes", "true", "1"), compiled)
+
+
+def _fold_regex(pattern: str) -> str:
+    return "".join(p if p.startswith("\\") else normalize_word(p) for p in _REGEX_ESCAPE.split(pattern))
 
 
 def _latin_letters(text: str) -> int:
@@ -242,7 +236,7 @@ def _phrase_kind(line: Line, total: int, rules, lines: list[Line], joined: dict[
     folded = None       # folded only when a rule fits the line's length and place
     for rule in table[words][place]:
         if folded is None:
-            folded = fold(line.text)
+            folded = normalize_word(line.text)
         if rule.match != "regex" and not folded.startswith(rule.pattern):
             continue    # a line or prefix rule matches only a line that starts with its phrase
         if not rule.compiled.search(folded):

@@ -9,7 +9,6 @@ affix rules below accept the attached forms, so no lexicon has to list every inf
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv  # noqa: F401 (read here and imported from here by other modules)
 
 # --- tokens -------------------------------------------------------------------------------------
 
@@ -331,20 +331,6 @@ def _written_at(tokens: list[Token], i: int, words: tuple[str, ...], last_forms:
     return tokens[i + n - 1].norm in last_forms and (n == 2 or all(tokens[i + k].norm == words[k] for k in range(1, n - 1)))
 
 
-def read_tsv(path: Path) -> list[dict]:
-    """Rows of a lexicon TSV (header row; blank lines and lines starting with # ignored)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        # (physical line number, line): an error names the line an analyst sees in the editor
-        numbered = [(n, ln) for n, ln in enumerate(f, start=1) if ln.strip() and not ln.startswith("#")]
-    rows = list(csv.DictReader((ln for _, ln in numbered), delimiter="\t", quoting=csv.QUOTE_NONE))
-    columns = lambda line: len(line.rstrip("\r\n").split("\t"))   # noqa: E731 (QUOTE_NONE: a tab is a tab)
-    for (n, line), row in zip(numbered[1:], rows):
-        if None in row or any(v is None for v in row.values()):
-            raise ValueError(f"{path}: line {n}: {columns(line)} columns where the header has "
-                             f"{columns(numbered[0][1])}")
-    return rows
-
-
 # --- the gazetteer ------------------------------------------------------------------------------
 
 class Entity(NamedTuple):   # a NamedTuple: one per name mention of the corpus
@@ -443,7 +429,7 @@ class Gazetteer:
         for n, row in enumerate(rows, start=2):
             for col in ("id", "type", "variant"):
                 if not row.get(col):
-                    raise ValueError(f"{source}: line {n}: empty {col!r}")
+                    raise ValueError(f"{source}: line {getattr(row, 'line', n)}: empty {col!r}")
         self.rows = rows
         self._info: dict[str, dict] = {}
         for row in rows:
@@ -600,9 +586,9 @@ def read_places(path: Path) -> list[dict]:
     rows = read_tsv(path)
     if rows and tuple(rows[0]) != PLACE_COLUMNS:
         raise ValueError(f"{path}: line 1: columns {tuple(rows[0])}, expected {PLACE_COLUMNS}")
-    for n, row in enumerate(rows, start=2):
+    for row in rows:
         if not row["id"] or not row["variant"]:
-            raise ValueError(f"{path}: line {n}: empty id or variant")
+            raise ValueError(f"{path}: line {row.line}: empty id or variant")
         row["type"] = "place"
     return rows
 

@@ -42,35 +42,21 @@ STALE_SECONDS = 3600      # an old-style temporary file (no pid in its name) thi
 def remove_stale_temporaries(target: str | os.PathLike) -> list[Path]:
     """Remove the temporary files earlier, killed runs left beside `target`; returns what was removed."""
     target = Path(target)
-    with_pid = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)-[A-Za-z0-9_]+\.tmp$")
-    without_pid = re.compile(rf"^\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.tmp$")
-    removed = []
-    try:
-        entries = list(target.parent.iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        match = with_pid.match(entry.name)
-        try:
-            if match:
-                stale = not _process_alive(int(match.group(1)))
-            elif without_pid.match(entry.name):
-                stale = time.time() - entry.stat().st_mtime > STALE_SECONDS
-            else:
-                continue
-            if stale and entry.is_file():
-                entry.unlink()
-                removed.append(entry)
-        except OSError:
-            continue        # gone already, or not ours to remove
-    return removed
+    name = re.escape(target.name)
+    return _remove_stale(target.parent, re.compile(rf"^\.{name}\.(\d+)-[A-Za-z0-9_]+\.tmp$"),
+                         re.compile(rf"^\.{name}\.[A-Za-z0-9_]{{8}}\.tmp$"))
 
 
 def remove_stale_temporaries_in(folder: str | os.PathLike) -> list[Path]:
     """`remove_stale_temporaries` for every target in `folder` at once: one listing of the folder (a writer of
     many files lists it once, then writes each with `clean=False`, instead of once per file)."""
-    with_pid = re.compile(r"^\..+\.(\d+)-[A-Za-z0-9_]+\.tmp$")
-    without_pid = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+    return _remove_stale(Path(folder), re.compile(r"^\..+\.(\d+)-[A-Za-z0-9_]+\.tmp$"),
+                         re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$"))
+
+
+def _remove_stale(folder: Path, with_pid: re.Pattern, without_pid: re.Pattern) -> list[Path]:
+    """Remove the files of `folder` named like a temporary of a dead process (`with_pid`, group 1 the pid) or
+    an old-style temporary older than STALE_SECONDS (`without_pid`)."""
     removed = []
     try:
         entries = list(os.scandir(folder))
@@ -82,7 +68,7 @@ def remove_stale_temporaries_in(folder: str | os.PathLike) -> list[Path]:
         match = with_pid.match(entry.name)
         try:
             if match:
-                stale = not _process_alive(int(match.group(1)))
+                stale = not process_alive(int(match.group(1)))
             elif without_pid.match(entry.name):
                 stale = time.time() - entry.stat().st_mtime > STALE_SECONDS
             else:
@@ -91,11 +77,12 @@ def remove_stale_temporaries_in(folder: str | os.PathLike) -> list[Path]:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
         except OSError:
-            continue
+            continue        # gone already, or not ours to remove
     return removed
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Is process `pid` alive (this process's own pid: yes)?"""
     if pid == os.getpid():
         return True
     try:

@@ -32,10 +32,7 @@ def find_root() -> Path:
 ROOT = find_root()
 DATA = ROOT / "data"
 RAW = DATA / "raw"
-INTERIM = DATA / "interim"
-PROCESSED = DATA / "processed"
 ANNOTATIONS = DATA / "annotations"
 MANIFEST = DATA / "corpus.csv"
 NOTEBOOKS = ROOT / "notebooks"
-REPORTS = ROOT / "reports"
 LEXICONS = Path(__file__).resolve().parent / "lexicons"

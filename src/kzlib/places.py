@@ -51,10 +51,10 @@ def place_words() -> dict[str, dict[str, float]]:
     """kind -> {folded word: rank} of place_words.tsv."""
     out: dict[str, dict[str, int]] = {}
     path = LEXICONS / "place_words.tsv"
-    for n, row in enumerate(read_tsv(path), start=2):
+    for row in read_tsv(path):
         if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop",
                                "adjective_name", "place_type_plural", "genitive_head", "anaphor", "nationwide"):
-            raise ValueError(f"{path}: line {n}: unknown kind {row['kind']!r}")
+            raise ValueError(f"{path}: line {row.line}: unknown kind {row['kind']!r}")
         out.setdefault(row["kind"], {})[normalize_word(row["term"])] = float(row["rank"] or 0)
     return out
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kzlib.charts import arabic_share
-from kzlib.io import default_mode
+from kzlib.io import default_mode, process_alive
 from kzlib.notebook import CACHE
 from kzlib.paths import NOTEBOOKS, ROOT
 
@@ -443,35 +443,10 @@ def mark_rtl(page: str) -> str:
 
 
 def notebook_title(nb) -> str:
-    """Title and one-line description from the first markdown cell."""
-    return _first_markdown(nb)[0]
+    """Title from the first markdown cell."""
+    from kzlib.briefing import first_markdown
 
-
-def _first_markdown(nb) -> tuple[str, str]:
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        title, description = "", ""
-        for line in cell.source.splitlines():
-            line = line.strip()
-            if not line:
-                if description:
-                    break
-                continue
-            if line.startswith("#") and not title:
-                title = line.lstrip("#").strip()
-            elif not line.startswith("#") and not line.startswith("**Inputs"):
-                description = f"{description} {line}".strip()
-        return title, _first_sentence(description)
-    return "", ""
-
-
-def _first_sentence(text: str, limit: int = 200) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    match = re.search(r"(?<=[.!?؟])\s", text)
-    if match:
-        text = text[: match.start()]
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return first_markdown(nb)[0]
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -520,15 +495,7 @@ def _builder_alive(build: Path) -> bool:
         pid = int((build / BUILDER).read_text(encoding="utf-8").strip())
     except (OSError, ValueError):
         return False   # no pid file: killed before it was written, or written by an older kzlib
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True    # alive, another user's
-    return True
+    return pid != os.getpid() and process_alive(pid)   # this process's own pid: a build it left (a retry)
 
 
 def _remove_tree(path: Path) -> None:
@@ -574,12 +541,9 @@ def _copy_kept(out: Path, build: Path, kept: list[Path], start: int) -> list[Not
 
 
 def _counts_line(summary: RunSummary) -> str:
-    parts = []
-    if summary.articles is not None:
-        parts.append(f"{summary.articles} articles loaded, {summary.skipped} skipped")
-    if summary.claims is not None:
-        parts.append(f"{summary.claims} claims")
-    return "; ".join(parts) or "counts unknown"
+    from kzlib.briefing import counts_line     # the briefing page shows the same line
+
+    return counts_line(summary)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

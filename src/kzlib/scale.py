@@ -128,18 +128,6 @@ class DaskExtraction:
     skipped: int
     seconds: float
 
-    @property
-    def claims_dir(self) -> Path:
-        return self.out_dir / "claims"
-
-    @property
-    def skipped_dir(self) -> Path:
-        return self.out_dir / "skipped"
-
-    @property
-    def articles_dir(self) -> Path:
-        return self.out_dir / "articles"
-
 
 def list_corpus_files(source: str | os.PathLike | Sequence[str | os.PathLike], recursive: bool = False) -> list[Path]:
     """The files `source` stands for: a file, a folder or a list of either, walked as kzlib.corpus walks
@@ -319,13 +307,6 @@ def extract_with_dask(
         skipped=_count_rows(out_dir / "skipped"),
         seconds=time.perf_counter() - started,
     )
-
-
-def read_claims(out_dir: str | os.PathLike):
-    """The claims table written by `extract_with_dask`, as one pandas DataFrame in corpus order."""
-    from kzlib.ledger import read_ledger
-
-    return read_ledger(Path(out_dir))   # partitions in number order: part.2 before part.10
 
 
 def read_skipped(out_dir: str | os.PathLike):

@@ -10,12 +10,12 @@ ends a sentence; inside a line, . ! ? ؟ end a sentence when followed by space o
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 
 from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 _PAIRS = {"“": "”", "«": "»", "„": "“"}
 _LINE_RE = re.compile(r"[^\r\n]+")
@@ -23,8 +23,8 @@ _LINE_RE = re.compile(r"[^\r\n]+")
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    with open(LEXICONS / "abbreviations.tsv", encoding="utf-8", newline="") as fh:
-        return frozenset(normalize_word(r["abbreviation"]) for r in csv.DictReader(fh, delimiter="\t"))
+    rows = read_tsv(LEXICONS / "abbreviations.tsv", nonempty=("abbreviation",))
+    return frozenset(normalize_word(r["abbreviation"]) for r in rows)
 
 
 _ARABIC_LETTER_RE = re.compile(r"[\u0621-\u063a\u0641-\u064a\u066e-\u06d3\u06fa-\u06ff]")

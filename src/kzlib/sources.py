@@ -18,21 +18,22 @@ stay those of the original text.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from functools import lru_cache
 from itertools import islice
 
 import pandas as pd
 
+from kzlib.corpus import count_words
+from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 _MARKS = "[\u064B-\u065F\u0670\u0640]*"  # harakat, tanween, superscript alef, tatweel
 _FOLDS = {
     "ا": "[اأإآٱ]", "أ": "[اأإآٱ]", "إ": "[اأإآٱ]", "آ": "[اأإآٱ]", "ٱ": "[اأإآٱ]",
     "ة": "[ةه]", "ه": "[ةه]", "ى": "[ىي]", "ي": "[ىي]", "ئ": "[ئيء]", "ؤ": "[ؤوء]",
 }
-_FOLD_TEXT = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
 
 
 def term_regex(term: str, clitics: bool = True, bounded: bool = True) -> str:
@@ -58,36 +59,13 @@ def term_regex(term: str, clitics: bool = True, bounded: bool = True) -> str:
     return rf"(?<![\w]){core}(?![\w])" if bounded else core
 
 
-def fold(text: str) -> str:
-    """Matching form of a text for token comparison (diacritics dropped, letter variants folded)."""
-    return re.sub(_MARKS, "", text).translate(_FOLD_TEXT)
-
-
-def count_words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
-
-
 # --------------------------------------------------------------------------- lexicons
-
-
-def _read_tsv(path: str, required: tuple[str, ...]) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        missing = [c for c in required if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ValueError(f"{path}: header lacks column(s) {missing}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            if any(not (row[c] or "").strip() for c in required):
-                raise ValueError(f"{path}:{line}: empty value in {required}")
-            rows.append({k: (v or "").strip() for k, v in row.items()})
-    return rows
 
 
 @lru_cache(maxsize=4)
 def load_framing(path: str | None = None) -> tuple[dict, ...]:
     """Rows of ``framing.tsv``: group, frame, term, gloss_en, note."""
-    return tuple(_read_tsv(str(path or LEXICONS / "framing.tsv"), ("group", "frame", "term", "gloss_en")))
+    return tuple(read_tsv(str(path or LEXICONS / "framing.tsv"), nonempty=("group", "frame", "term", "gloss_en")))
 
 
 # A word as ``find_terms`` sees it: word characters with the diacritics written inside it ("وَالحَرب" is one
@@ -102,10 +80,6 @@ _PLAIN_PREFIXES = tuple(dict.fromkeys(c + p + a for c in ("", "و", "ف") for p 
 # letters a term spells one way and the text may spell another (``_FOLDS``): the symmetric ones fold on both
 # sides, hamza seats are expanded on the term's side only (a term's ئ matches ئ ي ء in the text, not the reverse)
 _SEATS = {"ئ": "ئيء", "ؤ": "ؤوء"}
-
-
-def _fold_word(word: str) -> str:
-    return _MARK_CHARS.sub("", word).translate(_FOLD_TEXT)
 
 
 def _seat_variants(word: str) -> list[str]:
@@ -132,8 +106,8 @@ def _term_index(terms: tuple[str, ...]) -> tuple[dict, list[str], int]:
         else:
             firsts = [p + first for p in _PLAIN_PREFIXES]
         longest = max(longest, len(words))
-        folded_rest = [[_fold_word(v) for v in _seat_variants(w)] for w in words[1:]]
-        keys = [(_fold_word(v),) for f in firsts for v in _seat_variants(f)]
+        folded_rest = [[normalize_word(v) for v in _seat_variants(w)] for w in words[1:]]
+        keys = [(normalize_word(v),) for f in firsts for v in _seat_variants(f)]
         for alternatives in folded_rest:
             keys = [k + (a,) for k in keys for a in alternatives]
         for key in keys:
@@ -151,7 +125,7 @@ def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
     text's ئ (hamza seats fold one way in the regex).
     """
     index, ordered, longest = _term_index(tuple(terms))
-    words = [(m.start(), m.end(), _fold_word(m.group())) for m in _WORD.finditer(text)]
+    words = [(m.start(), m.end(), normalize_word(m.group())) for m in _WORD.finditer(text)]
     hits = []
     i, count = 0, len(words)
     while i < count:
@@ -489,7 +463,7 @@ def plot_framing(rates: pd.DataFrame, group: str, names: dict[str, tuple[str, st
 
 
 def _tokens(sentence: str) -> frozenset[str]:
-    return frozenset(t for t in re.findall(r"\w+", fold(sentence)) if len(t) > 1)
+    return frozenset(t for t in re.findall(r"\w+", normalize_word(sentence)) if len(t) > 1)
 
 
 def _overlap(a: frozenset, b: frozenset) -> float:

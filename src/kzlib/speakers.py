@@ -82,11 +82,11 @@ _KINDS = (*_HEAD_KINDS, "title", "statement", "reporter", "link", "stop", "same"
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     rows = read_tsv(LEXICONS / "source_phrases.tsv")
-    for n, row in enumerate(rows, start=2):
+    for row in rows:
         if row["kind"] not in _KINDS:
-            raise ValueError(f"source_phrases.tsv: line {n}: unknown kind {row['kind']!r}")
+            raise ValueError(f"source_phrases.tsv: line {row.line}: unknown kind {row['kind']!r}")
         if row["kind"] in _HEAD_KINDS and not row["source_type"]:
-            raise ValueError(f"source_phrases.tsv: line {n}: a {row['kind']} row needs a source_type")
+            raise ValueError(f"source_phrases.tsv: line {row.line}: a {row['kind']} row needs a source_type")
     heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop", "same", "aside", "anonymity")], "kind")
     anonymity = Lexicon.from_rows([r | {"form": "phrase"} for r in rows if r["kind"] == "anonymity"], "kind")
     pick = lambda kind: frozenset(normalize_word(r["term"]) for r in rows if r["kind"] == kind)  # noqa: E731

@@ -59,7 +59,12 @@ The policy decides ``best``:
   publication date (tolls are revised upward as counts come in, so the latest official word supersedes
   earlier ones); ties on date take the largest figure. No official report → ``best`` is empty (noted).
 
-Vague counts are kept in ``low``/``high`` but never chosen as ``best`` while a specific figure exists.
+Vague counts are kept in ``low``/``high`` but never chosen as ``best`` while a specific figure exists. With
+vague counts only, ``best`` (policy ``best``) is the floor of the range every one of them allows (ACLED-style
+floors: "المئات" 100-999, "عدة مئات" 200-999, "العشرات" 10-99, from number_words.tsv) — the largest floor, if it
+is within every ceiling; ranges that do not overlap cannot count the same people ("عدة مئات إلى المستشفيات،
+والعشرات إلى العناية المركزة": the tens are a part of the hundreds), and ``best`` is then empty with a note.
+The median of two floors (105 there) is a figure no report allows.
 
 Conflicts (``find_conflicts``)
 ------------------------------
@@ -85,7 +90,6 @@ place the gazetteer does not know, empty with ``location_text`` holding it as wr
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -93,6 +97,7 @@ from pathlib import Path
 import pandas as pd
 
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 CASUALTY_CATEGORIES = ("killed", "injured", "arrested", "hospitalized", "affected", "missing", "displaced")
 # columns of newer ledgers (groups and places as written): absent in an older ledger, they read as empty
@@ -135,11 +140,7 @@ def _load_official_sources(path: str) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _load_column(path: str, column: str) -> frozenset[str]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    if rows and column not in rows[0]:
-        raise ValueError(f"{path}: header must start with {column!r} (got {list(rows[0])})")
-    return frozenset(r[column].strip() for r in rows if r.get(column, "").strip())
+    return frozenset(r[column] for r in read_tsv(path, required=(column,)) if r[column])
 
 
 def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
@@ -357,6 +358,8 @@ def _choose_best(group: pd.DataFrame, policy: str) -> tuple[float | None, str, p
             if len(candidates):
                 if label != "official":
                     note = _join(note, f"no official report: median of {label} reports")
+                if not len(specific):
+                    return _vague_best(candidates, label, note)
                 return float(candidates["value"].median()), f"median of {len(candidates)} {label} report(s)", candidates, note
         return None, "no figure", pool, _join(note, "no figure stated")
     official = pool[pool["official"] & pool["date"].notna()]
@@ -366,6 +369,18 @@ def _choose_best(group: pd.DataFrame, policy: str) -> tuple[float | None, str, p
     chosen = latest[latest["value"] == latest["value"].max()].head(1)
     return (float(chosen["value"].iloc[0]),
             f"latest official report ({chosen['date'].iloc[0]}, {chosen['attributed_to'].iloc[0]})", chosen, note)
+
+
+def _vague_best(vague: pd.DataFrame, label: str, note: str) -> tuple[float | None, str, pd.DataFrame, str]:
+    """`best` of vague counts only: each is a range ("عدة مئات" 200-999, "العشرات" 10-99), not a figure, and
+    the median of two ranges' floors (105) is a number no report allows. The floor of the range every report
+    allows (the largest floor, when it is below the smallest ceiling); none when the ranges do not overlap:
+    such reports cannot count the same people ("عدة مئات إلى المستشفيات، والعشرات إلى العناية المركزة":
+    the tens are a part of the hundreds)."""
+    floor, ceiling = vague["low"].max(), vague["high"].min()
+    if pd.isna(ceiling) or floor <= ceiling:
+        return float(floor), f"floor of the range {len(vague)} vague {label} report(s) allow", vague, note
+    return None, "vague counts of different sizes", vague, _join(note, "vague ranges do not overlap: no best figure")
 
 
 def _join(*parts: str) -> str:
@@ -604,9 +619,5 @@ def vocabulary_labels(path: str | Path | None = None, kinds: tuple[str, ...] | N
 
 @lru_cache(maxsize=4)
 def _load_labels(path: str) -> tuple[tuple[str, str, tuple[str, str]], ...]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    for needed in ("id", "kind", "label_ar", "label_en"):
-        if rows and needed not in rows[0]:
-            raise ValueError(f"{path}: missing column {needed!r}")
+    rows = read_tsv(path, required=("id", "kind", "label_ar", "label_en"))
     return tuple((r["id"], r["kind"], (r["label_ar"], r["label_en"])) for r in rows if r["id"])

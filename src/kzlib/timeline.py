@@ -33,7 +33,6 @@ Word lists (weekdays, Gregorian, Levantine and Maghrebi month names, relative wo
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -43,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 from kzlib.sources import _sentence_at, sentence_spans, term_regex
 
 RULES = ("night_span", "day_month", "ordinal_of_month", "relative_weekday", "weekday_direction",
@@ -103,15 +103,9 @@ def load_relative_dates(path: str | Path | None = None) -> DateLexicon:
 @lru_cache(maxsize=4)
 def _load(path: str) -> DateLexicon:
     entries: dict = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        for missing in {"kind", "term", "value"} - set(reader.fieldnames or ()):
-            raise ValueError(f"{path}: header lacks column {missing!r}")
-        for line, row in enumerate(reader, start=2):
-            kind, term, value = row["kind"].strip(), row["term"].strip(), (row["value"] or "").strip()
-            if not kind or not term:
-                raise ValueError(f"{path}:{line}: empty kind or term")
-            entries.setdefault(kind, {})[term] = int(value) if value.lstrip("-").isdigit() else None
+    for row in read_tsv(path, required=("value",), nonempty=("kind", "term")):
+        kind, term, value = row["kind"], row["term"], row["value"]
+        entries.setdefault(kind, {})[term] = int(value) if value.lstrip("-").isdigit() else None
     return DateLexicon(entries)
 
 
