@@ -18,7 +18,7 @@ def examples():
                 yield pytest.param(row, id=f"{name}:{n}")
 
 
-@pytest.mark.parametrize("row", examples())
+@pytest.mark.parametrize("row", list(examples()))
 def test_example(row):
     claims = [c for c in extract_text(row["text"]) if c.value == float(row["value"])]
     if row["category"] == "-":
