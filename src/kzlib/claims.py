@@ -388,7 +388,7 @@ def assign_groups(doc: Doc) -> None:
         subs = doc.in_sentence("group_words", sentence)
         cats = doc.in_sentence("category_words", sentence)
         finder = SentenceGroups(text, tokens, subs, sentence.stop)
-        count_tokens = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
         nested = [_is_nested(numbers[i], cats, doc.clause_of, count_tokens) for i in counts]
         found: list[Group | None] = []
         for i, inner in zip(counts, nested):
@@ -459,7 +459,7 @@ def assign_categories(doc: Doc) -> None:
         cats = doc.in_sentence("category_words", sentence)
         cat_firsts = [m.first for m in cats]        # layers are ordered by start
         cat_width = max((m.last - m.first for m in cats), default=0)
-        count_tokens = {k for i in counts for k in range(numbers[i].first, numbers[i].last + 1)}
+        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
         previous_category: str | None = None
         previous: Span | None = None
         for i in counts:
@@ -469,14 +469,8 @@ def assign_categories(doc: Doc) -> None:
             # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
             owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
                      for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
-            # only the category words between the neighbouring counts can be this count's (_nearest_cue skips
-            # the others): a long sentence with many counts is not searched whole for each of them
-            prev_first = max((o.first for o in others if o.last < c.first), default=None)
-            next_first = min((o.first for o in others if o.first > c.last), default=None)
-            near = cats[0 if prev_first is None else bisect.bisect_left(cat_firsts, prev_first - cat_width):
-                        len(cats) if next_first is None else bisect.bisect_right(cat_firsts, next_first)]
             cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned,
-                               group is not None and group.attrs.get("partitive", False), near)
+                               group is not None and group.attrs.get("partitive", False), cat_firsts, cat_width)
             category = None
             if cue == "negated":
                 previous_category = None
@@ -542,7 +536,7 @@ def assign_places(doc: Doc) -> None:
             continue
         cats = doc.in_sentence("category_words", sentence)
         subs = doc.in_sentence("group_words", sentence)
-        count_tokens = {t for i in counts for t in range(numbers[i].first, numbers[i].last + 1)}
+        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
         known = set(count_tokens)
         known.update(m.first for m in cats)
         known.update(m.first for m in subs)
@@ -694,7 +688,7 @@ def claims_of(doc: Doc) -> list[Claim]:
         if head_last is not None:
             end = max(end, tokens[head_last].end)
         if cue is not None and cue.first > c.last:
-            if _gap(c, head_last, cue, tokens, lex, _count_tokens(doc, c)) == 0:
+            if _gap(c, head_last, cue, tokens, lex, _count_tokens(doc, c.attrs["sentence"])) == 0:
                 end = max(end, cue.end)
         detail = group.attrs["detail"] if group is not None and group.label == subject else None
         span = group.attrs["text"] if group is not None and subject not in _FIXED_SUBJECT.values() else None
@@ -719,14 +713,15 @@ def claims_of(doc: Doc) -> list[Claim]:
     return out
 
 
-def _count_tokens(doc: Doc, c: Span) -> set[int]:
-    """Tokens of every count in the sentence of count c (indexed once per document, not searched per claim)."""
+def _count_tokens(doc: Doc, sentence: int) -> set[int]:
+    """Tokens of every count in sentence number `sentence` (indexed once per document: the count steps and
+    claims_of all read it; callers never change the set)."""
     by_sentence = doc.memo.get("count_tokens")
     if by_sentence is None:
         by_sentence = doc.memo["count_tokens"] = {}
         for n in doc.layer("numbers"):
             by_sentence.setdefault(n.attrs["sentence"], set()).update(range(n.first, n.last + 1))
-    return by_sentence[c.attrs["sentence"]]
+    return by_sentence[sentence]
 
 
 _span_start, _span_end = itemgetter(0), itemgetter(1)
@@ -796,16 +791,24 @@ _EVENT_FORMS = {"noun", "verb", "phrase", "status", "place_noun"}
 
 
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
-                 count_tokens, owned: set[int] = frozenset(), partitive: bool = False, near: list[Span] | None = None):
+                 count_tokens, owned: set[int] = frozenset(), partitive: bool = False,
+                 cat_firsts: list[int] | None = None, cat_width: int = 0):
     """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases;
-    `near`: the category words to consider (default all of `cats`, which toll and negation words come from)."""
+    `cat_firsts`: the first token of each of `cats` (in order), `cat_width`: their largest last - first."""
     best, best_key = None, None
     # the other counts seen from this one, once per count rather than once per cue: the first count starting
     # after it, the latest start of a count ending before it, where other counts start
     next_first = min((o.first for o in others if o.first > c.last), default=None)
     prev_first = max((o.first for o in others if o.last < c.first), default=None)
     other_firsts = {o.first for o in others}
-    for m in cats if near is None else near:
+    near = cats
+    if cat_firsts is not None:
+        # only the category words between the neighbouring counts can be this count's (the checks below skip
+        # the others): a long sentence with many counts is not searched whole for each of them; toll and
+        # negation words still come from all of `cats`
+        near = cats[0 if prev_first is None else bisect.bisect_left(cat_firsts, prev_first - cat_width):
+                    len(cats) if next_first is None else bisect.bisect_right(cat_firsts, next_first)]
+    for m in near:
         form = m.attrs["form"]
         if form not in _EVENT_FORMS and form != "counted_noun":
             continue
