@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from kzlib.gazetteer import PLACE_FILES, Gazetteer, load_gazetteer, read_places, read_tsv, tokenize
+from kzlib.gazetteer import PLACE_FILES, Gazetteer, load_gazetteer, read_places, tokenize
+from kzlib.tsv import read_tsv
 from kzlib.paths import LEXICONS
 
 

@@ -3,7 +3,7 @@
 from kzlib.claims import PIPELINE, assign_groups, assign_places
 from kzlib.doc import Doc, run
 from kzlib.evaluate import load_vocabulary
-from kzlib.gazetteer import read_tsv
+from kzlib.tsv import read_tsv
 from kzlib.paths import LEXICONS
 from kzlib.places import dateline, place_words
 

@@ -562,7 +562,7 @@ def test_a_loaded_corpus_handed_to_the_ledger_writer_reports_each_skip_once(caps
 
 
 def test_read_tsv_names_the_physical_line(tmp_path):
-    from kzlib.gazetteer import read_tsv
+    from kzlib.tsv import read_tsv
 
     path = tmp_path / "t.tsv"
     path.write_text("# a comment\n\nterm\tlabel\nx\ty\n\n# another\nbroken\n", encoding="utf-8")

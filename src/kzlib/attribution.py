@@ -15,9 +15,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from kzlib.doc import Doc, Sentence, Span
-from kzlib.gazetteer import Gazetteer, Lexicon, load_gazetteer, read_tsv
+from kzlib.gazetteer import Gazetteer, Lexicon, load_gazetteer
 from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 from kzlib.speakers import _BREAK_RE, Chunker, Phrase, open_id
 
 SPEAKER_TYPES = {"person", "institution", "media", "organization"}

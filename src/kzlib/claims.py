@@ -22,13 +22,14 @@ from operator import itemgetter
 
 from kzlib.attribution import attribute, category_lexicon, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
-from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, read_tsv, tokenize
-from kzlib.groups import Group, SentenceGroups, dual_clitic
+from kzlib.gazetteer import Lexicon, LexiconIndex, load_gazetteer, tokenize
+from kzlib.groups import DUAL_ENDINGS, Group, SentenceGroups, dual_clitic
 from kzlib.places import (NATIONWIDE, anaphor_tokens, choose as choose_place, dateline, learned_names, listed_places,
                           sentence_places)
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 from kzlib.segment import split_sentences
 from kzlib.speakers import head_lexicon
 
@@ -299,7 +300,6 @@ def find_numbers(doc: Doc) -> None:
 
 
 _TWO = frozenset(normalize_word(w) for w in ("اثنان", "اثنين", "اثنتان", "اثنتين"))
-_DUAL_ENDS = ("ين", "ان")
 
 
 def _dual_words(doc: Doc) -> list[int]:
@@ -307,7 +307,7 @@ def _dual_words(doc: Doc) -> list[int]:
     category entry may start (groups.dual_clitic)."""
     tokens = doc.tokens
     ending = {t for starts in (doc.candidates.get("subjects", ()), doc.candidates.get("categories", ()))
-              for t in starts if tokens[t].norm.endswith(_DUAL_ENDS)}
+              for t in starts if tokens[t].norm.endswith(DUAL_ENDINGS)}
     return sorted(t for t in ending if dual_clitic(tokens[t].norm) >= 0)
 
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
 from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv  # noqa: F401 (read here and imported from here by other modules)
+from kzlib.tsv import read_tsv
 
 # --- tokens -------------------------------------------------------------------------------------
 

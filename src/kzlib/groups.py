@@ -207,7 +207,7 @@ class SentenceGroups:
 
 # --- duals: a noun that counts two without a numeral ("مقتل جنديين", "طفلان") ------------------------------
 
-_DUAL_ENDINGS = ("ين", "ان")        # oblique / nominative dual (folded: "طفلين", "طفلان", "امرأتين")
+DUAL_ENDINGS = ("ين", "ان")        # oblique / nominative dual (folded: "طفلين", "طفلان", "امرأتين")
 _DUAL_CLITICS = ("", "و", "ف", "ب", "ل", "وب", "ول")
 _duals: dict[str, int] = {}
 
@@ -216,8 +216,8 @@ _duals: dict[str, int] = {}
 def _singulars() -> frozenset[str]:
     """Folded one-word nouns of the group and casualty lexicons (groups.tsv, subjects.tsv, the counted nouns of
     categories.tsv): the words whose dual counts two."""
-    from kzlib.gazetteer import read_tsv
     from kzlib.paths import LEXICONS
+    from kzlib.tsv import read_tsv
 
     rows = read_tsv(LEXICONS / "groups.tsv") + read_tsv(LEXICONS / "subjects.tsv")
     rows = [r for r in rows if r["subject"] not in ("self", "inherit")]
@@ -243,7 +243,7 @@ def dual_clitic(norm: str) -> int:
         if clitic not in _DUAL_CLITICS or len(word) < 5:
             continue
         stem, ending = word[:-2], word[-2:]
-        if ending not in _DUAL_ENDINGS:
+        if ending not in DUAL_ENDINGS:
             continue
         if stem.endswith("ت") and stem[:-1] + ta in singulars:
             found = n

@@ -22,9 +22,10 @@ from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from kzlib.doc import Span
-from kzlib.gazetteer import Token, load_gazetteer, read_tsv
+from kzlib.gazetteer import Token, load_gazetteer
 from kzlib.normalize import normalize_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 # gazetteer kinds, most specific first (a camp before its town before its province)
 KIND_RANK = {"neighbourhood": 0, "camp": 0, "district": 1, "town": 2, "city": 3, "capital": 3, "island": 3,
@@ -232,9 +233,7 @@ def anaphor_tokens(tokens: list[Token], first: int, last: int) -> list[tuple[int
     one right after a definite noun, where it is an adjective ("الأجهزة المحلية")."""
     found = []
     for k in range(first, last + 1):
-        kind = _classes.get(tokens[k].norm)
-        if kind is None:
-            kind = _classify(tokens[k].norm)
+        kind = _classify(tokens[k].norm)      # looked up in its cache first
         if not kind[0] & _ANAPHOR:
             continue
         if k > first and tokens[k].norm.startswith("ال") and tokens[k - 1].norm.startswith(("ال", "وال")):

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from kzlib.gazetteer import Lexicon, read_tsv
+from kzlib.gazetteer import Lexicon
 from kzlib.normalize import normalize_word
 from kzlib.numbers import may_be_quantity_word
 from kzlib.paths import LEXICONS
+from kzlib.tsv import read_tsv
 
 MAX_PHRASE_TOKENS = 12       # a speaker phrase longer than this is not one phrase
 MAX_APPOSITION_TOKENS = 5    # a person named after a comma: "، جوزيف أوتينو،"
