@@ -516,101 +516,176 @@ def assign_sources(doc: Doc) -> None:
 def assign_places(doc: Doc) -> None:
     """Layer "places": the place each categorized count happened (kzlib.places; label = place id, or None for
     a place the gazetteer does not know, kept as written; attrs count)."""
-    numbers, tokens, starts, text = doc.layer("numbers"), doc.tokens, doc.token_starts, doc.text
-    body = doc.body_spans[0] if doc.body_spans else None
-    line = None
-    if body is not None and doc.layer("categories") and not _not_opening.get():
-        named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
-        line = dateline(text, body[0], body[1], named)
-    out: list[Span] = []
     categorized = {cat.attrs["count"] for cat in doc.layer("categories")}
-    if not categorized:
-        doc.add("places", out)
-        return
-    sources, groups = doc.by_count("sources"), doc.by_count("groups")
-    # the places of each sentence, then again where the sentence holds a name the article gives elsewhere after a
-    # type word ("بلدة بارا" ... "قصف بارا"): such a name is known to the whole article
+    out: list[Span] = []
+    if categorized:
+        line = _opening_dateline(doc)
+        for sentence in _place_sentences(doc, categorized):
+            out += sentence.spans(categorized, line)
+    out.sort(key=_span_start)
+    doc.add("places", out)
+
+
+def _opening_dateline(doc: Doc):
+    """(place id, start, end) of the dateline opening the article ("الفاشر - "), or None."""
+    body = doc.body_spans[0] if doc.body_spans else None
+    if body is None or _not_opening.get():
+        return None
+    named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
+    return dateline(doc.text, body[0], body[1], named)
+
+
+def _place_sentences(doc: Doc, categorized: set[int]) -> list["_SentencePlaces"]:
+    """The sentences holding a categorized count, each with its places; read twice: a name the article gives
+    elsewhere after a type word ("بلدة بارا" ... "قصف بارا") is known to the whole article."""
     found, learned = [], {}
+    sources, groups = doc.by_count("sources"), doc.by_count("groups")
     for sentence, counts in _count_sentences(doc):
-        if categorized.isdisjoint(counts):
-            continue
-        cats = doc.in_sentence("category_words", sentence)
-        subs = doc.in_sentence("group_words", sentence)
-        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
-        known = set(count_tokens)
-        known.update(m.first for m in cats)
-        known.update(m.first for m in subs)
-        entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
-        places = sentence_places(text, tokens, sentence.first, sentence.stop, entities, starts, known)
-        learned.update(learned_names(places, tokens))
-        found.append((sentence, counts, cats, count_tokens, known, entities, places))
-    for sentence, counts, cats, count_tokens, known, entities, places in found:
-        first, stop = sentence.first, sentence.stop
+        if not categorized.isdisjoint(counts):
+            found.append(_SentencePlaces(doc, sentence, counts, sources, groups))
+            learned.update(learned_names(found[-1].places, doc.tokens))
+    for sentence in found:
+        sentence.finish(learned)
+    return found
+
+
+class _SentencePlaces:
+    """The places of one sentence's counts: found once, then chosen count by count (memoized, because a
+    nested count takes the place of the count before it)."""
+
+    def __init__(self, doc: Doc, sentence: Sentence, counts: list[int], sources: dict[int, Span],
+                 groups: dict[int, Span]):
+        self.doc, self.sentence, self.counts, self.sources, self.groups = doc, sentence, counts, sources, groups
+        self.numbers = doc.layer("numbers")
+        self.cats = doc.in_sentence("category_words", sentence)
+        self.count_tokens = _count_tokens(doc, self.numbers[counts[0]].attrs["sentence"])
+        self.known = set(self.count_tokens)
+        self.known.update(m.first for m in self.cats)
+        self.known.update(m.first for m in doc.in_sentence("group_words", sentence))
+        self.entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
+        self.places = self._sentence_places()
+        self.chosen: dict[int, object] = {}
+        self.titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
+
+    def _sentence_places(self, learned: dict | None = None) -> list:
+        doc, s = self.doc, self.sentence
+        return sentence_places(doc.text, doc.tokens, s.first, s.stop, self.entities, doc.token_starts, self.known,
+                               learned)
+
+    def finish(self, learned: dict) -> None:
+        """Read again with the names the article taught; add the places of a list of counts; set the walls."""
+        tokens, first, stop = self.doc.tokens, self.sentence.first, self.sentence.stop
         if learned and any(tokens[t].norm in learned or tokens[t].norm[1:] in learned for t in range(first, stop)):
-            places = sentence_places(text, tokens, first, stop, entities, starts, known, learned)
-        if len(counts) > 1:
-            # "سجلت 6 وفيات في نيروبي، و3 في كيسومو": a list of counts, each with its place
-            ends = [groups[i].attrs["head_last"] if i in groups and groups[i].attrs["head_last"] is not None
-                    else numbers[i].last for i in counts]
-            taken = known | {t for p in places for t in range(p.token, p.last + 1)}
-            places += listed_places(text, tokens, ends, stop, taken)
-        # places do not reach across a clause word (فيما، بينما) or a semicolon
-        walls = [m.first for m in cats if m.attrs["form"] == "boundary"]
-        walls += [bisect.bisect_left(starts, m.start(), first, stop) for m in _SEMICOLON.finditer(text, sentence.start, sentence.end)]
-        firsts = [numbers[i].first for i in counts]
-        chosen: dict[int, object] = {}
-        titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
+            self.places = self._sentence_places(learned)
+        if len(self.counts) > 1:
+            self.places += self._listed_places()
+        self.walls = self._walls()
+        self.firsts = [self.numbers[i].first for i in self.counts]
 
-        def _nested_before(j: int) -> bool:
-            return _is_nested(numbers[counts[j - 1]], cats, doc.clause_of, count_tokens)
+    def _listed_places(self) -> list:
+        """"سجلت 6 وفيات في نيروبي، و3 في كيسومو": a list of counts, each with its place."""
+        groups, numbers = self.groups, self.numbers
+        ends = [groups[i].attrs["head_last"] if i in groups and groups[i].attrs["head_last"] is not None
+                else numbers[i].last for i in self.counts]
+        taken = self.known | {t for p in self.places for t in range(p.token, p.last + 1)}
+        return listed_places(self.doc.text, self.doc.tokens, ends, self.sentence.stop, taken)
 
-        def place_of(j: int):
-            if j in chosen:
-                return chosen[j]
-            i = counts[j]
-            c = numbers[i]
-            source = sources.get(i)
-            # a place inside the speaker's title ("مدير مستشفى بلدوين", "شبكة ... في إيران أن") is not where the
-            # count happened
-            title_end = 0 if source is None else _title_end(doc, source, stop)
-            titles[i] = None if source is None else (source.start, title_end)
-            mine = places if source is None else [p for p in places if not (source.start <= p.start < title_end)]
-            place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
-                                 numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
-                                 [f for f in firsts if f != c.first],
-                                 joined=j > 0 and _joined_phrase(tokens, cats, c))
-            nxt = numbers[counts[j + 1]].first if j + 1 < len(counts) else stop
-            if j and _is_nested(c, cats, doc.clause_of, count_tokens) and not (place is not None and c.last < place.token < nxt
-                                                  and doc.clause_of.get(place.token) == doc.clause_of.get(c.first)):
-                # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
-                # names its own ("منهم 41 في مدينة جبلة")
-                place = place_of(j - 1)
-            elif places and (place is None or doc.clause_of.get(place.token) != doc.clause_of.get(c.first)):
-                # a place noun pointing back in the count's own clause beats a place of another clause
-                place = _anaphor_place(doc, c, places) or place
-            if place is None and j and _nested_before(j) and tokens[c.first].norm.startswith("و"):
-                place = place_of(j - 1)     # "بينهم ٧٤ طفلاً و٥٥ امرأة": coordinated with a nested count
-            chosen[j] = place
-            return place
+    def _walls(self) -> list[int]:
+        """Tokens places do not reach across: a clause word (فيما، بينما) or a semicolon."""
+        doc, sentence = self.doc, self.sentence
+        walls = [m.first for m in self.cats if m.attrs["form"] == "boundary"]
+        walls += [bisect.bisect_left(doc.token_starts, m.start(), sentence.first, sentence.stop)
+                  for m in _SEMICOLON.finditer(doc.text, sentence.start, sentence.end)]
+        return walls
 
-        for j, i in enumerate(counts):
+    def spans(self, categorized: set[int], line) -> list[Span]:
+        """The "places" spans of this sentence's categorized counts (the dateline for a count without one)."""
+        out = []
+        for j, i in enumerate(self.counts):
             if i not in categorized:
                 continue
-            place = place_of(j)
+            place = self.place_of(j)
             if place is not None and place.id == NATIONWIDE:
                 continue        # "في أنحاء البلاد": nationwide, no place
             if place is not None:
                 out.append(Span(place.start, place.end, place.token, place.last, place.id, {"count": i}))
-            elif line is not None and sentence.start <= line[1] < sentence.end and all(
-                    t is not None and t[0] <= p.start < t[1] for p in places for t in [titles.get(i)]):
-                # a dateline ("الفاشر - ") is the place of the counts of the sentence it opens, if that names none
-                # (but in the speaker's title: "عدن - قالت مصادر في مستشفى بمدينة عدن إن ...")
-                loc_id, loc_start, loc_end = line
-                k = bisect.bisect_left(starts, loc_start)
-                out.append(Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,
-                                {"count": i, "dateline": True}))
-    out.sort(key=_span_start)
-    doc.add("places", out)
+            elif self._dateline_applies(i, line):
+                out.append(self._dateline_span(i, line))
+        return out
+
+    def _dateline_applies(self, i: int, line) -> bool:
+        """A dateline ("الفاشر - ") is the place of the counts of the sentence it opens, if that names none
+        (but in the speaker's title: "عدن - قالت مصادر في مستشفى بمدينة عدن إن ...")."""
+        if line is None or not self.sentence.start <= line[1] < self.sentence.end:
+            return False
+        title = self.titles.get(i)
+        return all(title is not None and title[0] <= p.start < title[1] for p in self.places)
+
+    def _dateline_span(self, i: int, line) -> Span:
+        starts = self.doc.token_starts
+        loc_id, loc_start, loc_end = line
+        k = bisect.bisect_left(starts, loc_start)
+        return Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,
+                    {"count": i, "dateline": True})
+
+    def place_of(self, j: int):
+        """The place of the sentence's j-th count (None when it has none)."""
+        if j not in self.chosen:
+            self.chosen[j] = self._choose(j)
+        return self.chosen[j]
+
+    def _choose(self, j: int):
+        doc, c = self.doc, self.numbers[self.counts[j]]
+        place = self._nearest_place(j)
+        if j and self._nested(j) and not self._names_its_own(j, place):
+            # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
+            # names its own ("منهم 41 في مدينة جبلة")
+            place = self.place_of(j - 1)
+        elif self.places and not self._in_clause_of(c, place):
+            # a place noun pointing back in the count's own clause beats a place of another clause
+            place = _anaphor_place(doc, c, self.places) or place
+        if place is None and self._joined_to_nested(j):
+            place = self.place_of(j - 1)     # "بينهم ٧٤ طفلاً و٥٥ امرأة": coordinated with a nested count
+        return place
+
+    def _joined_to_nested(self, j: int) -> bool:
+        """Count j opens with و right after a nested count."""
+        return j > 0 and self._nested(j - 1) and self.doc.tokens[self.numbers[self.counts[j]].first].norm.startswith("و")
+
+    def _nested(self, j: int) -> bool:
+        """Count j is nested in the count before it ("من بينهم 19")."""
+        return _is_nested(self.numbers[self.counts[j]], self.cats, self.doc.clause_of, self.count_tokens)
+
+    def _in_clause_of(self, c: Span, place) -> bool:
+        clause_of = self.doc.clause_of
+        return place is not None and clause_of.get(place.token) == clause_of.get(c.first)
+
+    def _names_its_own(self, j: int, place) -> bool:
+        """The place stands after count j, before the next count, in the count's own clause."""
+        c = self.numbers[self.counts[j]]
+        nxt = self.numbers[self.counts[j + 1]].first if j + 1 < len(self.counts) else self.sentence.stop
+        return place is not None and c.last < place.token < nxt and self._in_clause_of(c, place)
+
+    def _nearest_place(self, j: int):
+        """The place choose_place picks for count j, outside its speaker's title."""
+        counts, numbers, first, stop = self.counts, self.numbers, self.sentence.first, self.sentence.stop
+        c = numbers[counts[j]]
+        return choose_place(self._outside_title(counts[j]), c.first, c.last,
+                            numbers[counts[j - 1]].last if j else first - 1,
+                            numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, self.doc.clause_of,
+                            self.walls, [f for f in self.firsts if f != c.first],
+                            joined=j > 0 and _joined_phrase(self.doc.tokens, self.cats, c))
+
+    def _outside_title(self, i: int) -> list:
+        """The sentence's places but those inside the speaker's title of count i ("مدير مستشفى بلدوين",
+        "شبكة ... في إيران أن"): that is not where the count happened. Notes the title's offsets."""
+        source = self.sources.get(i)
+        if source is None:
+            self.titles[i] = None
+            return self.places
+        title_end = _title_end(self.doc, source, self.sentence.stop)
+        self.titles[i] = (source.start, title_end)
+        return [p for p in self.places if not (source.start <= p.start < title_end)]
 
 
 _THAT = frozenset(normalize_word(w) for w in ("أن", "إن", "بأن", "وأن", "وإن"))
