@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from typing import NamedTuple
 
 from kzlib.attribution import attribute, category_lexicon, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
@@ -865,79 +866,119 @@ def _gap(c: Span, subject_last: int | None, cue: Span, tokens, lex, count_tokens
 _EVENT_FORMS = {"noun", "verb", "phrase", "status", "place_noun"}
 
 
+class _Neighbours(NamedTuple):
+    """The other counts of a sentence seen from one count (worked out once per count, not once per cue)."""
+    next_first: int | None      # the first token of the first count starting after it
+    prev_first: int | None      # the latest start of a count ending before it
+    firsts: set[int]            # where the other counts start
+
+
+def _neighbours(c: Span, others: list[Span]) -> _Neighbours:
+    return _Neighbours(min((o.first for o in others if o.first > c.last), default=None),
+                       max((o.first for o in others if o.last < c.first), default=None),
+                       {o.first for o in others})
+
+
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
                  count_tokens, owned: set[int] = frozenset(), partitive: bool = False,
                  cat_firsts: list[int] | None = None, cat_width: int = 0):
     """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases;
     `cat_firsts`: the first token of each of `cats` (in order), `cat_width`: their largest last - first."""
     best, best_key = None, None
-    # the other counts seen from this one, once per count rather than once per cue: the first count starting
-    # after it, the latest start of a count ending before it, where other counts start
-    next_first = min((o.first for o in others if o.first > c.last), default=None)
-    prev_first = max((o.first for o in others if o.last < c.first), default=None)
-    other_firsts = {o.first for o in others}
-    near = cats
-    if cat_firsts is not None:
-        # only the category words between the neighbouring counts can be this count's (the checks below skip
-        # the others): a long sentence with many counts is not searched whole for each of them; toll and
-        # negation words still come from all of `cats`
-        near = cats[0 if prev_first is None else bisect.bisect_left(cat_firsts, prev_first - cat_width):
-                    len(cats) if next_first is None else bisect.bisect_right(cat_firsts, next_first)]
-    for m in near:
-        form = m.attrs["form"]
-        if form not in _EVENT_FORMS and form != "counted_noun":
-            continue
-        if m.first in owned:
-            continue
-        if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
-            continue
-        if m.first <= c.last and m.last >= c.first:
+    around = _neighbours(c, others)
+    for m in _cats_between(cats, around, cat_firsts, cat_width):
+        if not _may_be_cue_of(m, c, subject_last, clause, owned, around):
             continue
         after = m.first > c.last
-        if form == "counted_noun":
-            # a counted noun names what is counted only right after the number
-            end = subject_last if subject_last is not None else c.last
-            if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
-                continue
-        # a count between this count and the cue owns the cue
-        if after and next_first is not None and next_first < m.first:
-            continue
-        if not after and prev_first is not None and prev_first > m.last:
-            continue
-        # "... وإصابة 18": a cue joined by و right before another count belongs to that count
-        if after and m.attrs["prefix"].startswith("و") and (m.last + 1 in other_firsts or m.last + 2 in other_firsts):
-            continue
-        d = _gap(c, subject_last, m, tokens, lex, count_tokens)
-        if not after and d > 1 and d <= TOLL_DISTANCE and _toll(m, c, cats, tokens):
-            d = 1           # a toll's category word is as near as a word one step away, wherever the count is
+        d = _cue_distance(m, c, subject_last, after, cats, tokens, lex, count_tokens)
         if d > MAX_CUE_DISTANCE:
             continue
-        if after and subject_last is not None and m.last <= subject_last and partitive:
-            # "ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group;
-            # the predicate after it, when there is one, says what happened to them
-            d += PARTITIVE_PENALTY
-        adjacent = after and m.first == (subject_last if subject_last is not None else c.last) + 1 or m.first == c.last + 1
-        if form == "place_noun" and m.first == c.last + 1:
+        if m.attrs["form"] == "place_noun" and m.first == c.last + 1:
             return None     # "3 مستشفيات" counts hospitals, not people: no category at all
-        if form == "status" and d <= 1:
-            d = 0           # "9 مصابين في العناية المركزة": the preposition before the state is part of it
-        # on a tie: a state of the counted people ("في العناية المركزة") beats events, events beat the counted
-        # noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات"); attackers / troops words
-        # describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش"); then a verb before the count
-        # (its predicate: "قتل ثمانية نازحين"), then the word right after the count phrase ("سجلت المستشفيات
-        # 30 وفاة") beats one before it
-        if form == "status":
-            rank = -1
-        else:
-            rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
-        # (a hospital "receiving" people is no predicate of what happened to them: "استقبل 17 جريحاً" is injured)
-        predicate = form == "verb" and not after and m.label != "hospitalized"
-        key = (d, rank, not predicate, not adjacent, after)
+        key = _cue_rank(m, c, subject_last, after, d + _partitive_penalty(m, subject_last, after, partitive))
         if best_key is None or key < best_key:
             best, best_key = m, key
     if best is not None and _negated(best, c, cats):
         return "negated"
     return best
+
+
+def _cats_between(cats: list[Span], around: _Neighbours, cat_firsts: list[int] | None, cat_width: int) -> list[Span]:
+    """Only the category words between the neighbouring counts can be this count's (the checks skip the others):
+    a long sentence with many counts is not searched whole for each of them; toll and negation words still
+    come from all of `cats`."""
+    if cat_firsts is None:
+        return cats
+    lo = 0 if around.prev_first is None else bisect.bisect_left(cat_firsts, around.prev_first - cat_width)
+    hi = len(cats) if around.next_first is None else bisect.bisect_right(cat_firsts, around.next_first)
+    return cats[lo:hi]
+
+
+def _may_be_cue_of(m: Span, c: Span, subject_last: int | None, clause, owned: set[int], around: _Neighbours) -> bool:
+    """An event word of c's clause, outside the count and the counted phrases of other counts, with no other
+    count between them."""
+    form = m.attrs["form"]
+    if form not in _EVENT_FORMS and form != "counted_noun" or m.first in owned:
+        return False
+    if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
+        return False
+    if m.first <= c.last and m.last >= c.first:
+        return False
+    after = m.first > c.last
+    if form == "counted_noun" and not _right_after_count(m, c, subject_last, after):
+        return False
+    return not _owned_by_other_count(m, after, around)
+
+
+def _right_after_count(m: Span, c: Span, subject_last: int | None, after: bool) -> bool:
+    """A counted noun names what is counted only right after the number (or its counted phrase)."""
+    end = subject_last if subject_last is not None else c.last
+    return after and (m.first == c.last + 1 or m.first <= end + 1)
+
+
+def _owned_by_other_count(m: Span, after: bool, around: _Neighbours) -> bool:
+    """A count between this count and the cue owns the cue; "... وإصابة 18": a cue joined by و right before
+    another count belongs to that count."""
+    if after and around.next_first is not None and around.next_first < m.first:
+        return True
+    if not after and around.prev_first is not None and around.prev_first > m.last:
+        return True
+    return after and m.attrs["prefix"].startswith("و") and (m.last + 1 in around.firsts or m.last + 2 in around.firsts)
+
+
+def _cue_distance(m: Span, c: Span, subject_last: int | None, after: bool, cats: list[Span], tokens, lex,
+                  count_tokens) -> int:
+    """Content words between the count and the cue; a toll's category word counts as one."""
+    d = _gap(c, subject_last, m, tokens, lex, count_tokens)
+    if not after and 1 < d <= TOLL_DISTANCE and _toll(m, c, cats, tokens):
+        d = 1           # a toll's category word is as near as a word one step away, wherever the count is
+    return d
+
+
+def _partitive_penalty(m: Span, subject_last: int | None, after: bool, partitive: bool) -> int:
+    """"ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group; the
+    predicate after it, when there is one, says what happened to them."""
+    inside = partitive and after and subject_last is not None and m.last <= subject_last
+    return PARTITIVE_PENALTY if inside else 0
+
+
+def _cue_rank(m: Span, c: Span, subject_last: int | None, after: bool, d: int) -> tuple:
+    """The sort key of a cue (lowest wins). On a tie of distance: a state of the counted people ("في العناية
+    المركزة") beats events, events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال
+    3 طائرات"); attackers / troops words describe who acts, so the counted thing wins ("هاجموا 3 نقاط
+    تفتيش"); then a verb before the count (its predicate: "قتل ثمانية نازحين"), then the word right after the
+    count phrase ("سجلت المستشفيات 30 وفاة") beats one before it."""
+    form = m.attrs["form"]
+    adjacent = after and m.first == (subject_last if subject_last is not None else c.last) + 1 or m.first == c.last + 1
+    if form == "status":
+        rank = -1
+        if d <= 1:
+            d = 0       # "9 مصابين في العناية المركزة": the preposition before the state is part of it
+    else:
+        rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
+    # (a hospital "receiving" people is no predicate of what happened to them: "استقبل 17 جريحاً" is injured)
+    predicate = form == "verb" and not after and m.label != "hospitalized"
+    return (d, rank, not predicate, not adjacent, after)
 
 
 _TOLL_NOUNS = frozenset(normalize_word(w) for w in ("عدد", "حصيلة", "الحصيلة"))
