@@ -382,48 +382,72 @@ def assign_groups(doc: Doc) -> None:
     detail, text = (start, end) of the group as written or None, head_last = last token of the counted
     phrase right after the number or None). The count's own phrase, else "في صفوف Y" later in the clause,
     else the group of the count it is coordinated with; "منهم" / "آخرون" look back across sentences."""
-    tokens, numbers, text = doc.tokens, doc.layer("numbers"), doc.text
+    numbers = doc.layer("numbers")
     out: list[Span] = []
     previous: Group | None = None       # the article's last (not nested) count's group
     for sentence, counts in _count_sentences(doc):
-        subs = doc.in_sentence("group_words", sentence)
         cats = doc.in_sentence("category_words", sentence)
-        finder = SentenceGroups(text, tokens, subs, sentence.stop)
+        finder = SentenceGroups(doc.text, doc.tokens, doc.in_sentence("group_words", sentence), sentence.stop)
         count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
         nested = [_is_nested(numbers[i], cats, doc.clause_of, count_tokens) for i in counts]
-        found: list[Group | None] = []
-        for i, inner in zip(counts, nested):
-            if numbers[i].attrs.get("dual"):
-                # "طفلين": the dual noun is its own counted phrase; "عنصرين من الحرس": a partitive after it
-                g = finder.head(numbers[i].first - 1, numbers[i].first - 1, previous)
-                if g is None or g.subject == "people" and g.start is None:
-                    g = finder.head(numbers[i].first, numbers[i].last, previous) or g
-            else:
-                g = finder.head(numbers[i].first, numbers[i].last, previous)
-            found.append(g)
-            if g is not None and not inner and g.subject != "thing":
-                previous = g        # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count
+        found, previous = _own_groups(finder, [numbers[i] for i in counts], nested, previous)
         own = [g is not None for g in found]
         for j, i in enumerate(counts):
-            c, g = numbers[i], found[j]
-            if g is None or (g.subject == "people" and g.start is None):
-                # "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية", "تسعة قتلى في صفوف الشرطة"
-                limit = next((numbers[o].first for o, mine in zip(counts[j + 1:], own[j + 1:]) if mine), sentence.stop)
-                g = finder.ranks_after(c.last, limit) or g
-            if g is None and j and found[j - 1] is not None and _coordinated(
-                    text, tokens, numbers[counts[j - 1]], found[j - 1], c, cats):
-                g = found[j - 1]._replace(head_last=None)
-            found[j] = g
+            g = found[j] = _group_further(doc, j, [numbers[o] for o in counts], found, own, finder, cats, sentence.stop)
             if g is None:
                 continue
             if not nested[j] and g.subject != "thing":
                 previous = g
-            head_last = g.head_last if own[j] else None
-            first, last = (c.last + 1, head_last) if head_last is not None and head_last > c.last else (c.first, c.last)
-            out.append(doc.token_span(first, last, g.subject, {
-                "count": i, "detail": g.detail, "head_last": head_last, "partitive": own[j] and g.partitive,
-                "text": (g.start, g.end) if g.start is not None else None}))
+            out.append(_group_span(doc, numbers[i], i, g, own[j]))
     doc.add("groups", out)
+
+
+def _own_groups(finder: SentenceGroups, counts: list[Span], nested: list[bool], previous: Group | None):
+    """The group of each count's own counted phrase (or None), and the last group a later "آخرون" refers to
+    ("بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count)."""
+    found: list[Group | None] = []
+    for c, inner in zip(counts, nested):
+        if c.attrs.get("dual"):
+            # "طفلين": the dual noun is its own counted phrase; "عنصرين من الحرس": a partitive after it
+            g = finder.head(c.first - 1, c.first - 1, previous)
+            if g is None or g.subject == "people" and g.start is None:
+                g = finder.head(c.first, c.last, previous) or g
+        else:
+            g = finder.head(c.first, c.last, previous)
+        found.append(g)
+        if g is not None and not inner and g.subject != "thing":
+            previous = g
+    return found, previous
+
+
+def _group_further(doc: Doc, j: int, counts: list[Span], found: list[Group | None], own: list[bool],
+                   finder: SentenceGroups, cats: list[Span], stop: int) -> Group | None:
+    """Count j's group when its own phrase names none (or only "people"): "في صفوف Y" later in the clause,
+    up to the next count with a phrase of its own, else the group of the count it is coordinated with."""
+    c, g = counts[j], found[j]
+    if g is None or (g.subject == "people" and g.start is None):
+        # "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية", "تسعة قتلى في صفوف الشرطة"
+        limit = next((o.first for o, mine in zip(counts[j + 1:], own[j + 1:]) if mine), stop)
+        g = finder.ranks_after(c.last, limit) or g
+    if g is None and j and found[j - 1] is not None:
+        g = _coordinated_group(doc, counts[j - 1], found[j - 1], c, cats)
+    return g
+
+
+def _coordinated_group(doc: Doc, previous: Span, previous_group: Group, c: Span, cats: list[Span]) -> Group | None:
+    """The previous count's group, when c is coordinated with it (its counted phrase is not c's)."""
+    if _coordinated(doc.text, doc.tokens, previous, previous_group, c, cats):
+        return previous_group._replace(head_last=None)
+    return None
+
+
+def _group_span(doc: Doc, c: Span, i: int, g: Group, own: bool) -> Span:
+    """The "groups" span of count i: over its counted phrase when it has one, else over the count."""
+    head_last = g.head_last if own else None
+    first, last = (c.last + 1, head_last) if head_last is not None and head_last > c.last else (c.first, c.last)
+    return doc.token_span(first, last, g.subject, {
+        "count": i, "detail": g.detail, "head_last": head_last, "partitive": own and g.partitive,
+        "text": (g.start, g.end) if g.start is not None else None})
 
 
 def _whole(q: Quantity) -> bool:
@@ -434,65 +458,100 @@ def _whole(q: Quantity) -> bool:
 def _coordinated(text, tokens, previous: Span, previous_group: Group | None, c: Span, cats: list[Span]) -> bool:
     """Count c is joined to the count before it by و ("و15"، "وأصيب 12"، "وإصابة 240"), nothing but a
     category cue between them."""
-    k = c.start
-    while k > 0 and text[k - 1].isspace():
-        k -= 1              # the last character before the number that is not a space (no copy of the text)
-    if text[k - 1:k] == "و" or tokens[c.first].norm.startswith("و"):
+    if _conjunction_before(text, tokens, c):
         return True         # "و 15" / "و15": the conjunction right before the number
-    lo = previous.last + 1
-    if previous_group is not None and previous_group.head_last is not None:
-        lo = max(lo, previous_group.head_last + 1)
-    group_end = previous_group.end if previous_group is not None and previous_group.end is not None else -1
-    while lo < c.first and tokens[lo].start < group_end:
-        lo += 1             # past the first count's partitive group ("21 فرداً من قوات الأمن وأصيب 500")
+    lo = _after_counted_phrase(tokens, previous, previous_group, c)
     cue_tokens = {k for m in cats for k in range(m.first, m.last + 1)}
     joined = any(m.first == lo and m.attrs["prefix"].startswith("و") for m in cats)
     return joined and all(k in cue_tokens for k in range(lo, c.first))
 
 
+def _conjunction_before(text: str, tokens, c: Span) -> bool:
+    """و right before the number ("و 15"), or on it ("و15")."""
+    k = c.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1              # the last character before the number that is not a space (no copy of the text)
+    return text[k - 1:k] == "و" or tokens[c.first].norm.startswith("و")
+
+
+def _after_counted_phrase(tokens, previous: Span, previous_group: Group | None, c: Span) -> int:
+    """The first token after the previous count, its counted phrase and its partitive group ("21 فرداً من قوات
+    الأمن وأصيب 500"), at most c's first token."""
+    lo = previous.last + 1
+    if previous_group is None:
+        return lo
+    if previous_group.head_last is not None:
+        lo = max(lo, previous_group.head_last + 1)
+    group_end = previous_group.end if previous_group.end is not None else -1
+    while lo < c.first and tokens[lo].start < group_end:
+        lo += 1
+    return lo
+
+
 def assign_categories(doc: Doc) -> None:
     """Layer "categories": what each count counts (label = category; attrs count, cue = the category word
     span or None). A negated cue drops the count; a nested count ("من بينهم 19") takes the previous one's."""
-    lex, tokens, numbers = _lexicons(), doc.tokens, doc.layer("numbers")
+    numbers = doc.layer("numbers")
     groups = doc.by_count("groups")
     out: list[Span] = []
     for sentence, counts in _count_sentences(doc):
         cats = doc.in_sentence("category_words", sentence)
-        cat_firsts = [m.first for m in cats]        # layers are ordered by start
-        cat_width = max((m.last - m.first for m in cats), default=0)
         count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
+        # the first token of each category word (layers are ordered by start) and their largest width
+        cat_index = ([m.first for m in cats], max((m.last - m.first for m in cats), default=0))
         previous_category: str | None = None
         previous: Span | None = None
         for i in counts:
             c, group = numbers[i], groups.get(i)
-            subject_last = group.attrs["head_last"] if group is not None else None
-            others = [numbers[o] for o in counts if o != i]
-            # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
-            owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
-                     for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
-            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned,
-                               group is not None and group.attrs.get("partitive", False), cat_firsts, cat_width)
-            category = None
+            cue = _category_cue(doc, i, counts, groups, cats, count_tokens, cat_index)
             if cue == "negated":
                 previous_category = None
                 continue
             if group is not None and group.label == "thing" or not _whole(c.attrs["quantity"]):
                 previous_category, previous = None, c
                 continue        # "400 مبنى", "14 متراً": things, not people; "6.9 درجات": no count of anyone
-            if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
-                category = previous_category
-            elif cue is not None:
-                category = cue.label
-            elif previous_category and previous is not None and _coordinated(
-                    doc.text, tokens, previous, None, c, cats):
-                category = previous_category    # "سجلت 6 وفيات، و15 في كسلا": one category for the list
-            if category == "injured" and any((m.attrs["form"] == "disease" or m.label == "affected" and m.attrs["form"] == "phrase")
-                                             and doc.clause_of.get(m.first) == doc.clause_of.get(c.first) for m in cats):
-                category = "affected"           # "1,300 إصابة بالكوليرا": cases of a disease, not wounds
+            category = _category(doc, c, cue, cats, count_tokens, previous_category, previous)
             previous_category, previous = category, c
             if category is not None:
                 out.append(Span(c.start, c.end, c.first, c.last, category, {"count": i, "cue": cue}))
     doc.add("categories", out)
+
+
+def _category_cue(doc: Doc, i: int, counts: list[int], groups: dict[int, Span], cats: list[Span], count_tokens,
+                  cat_index: tuple[list[int], int]):
+    """The category word of count i (_nearest_cue), seen past its own counted phrase; `cat_index`: the first
+    token of each of `cats` and their largest width."""
+    numbers = doc.layer("numbers")
+    c, group = numbers[i], groups.get(i)
+    subject_last = group.attrs["head_last"] if group is not None else None
+    others = [numbers[o] for o in counts if o != i]
+    # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
+    owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
+             for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
+    return _nearest_cue(c, subject_last, others, cats, doc.clause_of, doc.tokens, _lexicons(), count_tokens, owned,
+                        group is not None and group.attrs.get("partitive", False), *cat_index)
+
+
+def _category(doc: Doc, c: Span, cue, cats: list[Span], count_tokens, previous_category: str | None,
+              previous: Span | None) -> str | None:
+    """The category of count c: the previous count's when nested in it, else its cue's, else the previous
+    count's when a list joins them ("سجلت 6 وفيات، و15 في كسلا")."""
+    category = None
+    if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
+        category = previous_category
+    elif cue is not None:
+        category = cue.label
+    elif previous_category and previous is not None and _coordinated(doc.text, doc.tokens, previous, None, c, cats):
+        category = previous_category
+    if category == "injured" and _disease_in_clause(doc, c, cats):
+        category = "affected"           # "1,300 إصابة بالكوليرا": cases of a disease, not wounds
+    return category
+
+
+def _disease_in_clause(doc: Doc, c: Span, cats: list[Span]) -> bool:
+    clause = doc.clause_of.get(c.first)
+    return any((m.attrs["form"] == "disease" or m.label == "affected" and m.attrs["form"] == "phrase")
+               and doc.clause_of.get(m.first) == clause for m in cats)
 
 
 def assign_sources(doc: Doc) -> None:
