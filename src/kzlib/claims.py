@@ -143,53 +143,77 @@ def _extract_blocks(text: str, article_id: str, body_spans, outlet: str | None) 
     if not body_spans or body_spans[-1][1] - body_spans[0][0] <= BLOCK_CHARS:
         return _extract(text, article_id, body_spans, outlet)
     blocks = list(_blocks(text, body_spans, BLOCK_CHARS))
-    gaz, named = load_gazetteer(), set()
-    for block_start, block_end, _ in blocks:     # a first pass: the names the whole article holds
-        block = text[block_start:block_end]
-        named |= gaz.named_ids(tokenize(block, normalize(block)))
     claims: list[Claim] = []
-    token = _named_elsewhere.set(frozenset(named))
+    token = _named_elsewhere.set(_article_names(text, blocks))
     try:
-        for k, (block_start, block_end, spans) in enumerate(blocks):
-            doc_start = blocks[k - 1][0] if k else block_start
-            context = [(a + blocks[k - 1][0] - doc_start, b + blocks[k - 1][0] - doc_start) for a, b in blocks[k - 1][2]] if k else []
-            own = [(a + block_start - doc_start, b + block_start - doc_start) for a, b in spans]
-            dateline_token = _not_opening.set(k > 0)       # a dateline opens the article, not a block
-            try:
-                local = _extract(text[doc_start:block_end], article_id, context + own, outlet)
-            finally:
-                _not_opening.reset(dateline_token)
-            claims.extend(dataclasses.replace(c, **{f: getattr(c, f) + doc_start for f in _OFFSET_FIELDS
-                                                    if getattr(c, f) is not None})
-                          for c in local if c.start >= block_start - doc_start)
+        for k in range(len(blocks)):
+            claims.extend(_block_claims(text, article_id, blocks, k, outlet))
     finally:
         _named_elsewhere.reset(token)
     return claims
 
 
+def _article_names(text: str, blocks) -> frozenset[str]:
+    """A first pass: the gazetteer names the whole article holds."""
+    gaz, named = load_gazetteer(), set()
+    for block_start, block_end, _ in blocks:
+        block = text[block_start:block_end]
+        named |= gaz.named_ids(tokenize(block, normalize(block)))
+    return frozenset(named)
+
+
+def _block_claims(text: str, article_id: str, blocks, k: int, outlet: str | None) -> list[Claim]:
+    """The claims of block k, read with block k - 1 before it as context; offsets into the article."""
+    block_start, block_end, spans = blocks[k]
+    doc_start = blocks[k - 1][0] if k else block_start
+    context = [(a + blocks[k - 1][0] - doc_start, b + blocks[k - 1][0] - doc_start) for a, b in blocks[k - 1][2]] if k else []
+    own = [(a + block_start - doc_start, b + block_start - doc_start) for a, b in spans]
+    dateline_token = _not_opening.set(k > 0)       # a dateline opens the article, not a block
+    try:
+        local = _extract(text[doc_start:block_end], article_id, context + own, outlet)
+    finally:
+        _not_opening.reset(dateline_token)
+    return [_shifted(c, doc_start) for c in local if c.start >= block_start - doc_start]
+
+
+def _shifted(claim: Claim, offset: int) -> Claim:
+    """The claim with every offset moved by `offset`."""
+    return dataclasses.replace(claim, **{f: getattr(claim, f) + offset for f in _OFFSET_FIELDS
+                                         if getattr(claim, f) is not None})
+
+
 def _blocks(text: str, body_spans, limit: int):
     """(block start, block end, body spans relative to the block): consecutive stretches of the body of at
     most `limit` characters, cut only after a line break (a longer line is a block of its own)."""
-    pieces = []
-    for bs, be in body_spans:
-        while be - bs > limit:
-            cut = text.rfind("\n", bs, bs + limit)
-            if cut < 0:
-                cut = text.find("\n", bs + limit, be)
-                if cut < 0:
-                    break
-            pieces.append((bs, cut + 1))
-            bs = cut + 1
-        if be > bs:
-            pieces.append((bs, be))
     block: list[tuple[int, int]] = []
-    for piece in pieces:
+    for piece in _line_pieces(text, body_spans, limit):
         if block and piece[1] - block[0][0] > limit:
             yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
             block = []
         block.append(piece)
     if block:
         yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
+
+
+def _line_pieces(text: str, body_spans, limit: int) -> list[tuple[int, int]]:
+    """The body spans cut after line breaks into pieces of at most `limit` characters where a line allows."""
+    pieces = []
+    for bs, be in body_spans:
+        while be - bs > limit:
+            cut = _line_cut(text, bs, be, limit)
+            if cut < 0:
+                break
+            pieces.append((bs, cut + 1))
+            bs = cut + 1
+        if be > bs:
+            pieces.append((bs, be))
+    return pieces
+
+
+def _line_cut(text: str, bs: int, be: int, limit: int) -> int:
+    """The last line break within `limit` characters of bs, else the first one after; -1 when none."""
+    cut = text.rfind("\n", bs, bs + limit)
+    return cut if cut >= 0 else text.find("\n", bs + limit, be)
 
 
 def sentence_excerpt(text: str, s: int, e: int, quote_start: int, quote_end: int,
@@ -271,33 +295,40 @@ def find_entities(doc: Doc, gazetteer=None) -> None:
 def find_numbers(doc: Doc) -> None:
     """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
     where some word may be a number (the others are not searched)."""
-    number_words = doc.candidates["numbers"]
-    duals = _dual_words(doc)
-    entities = doc.layer("entities")
+    number_words, duals = doc.candidates["numbers"], _dual_words(doc)
     out: list[Span] = []
     for k, sentence in enumerate(doc.sentences):
-        first, stop = sentence.first, sentence.stop
-        i = bisect.bisect_left(number_words, first)
-        numbered = i < len(number_words) and number_words[i] < stop
-        d = bisect.bisect_left(duals, first)
-        dualled = d < len(duals) and duals[d] < stop
-        if not (numbered or dualled):
-            continue        # no word of the sentence may be a number: no claim, not searched
-        s, e = sentence.start, sentence.end
-        # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
-        lo = bisect.bisect_right(entities, s, key=_span_end)
-        inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
-        found = [Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k})
-                 for q, qfirst, qlast in (_counts(doc, sentence, inside) if numbered else ())]
-        if dualled:
-            taken = {t for n in found for t in range(n.first, n.last + 1)}
-            for t in duals[d:bisect.bisect_left(duals, stop, d)]:
-                span = _dual_count(doc, t, stop, inside, taken, k)
-                if span is not None:
-                    found.append(span)
-            found.sort(key=_span_start)
-        out += found
+        numbered = _any_between(number_words, sentence.first, sentence.stop)
+        dualled = _any_between(duals, sentence.first, sentence.stop)
+        if numbered or dualled:     # else no word of the sentence may be a number: no claim, not searched
+            out += _sentence_numbers(doc, k, sentence, numbered, duals if dualled else [])
     doc.add("numbers", out)
+
+
+def _any_between(indexes: list[int], first: int, stop: int) -> bool:
+    """Some token index of the sorted list is in [first, stop)."""
+    i = bisect.bisect_left(indexes, first)
+    return i < len(indexes) and indexes[i] < stop
+
+
+def _sentence_numbers(doc: Doc, k: int, sentence: Sentence, numbered: bool, duals: list[int]) -> list[Span]:
+    """The "numbers" spans of sentence k: its counts (when some word may be a number) and its duals."""
+    s, e = sentence.start, sentence.end
+    entities = doc.layer("entities")
+    # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
+    lo = bisect.bisect_right(entities, s, key=_span_end)
+    inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
+    found = [Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k})
+             for q, qfirst, qlast in (_counts(doc, sentence, inside) if numbered else ())]
+    if duals:
+        taken = {t for n in found for t in range(n.first, n.last + 1)}
+        d = bisect.bisect_left(duals, sentence.first)
+        for t in duals[d:bisect.bisect_left(duals, sentence.stop, d)]:
+            span = _dual_count(doc, t, sentence.stop, inside, taken, k)
+            if span is not None:
+                found.append(span)
+        found.sort(key=_span_start)
+    return found
 
 
 _TWO = frozenset(normalize_word(w) for w in ("اثنان", "اثنين", "اثنتان", "اثنتين"))
@@ -804,48 +835,64 @@ PIPELINE = (read_sentences, index_words, find_entities, find_numbers, find_categ
 
 def claims_of(doc: Doc) -> list[Claim]:
     """The claims of a document the PIPELINE has annotated: one per count in "categories"."""
-    lex, tokens, text, numbers = _lexicons(), doc.tokens, doc.text, doc.layer("numbers")
-    gaz = load_gazetteer()
+    numbers, gaz = doc.layer("numbers"), load_gazetteer()
     groups, sources, places = doc.by_count("groups"), doc.by_count("sources"), doc.by_count("places")
     whole = doc.memo.get("whole_sentence", {})      # pieces of a long sentence (read_sentences)
     out: list[Claim] = []
     for cat in doc.layer("categories"):
         i = cat.attrs["count"]
-        c, cue = numbers[i], cat.attrs["cue"]
+        c = numbers[i]
         q: Quantity = c.attrs["quantity"]
-        sentence = doc.sentences[c.attrs["sentence"]]
-        sentence_start, sentence_end = whole.get(c.attrs["sentence"], sentence[:2])
-        group, source, place = groups.get(i), sources.get(i), places.get(i)
+        sentence_start, sentence_end = whole.get(c.attrs["sentence"], doc.sentences[c.attrs["sentence"]][:2])
+        group, source = groups.get(i), sources.get(i)
         speaker = source.label if source is not None else None
-        subject = _final_subject(cat.label, group, speaker, gaz, doc.in_sentence("group_words", sentence), c)
-        head_last = group.attrs["head_last"] if group is not None else None
-        end = c.end
-        if head_last is not None:
-            end = max(end, tokens[head_last].end)
-        if cue is not None and cue.first > c.last:
-            if _gap(c, head_last, cue, tokens, lex, _count_tokens(doc, c.attrs["sentence"])) == 0:
-                end = max(end, cue.end)
-        detail = group.attrs["detail"] if group is not None and group.label == subject else None
-        span = group.attrs["text"] if group is not None and subject not in _FIXED_SUBJECT.values() else None
+        subject = _final_subject(cat.label, group, speaker, gaz,
+                                 doc.in_sentence("group_words", doc.sentences[c.attrs["sentence"]]), c)
+        end = _quote_end(doc, c, group, cat.attrs["cue"])
         out.append(Claim(
             article_id=doc.id, category=cat.label, subject=subject,
             value=_num(q.value), low=_num(q.low), high=_num(q.high), qualifier=q.qualifier,
-            attributed_to=speaker,
-            source_text=None if source is None else text[source.start:source.end],
-            source_start=None if source is None else source.start,
-            source_end=None if source is None else source.end,
-            source_type=None if source is None else source.attrs["type"],
-            location=place.label if place is not None else None,
-            start=c.start, end=end, quote=text[c.start:end],
-            sentence=sentence_excerpt(text, sentence_start, sentence_end, c.start, end),
-            sentence_start=sentence_start, sentence_end=sentence_end,
-            subject_detail=detail, subject_text=text[span[0]:span[1]] if span else None,
-            subject_start=span[0] if span else None, subject_end=span[1] if span else None,
-            location_text=text[place.start:place.end] if place is not None else None,
-            location_start=place.start if place is not None else None,
-            location_end=place.end if place is not None else None,
+            attributed_to=speaker, **_source_fields(doc.text, source), **_location_fields(doc.text, places.get(i)),
+            start=c.start, end=end, quote=doc.text[c.start:end],
+            sentence=sentence_excerpt(doc.text, sentence_start, sentence_end, c.start, end),
+            sentence_start=sentence_start, sentence_end=sentence_end, **_subject_fields(doc.text, group, subject),
         ))
     return out
+
+
+def _quote_end(doc: Doc, c: Span, group: Span | None, cue: Span | None) -> int:
+    """Where the claim's quote ends: after the counted phrase, and after a category word right after it."""
+    head_last = group.attrs["head_last"] if group is not None else None
+    end = c.end
+    if head_last is not None:
+        end = max(end, doc.tokens[head_last].end)
+    if cue is not None and cue.first > c.last and _gap(
+            c, head_last, cue, doc.tokens, _lexicons(), _count_tokens(doc, c.attrs["sentence"])) == 0:
+        end = max(end, cue.end)
+    return end
+
+
+def _source_fields(text: str, source: Span | None) -> dict:
+    if source is None:
+        return {"source_text": None, "source_start": None, "source_end": None, "source_type": None}
+    return {"source_text": text[source.start:source.end], "source_start": source.start, "source_end": source.end,
+            "source_type": source.attrs["type"]}
+
+
+def _location_fields(text: str, place: Span | None) -> dict:
+    if place is None:
+        return {"location": None, "location_text": None, "location_start": None, "location_end": None}
+    return {"location": place.label, "location_text": text[place.start:place.end], "location_start": place.start,
+            "location_end": place.end}
+
+
+def _subject_fields(text: str, group: Span | None, subject: str) -> dict:
+    """The fine group (when the coarse subject is the group's) and the group as written (unless the subject
+    is fixed by the category)."""
+    detail = group.attrs["detail"] if group is not None and group.label == subject else None
+    span = group.attrs["text"] if group is not None and subject not in _FIXED_SUBJECT.values() else None
+    return {"subject_detail": detail, "subject_text": text[span[0]:span[1]] if span else None,
+            "subject_start": span[0] if span else None, "subject_end": span[1] if span else None}
 
 
 def _count_tokens(doc: Doc, sentence: int) -> set[int]:
@@ -869,32 +916,35 @@ def _num(x) -> float | None:
 def _counts(doc: Doc, sentence: Sentence, inside: list[tuple[int, int]]) -> list[tuple[Quantity, int, int]]:
     """(quantity, first token, last token) of the sentence's count-kind quantities that are not part of a
     name ("خبر 24", spans in `inside`) or a definite reference; offsets into the article."""
-    first, stop, s = sentence.first, sentence.stop, sentence.start
-    if first >= stop:
+    s = sentence.start
+    if sentence.first >= sentence.stop:
         return []
-    tokens, starts = doc.tokens, doc.token_starts
     # the caller has checked that some word of the sentence may be a number (may_be_quantity_word)
-    quantities = quantities_of(doc.text[s:sentence.end], doc.norm.slice(s, sentence.end))
-    if not quantities:
-        return []
     out = []
-    for q in quantities:
-        if q.kind != "count":
-            continue
+    for q in quantities_of(doc.text[s:sentence.end], doc.norm.slice(s, sentence.end)):
+        if q.kind != "count" or _definite_reference(q):
+            continue        # "الدول الثلاث": a definite reference counts nothing new
         qs, qe = s + q.start, s + q.end
         if any(a <= qs and qe <= b for a, b in inside):
             continue
-        # tokens overlapping [qs, qe): from the last one starting at or before qs, up to the first starting at qe
-        lo = max(first, bisect.bisect_right(starts, qs, first, stop) - 1)
-        if tokens[lo].end <= qs:
-            lo += 1
-        toks = range(lo, bisect.bisect_left(starts, qe, first, stop))
-        if not toks:
-            continue
-        if q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال"):
-            continue        # "الدول الثلاث": a definite reference counts nothing new
-        out.append((_shift(q, s), toks[0], toks[-1]))
+        toks = _tokens_over(doc, sentence, qs, qe)
+        if toks:
+            out.append((_shift(q, s), toks[0], toks[-1]))
     return out
+
+
+def _definite_reference(q: Quantity) -> bool:
+    """A number word with the article and no digit ("الثلاث"), not a vague count."""
+    return q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال")
+
+
+def _tokens_over(doc: Doc, sentence: Sentence, qs: int, qe: int) -> range:
+    """Tokens overlapping [qs, qe): from the last one starting at or before qs, up to the first starting at qe."""
+    first, stop, starts = sentence.first, sentence.stop, doc.token_starts
+    lo = max(first, bisect.bisect_right(starts, qs, first, stop) - 1)
+    if doc.tokens[lo].end <= qs:
+        lo += 1
+    return range(lo, bisect.bisect_left(starts, qe, first, stop))
 
 
 def _shift(q: Quantity, offset: int) -> Quantity:
@@ -1070,14 +1120,22 @@ def _is_nested(c: Span, cats: list[Span], clause: dict[int, int] | None = None, 
 
 
 def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:
+    """The claim's coarse subject: fixed by some categories, else the counted group's; "self" ("عناصرها") is
+    the speaker's members; troops counted as people are the force named before the count."""
     if category in _FIXED_SUBJECT:
         return _FIXED_SUBJECT[category]
     subject = group.label if group is not None else "unspecified"
     if subject == "self":
         subject = (gaz.members(speaker) if speaker else None) or "unspecified"
     if category == "troops" and subject in ("people", "unspecified"):
-        # "تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence
-        named = [m.label for m in subs if m.last < c.first and m.label in ("peacekeepers", "security_forces")]
-        if named:
-            subject = named[-1]
+        subject = _force_named_before(subs, c) or subject
     return subject
+
+
+_FORCES = ("peacekeepers", "security_forces")
+
+
+def _force_named_before(subs: list[Span], c: Span) -> str | None:
+    """"تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence, or None."""
+    named = [m.label for m in subs if m.last < c.first and m.label in _FORCES]
+    return named[-1] if named else None
