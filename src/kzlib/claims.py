@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from typing import NamedTuple
 
 from kzlib.attribution import attribute, category_lexicon, cue_lexicons, find_cues
 from kzlib.doc import Doc, Sentence, Span, run
@@ -142,53 +143,77 @@ def _extract_blocks(text: str, article_id: str, body_spans, outlet: str | None) 
     if not body_spans or body_spans[-1][1] - body_spans[0][0] <= BLOCK_CHARS:
         return _extract(text, article_id, body_spans, outlet)
     blocks = list(_blocks(text, body_spans, BLOCK_CHARS))
-    gaz, named = load_gazetteer(), set()
-    for block_start, block_end, _ in blocks:     # a first pass: the names the whole article holds
-        block = text[block_start:block_end]
-        named |= gaz.named_ids(tokenize(block, normalize(block)))
     claims: list[Claim] = []
-    token = _named_elsewhere.set(frozenset(named))
+    token = _named_elsewhere.set(_article_names(text, blocks))
     try:
-        for k, (block_start, block_end, spans) in enumerate(blocks):
-            doc_start = blocks[k - 1][0] if k else block_start
-            context = [(a + blocks[k - 1][0] - doc_start, b + blocks[k - 1][0] - doc_start) for a, b in blocks[k - 1][2]] if k else []
-            own = [(a + block_start - doc_start, b + block_start - doc_start) for a, b in spans]
-            dateline_token = _not_opening.set(k > 0)       # a dateline opens the article, not a block
-            try:
-                local = _extract(text[doc_start:block_end], article_id, context + own, outlet)
-            finally:
-                _not_opening.reset(dateline_token)
-            claims.extend(dataclasses.replace(c, **{f: getattr(c, f) + doc_start for f in _OFFSET_FIELDS
-                                                    if getattr(c, f) is not None})
-                          for c in local if c.start >= block_start - doc_start)
+        for k in range(len(blocks)):
+            claims.extend(_block_claims(text, article_id, blocks, k, outlet))
     finally:
         _named_elsewhere.reset(token)
     return claims
 
 
+def _article_names(text: str, blocks) -> frozenset[str]:
+    """A first pass: the gazetteer names the whole article holds."""
+    gaz, named = load_gazetteer(), set()
+    for block_start, block_end, _ in blocks:
+        block = text[block_start:block_end]
+        named |= gaz.named_ids(tokenize(block, normalize(block)))
+    return frozenset(named)
+
+
+def _block_claims(text: str, article_id: str, blocks, k: int, outlet: str | None) -> list[Claim]:
+    """The claims of block k, read with block k - 1 before it as context; offsets into the article."""
+    block_start, block_end, spans = blocks[k]
+    doc_start = blocks[k - 1][0] if k else block_start
+    context = [(a + blocks[k - 1][0] - doc_start, b + blocks[k - 1][0] - doc_start) for a, b in blocks[k - 1][2]] if k else []
+    own = [(a + block_start - doc_start, b + block_start - doc_start) for a, b in spans]
+    dateline_token = _not_opening.set(k > 0)       # a dateline opens the article, not a block
+    try:
+        local = _extract(text[doc_start:block_end], article_id, context + own, outlet)
+    finally:
+        _not_opening.reset(dateline_token)
+    return [_shifted(c, doc_start) for c in local if c.start >= block_start - doc_start]
+
+
+def _shifted(claim: Claim, offset: int) -> Claim:
+    """The claim with every offset moved by `offset`."""
+    return dataclasses.replace(claim, **{f: getattr(claim, f) + offset for f in _OFFSET_FIELDS
+                                         if getattr(claim, f) is not None})
+
+
 def _blocks(text: str, body_spans, limit: int):
     """(block start, block end, body spans relative to the block): consecutive stretches of the body of at
     most `limit` characters, cut only after a line break (a longer line is a block of its own)."""
-    pieces = []
-    for bs, be in body_spans:
-        while be - bs > limit:
-            cut = text.rfind("\n", bs, bs + limit)
-            if cut < 0:
-                cut = text.find("\n", bs + limit, be)
-                if cut < 0:
-                    break
-            pieces.append((bs, cut + 1))
-            bs = cut + 1
-        if be > bs:
-            pieces.append((bs, be))
     block: list[tuple[int, int]] = []
-    for piece in pieces:
+    for piece in _line_pieces(text, body_spans, limit):
         if block and piece[1] - block[0][0] > limit:
             yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
             block = []
         block.append(piece)
     if block:
         yield block[0][0], block[-1][1], [(a - block[0][0], b - block[0][0]) for a, b in block]
+
+
+def _line_pieces(text: str, body_spans, limit: int) -> list[tuple[int, int]]:
+    """The body spans cut after line breaks into pieces of at most `limit` characters where a line allows."""
+    pieces = []
+    for bs, be in body_spans:
+        while be - bs > limit:
+            cut = _line_cut(text, bs, be, limit)
+            if cut < 0:
+                break
+            pieces.append((bs, cut + 1))
+            bs = cut + 1
+        if be > bs:
+            pieces.append((bs, be))
+    return pieces
+
+
+def _line_cut(text: str, bs: int, be: int, limit: int) -> int:
+    """The last line break within `limit` characters of bs, else the first one after; -1 when none."""
+    cut = text.rfind("\n", bs, bs + limit)
+    return cut if cut >= 0 else text.find("\n", bs + limit, be)
 
 
 def sentence_excerpt(text: str, s: int, e: int, quote_start: int, quote_end: int,
@@ -270,33 +295,40 @@ def find_entities(doc: Doc, gazetteer=None) -> None:
 def find_numbers(doc: Doc) -> None:
     """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
     where some word may be a number (the others are not searched)."""
-    number_words = doc.candidates["numbers"]
-    duals = _dual_words(doc)
-    entities = doc.layer("entities")
+    number_words, duals = doc.candidates["numbers"], _dual_words(doc)
     out: list[Span] = []
     for k, sentence in enumerate(doc.sentences):
-        first, stop = sentence.first, sentence.stop
-        i = bisect.bisect_left(number_words, first)
-        numbered = i < len(number_words) and number_words[i] < stop
-        d = bisect.bisect_left(duals, first)
-        dualled = d < len(duals) and duals[d] < stop
-        if not (numbered or dualled):
-            continue        # no word of the sentence may be a number: no claim, not searched
-        s, e = sentence.start, sentence.end
-        # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
-        lo = bisect.bisect_right(entities, s, key=_span_end)
-        inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
-        found = [Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k})
-                 for q, qfirst, qlast in (_counts(doc, sentence, inside) if numbered else ())]
-        if dualled:
-            taken = {t for n in found for t in range(n.first, n.last + 1)}
-            for t in duals[d:bisect.bisect_left(duals, stop, d)]:
-                span = _dual_count(doc, t, stop, inside, taken, k)
-                if span is not None:
-                    found.append(span)
-            found.sort(key=_span_start)
-        out += found
+        numbered = _any_between(number_words, sentence.first, sentence.stop)
+        dualled = _any_between(duals, sentence.first, sentence.stop)
+        if numbered or dualled:     # else no word of the sentence may be a number: no claim, not searched
+            out += _sentence_numbers(doc, k, sentence, numbered, duals if dualled else [])
     doc.add("numbers", out)
+
+
+def _any_between(indexes: list[int], first: int, stop: int) -> bool:
+    """Some token index of the sorted list is in [first, stop)."""
+    i = bisect.bisect_left(indexes, first)
+    return i < len(indexes) and indexes[i] < stop
+
+
+def _sentence_numbers(doc: Doc, k: int, sentence: Sentence, numbered: bool, duals: list[int]) -> list[Span]:
+    """The "numbers" spans of sentence k: its counts (when some word may be a number) and its duals."""
+    s, e = sentence.start, sentence.end
+    entities = doc.layer("entities")
+    # entities overlapping the sentence: a number inside a name ("خبر 24") is not a count
+    lo = bisect.bisect_right(entities, s, key=_span_end)
+    inside = [(en.start, en.end) for en in entities[lo:bisect.bisect_left(entities, e, lo, key=_span_start)]]
+    found = [Span(q.start, q.end, qfirst, qlast, q.qualifier, {"quantity": q, "sentence": k})
+             for q, qfirst, qlast in (_counts(doc, sentence, inside) if numbered else ())]
+    if duals:
+        taken = {t for n in found for t in range(n.first, n.last + 1)}
+        d = bisect.bisect_left(duals, sentence.first)
+        for t in duals[d:bisect.bisect_left(duals, sentence.stop, d)]:
+            span = _dual_count(doc, t, sentence.stop, inside, taken, k)
+            if span is not None:
+                found.append(span)
+        found.sort(key=_span_start)
+    return found
 
 
 _TWO = frozenset(normalize_word(w) for w in ("اثنان", "اثنين", "اثنتان", "اثنتين"))
@@ -381,48 +413,72 @@ def assign_groups(doc: Doc) -> None:
     detail, text = (start, end) of the group as written or None, head_last = last token of the counted
     phrase right after the number or None). The count's own phrase, else "في صفوف Y" later in the clause,
     else the group of the count it is coordinated with; "منهم" / "آخرون" look back across sentences."""
-    tokens, numbers, text = doc.tokens, doc.layer("numbers"), doc.text
+    numbers = doc.layer("numbers")
     out: list[Span] = []
     previous: Group | None = None       # the article's last (not nested) count's group
     for sentence, counts in _count_sentences(doc):
-        subs = doc.in_sentence("group_words", sentence)
         cats = doc.in_sentence("category_words", sentence)
-        finder = SentenceGroups(text, tokens, subs, sentence.stop)
+        finder = SentenceGroups(doc.text, doc.tokens, doc.in_sentence("group_words", sentence), sentence.stop)
         count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
         nested = [_is_nested(numbers[i], cats, doc.clause_of, count_tokens) for i in counts]
-        found: list[Group | None] = []
-        for i, inner in zip(counts, nested):
-            if numbers[i].attrs.get("dual"):
-                # "طفلين": the dual noun is its own counted phrase; "عنصرين من الحرس": a partitive after it
-                g = finder.head(numbers[i].first - 1, numbers[i].first - 1, previous)
-                if g is None or g.subject == "people" and g.start is None:
-                    g = finder.head(numbers[i].first, numbers[i].last, previous) or g
-            else:
-                g = finder.head(numbers[i].first, numbers[i].last, previous)
-            found.append(g)
-            if g is not None and not inner and g.subject != "thing":
-                previous = g        # "بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count
+        found, previous = _own_groups(finder, [numbers[i] for i in counts], nested, previous)
         own = [g is not None for g in found]
         for j, i in enumerate(counts):
-            c, g = numbers[i], found[j]
-            if g is None or (g.subject == "people" and g.start is None):
-                # "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية", "تسعة قتلى في صفوف الشرطة"
-                limit = next((numbers[o].first for o, mine in zip(counts[j + 1:], own[j + 1:]) if mine), sentence.stop)
-                g = finder.ranks_after(c.last, limit) or g
-            if g is None and j and found[j - 1] is not None and _coordinated(
-                    text, tokens, numbers[counts[j - 1]], found[j - 1], c, cats):
-                g = found[j - 1]._replace(head_last=None)
-            found[j] = g
+            g = found[j] = _group_further(doc, j, [numbers[o] for o in counts], found, own, finder, cats, sentence.stop)
             if g is None:
                 continue
             if not nested[j] and g.subject != "thing":
                 previous = g
-            head_last = g.head_last if own[j] else None
-            first, last = (c.last + 1, head_last) if head_last is not None and head_last > c.last else (c.first, c.last)
-            out.append(doc.token_span(first, last, g.subject, {
-                "count": i, "detail": g.detail, "head_last": head_last, "partitive": own[j] and g.partitive,
-                "text": (g.start, g.end) if g.start is not None else None}))
+            out.append(_group_span(doc, numbers[i], i, g, own[j]))
     doc.add("groups", out)
+
+
+def _own_groups(finder: SentenceGroups, counts: list[Span], nested: list[bool], previous: Group | None):
+    """The group of each count's own counted phrase (or None), and the last group a later "آخرون" refers to
+    ("بينهم 4 نساء ... وأصيب 23 آخرون": others of the main count)."""
+    found: list[Group | None] = []
+    for c, inner in zip(counts, nested):
+        if c.attrs.get("dual"):
+            # "طفلين": the dual noun is its own counted phrase; "عنصرين من الحرس": a partitive after it
+            g = finder.head(c.first - 1, c.first - 1, previous)
+            if g is None or g.subject == "people" and g.start is None:
+                g = finder.head(c.first, c.last, previous) or g
+        else:
+            g = finder.head(c.first, c.last, previous)
+        found.append(g)
+        if g is not None and not inner and g.subject != "thing":
+            previous = g
+    return found, previous
+
+
+def _group_further(doc: Doc, j: int, counts: list[Span], found: list[Group | None], own: list[bool],
+                   finder: SentenceGroups, cats: list[Span], stop: int) -> Group | None:
+    """Count j's group when its own phrase names none (or only "people"): "في صفوف Y" later in the clause,
+    up to the next count with a phrase of its own, else the group of the count it is coordinated with."""
+    c, g = counts[j], found[j]
+    if g is None or (g.subject == "people" and g.start is None):
+        # "بمقتل 9 وإصابة 240 في صفوف القوات الأمنية", "تسعة قتلى في صفوف الشرطة"
+        limit = next((o.first for o, mine in zip(counts[j + 1:], own[j + 1:]) if mine), stop)
+        g = finder.ranks_after(c.last, limit) or g
+    if g is None and j and found[j - 1] is not None:
+        g = _coordinated_group(doc, counts[j - 1], found[j - 1], c, cats)
+    return g
+
+
+def _coordinated_group(doc: Doc, previous: Span, previous_group: Group, c: Span, cats: list[Span]) -> Group | None:
+    """The previous count's group, when c is coordinated with it (its counted phrase is not c's)."""
+    if _coordinated(doc.text, doc.tokens, previous, previous_group, c, cats):
+        return previous_group._replace(head_last=None)
+    return None
+
+
+def _group_span(doc: Doc, c: Span, i: int, g: Group, own: bool) -> Span:
+    """The "groups" span of count i: over its counted phrase when it has one, else over the count."""
+    head_last = g.head_last if own else None
+    first, last = (c.last + 1, head_last) if head_last is not None and head_last > c.last else (c.first, c.last)
+    return doc.token_span(first, last, g.subject, {
+        "count": i, "detail": g.detail, "head_last": head_last, "partitive": own and g.partitive,
+        "text": (g.start, g.end) if g.start is not None else None})
 
 
 def _whole(q: Quantity) -> bool:
@@ -433,65 +489,100 @@ def _whole(q: Quantity) -> bool:
 def _coordinated(text, tokens, previous: Span, previous_group: Group | None, c: Span, cats: list[Span]) -> bool:
     """Count c is joined to the count before it by و ("و15"، "وأصيب 12"، "وإصابة 240"), nothing but a
     category cue between them."""
-    k = c.start
-    while k > 0 and text[k - 1].isspace():
-        k -= 1              # the last character before the number that is not a space (no copy of the text)
-    if text[k - 1:k] == "و" or tokens[c.first].norm.startswith("و"):
+    if _conjunction_before(text, tokens, c):
         return True         # "و 15" / "و15": the conjunction right before the number
-    lo = previous.last + 1
-    if previous_group is not None and previous_group.head_last is not None:
-        lo = max(lo, previous_group.head_last + 1)
-    group_end = previous_group.end if previous_group is not None and previous_group.end is not None else -1
-    while lo < c.first and tokens[lo].start < group_end:
-        lo += 1             # past the first count's partitive group ("21 فرداً من قوات الأمن وأصيب 500")
+    lo = _after_counted_phrase(tokens, previous, previous_group, c)
     cue_tokens = {k for m in cats for k in range(m.first, m.last + 1)}
     joined = any(m.first == lo and m.attrs["prefix"].startswith("و") for m in cats)
     return joined and all(k in cue_tokens for k in range(lo, c.first))
 
 
+def _conjunction_before(text: str, tokens, c: Span) -> bool:
+    """و right before the number ("و 15"), or on it ("و15")."""
+    k = c.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1              # the last character before the number that is not a space (no copy of the text)
+    return text[k - 1:k] == "و" or tokens[c.first].norm.startswith("و")
+
+
+def _after_counted_phrase(tokens, previous: Span, previous_group: Group | None, c: Span) -> int:
+    """The first token after the previous count, its counted phrase and its partitive group ("21 فرداً من قوات
+    الأمن وأصيب 500"), at most c's first token."""
+    lo = previous.last + 1
+    if previous_group is None:
+        return lo
+    if previous_group.head_last is not None:
+        lo = max(lo, previous_group.head_last + 1)
+    group_end = previous_group.end if previous_group.end is not None else -1
+    while lo < c.first and tokens[lo].start < group_end:
+        lo += 1
+    return lo
+
+
 def assign_categories(doc: Doc) -> None:
     """Layer "categories": what each count counts (label = category; attrs count, cue = the category word
     span or None). A negated cue drops the count; a nested count ("من بينهم 19") takes the previous one's."""
-    lex, tokens, numbers = _lexicons(), doc.tokens, doc.layer("numbers")
+    numbers = doc.layer("numbers")
     groups = doc.by_count("groups")
     out: list[Span] = []
     for sentence, counts in _count_sentences(doc):
         cats = doc.in_sentence("category_words", sentence)
-        cat_firsts = [m.first for m in cats]        # layers are ordered by start
-        cat_width = max((m.last - m.first for m in cats), default=0)
         count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
+        # the first token of each category word (layers are ordered by start) and their largest width
+        cat_index = ([m.first for m in cats], max((m.last - m.first for m in cats), default=0))
         previous_category: str | None = None
         previous: Span | None = None
         for i in counts:
             c, group = numbers[i], groups.get(i)
-            subject_last = group.attrs["head_last"] if group is not None else None
-            others = [numbers[o] for o in counts if o != i]
-            # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
-            owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
-                     for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
-            cue = _nearest_cue(c, subject_last, others, cats, doc.clause_of, tokens, lex, count_tokens, owned,
-                               group is not None and group.attrs.get("partitive", False), cat_firsts, cat_width)
-            category = None
+            cue = _category_cue(doc, i, counts, groups, cats, count_tokens, cat_index)
             if cue == "negated":
                 previous_category = None
                 continue
             if group is not None and group.label == "thing" or not _whole(c.attrs["quantity"]):
                 previous_category, previous = None, c
                 continue        # "400 مبنى", "14 متراً": things, not people; "6.9 درجات": no count of anyone
-            if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
-                category = previous_category
-            elif cue is not None:
-                category = cue.label
-            elif previous_category and previous is not None and _coordinated(
-                    doc.text, tokens, previous, None, c, cats):
-                category = previous_category    # "سجلت 6 وفيات، و15 في كسلا": one category for the list
-            if category == "injured" and any((m.attrs["form"] == "disease" or m.label == "affected" and m.attrs["form"] == "phrase")
-                                             and doc.clause_of.get(m.first) == doc.clause_of.get(c.first) for m in cats):
-                category = "affected"           # "1,300 إصابة بالكوليرا": cases of a disease, not wounds
+            category = _category(doc, c, cue, cats, count_tokens, previous_category, previous)
             previous_category, previous = category, c
             if category is not None:
                 out.append(Span(c.start, c.end, c.first, c.last, category, {"count": i, "cue": cue}))
     doc.add("categories", out)
+
+
+def _category_cue(doc: Doc, i: int, counts: list[int], groups: dict[int, Span], cats: list[Span], count_tokens,
+                  cat_index: tuple[list[int], int]):
+    """The category word of count i (_nearest_cue), seen past its own counted phrase; `cat_index`: the first
+    token of each of `cats` and their largest width."""
+    numbers = doc.layer("numbers")
+    c, group = numbers[i], groups.get(i)
+    subject_last = group.attrs["head_last"] if group is not None else None
+    others = [numbers[o] for o in counts if o != i]
+    # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
+    owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
+             for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
+    return _nearest_cue(c, subject_last, others, cats, doc.clause_of, doc.tokens, _lexicons(), count_tokens, owned,
+                        group is not None and group.attrs.get("partitive", False), *cat_index)
+
+
+def _category(doc: Doc, c: Span, cue, cats: list[Span], count_tokens, previous_category: str | None,
+              previous: Span | None) -> str | None:
+    """The category of count c: the previous count's when nested in it, else its cue's, else the previous
+    count's when a list joins them ("سجلت 6 وفيات، و15 في كسلا")."""
+    category = None
+    if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
+        category = previous_category
+    elif cue is not None:
+        category = cue.label
+    elif previous_category and previous is not None and _coordinated(doc.text, doc.tokens, previous, None, c, cats):
+        category = previous_category
+    if category == "injured" and _disease_in_clause(doc, c, cats):
+        category = "affected"           # "1,300 إصابة بالكوليرا": cases of a disease, not wounds
+    return category
+
+
+def _disease_in_clause(doc: Doc, c: Span, cats: list[Span]) -> bool:
+    clause = doc.clause_of.get(c.first)
+    return any((m.attrs["form"] == "disease" or m.label == "affected" and m.attrs["form"] == "phrase")
+               and doc.clause_of.get(m.first) == clause for m in cats)
 
 
 def assign_sources(doc: Doc) -> None:
@@ -516,101 +607,176 @@ def assign_sources(doc: Doc) -> None:
 def assign_places(doc: Doc) -> None:
     """Layer "places": the place each categorized count happened (kzlib.places; label = place id, or None for
     a place the gazetteer does not know, kept as written; attrs count)."""
-    numbers, tokens, starts, text = doc.layer("numbers"), doc.tokens, doc.token_starts, doc.text
-    body = doc.body_spans[0] if doc.body_spans else None
-    line = None
-    if body is not None and doc.layer("categories") and not _not_opening.get():
-        named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
-        line = dateline(text, body[0], body[1], named)
-    out: list[Span] = []
     categorized = {cat.attrs["count"] for cat in doc.layer("categories")}
-    if not categorized:
-        doc.add("places", out)
-        return
-    sources, groups = doc.by_count("sources"), doc.by_count("groups")
-    # the places of each sentence, then again where the sentence holds a name the article gives elsewhere after a
-    # type word ("بلدة بارا" ... "قصف بارا"): such a name is known to the whole article
+    out: list[Span] = []
+    if categorized:
+        line = _opening_dateline(doc)
+        for sentence in _place_sentences(doc, categorized):
+            out += sentence.spans(categorized, line)
+    out.sort(key=_span_start)
+    doc.add("places", out)
+
+
+def _opening_dateline(doc: Doc):
+    """(place id, start, end) of the dateline opening the article ("الفاشر - "), or None."""
+    body = doc.body_spans[0] if doc.body_spans else None
+    if body is None or _not_opening.get():
+        return None
+    named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
+    return dateline(doc.text, body[0], body[1], named)
+
+
+def _place_sentences(doc: Doc, categorized: set[int]) -> list["_SentencePlaces"]:
+    """The sentences holding a categorized count, each with its places; read twice: a name the article gives
+    elsewhere after a type word ("بلدة بارا" ... "قصف بارا") is known to the whole article."""
     found, learned = [], {}
+    sources, groups = doc.by_count("sources"), doc.by_count("groups")
     for sentence, counts in _count_sentences(doc):
-        if categorized.isdisjoint(counts):
-            continue
-        cats = doc.in_sentence("category_words", sentence)
-        subs = doc.in_sentence("group_words", sentence)
-        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
-        known = set(count_tokens)
-        known.update(m.first for m in cats)
-        known.update(m.first for m in subs)
-        entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
-        places = sentence_places(text, tokens, sentence.first, sentence.stop, entities, starts, known)
-        learned.update(learned_names(places, tokens))
-        found.append((sentence, counts, cats, count_tokens, known, entities, places))
-    for sentence, counts, cats, count_tokens, known, entities, places in found:
-        first, stop = sentence.first, sentence.stop
+        if not categorized.isdisjoint(counts):
+            found.append(_SentencePlaces(doc, sentence, counts, sources, groups))
+            learned.update(learned_names(found[-1].places, doc.tokens))
+    for sentence in found:
+        sentence.finish(learned)
+    return found
+
+
+class _SentencePlaces:
+    """The places of one sentence's counts: found once, then chosen count by count (memoized, because a
+    nested count takes the place of the count before it)."""
+
+    def __init__(self, doc: Doc, sentence: Sentence, counts: list[int], sources: dict[int, Span],
+                 groups: dict[int, Span]):
+        self.doc, self.sentence, self.counts, self.sources, self.groups = doc, sentence, counts, sources, groups
+        self.numbers = doc.layer("numbers")
+        self.cats = doc.in_sentence("category_words", sentence)
+        self.count_tokens = _count_tokens(doc, self.numbers[counts[0]].attrs["sentence"])
+        self.known = set(self.count_tokens)
+        self.known.update(m.first for m in self.cats)
+        self.known.update(m.first for m in doc.in_sentence("group_words", sentence))
+        self.entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
+        self.places = self._sentence_places()
+        self.chosen: dict[int, object] = {}
+        self.titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
+
+    def _sentence_places(self, learned: dict | None = None) -> list:
+        doc, s = self.doc, self.sentence
+        return sentence_places(doc.text, doc.tokens, s.first, s.stop, self.entities, doc.token_starts, self.known,
+                               learned)
+
+    def finish(self, learned: dict) -> None:
+        """Read again with the names the article taught; add the places of a list of counts; set the walls."""
+        tokens, first, stop = self.doc.tokens, self.sentence.first, self.sentence.stop
         if learned and any(tokens[t].norm in learned or tokens[t].norm[1:] in learned for t in range(first, stop)):
-            places = sentence_places(text, tokens, first, stop, entities, starts, known, learned)
-        if len(counts) > 1:
-            # "سجلت 6 وفيات في نيروبي، و3 في كيسومو": a list of counts, each with its place
-            ends = [groups[i].attrs["head_last"] if i in groups and groups[i].attrs["head_last"] is not None
-                    else numbers[i].last for i in counts]
-            taken = known | {t for p in places for t in range(p.token, p.last + 1)}
-            places += listed_places(text, tokens, ends, stop, taken)
-        # places do not reach across a clause word (فيما، بينما) or a semicolon
-        walls = [m.first for m in cats if m.attrs["form"] == "boundary"]
-        walls += [bisect.bisect_left(starts, m.start(), first, stop) for m in _SEMICOLON.finditer(text, sentence.start, sentence.end)]
-        firsts = [numbers[i].first for i in counts]
-        chosen: dict[int, object] = {}
-        titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
+            self.places = self._sentence_places(learned)
+        if len(self.counts) > 1:
+            self.places += self._listed_places()
+        self.walls = self._walls()
+        self.firsts = [self.numbers[i].first for i in self.counts]
 
-        def _nested_before(j: int) -> bool:
-            return _is_nested(numbers[counts[j - 1]], cats, doc.clause_of, count_tokens)
+    def _listed_places(self) -> list:
+        """"سجلت 6 وفيات في نيروبي، و3 في كيسومو": a list of counts, each with its place."""
+        groups, numbers = self.groups, self.numbers
+        ends = [groups[i].attrs["head_last"] if i in groups and groups[i].attrs["head_last"] is not None
+                else numbers[i].last for i in self.counts]
+        taken = self.known | {t for p in self.places for t in range(p.token, p.last + 1)}
+        return listed_places(self.doc.text, self.doc.tokens, ends, self.sentence.stop, taken)
 
-        def place_of(j: int):
-            if j in chosen:
-                return chosen[j]
-            i = counts[j]
-            c = numbers[i]
-            source = sources.get(i)
-            # a place inside the speaker's title ("مدير مستشفى بلدوين", "شبكة ... في إيران أن") is not where the
-            # count happened
-            title_end = 0 if source is None else _title_end(doc, source, stop)
-            titles[i] = None if source is None else (source.start, title_end)
-            mine = places if source is None else [p for p in places if not (source.start <= p.start < title_end)]
-            place = choose_place(mine, c.first, c.last, numbers[counts[j - 1]].last if j else first - 1,
-                                 numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, doc.clause_of, walls,
-                                 [f for f in firsts if f != c.first],
-                                 joined=j > 0 and _joined_phrase(tokens, cats, c))
-            nxt = numbers[counts[j + 1]].first if j + 1 < len(counts) else stop
-            if j and _is_nested(c, cats, doc.clause_of, count_tokens) and not (place is not None and c.last < place.token < nxt
-                                                  and doc.clause_of.get(place.token) == doc.clause_of.get(c.first)):
-                # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
-                # names its own ("منهم 41 في مدينة جبلة")
-                place = place_of(j - 1)
-            elif places and (place is None or doc.clause_of.get(place.token) != doc.clause_of.get(c.first)):
-                # a place noun pointing back in the count's own clause beats a place of another clause
-                place = _anaphor_place(doc, c, places) or place
-            if place is None and j and _nested_before(j) and tokens[c.first].norm.startswith("و"):
-                place = place_of(j - 1)     # "بينهم ٧٤ طفلاً و٥٥ امرأة": coordinated with a nested count
-            chosen[j] = place
-            return place
+    def _walls(self) -> list[int]:
+        """Tokens places do not reach across: a clause word (فيما، بينما) or a semicolon."""
+        doc, sentence = self.doc, self.sentence
+        walls = [m.first for m in self.cats if m.attrs["form"] == "boundary"]
+        walls += [bisect.bisect_left(doc.token_starts, m.start(), sentence.first, sentence.stop)
+                  for m in _SEMICOLON.finditer(doc.text, sentence.start, sentence.end)]
+        return walls
 
-        for j, i in enumerate(counts):
+    def spans(self, categorized: set[int], line) -> list[Span]:
+        """The "places" spans of this sentence's categorized counts (the dateline for a count without one)."""
+        out = []
+        for j, i in enumerate(self.counts):
             if i not in categorized:
                 continue
-            place = place_of(j)
+            place = self.place_of(j)
             if place is not None and place.id == NATIONWIDE:
                 continue        # "في أنحاء البلاد": nationwide, no place
             if place is not None:
                 out.append(Span(place.start, place.end, place.token, place.last, place.id, {"count": i}))
-            elif line is not None and sentence.start <= line[1] < sentence.end and all(
-                    t is not None and t[0] <= p.start < t[1] for p in places for t in [titles.get(i)]):
-                # a dateline ("الفاشر - ") is the place of the counts of the sentence it opens, if that names none
-                # (but in the speaker's title: "عدن - قالت مصادر في مستشفى بمدينة عدن إن ...")
-                loc_id, loc_start, loc_end = line
-                k = bisect.bisect_left(starts, loc_start)
-                out.append(Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,
-                                {"count": i, "dateline": True}))
-    out.sort(key=_span_start)
-    doc.add("places", out)
+            elif self._dateline_applies(i, line):
+                out.append(self._dateline_span(i, line))
+        return out
+
+    def _dateline_applies(self, i: int, line) -> bool:
+        """A dateline ("الفاشر - ") is the place of the counts of the sentence it opens, if that names none
+        (but in the speaker's title: "عدن - قالت مصادر في مستشفى بمدينة عدن إن ...")."""
+        if line is None or not self.sentence.start <= line[1] < self.sentence.end:
+            return False
+        title = self.titles.get(i)
+        return all(title is not None and title[0] <= p.start < title[1] for p in self.places)
+
+    def _dateline_span(self, i: int, line) -> Span:
+        starts = self.doc.token_starts
+        loc_id, loc_start, loc_end = line
+        k = bisect.bisect_left(starts, loc_start)
+        return Span(loc_start, loc_end, k, max(k, bisect.bisect_left(starts, loc_end) - 1), loc_id,
+                    {"count": i, "dateline": True})
+
+    def place_of(self, j: int):
+        """The place of the sentence's j-th count (None when it has none)."""
+        if j not in self.chosen:
+            self.chosen[j] = self._choose(j)
+        return self.chosen[j]
+
+    def _choose(self, j: int):
+        doc, c = self.doc, self.numbers[self.counts[j]]
+        place = self._nearest_place(j)
+        if j and self._nested(j) and not self._names_its_own(j, place):
+            # "بينهم 74 طفلاً": a nested count shares the place of the count it is nested in, unless it
+            # names its own ("منهم 41 في مدينة جبلة")
+            place = self.place_of(j - 1)
+        elif self.places and not self._in_clause_of(c, place):
+            # a place noun pointing back in the count's own clause beats a place of another clause
+            place = _anaphor_place(doc, c, self.places) or place
+        if place is None and self._joined_to_nested(j):
+            place = self.place_of(j - 1)     # "بينهم ٧٤ طفلاً و٥٥ امرأة": coordinated with a nested count
+        return place
+
+    def _joined_to_nested(self, j: int) -> bool:
+        """Count j opens with و right after a nested count."""
+        return j > 0 and self._nested(j - 1) and self.doc.tokens[self.numbers[self.counts[j]].first].norm.startswith("و")
+
+    def _nested(self, j: int) -> bool:
+        """Count j is nested in the count before it ("من بينهم 19")."""
+        return _is_nested(self.numbers[self.counts[j]], self.cats, self.doc.clause_of, self.count_tokens)
+
+    def _in_clause_of(self, c: Span, place) -> bool:
+        clause_of = self.doc.clause_of
+        return place is not None and clause_of.get(place.token) == clause_of.get(c.first)
+
+    def _names_its_own(self, j: int, place) -> bool:
+        """The place stands after count j, before the next count, in the count's own clause."""
+        c = self.numbers[self.counts[j]]
+        nxt = self.numbers[self.counts[j + 1]].first if j + 1 < len(self.counts) else self.sentence.stop
+        return place is not None and c.last < place.token < nxt and self._in_clause_of(c, place)
+
+    def _nearest_place(self, j: int):
+        """The place choose_place picks for count j, outside its speaker's title."""
+        counts, numbers, first, stop = self.counts, self.numbers, self.sentence.first, self.sentence.stop
+        c = numbers[counts[j]]
+        return choose_place(self._outside_title(counts[j]), c.first, c.last,
+                            numbers[counts[j - 1]].last if j else first - 1,
+                            numbers[counts[j + 1]].first if j + 1 < len(counts) else stop, self.doc.clause_of,
+                            self.walls, [f for f in self.firsts if f != c.first],
+                            joined=j > 0 and _joined_phrase(self.doc.tokens, self.cats, c))
+
+    def _outside_title(self, i: int) -> list:
+        """The sentence's places but those inside the speaker's title of count i ("مدير مستشفى بلدوين",
+        "شبكة ... في إيران أن"): that is not where the count happened. Notes the title's offsets."""
+        source = self.sources.get(i)
+        if source is None:
+            self.titles[i] = None
+            return self.places
+        title_end = _title_end(self.doc, source, self.sentence.stop)
+        self.titles[i] = (source.start, title_end)
+        return [p for p in self.places if not (source.start <= p.start < title_end)]
 
 
 _THAT = frozenset(normalize_word(w) for w in ("أن", "إن", "بأن", "وأن", "وإن"))
@@ -669,48 +835,64 @@ PIPELINE = (read_sentences, index_words, find_entities, find_numbers, find_categ
 
 def claims_of(doc: Doc) -> list[Claim]:
     """The claims of a document the PIPELINE has annotated: one per count in "categories"."""
-    lex, tokens, text, numbers = _lexicons(), doc.tokens, doc.text, doc.layer("numbers")
-    gaz = load_gazetteer()
+    numbers, gaz = doc.layer("numbers"), load_gazetteer()
     groups, sources, places = doc.by_count("groups"), doc.by_count("sources"), doc.by_count("places")
     whole = doc.memo.get("whole_sentence", {})      # pieces of a long sentence (read_sentences)
     out: list[Claim] = []
     for cat in doc.layer("categories"):
         i = cat.attrs["count"]
-        c, cue = numbers[i], cat.attrs["cue"]
+        c = numbers[i]
         q: Quantity = c.attrs["quantity"]
-        sentence = doc.sentences[c.attrs["sentence"]]
-        sentence_start, sentence_end = whole.get(c.attrs["sentence"], sentence[:2])
-        group, source, place = groups.get(i), sources.get(i), places.get(i)
+        sentence_start, sentence_end = whole.get(c.attrs["sentence"], doc.sentences[c.attrs["sentence"]][:2])
+        group, source = groups.get(i), sources.get(i)
         speaker = source.label if source is not None else None
-        subject = _final_subject(cat.label, group, speaker, gaz, doc.in_sentence("group_words", sentence), c)
-        head_last = group.attrs["head_last"] if group is not None else None
-        end = c.end
-        if head_last is not None:
-            end = max(end, tokens[head_last].end)
-        if cue is not None and cue.first > c.last:
-            if _gap(c, head_last, cue, tokens, lex, _count_tokens(doc, c.attrs["sentence"])) == 0:
-                end = max(end, cue.end)
-        detail = group.attrs["detail"] if group is not None and group.label == subject else None
-        span = group.attrs["text"] if group is not None and subject not in _FIXED_SUBJECT.values() else None
+        subject = _final_subject(cat.label, group, speaker, gaz,
+                                 doc.in_sentence("group_words", doc.sentences[c.attrs["sentence"]]), c)
+        end = _quote_end(doc, c, group, cat.attrs["cue"])
         out.append(Claim(
             article_id=doc.id, category=cat.label, subject=subject,
             value=_num(q.value), low=_num(q.low), high=_num(q.high), qualifier=q.qualifier,
-            attributed_to=speaker,
-            source_text=None if source is None else text[source.start:source.end],
-            source_start=None if source is None else source.start,
-            source_end=None if source is None else source.end,
-            source_type=None if source is None else source.attrs["type"],
-            location=place.label if place is not None else None,
-            start=c.start, end=end, quote=text[c.start:end],
-            sentence=sentence_excerpt(text, sentence_start, sentence_end, c.start, end),
-            sentence_start=sentence_start, sentence_end=sentence_end,
-            subject_detail=detail, subject_text=text[span[0]:span[1]] if span else None,
-            subject_start=span[0] if span else None, subject_end=span[1] if span else None,
-            location_text=text[place.start:place.end] if place is not None else None,
-            location_start=place.start if place is not None else None,
-            location_end=place.end if place is not None else None,
+            attributed_to=speaker, **_source_fields(doc.text, source), **_location_fields(doc.text, places.get(i)),
+            start=c.start, end=end, quote=doc.text[c.start:end],
+            sentence=sentence_excerpt(doc.text, sentence_start, sentence_end, c.start, end),
+            sentence_start=sentence_start, sentence_end=sentence_end, **_subject_fields(doc.text, group, subject),
         ))
     return out
+
+
+def _quote_end(doc: Doc, c: Span, group: Span | None, cue: Span | None) -> int:
+    """Where the claim's quote ends: after the counted phrase, and after a category word right after it."""
+    head_last = group.attrs["head_last"] if group is not None else None
+    end = c.end
+    if head_last is not None:
+        end = max(end, doc.tokens[head_last].end)
+    if cue is not None and cue.first > c.last and _gap(
+            c, head_last, cue, doc.tokens, _lexicons(), _count_tokens(doc, c.attrs["sentence"])) == 0:
+        end = max(end, cue.end)
+    return end
+
+
+def _source_fields(text: str, source: Span | None) -> dict:
+    if source is None:
+        return {"source_text": None, "source_start": None, "source_end": None, "source_type": None}
+    return {"source_text": text[source.start:source.end], "source_start": source.start, "source_end": source.end,
+            "source_type": source.attrs["type"]}
+
+
+def _location_fields(text: str, place: Span | None) -> dict:
+    if place is None:
+        return {"location": None, "location_text": None, "location_start": None, "location_end": None}
+    return {"location": place.label, "location_text": text[place.start:place.end], "location_start": place.start,
+            "location_end": place.end}
+
+
+def _subject_fields(text: str, group: Span | None, subject: str) -> dict:
+    """The fine group (when the coarse subject is the group's) and the group as written (unless the subject
+    is fixed by the category)."""
+    detail = group.attrs["detail"] if group is not None and group.label == subject else None
+    span = group.attrs["text"] if group is not None and subject not in _FIXED_SUBJECT.values() else None
+    return {"subject_detail": detail, "subject_text": text[span[0]:span[1]] if span else None,
+            "subject_start": span[0] if span else None, "subject_end": span[1] if span else None}
 
 
 def _count_tokens(doc: Doc, sentence: int) -> set[int]:
@@ -734,32 +916,35 @@ def _num(x) -> float | None:
 def _counts(doc: Doc, sentence: Sentence, inside: list[tuple[int, int]]) -> list[tuple[Quantity, int, int]]:
     """(quantity, first token, last token) of the sentence's count-kind quantities that are not part of a
     name ("خبر 24", spans in `inside`) or a definite reference; offsets into the article."""
-    first, stop, s = sentence.first, sentence.stop, sentence.start
-    if first >= stop:
+    s = sentence.start
+    if sentence.first >= sentence.stop:
         return []
-    tokens, starts = doc.tokens, doc.token_starts
     # the caller has checked that some word of the sentence may be a number (may_be_quantity_word)
-    quantities = quantities_of(doc.text[s:sentence.end], doc.norm.slice(s, sentence.end))
-    if not quantities:
-        return []
     out = []
-    for q in quantities:
-        if q.kind != "count":
-            continue
+    for q in quantities_of(doc.text[s:sentence.end], doc.norm.slice(s, sentence.end)):
+        if q.kind != "count" or _definite_reference(q):
+            continue        # "الدول الثلاث": a definite reference counts nothing new
         qs, qe = s + q.start, s + q.end
         if any(a <= qs and qe <= b for a, b in inside):
             continue
-        # tokens overlapping [qs, qe): from the last one starting at or before qs, up to the first starting at qe
-        lo = max(first, bisect.bisect_right(starts, qs, first, stop) - 1)
-        if tokens[lo].end <= qs:
-            lo += 1
-        toks = range(lo, bisect.bisect_left(starts, qe, first, stop))
-        if not toks:
-            continue
-        if q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال"):
-            continue        # "الدول الثلاث": a definite reference counts nothing new
-        out.append((_shift(q, s), toks[0], toks[-1]))
+        toks = _tokens_over(doc, sentence, qs, qe)
+        if toks:
+            out.append((_shift(q, s), toks[0], toks[-1]))
     return out
+
+
+def _definite_reference(q: Quantity) -> bool:
+    """A number word with the article and no digit ("الثلاث"), not a vague count."""
+    return q.qualifier != "vague" and not any(ch.isdigit() for ch in q.text) and normalize_word(q.text).startswith("ال")
+
+
+def _tokens_over(doc: Doc, sentence: Sentence, qs: int, qe: int) -> range:
+    """Tokens overlapping [qs, qe): from the last one starting at or before qs, up to the first starting at qe."""
+    first, stop, starts = sentence.first, sentence.stop, doc.token_starts
+    lo = max(first, bisect.bisect_right(starts, qs, first, stop) - 1)
+    if doc.tokens[lo].end <= qs:
+        lo += 1
+    return range(lo, bisect.bisect_left(starts, qe, first, stop))
 
 
 def _shift(q: Quantity, offset: int) -> Quantity:
@@ -790,79 +975,119 @@ def _gap(c: Span, subject_last: int | None, cue: Span, tokens, lex, count_tokens
 _EVENT_FORMS = {"noun", "verb", "phrase", "status", "place_noun"}
 
 
+class _Neighbours(NamedTuple):
+    """The other counts of a sentence seen from one count (worked out once per count, not once per cue)."""
+    next_first: int | None      # the first token of the first count starting after it
+    prev_first: int | None      # the latest start of a count ending before it
+    firsts: set[int]            # where the other counts start
+
+
+def _neighbours(c: Span, others: list[Span]) -> _Neighbours:
+    return _Neighbours(min((o.first for o in others if o.first > c.last), default=None),
+                       max((o.first for o in others if o.last < c.first), default=None),
+                       {o.first for o in others})
+
+
 def _nearest_cue(c: Span, subject_last: int | None, others: list[Span], cats: list[Span], clause, tokens, lex,
                  count_tokens, owned: set[int] = frozenset(), partitive: bool = False,
                  cat_firsts: list[int] | None = None, cat_width: int = 0):
     """The category word of a count, "negated", or None. `owned`: tokens of other counts' counted phrases;
     `cat_firsts`: the first token of each of `cats` (in order), `cat_width`: their largest last - first."""
     best, best_key = None, None
-    # the other counts seen from this one, once per count rather than once per cue: the first count starting
-    # after it, the latest start of a count ending before it, where other counts start
-    next_first = min((o.first for o in others if o.first > c.last), default=None)
-    prev_first = max((o.first for o in others if o.last < c.first), default=None)
-    other_firsts = {o.first for o in others}
-    near = cats
-    if cat_firsts is not None:
-        # only the category words between the neighbouring counts can be this count's (the checks below skip
-        # the others): a long sentence with many counts is not searched whole for each of them; toll and
-        # negation words still come from all of `cats`
-        near = cats[0 if prev_first is None else bisect.bisect_left(cat_firsts, prev_first - cat_width):
-                    len(cats) if next_first is None else bisect.bisect_right(cat_firsts, next_first)]
-    for m in near:
-        form = m.attrs["form"]
-        if form not in _EVENT_FORMS and form != "counted_noun":
-            continue
-        if m.first in owned:
-            continue
-        if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
-            continue
-        if m.first <= c.last and m.last >= c.first:
+    around = _neighbours(c, others)
+    for m in _cats_between(cats, around, cat_firsts, cat_width):
+        if not _may_be_cue_of(m, c, subject_last, clause, owned, around):
             continue
         after = m.first > c.last
-        if form == "counted_noun":
-            # a counted noun names what is counted only right after the number
-            end = subject_last if subject_last is not None else c.last
-            if not (after and (m.first == c.last + 1 or m.first <= end + 1)):
-                continue
-        # a count between this count and the cue owns the cue
-        if after and next_first is not None and next_first < m.first:
-            continue
-        if not after and prev_first is not None and prev_first > m.last:
-            continue
-        # "... وإصابة 18": a cue joined by و right before another count belongs to that count
-        if after and m.attrs["prefix"].startswith("و") and (m.last + 1 in other_firsts or m.last + 2 in other_firsts):
-            continue
-        d = _gap(c, subject_last, m, tokens, lex, count_tokens)
-        if not after and d > 1 and d <= TOLL_DISTANCE and _toll(m, c, cats, tokens):
-            d = 1           # a toll's category word is as near as a word one step away, wherever the count is
+        d = _cue_distance(m, c, subject_last, after, cats, tokens, lex, count_tokens)
         if d > MAX_CUE_DISTANCE:
             continue
-        if after and subject_last is not None and m.last <= subject_last and partitive:
-            # "ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group;
-            # the predicate after it, when there is one, says what happened to them
-            d += PARTITIVE_PENALTY
-        adjacent = after and m.first == (subject_last if subject_last is not None else c.last) + 1 or m.first == c.last + 1
-        if form == "place_noun" and m.first == c.last + 1:
+        if m.attrs["form"] == "place_noun" and m.first == c.last + 1:
             return None     # "3 مستشفيات" counts hospitals, not people: no category at all
-        if form == "status" and d <= 1:
-            d = 0           # "9 مصابين في العناية المركزة": the preposition before the state is part of it
-        # on a tie: a state of the counted people ("في العناية المركزة") beats events, events beat the counted
-        # noun ("مقتل 5 جنود"), which beats deployment words ("إرسال 3 طائرات"); attackers / troops words
-        # describe who acts, so the counted thing wins ("هاجموا 3 نقاط تفتيش"); then a verb before the count
-        # (its predicate: "قتل ثمانية نازحين"), then the word right after the count phrase ("سجلت المستشفيات
-        # 30 وفاة") beats one before it
-        if form == "status":
-            rank = -1
-        else:
-            rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
-        # (a hospital "receiving" people is no predicate of what happened to them: "استقبل 17 جريحاً" is injured)
-        predicate = form == "verb" and not after and m.label != "hospitalized"
-        key = (d, rank, not predicate, not adjacent, after)
+        key = _cue_rank(m, c, subject_last, after, d + _partitive_penalty(m, subject_last, after, partitive))
         if best_key is None or key < best_key:
             best, best_key = m, key
     if best is not None and _negated(best, c, cats):
         return "negated"
     return best
+
+
+def _cats_between(cats: list[Span], around: _Neighbours, cat_firsts: list[int] | None, cat_width: int) -> list[Span]:
+    """Only the category words between the neighbouring counts can be this count's (the checks skip the others):
+    a long sentence with many counts is not searched whole for each of them; toll and negation words still
+    come from all of `cats`."""
+    if cat_firsts is None:
+        return cats
+    lo = 0 if around.prev_first is None else bisect.bisect_left(cat_firsts, around.prev_first - cat_width)
+    hi = len(cats) if around.next_first is None else bisect.bisect_right(cat_firsts, around.next_first)
+    return cats[lo:hi]
+
+
+def _may_be_cue_of(m: Span, c: Span, subject_last: int | None, clause, owned: set[int], around: _Neighbours) -> bool:
+    """An event word of c's clause, outside the count and the counted phrases of other counts, with no other
+    count between them."""
+    form = m.attrs["form"]
+    if form not in _EVENT_FORMS and form != "counted_noun" or m.first in owned:
+        return False
+    if clause.get(m.first) != clause.get(c.first) and clause.get(m.last) != clause.get(c.last):
+        return False
+    if m.first <= c.last and m.last >= c.first:
+        return False
+    after = m.first > c.last
+    if form == "counted_noun" and not _right_after_count(m, c, subject_last, after):
+        return False
+    return not _owned_by_other_count(m, after, around)
+
+
+def _right_after_count(m: Span, c: Span, subject_last: int | None, after: bool) -> bool:
+    """A counted noun names what is counted only right after the number (or its counted phrase)."""
+    end = subject_last if subject_last is not None else c.last
+    return after and (m.first == c.last + 1 or m.first <= end + 1)
+
+
+def _owned_by_other_count(m: Span, after: bool, around: _Neighbours) -> bool:
+    """A count between this count and the cue owns the cue; "... وإصابة 18": a cue joined by و right before
+    another count belongs to that count."""
+    if after and around.next_first is not None and around.next_first < m.first:
+        return True
+    if not after and around.prev_first is not None and around.prev_first > m.last:
+        return True
+    return after and m.attrs["prefix"].startswith("و") and (m.last + 1 in around.firsts or m.last + 2 in around.firsts)
+
+
+def _cue_distance(m: Span, c: Span, subject_last: int | None, after: bool, cats: list[Span], tokens, lex,
+                  count_tokens) -> int:
+    """Content words between the count and the cue; a toll's category word counts as one."""
+    d = _gap(c, subject_last, m, tokens, lex, count_tokens)
+    if not after and 1 < d <= TOLL_DISTANCE and _toll(m, c, cats, tokens):
+        d = 1           # a toll's category word is as near as a word one step away, wherever the count is
+    return d
+
+
+def _partitive_penalty(m: Span, subject_last: int | None, after: bool, partitive: bool) -> int:
+    """"ثلاثة من الموقوفين نُقلوا إلى المستشفى": a category word inside the partitive names the group; the
+    predicate after it, when there is one, says what happened to them."""
+    inside = partitive and after and subject_last is not None and m.last <= subject_last
+    return PARTITIVE_PENALTY if inside else 0
+
+
+def _cue_rank(m: Span, c: Span, subject_last: int | None, after: bool, d: int) -> tuple:
+    """The sort key of a cue (lowest wins). On a tie of distance: a state of the counted people ("في العناية
+    المركزة") beats events, events beat the counted noun ("مقتل 5 جنود"), which beats deployment words ("إرسال
+    3 طائرات"); attackers / troops words describe who acts, so the counted thing wins ("هاجموا 3 نقاط
+    تفتيش"); then a verb before the count (its predicate: "قتل ثمانية نازحين"), then the word right after the
+    count phrase ("سجلت المستشفيات 30 وفاة") beats one before it."""
+    form = m.attrs["form"]
+    adjacent = after and m.first == (subject_last if subject_last is not None else c.last) + 1 or m.first == c.last + 1
+    if form == "status":
+        rank = -1
+        if d <= 1:
+            d = 0       # "9 مصابين في العناية المركزة": the preposition before the state is part of it
+    else:
+        rank = 2 if m.label in _ACTOR_CATEGORIES and form != "counted_noun" else int(form == "counted_noun")
+    # (a hospital "receiving" people is no predicate of what happened to them: "استقبل 17 جريحاً" is injured)
+    predicate = form == "verb" and not after and m.label != "hospitalized"
+    return (d, rank, not predicate, not adjacent, after)
 
 
 _TOLL_NOUNS = frozenset(normalize_word(w) for w in ("عدد", "حصيلة", "الحصيلة"))
@@ -895,14 +1120,22 @@ def _is_nested(c: Span, cats: list[Span], clause: dict[int, int] | None = None, 
 
 
 def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:
+    """The claim's coarse subject: fixed by some categories, else the counted group's; "self" ("عناصرها") is
+    the speaker's members; troops counted as people are the force named before the count."""
     if category in _FIXED_SUBJECT:
         return _FIXED_SUBJECT[category]
     subject = group.label if group is not None else "unspecified"
     if subject == "self":
         subject = (gaz.members(speaker) if speaker else None) or "unspecified"
     if category == "troops" and subject in ("people", "unspecified"):
-        # "تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence
-        named = [m.label for m in subs if m.last < c.first and m.label in ("peacekeepers", "security_forces")]
-        if named:
-            subject = named[-1]
+        subject = _force_named_before(subs, c) or subject
     return subject
+
+
+_FORCES = ("peacekeepers", "security_forces")
+
+
+def _force_named_before(subs: list[Span], c: Span) -> str | None:
+    """"تعداد قوات حفظ السلام ... 2500 شخص": the force named earlier in the sentence, or None."""
+    named = [m.label for m in subs if m.last < c.first and m.label in _FORCES]
+    return named[-1] if named else None
