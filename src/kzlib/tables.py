@@ -542,6 +542,9 @@ def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUAL
     return reports.reset_index(drop=True)
 
 
+_OTHER = "other"     # the sources of a crowded panel outside the most frequent ones
+
+
 def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int = 60, top_sources: int = 9):
     """One panel per category: reported figure (log scale) against publication date, one colour per source.
 
@@ -579,9 +582,6 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
-
-
-_OTHER = "other"     # the sources of a crowded panel outside the most frequent ones
 
 
 def _source_colours(shown: pd.Series) -> dict:

@@ -225,7 +225,7 @@ def _stated_weekday(groups: dict, lex: DateLexicon) -> tuple[int | None, str | N
     if not groups.get("weekday"):
         return None, None
     weekday = lex.value("weekday", groups["weekday"])
-    return weekday, WEEKDAY_NAMES_EN[weekday] if weekday is not None else None
+    return weekday, _weekday_en(weekday)
 
 
 def _weekday_en(weekday: int | None) -> str | None:
