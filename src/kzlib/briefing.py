@@ -70,35 +70,48 @@ def category_briefs(claims: pd.DataFrame, base: str = "articles/") -> list[dict]
     by_id = reports.drop_duplicates("claim_id").set_index("claim_id")
     ranges = reconcile(claims, "latest_official", categories=categories, group_by=("category",))
     conflicts = find_conflicts(claims, categories)
-    briefs = []
-    for row in ranges.itertuples(index=False):
-        rows = reports[reports["category"] == row.category]
-        low_claim = rows.loc[rows["low"].idxmin(), "claim_id"] if rows["low"].notna().any() else None
-        top = rows["high"].fillna(rows["value"])
-        high_claim = rows.loc[top.idxmax(), "claim_id"] if top.notna().any() else None
-        latest = None
-        if row.best is not None and not pd.isna(row.best) and row.basis_claim_ids:
-            chosen = by_id.loc[row.basis_claim_ids.split(", ")[0]]
-            latest = {"figure": _linked(row.best, chosen.name, base),
-                      "subject": names.get(chosen["subject"], (chosen["subject"],) * 2),
-                      "source": names.get(chosen["attributed_to"], (chosen["attributed_to"],) * 2),
-                      "date": _text(chosen["date"])}
-        sources = rows["attributed_to"].dropna().nunique()
-        category_conflicts = conflicts[conflicts["category"] == row.category]
-        briefs.append({
-            "id": row.category,
-            "label": names.get(row.category, (row.category, row.category)),
-            "low": _linked(row.low, low_claim, base),
-            "high": _linked(row.high, high_claim, base),
-            "high_open": bool(row.high_open),
-            "single": row.low == row.high and not row.high_open,
-            "reports": int(row.n_reports), "outlets": int(row.n_outlets), "sources": int(sources),
-            "unattributed": int(rows["attributed_to"].isna().sum()),
-            "latest": latest,
-            "conflicts": [conflict_sentence(c, names, base) for c in _worth_showing(category_conflicts)],
-            "more_conflicts": max(0, len(category_conflicts) - CONFLICTS_SHOWN),
-        })
-    return briefs
+    return [_category_brief(row, reports, by_id, conflicts, names, base) for row in ranges.itertuples(index=False)]
+
+
+def _category_brief(row, reports: pd.DataFrame, by_id: pd.DataFrame, conflicts: pd.DataFrame, names: dict,
+                    base: str) -> dict:
+    """The briefing entry of one category, from its reconciled range (`row`), its reports and conflicts."""
+    rows = reports[reports["category"] == row.category]
+    low_claim, high_claim = _range_claims(rows)
+    sources = rows["attributed_to"].dropna().nunique()
+    category_conflicts = conflicts[conflicts["category"] == row.category]
+    return {
+        "id": row.category,
+        "label": names.get(row.category, (row.category, row.category)),
+        "low": _linked(row.low, low_claim, base),
+        "high": _linked(row.high, high_claim, base),
+        "high_open": bool(row.high_open),
+        "single": row.low == row.high and not row.high_open,
+        "reports": int(row.n_reports), "outlets": int(row.n_outlets), "sources": int(sources),
+        "unattributed": int(rows["attributed_to"].isna().sum()),
+        "latest": _latest_official(row, by_id, names, base),
+        "conflicts": [conflict_sentence(c, names, base) for c in _worth_showing(category_conflicts)],
+        "more_conflicts": max(0, len(category_conflicts) - CONFLICTS_SHOWN),
+    }
+
+
+def _range_claims(rows: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The claims of the lowest floor and of the highest ceiling (its high, else its value) of the reports."""
+    low_claim = rows.loc[rows["low"].idxmin(), "claim_id"] if rows["low"].notna().any() else None
+    top = rows["high"].fillna(rows["value"])
+    high_claim = rows.loc[top.idxmax(), "claim_id"] if top.notna().any() else None
+    return low_claim, high_claim
+
+
+def _latest_official(row, by_id: pd.DataFrame, names: dict, base: str) -> dict | None:
+    """The latest official figure (linked to its claim), its group, source and date; None without one."""
+    if row.best is None or pd.isna(row.best) or not row.basis_claim_ids:
+        return None
+    chosen = by_id.loc[row.basis_claim_ids.split(", ")[0]]
+    return {"figure": _linked(row.best, chosen.name, base),
+            "subject": names.get(chosen["subject"], (chosen["subject"],) * 2),
+            "source": names.get(chosen["attributed_to"], (chosen["attributed_to"],) * 2),
+            "date": _text(chosen["date"])}
 
 
 def conflict_sentence(conflict, names: dict, base: str = "articles/") -> dict:
@@ -119,16 +132,27 @@ def _side(conflict, side: str, names: dict, base: str) -> dict:
     claim_ids = _text(conflict[f"{side}_claim_ids"]).split(", ")
     sources = [s for s in _text(conflict[f"{side}_sources"]).split(", ") if s]
     location = _text(conflict[f"{side}_location"])
-    more = len(sources) - SOURCES_SHOWN
     reports = len([c for c in claim_ids if c])
     return {"figure": _linked(conflict[f"{side}_value"], claim_ids[0], base),
             "subject": names.get(conflict[f"{side}_subject"], (conflict[f"{side}_subject"],) * 2),
             "place": names.get(location, (location, location)) if location else None,
-            "sources_en": ", ".join(names.get(s, (s, s))[1] for s in sources[:SOURCES_SHOWN])
-                          + (f" +{more} more" if more > 0 else "") + (f"; {reports} reports" if reports > 1 else ""),
-            "sources_ar": "، ".join(names.get(s, (s, s))[0] for s in sources[:SOURCES_SHOWN])
-                          + (f" و{more} غيرها" if more > 0 else "") + (f"؛ {reports} تقارير" if reports > 1 else ""),
+            "sources_en": _sources_en(sources, reports, names),
+            "sources_ar": _sources_ar(sources, reports, names),
             "dates": _date_span(_text(conflict[f"{side}_dates"]))}
+
+
+def _sources_en(sources: list[str], reports: int, names: dict) -> str:
+    """The first SOURCES_SHOWN sources by English name, "+N more", and the number of reports when several."""
+    more = len(sources) - SOURCES_SHOWN
+    return (", ".join(names.get(s, (s, s))[1] for s in sources[:SOURCES_SHOWN])
+            + (f" +{more} more" if more > 0 else "") + (f"; {reports} reports" if reports > 1 else ""))
+
+
+def _sources_ar(sources: list[str], reports: int, names: dict) -> str:
+    """The same in Arabic."""
+    more = len(sources) - SOURCES_SHOWN
+    return ("، ".join(names.get(s, (s, s))[0] for s in sources[:SOURCES_SHOWN])
+            + (f" و{more} غيرها" if more > 0 else "") + (f"؛ {reports} تقارير" if reports > 1 else ""))
 
 
 def _date_span(dates: str) -> str:

@@ -227,6 +227,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:          # not the main thread (an embedding program): leave SIGTERM alone
         previous = None
     try:
+        return _run(args, name)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args, name: str) -> int:
+    """Run the command; an error that describes bad input becomes a message and an exit code."""
+    try:
         return int(args.func(args) or 0)
     except (KeyboardInterrupt, _Terminated):
         print(f"{name}: interrupted", file=sys.stderr)
@@ -247,9 +256,6 @@ def main(argv: list[str] | None = None) -> int:
             raise           # a bug: the traceback is what a maintainer needs
         print(f"{name}: {exc}", file=sys.stderr)
         return 2
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _expected_errors() -> tuple[type, ...]:

@@ -235,20 +235,27 @@ class _Walk:
             yield Skip(_display(path), f"already read as {self.read[resolved]}: read once")
             return
         self.read[resolved] = _display(path)
-        if not manifest_row and path.suffix.lower() == ".csv" and _is_manifest_or_skip(path) is True:
-            yield from [path] if self.list_only else self.manifest(path)
-            return
         if not manifest_row:
-            try:
-                digest = _file_digest(path)
-            except OSError as error:
-                yield Skip(_display(path), f"cannot read: {error.strerror or error}")
+            if path.suffix.lower() == ".csv" and _is_manifest_or_skip(path) is True:
+                yield from [path] if self.list_only else self.manifest(path)
                 return
-            if digest in self.digests:
-                yield Skip(_display(path), f"same bytes as {self.digests[digest]} (a copy): read once")
+            unread = self.unreadable_or_copy(path)
+            if unread is not None:
+                yield unread
                 return
-            self.digests[digest] = _display(path)
         yield from [path] if self.list_only else _iter_file(path)
+
+    def unreadable_or_copy(self, path: Path) -> Skip | None:
+        """A Skip when the file cannot be read or holds the same bytes as a file read before; otherwise None,
+        and its digest is remembered."""
+        try:
+            digest = _file_digest(path)
+        except OSError as error:
+            return Skip(_display(path), f"cannot read: {error.strerror or error}")
+        if digest in self.digests:
+            return Skip(_display(path), f"same bytes as {self.digests[digest]} (a copy): read once")
+        self.digests[digest] = _display(path)
+        return None
 
     def folder(self, folder: Path, top: bool = False) -> Iterator[Article | Skip]:
         resolved = folder.resolve()
@@ -264,19 +271,23 @@ class _Walk:
             return
         if top and not entries:
             raise CorpusError(f"{_display(folder)}: empty folder, no .txt / .jsonl / .csv / .parquet files")
-        manifests = [p for p in entries if not p.name.startswith(".") and p.suffix.lower() == ".csv"
-                     and not _stat_problem(p) and p.is_file() and _is_manifest_or_skip(p) is True]
-        if manifests:       # the manifest decides what is loaded (and reports unlisted files itself)
-            for manifest in manifests:
-                yield from self.file(manifest)
-            for entry in entries:
-                if entry in manifests or entry.resolve() in self.folders or entry.resolve() in self.read:
-                    continue
-                yield Skip(_display(entry), f"not read: the manifest {_display(manifests[0])} of this folder "
-                                            "decides what is loaded")
+        manifests = [p for p in entries if _is_folder_manifest(p)]
+        if manifests:
+            yield from self.manifest_folder(entries, manifests)
             return
         for entry in entries:
             yield from self.entry(entry)
+
+    def manifest_folder(self, entries: list[Path], manifests: list[Path]) -> Iterator[Article | Skip]:
+        """A folder that holds a manifest: the manifest decides what is loaded (and reports unlisted files
+        itself); every other entry no manifest read is a Skip."""
+        for manifest in manifests:
+            yield from self.file(manifest)
+        for entry in entries:
+            if entry in manifests or entry.resolve() in self.folders or entry.resolve() in self.read:
+                continue
+            yield Skip(_display(entry), f"not read: the manifest {_display(manifests[0])} of this folder "
+                                        "decides what is loaded")
 
     def entry(self, entry: Path) -> Iterator[Article | Skip]:
         """One entry met in a folder: read, recursed into, or a Skip with the reason."""
@@ -298,6 +309,12 @@ class _Walk:
 
     def manifest(self, manifest: Path) -> Iterator[Article | Skip]:
         yield from _iter_manifest(manifest, self)
+
+
+def _is_folder_manifest(path: Path) -> bool:
+    """A visible, regular .csv file of a folder that is a manifest."""
+    return (not path.name.startswith(".") and path.suffix.lower() == ".csv" and not _stat_problem(path)
+            and path.is_file() and _is_manifest_or_skip(path) is True)
 
 
 def _stat_problem(path: Path) -> str | None:
@@ -505,8 +522,14 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _iter_manifest(manifest: Path, walk: "_Walk | None" = None) -> Iterator[Article | Skip]:
-    base = manifest.parent
-    inside = base.resolve()
+    rows = _read_manifest(manifest)
+    listed = _check_manifest(manifest, rows)       # integrity first: nothing is yielded from a broken manifest
+    yield from _manifest_articles(manifest, rows, walk)
+    yield from _unlisted_entries(manifest, listed, walk)
+
+
+def _read_manifest(manifest: Path) -> list[tuple[int, dict | Skip]]:
+    """(line, record) of every record of a manifest whose header has the required columns."""
     try:
         header = _csv_header(manifest)
         rows = list(_csv_rows(manifest, header))
@@ -515,67 +538,118 @@ def _iter_manifest(manifest: Path, walk: "_Walk | None" = None) -> Iterator[Arti
     missing = [c for c in MANIFEST_REQUIRED if c not in header]
     if missing:
         raise CorpusError(f"{_display(manifest)}: manifest lacks column(s) {missing}")
+    return rows
+
+
+def _check_manifest(manifest: Path, rows: list[tuple[int, dict | Skip]]) -> set[Path]:
+    """The files (resolved) a manifest lists, once every row is checked: a CorpusError names the first
+    broken row (a record that does not parse, an empty or repeated id, a file outside the manifest's
+    folder or missing, a checksum that does not match)."""
+    base = manifest.parent
+    inside = base.resolve()
     listed, ids = set(), {}
-    for number, row in rows:                       # integrity first: nothing is yielded from a broken manifest
+    for number, row in rows:
         where = f"{_display(manifest)}: line {number}"
-        if isinstance(row, Skip):
-            raise CorpusError(f"{where}: {row.reason}")
-        if not row.get("id"):
-            raise CorpusError(f"{where}: empty id")
-        if row["id"] in ids:
-            raise CorpusError(f"{where}: duplicate id {row['id']!r} (also on line {ids[row['id']]})")
+        _check_manifest_id(where, row, ids)
         ids[row["id"]] = number
-        target = (base / row["file"]).resolve()
-        if not target.is_relative_to(inside):
-            raise CorpusError(f"{where}: file {row['file']!r} listed for {row['id']!r} is outside the manifest's "
-                              f"folder {_display(base)} ({_safe(str(target))}); manifest paths must stay inside it")
-        if not target.is_file():
-            raise CorpusError(f"{where}: file {row['file']!r} listed for {row['id']!r} is missing ({_safe(str(target))})")
-        expected = (row.get("sha256") or "").strip().lower()
-        if expected:     # checksums before any article: a run never starts writing claims and then fails
-            try:
-                digest = _file_digest(target)
-            except OSError:
-                digest = None        # unreadable: a Skip below, when it is read
-            if digest is not None and digest != expected:
-                raise CorpusError(_checksum_message(_display(target), digest, expected))
+        target = _manifest_target(where, row, base, inside)
+        _check_manifest_checksum(target, row)
         listed.add(target)
+    return listed
+
+
+def _check_manifest_id(where: str, row: dict | Skip, ids: dict[str, int]) -> None:
+    if isinstance(row, Skip):
+        raise CorpusError(f"{where}: {row.reason}")
+    if not row.get("id"):
+        raise CorpusError(f"{where}: empty id")
+    if row["id"] in ids:
+        raise CorpusError(f"{where}: duplicate id {row['id']!r} (also on line {ids[row['id']]})")
+
+
+def _manifest_target(where: str, row: dict, base: Path, inside: Path) -> Path:
+    """The resolved file a manifest row lists, which must exist inside the manifest's folder."""
+    target = (base / row["file"]).resolve()
+    if not target.is_relative_to(inside):
+        raise CorpusError(f"{where}: file {row['file']!r} listed for {row['id']!r} is outside the manifest's "
+                          f"folder {_display(base)} ({_safe(str(target))}); manifest paths must stay inside it")
+    if not target.is_file():
+        raise CorpusError(f"{where}: file {row['file']!r} listed for {row['id']!r} is missing ({_safe(str(target))})")
+    return target
+
+
+def _check_manifest_checksum(target: Path, row: dict) -> None:
+    # checksums before any article: a run never starts writing claims and then fails
+    expected = (row.get("sha256") or "").strip().lower()
+    if not expected:
+        return
+    try:
+        digest = _file_digest(target)
+    except OSError:
+        return              # unreadable: a Skip later, when it is read
+    if digest != expected:
+        raise CorpusError(_checksum_message(_display(target), digest, expected))
+
+
+def _manifest_articles(manifest: Path, rows: list[tuple[int, dict]], walk: "_Walk | None") -> Iterator[Article | Skip]:
+    """The article of each manifest row, in row order (a file the walk read already: a Skip)."""
+    base = manifest.parent
     for number, row in rows:
         target = base / row["file"]
-        if walk is not None and target.resolve() in walk.read:
-            yield Skip(_display(target), f"already read as {walk.read[target.resolve()]}: read once")
-            continue
         if walk is not None:
-            walk.read[target.resolve()] = _display(target)
-        fields = {k: v for k, v in row.items() if k not in ("id", "file", "chars") and v not in (None, "")}
-        article = _text_file(target, row["id"], {**fields, "manifest": f"{_display(manifest)}:line {number}"},
-                             expected_sha=row.get("sha256") or None)
-        chars = (row.get("chars") or "").strip()
-        if chars and not chars.isdigit():
-            raise CorpusError(f"{_display(manifest)}: line {number}: chars {chars!r} is not a whole number")
-        if isinstance(article, Article) and chars and int(chars) != len(article.text):
-            raise CorpusError(f"{_display(manifest)}: line {number}: {article.source} has {len(article.text)} "
-                              f"characters, the manifest says {chars}")
-        yield article
+            resolved = target.resolve()
+            if resolved in walk.read:
+                yield Skip(_display(target), f"already read as {walk.read[resolved]}: read once")
+                continue
+            walk.read[resolved] = _display(target)
+        yield _manifest_article(manifest, number, row, target)
+
+
+def _manifest_article(manifest: Path, number: int, row: dict, target: Path) -> Article | Skip:
+    fields = {k: v for k, v in row.items() if k not in ("id", "file", "chars") and v not in (None, "")}
+    article = _text_file(target, row["id"], {**fields, "manifest": f"{_display(manifest)}:line {number}"},
+                         expected_sha=row.get("sha256") or None)
+    _check_manifest_chars(manifest, number, row, article)
+    return article
+
+
+def _check_manifest_chars(manifest: Path, number: int, row: dict, article: Article | Skip) -> None:
+    """The row's optional `chars` must be a whole number, equal to the length of the article's text."""
+    chars = (row.get("chars") or "").strip()
+    if not chars:
+        return
+    if not chars.isdigit():
+        raise CorpusError(f"{_display(manifest)}: line {number}: chars {chars!r} is not a whole number")
+    if isinstance(article, Article) and int(chars) != len(article.text):
+        raise CorpusError(f"{_display(manifest)}: line {number}: {article.source} has {len(article.text)} "
+                          f"characters, the manifest says {chars}")
+
+
+def _unlisted_entries(manifest: Path, listed: set[Path], walk: "_Walk | None") -> Iterator[Skip]:
+    """A Skip for each entry of the folders the manifest points into that it does not list (and that the
+    walk has not met)."""
     folders = sorted({p.parent for p in listed})   # only the folders the manifest points into
-    listed.add(manifest.resolve())                  # a manifest beside its files is not an unlisted article
+    known = listed | {manifest.resolve()}           # a manifest beside its files is not an unlisted article
     for folder in folders:
         if walk is not None:
             walk.folders.add(folder)
         for extra in sorted(folder.iterdir()):
             resolved = extra.resolve()
-            if resolved in listed or (walk is not None and (resolved in walk.read or resolved in walk.folders)):
+            if resolved in known or (walk is not None and (resolved in walk.read or resolved in walk.folders)):
                 continue
             if walk is not None:
                 walk.read[resolved] = _display(extra)      # reported once, here
-            if extra.name.startswith("."):
-                yield Skip(_display(extra), f"hidden {'folder' if extra.is_dir() else 'file'} (name starts with '.'), "
-                                            f"not listed in the manifest {_display(manifest)}: not read")
-            elif extra.is_dir():
-                yield Skip(_display(extra), f"subfolder, not listed in the manifest {_display(manifest)}: not read")
-            else:
-                yield Skip(_display(extra), f"not listed in the manifest {_display(manifest)}; add a row for it "
-                                            "(with its sha256) to load it")
+            yield _unlisted_skip(extra, manifest)
+
+
+def _unlisted_skip(extra: Path, manifest: Path) -> Skip:
+    if extra.name.startswith("."):
+        return Skip(_display(extra), f"hidden {'folder' if extra.is_dir() else 'file'} (name starts with '.'), "
+                                     f"not listed in the manifest {_display(manifest)}: not read")
+    if extra.is_dir():
+        return Skip(_display(extra), f"subfolder, not listed in the manifest {_display(manifest)}: not read")
+    return Skip(_display(extra), f"not listed in the manifest {_display(manifest)}; add a row for it "
+                                 "(with its sha256) to load it")
 
 
 def _checksum_message(source: str, digest: str, expected: str) -> str:
@@ -624,17 +698,9 @@ def _csv_rows(path: Path, header: list[str]) -> Iterator[tuple[int, dict | Skip]
 # ----------------------------------------------------------------------------------------------- records
 
 def _record_article(record, source: str, default_id: str) -> Article | Skip:
-    if isinstance(record, Skip):
-        return record
-    if not isinstance(record, dict):
-        return Skip(source, f"not a JSON object but {type(record).__name__}")
-    if "text" not in record:
-        return Skip(source, "no 'text' field")
-    text = record["text"]
-    if text is None:
-        return Skip(source, "'text' is null (no article text)")
-    if not isinstance(text, str):
-        return Skip(source, f"'text' is {type(text).__name__}, not a string")
+    text = _record_text(record, source)
+    if isinstance(text, Skip):
+        return text
     notes = {}
     if text.startswith("\ufeff"):
         text, notes["bom_removed"] = text[1:], True
@@ -646,6 +712,22 @@ def _record_article(record, source: str, default_id: str) -> Article | Skip:
     article_id = record.get("id")
     article_id = default_id if article_id in (None, "") else str(article_id)
     return _article(article_id, text, source, fields, notes)
+
+
+def _record_text(record, source: str) -> str | Skip:
+    """The `text` string of a record (a JSON object or a CSV row), or a Skip saying why it has none."""
+    if isinstance(record, Skip):
+        return record
+    if not isinstance(record, dict):
+        return Skip(source, f"not a JSON object but {type(record).__name__}")
+    if "text" not in record:
+        return Skip(source, "no 'text' field")
+    text = record["text"]
+    if text is None:
+        return Skip(source, "'text' is null (no article text)")
+    if not isinstance(text, str):
+        return Skip(source, f"'text' is {type(text).__name__}, not a string")
+    return text
 
 
 def _iter_jsonl(path: Path) -> Iterator[Article | Skip]:

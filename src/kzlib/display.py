@@ -131,28 +131,48 @@ def table_options(frame: pd.DataFrame, columns=None, *, page_length: int = PAGE_
                   articles_base: str = ARTICLES_FROM_NOTEBOOK) -> tuple[pd.DataFrame, dict]:
     """The escaped, linked, formatted frame and the itables options `show_table` passes (for tests)."""
     frame = frame.reset_index(drop=True)
+    visible, order = _column_order(frame, columns)
+    cells = pd.DataFrame({str(column): _cells(frame, column, articles_base) for column in order})
+    rtl = [i for i, c in enumerate(order) if _is_arabic(frame[c])]
+    wrap = [i for i, c in enumerate(order) if i in rtl and _mean_length(frame[c]) > 40]
+    numeric = [i for i, c in enumerate(order) if _is_number_column(frame[c])]
+    hidden = list(range(len(visible), len(order)))
+    _wrap_long_cells(cells, wrap)
+    return cells, _itables_options(_column_defs(rtl, wrap, numeric, hidden), hidden, page_length)
+
+
+def _column_order(frame: pd.DataFrame, columns) -> tuple[list, list]:
+    """The columns shown (`columns`, default all) and every column, the shown ones first; a column asked
+    for that the frame lacks is a KeyError."""
     visible = [c for c in (columns or frame.columns) if c in frame.columns]
     missing = [c for c in (columns or []) if c not in frame.columns]
     if missing:
         raise KeyError(f"show_table: no column(s) {missing} in the table (it has {list(frame.columns)})")
-    order = visible + [c for c in frame.columns if c not in visible]
-    cells = pd.DataFrame({str(column): _cells(frame, column, articles_base) for column in order})
-    rtl = [i for i, c in enumerate(order) if _is_arabic(frame[c])]
-    wrap = [i for i, c in enumerate(order) if i in rtl and _mean_length(frame[c]) > 40]
-    numeric = [i for i, c in enumerate(order) if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
-    hidden = list(range(len(visible), len(order)))
-    column_defs = []
-    if rtl:
-        column_defs.append({"targets": rtl, "className": "kz-rtl"})
-    if wrap:
-        column_defs.append({"targets": wrap, "className": "kz-rtl kz-wrap"})
-        for i in wrap:   # table cells ignore min-width; a block inside the cell gives the sentence room
-            column = cells.columns[i]
-            cells[column] = [f'<div class="kz-long">{cell}</div>' if cell else "" for cell in cells[column]]
-    if numeric:
-        column_defs.append({"targets": numeric, "className": "kz-num"})
-    if hidden:
-        column_defs.append({"targets": hidden, "visible": False})
+    return visible, visible + [c for c in frame.columns if c not in visible]
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _wrap_long_cells(cells: pd.DataFrame, wrap: list[int]) -> None:
+    # table cells ignore min-width; a block inside the cell gives the sentence room
+    for i in wrap:
+        column = cells.columns[i]
+        cells[column] = [f'<div class="kz-long">{cell}</div>' if cell else "" for cell in cells[column]]
+
+
+def _column_defs(rtl: list[int], wrap: list[int], numeric: list[int], hidden: list[int]) -> list[dict]:
+    """itables columnDefs: right-to-left, wrapped long Arabic, numeric and hidden columns (those present)."""
+    defs = []
+    for targets, setting in ((rtl, {"className": "kz-rtl"}), (wrap, {"className": "kz-rtl kz-wrap"}),
+                             (numeric, {"className": "kz-num"}), (hidden, {"visible": False})):
+        if targets:
+            defs.append({"targets": targets, **setting})
+    return defs
+
+
+def _itables_options(column_defs: list[dict], hidden: list[int], page_length: int) -> dict:
     options = dict(
         allow_html=True, maxBytes=0, showIndex=False, pageLength=page_length,
         lengthMenu=[10, 25, 100, 500], deferRender=True, classes="display compact",
@@ -163,7 +183,7 @@ def table_options(frame: pd.DataFrame, columns=None, *, page_length: int = PAGE_
     )
     if hidden:
         options["buttons"] = [{"extend": "colvis", "text": f"Columns ({len(hidden)} more)"}]
-    return cells, options
+    return options
 
 
 # --- cells -----------------------------------------------------------------------------------
@@ -177,9 +197,24 @@ def _cells(frame: pd.DataFrame, column, articles_base: str) -> list[str]:
         return [_claim_links(v, articles_base, anchored) for v in values]
     if _ARTICLE_COLUMN.search(name) or name == "id" and "headline" in frame.columns:
         return [_article_link(v, articles_base) for v in values]
-    if name in ("sentence", "evidence_sentence") and ("quote" in frame.columns or "evidence_quote" in frame.columns):
-        quotes = frame["quote" if "quote" in frame.columns else "evidence_quote"]
+    quotes = _quotes_of(frame, name)
+    if quotes is not None:
         return [_highlighted(s, q) for s, q in zip(values, quotes)]
+    return _plain_cells(values)
+
+
+def _quotes_of(frame: pd.DataFrame, name: str) -> pd.Series | None:
+    """The quotes to mark in a sentence column (None when `name` is not one, or the table has no quotes)."""
+    if name not in ("sentence", "evidence_sentence"):
+        return None
+    for quote in ("quote", "evidence_quote"):
+        if quote in frame.columns:
+            return frame[quote]
+    return None
+
+
+def _plain_cells(values: pd.Series) -> list[str]:
+    """Booleans as yes / no, numbers formatted, anything else escaped text."""
     if pd.api.types.is_bool_dtype(values):
         return ["yes" if v else "no" for v in values]
     if pd.api.types.is_numeric_dtype(values):

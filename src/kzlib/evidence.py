@@ -160,6 +160,24 @@ def ledger_page(article_id, claims: pd.DataFrame, names: dict | None = None) -> 
 def _render(text: str, quotes: list, sentences: list, furniture: list, names: dict) -> str:
     """`text` escaped, cut at every quote, sentence and furniture boundary; each piece wrapped by what
     covers it (quote > sentence > furniture). A quote's first piece carries its anchor."""
+    points = _cut_points(text, quotes, sentences, furniture)
+    anchored: set[str] = set()
+    pieces = []
+    for left, right in zip(points, points[1:]):
+        piece = html.escape(text[left:right], quote=False)
+        covering = [q for q in quotes if q[0] <= left and right <= q[1]]
+        if covering:
+            piece = _quote_html(piece, covering, names, anchored)
+        elif _covered(sentences, left, right):
+            piece = f'<span class="kz-sentence">{piece}</span>'
+        elif any(s <= left and right <= e for s, e, _ in furniture):
+            piece = _furniture_html(piece, furniture, left, right)
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _cut_points(text: str, quotes: list, sentences: list, furniture: list) -> list[int]:
+    """Every quote, sentence and furniture boundary inside `text`, with its two ends, in order."""
     cuts = {0, len(text)}
     for start, end, *_ in quotes:
         cuts.update((start, end))
@@ -167,28 +185,29 @@ def _render(text: str, quotes: list, sentences: list, furniture: list, names: di
         cuts.update((start, end))
     for start, end, _kind in furniture:
         cuts.update((max(0, start), min(len(text), end)))
-    points = sorted(c for c in cuts if 0 <= c <= len(text))
-    anchored: set[str] = set()
-    pieces = []
-    for left, right in zip(points, points[1:]):
-        piece = html.escape(text[left:right], quote=False)
-        covering = [q for q in quotes if q[0] <= left and right <= q[1]]
-        if covering:
-            ids = [claim_anchor(s, e) for s, e, _ in covering if claim_anchor(s, e) not in anchored]
-            anchored.update(ids)
-            row = covering[0][2]
-            anchor = f' id="{ids[0]}"' if ids else ""
-            extra = "".join(f'<span class="kz-anchor" id="{i}"></span>' for i in ids[1:])
-            title = html.escape(" | ".join(_hover(q[2], names) for q in covering), quote=True)
-            category = _css_class(row.category)
-            piece = f'<mark class="kz-quote kz-cat-{category}"{anchor} title="{title}">{extra}{piece}</mark>'
-        elif any(s <= left and right <= e for s, e in sentences):
-            piece = f'<span class="kz-sentence">{piece}</span>'
-        elif any(s <= left and right <= e for s, e, _ in furniture):
-            kinds = ", ".join(sorted({k for s, e, k in furniture if s <= left and right <= e}))
-            piece = f'<span class="kz-furniture" title="page furniture: {html.escape(kinds, quote=True)}">{piece}</span>'
-        pieces.append(piece)
-    return "".join(pieces)
+    return sorted(c for c in cuts if 0 <= c <= len(text))
+
+
+def _covered(spans: list, left: int, right: int) -> bool:
+    return any(s <= left and right <= e for s, e in spans)
+
+
+def _quote_html(piece: str, covering: list, names: dict, anchored: set[str]) -> str:
+    """A piece inside one or more quotes: highlighted in the first quote's category colour, hover text of
+    every quote, and the anchors of the quotes that start here (each anchor once per page)."""
+    ids = [claim_anchor(s, e) for s, e, _ in covering if claim_anchor(s, e) not in anchored]
+    anchored.update(ids)
+    row = covering[0][2]
+    anchor = f' id="{ids[0]}"' if ids else ""
+    extra = "".join(f'<span class="kz-anchor" id="{i}"></span>' for i in ids[1:])
+    title = html.escape(" | ".join(_hover(q[2], names) for q in covering), quote=True)
+    category = _css_class(row.category)
+    return f'<mark class="kz-quote kz-cat-{category}"{anchor} title="{title}">{extra}{piece}</mark>'
+
+
+def _furniture_html(piece: str, furniture: list, left: int, right: int) -> str:
+    kinds = ", ".join(sorted({k for s, e, k in furniture if s <= left and right <= e}))
+    return f'<span class="kz-furniture" title="page furniture: {html.escape(kinds, quote=True)}">{piece}</span>'
 
 
 def _hover(row, names: dict) -> str:
@@ -225,20 +244,23 @@ def _claims_rows_table(claims: list, columns: set, names: dict) -> str:
                 if f in columns and any(_cell(getattr(row, f)) for row in claims)]
     head = "".join(f"<th>{html.escape(h)}</th>" for h in
                    ["claim", "category", "group", "figure", "source", "place", *[label for _, label in optional], "quote"])
-    rows = []
-    for row in sorted(claims, key=lambda row: row.start):
-        anchor = claim_anchor(row.start, row.end)
-        cells = [f'<a href="#{anchor}">{html.escape(str(row.article_id))}:{int(row.start)}-{int(row.end)}</a>',
-                 html.escape(_label(names, row.category)), html.escape(_label(names, row.subject)),
-                 html.escape(_figure(row)), html.escape(_label(names, _cell(row.attributed_to)) or "—"),
-                 html.escape(_label(names, _cell(row.location)) or "—"),
-                 *[html.escape(_cell(getattr(row, f, None))) for f, _ in optional],
-                 f'<span dir="rtl">{html.escape(str(row.quote))}</span>']
-        swatch = f'<span class="kz-swatch kz-cat-{_css_class(row.category)}"></span>'
-        cells[1] = swatch + cells[1]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    rows = [_claim_row_html(row, optional, names) for row in sorted(claims, key=lambda row: row.start)]
     return (f'<h2>Claims in this article · الادعاءات في هذا المقال ({len(claims)})</h2>'
             f'<table class="kz-claims"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _claim_row_html(row, optional: list[tuple[str, str]], names: dict) -> str:
+    """One claim's table row: a link to its quote, category (with its colour swatch), group, figure, source,
+    place, the optional fields shown, the quote."""
+    anchor = claim_anchor(row.start, row.end)
+    swatch = f'<span class="kz-swatch kz-cat-{_css_class(row.category)}"></span>'
+    cells = [f'<a href="#{anchor}">{html.escape(str(row.article_id))}:{int(row.start)}-{int(row.end)}</a>',
+             swatch + html.escape(_label(names, row.category)), html.escape(_label(names, row.subject)),
+             html.escape(_figure(row)), html.escape(_label(names, _cell(row.attributed_to)) or "—"),
+             html.escape(_label(names, _cell(row.location)) or "—"),
+             *[html.escape(_cell(getattr(row, f, None))) for f, _ in optional],
+             f'<span dir="rtl">{html.escape(str(row.quote))}</span>']
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
 def _header(outlet, date, headline, source, article_id) -> str:
@@ -279,15 +301,25 @@ def _prepared(claims: pd.DataFrame) -> pd.DataFrame:
 def _sentence_span(text: str, row, start: int, end: int) -> tuple[int, int] | None:
     """The sentence's offsets: the ledger's sentence_start/sentence_end when present, else the sentence
     string found around the quote."""
-    s, e = getattr(row, "sentence_start", None), getattr(row, "sentence_end", None)
-    if s is not None and e is not None and not pd.isna(s) and not pd.isna(e) and 0 <= int(s) <= start and end <= int(e) <= len(text):
-        return int(s), int(e)
+    stored = _stored_sentence_span(text, row, start, end)
+    if stored is not None:
+        return stored
     sentence = _cell(row.sentence)
     if not sentence:
         return None
     position = text.find(sentence, max(0, end - len(sentence)))
     if position != -1 and position <= start and end <= position + len(sentence):
         return position, position + len(sentence)
+    return None
+
+
+def _stored_sentence_span(text: str, row, start: int, end: int) -> tuple[int, int] | None:
+    """The ledger's sentence_start/sentence_end when both are set and hold the quote inside the text."""
+    s, e = getattr(row, "sentence_start", None), getattr(row, "sentence_end", None)
+    if s is None or e is None or pd.isna(s) or pd.isna(e):
+        return None
+    if 0 <= int(s) <= start and end <= int(e) <= len(text):
+        return int(s), int(e)
     return None
 
 

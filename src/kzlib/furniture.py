@@ -155,34 +155,49 @@ def find_furniture(text: str, rules: tuple[Rule, ...] | None = None) -> tuple[Sp
     """Furniture spans of `text`, in text order, one per line (a masthead label and its name: one span)."""
     rules = load_rules() if rules is None else rules
     lines = lines_of(text)
+    kinds, joined, foreign_parts = _classify_lines(lines, rules)
+    _mark_repeated_captions(lines, kinds)
+    spans = _line_spans(text, lines, kinds, joined)
+    spans.extend(Span("foreign_language", a, b, text[a:b]) for a, b in foreign_parts)
+    return tuple(sorted(spans, key=lambda span: span.start)) if foreign_parts else tuple(spans)
+
+
+def _classify_lines(lines: list[Line], rules) -> tuple[dict[int, str], dict[int, int], list[tuple[int, int]]]:
+    """The furniture kind of each line by the rules and by language (line index -> kind); the label lines
+    that take the next line (their name) with them (label index -> name index); and the foreign-language
+    sentences of lines that hold several sentences (offsets into the text)."""
     kinds: dict[int, str] = {}
-    joined: dict[int, int] = {}          # label line index -> index of the name line it takes with it
-    foreign_parts: list[tuple[int, int]] = []    # foreign-language sentences of lines that hold several
+    joined: dict[int, int] = {}
+    foreign_parts: list[tuple[int, int]] = []
     for line in lines:
         if line.index in kinds:
             continue
         kind = _phrase_kind(line, len(lines), rules, lines, joined)
         if kind is None and _latin_letters(line.text) >= LATIN_MIN_LETTERS:
             parts = _foreign_sentences(line)
-            if parts is None:                    # the line is one sentence: judged whole
-                kind = "foreign_language" if is_foreign_language(line.text) else None
-            else:
+            if parts is not None:
                 foreign_parts.extend(parts)      # only its foreign sentences, the Arabic ones stay text
                 continue
+            # the line is one sentence: judged whole
+            kind = "foreign_language" if is_foreign_language(line.text) else None
         if kind is not None:
             kinds[line.index] = kind
             if line.index in joined:
                 kinds[joined[line.index]] = kind
-    _mark_repeated_captions(lines, kinds)
+    return kinds, joined, foreign_parts
+
+
+def _line_spans(text: str, lines: list[Line], kinds: dict[int, str], joined: dict[int, int]) -> list[Span]:
+    """One span per furniture line, a label and its name line together (in line order)."""
+    name_lines = set(joined.values())
     spans = []
     for index in sorted(kinds):
-        if index in joined.values():
+        if index in name_lines:
             continue
         line = lines[index]
         end = lines[joined[index]].end if index in joined else line.end
         spans.append(Span(kinds[index], line.start, end, text[line.start:end]))
-    spans.extend(Span("foreign_language", a, b, text[a:b]) for a, b in foreign_parts)
-    return tuple(sorted(spans, key=lambda span: span.start)) if foreign_parts else tuple(spans)
+    return spans
 
 
 def _foreign_sentences(line: Line) -> list[tuple[int, int]] | None:
@@ -237,18 +252,28 @@ def _phrase_kind(line: Line, total: int, rules, lines: list[Line], joined: dict[
     for rule in table[words][place]:
         if folded is None:
             folded = normalize_word(line.text)
-        if rule.match != "regex" and not folded.startswith(rule.pattern):
-            continue    # a line or prefix rule matches only a line that starts with its phrase
-        if not rule.compiled.search(folded):
-            continue
-        # the label alone (perhaps with one more word: "رئيس مجلس الإدارة والتحرير") leaves the name to the next line
-        label_alone = words <= len(rule.pattern.split()) + 1
-        if rule.next_line and label_alone and line.index + 1 < total:
-            following = lines[line.index + 1]
-            if len(following.text.split()) <= NEXT_LINE_MAX_WORDS and not ends_like_a_sentence(following.text):
-                joined[line.index] = following.index
-        return rule.kind
+        if _rule_matches(rule, folded):
+            _join_name_line(line, rule, words, lines, joined)
+            return rule.kind
     return None
+
+
+def _rule_matches(rule: Rule, folded: str) -> bool:
+    # a line or prefix rule matches only a line that starts with its phrase
+    if rule.match != "regex" and not folded.startswith(rule.pattern):
+        return False
+    return bool(rule.compiled.search(folded))
+
+
+def _join_name_line(line: Line, rule: Rule, words: int, lines: list[Line], joined: dict[int, int]) -> None:
+    """A label alone on its line (perhaps with one more word: "رئيس مجلس الإدارة والتحرير") leaves the name
+    to the next line, when that line is short and not a sentence: record the pair in `joined`."""
+    label_alone = words <= len(rule.pattern.split()) + 1
+    if not (rule.next_line and label_alone and line.index + 1 < len(lines)):
+        return
+    following = lines[line.index + 1]
+    if len(following.text.split()) <= NEXT_LINE_MAX_WORDS and not ends_like_a_sentence(following.text):
+        joined[line.index] = following.index
 
 
 def _mark_repeated_captions(lines: list[Line], kinds: dict[int, str]) -> None:

@@ -197,15 +197,7 @@ def read_ledger(path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such ledger")
-    if path.is_dir():
-        frames = [pd.read_parquet(part) for part in ledger_parts(path)]
-        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    elif path.suffix == ".parquet":
-        frame = pd.read_parquet(path)
-    elif path.suffix == ".csv":
-        frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
-    else:
-        raise ValueError(f"{path}: unsupported ledger format {path.suffix!r} (use .parquet or .csv)")
+    frame = _read_ledger_frame(path)
     missing = [c for c in CLAIM_FIELDS if c not in frame.columns and c not in _LATER_FIELDS]
     if missing:
         raise ValueError(f"{path}: not a claims ledger, missing columns {missing}")
@@ -213,6 +205,18 @@ def read_ledger(path) -> pd.DataFrame:
         if name not in frame.columns:
             frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64") if name in _LATER_OFFSETS else None
     return _nullable_ints(frame)
+
+
+def _read_ledger_frame(path: Path) -> pd.DataFrame:
+    """The table of a ledger file or folder of Parquet parts, as stored."""
+    if path.is_dir():
+        frames = [pd.read_parquet(part) for part in ledger_parts(path)]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".csv":
+        return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
+    raise ValueError(f"{path}: unsupported ledger format {path.suffix!r} (use .parquet or .csv)")
 
 
 # claim fields newer than some ledgers on disk: offsets read back as unknown, texts as empty
@@ -225,35 +229,53 @@ def out_conflict(paths, out) -> str | None:
     """Why `kz extract ... --out OUT` must not write OUT, or None: OUT is an input of the run, the project's
     manifest (data/corpus.csv), inside an input folder or a raw folder (data/raw, the folders an input
     manifest points into), or (a --dask output folder, replaced whole) holds an input."""
-    from kzlib.paths import ROOT
-
-    target = Path(os.path.abspath(out))
-    try:
-        target = target.resolve()
-    except (OSError, RuntimeError):
-        pass
+    target = _resolved_or_absolute(out)
     inputs = [Path(p).resolve() for p in paths]
-    guarded_files = {(ROOT / "data" / "corpus.csv").resolve(): "the project's corpus manifest"}
-    guarded_folders = {(ROOT / "data" / "raw").resolve(): "the raw data folder"}
-    for given, resolved in zip(paths, inputs):
-        if resolved.is_dir():
-            guarded_folders.setdefault(resolved, f"inside the input folder {given}")
-        else:
-            guarded_files.setdefault(resolved, f"an input of this run ({given})")
-            for folder in _manifest_folders(resolved):
-                guarded_folders.setdefault(folder, f"inside {folder}, a folder the manifest {given} points into")
+    guarded_files, guarded_folders = _guarded_paths(paths, inputs)
     if target in guarded_files:
         return f"--out {out} is {guarded_files[target]}: refusing to overwrite it"
-    for folder, why in guarded_folders.items():
-        if target == folder or target.is_relative_to(folder):
-            where = why if why.startswith("inside") else f"inside {why} ({folder})"
-            return f"--out {out} is {where}: refusing to write there (outputs go outside the inputs)"
+    folder = _guarding_folder(target, guarded_folders)
+    if folder is not None:
+        why = guarded_folders[folder]
+        where = why if why.startswith("inside") else f"inside {why} ({folder})"
+        return f"--out {out} is {where}: refusing to write there (outputs go outside the inputs)"
     for resolved in inputs:
         if resolved.is_relative_to(target):
             return f"--out {out} holds an input of this run ({resolved}): refusing to replace it"
     if target.is_file() and not _is_ledger_file(target):
         return f"--out {out} exists and is not a claims ledger (a corpus, a manifest?): refusing to overwrite it"
     return None
+
+
+def _guarding_folder(target: Path, guarded_folders: dict[Path, str]) -> Path | None:
+    """The first guarded folder that is `target` or holds it."""
+    return next((f for f in guarded_folders if target == f or target.is_relative_to(f)), None)
+
+
+def _resolved_or_absolute(out) -> Path:
+    """`out` resolved (symbolic links followed), or merely absolute when it cannot be resolved."""
+    target = Path(os.path.abspath(out))
+    try:
+        return target.resolve()
+    except (OSError, RuntimeError):
+        return target
+
+
+def _guarded_paths(paths, inputs: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
+    """The files and the folders an output must not be written to (or into), each with the reason: the
+    project's manifest, the raw data folder, every input, and the folders an input manifest points into."""
+    from kzlib.paths import ROOT
+
+    guarded_files = {(ROOT / "data" / "corpus.csv").resolve(): "the project's corpus manifest"}
+    guarded_folders = {(ROOT / "data" / "raw").resolve(): "the raw data folder"}
+    for given, resolved in zip(paths, inputs):
+        if resolved.is_dir():
+            guarded_folders.setdefault(resolved, f"inside the input folder {given}")
+            continue
+        guarded_files.setdefault(resolved, f"an input of this run ({given})")
+        for folder in _manifest_folders(resolved):
+            guarded_folders.setdefault(folder, f"inside {folder}, a folder the manifest {given} points into")
+    return guarded_files, guarded_folders
 
 
 def _is_ledger_file(path: Path) -> bool:
@@ -299,14 +321,10 @@ def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None, *, recursi
     import tempfile
 
     err = err or sys.stderr
-    if fmt not in ("jsonl", "csv"):
-        print(f"kz extract: unknown format {fmt!r} (jsonl or csv)", file=err)
-        return 2
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    missing = missing_path(paths)
-    if missing is not None:
-        print(f"kz extract: {missing}: no such file or folder", file=err)
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+    problem = _extract_options_problem(paths, fmt)
+    if problem is not None:
+        print(f"kz extract: {problem}", file=err)
         return 2
 
     def skipped(skip) -> None:
@@ -314,17 +332,8 @@ def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None, *, recursi
 
     tally = tally or Tally(skipped)
     with tempfile.SpooledTemporaryFile(max_size=16 * 2**20, mode="w+", encoding="utf-8", newline="") as spool:
-        writer = None
-        if fmt == "csv":
-            writer = csv.DictWriter(spool, fieldnames=list(CLAIM_FIELDS), lineterminator="\n")
-            writer.writeheader()
         try:
-            for claim in iter_claims(list(paths), recursive=recursive, tally=tally):
-                row = claim.as_dict()
-                if writer is not None:
-                    writer.writerow(row)
-                else:
-                    spool.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+            _spool_claims(spool, paths, fmt, recursive, tally)
         except ValueError as exc:   # kzlib.corpus.CorpusError names the file and place
             print(f"kz extract: {exc}", file=err)
             return 2
@@ -336,6 +345,30 @@ def write_claims(paths, fmt: str = "jsonl", out=sys.stdout, err=None, *, recursi
         shutil.copyfileobj(spool, out)
         out.flush()
     return 0
+
+
+def _extract_options_problem(paths, fmt: str) -> str | None:
+    """What makes `kz extract` refuse to start (an unknown format, a missing input), or None."""
+    if fmt not in ("jsonl", "csv"):
+        return f"unknown format {fmt!r} (jsonl or csv)"
+    missing = missing_path(paths)
+    if missing is not None:
+        return f"{missing}: no such file or folder"
+    return None
+
+
+def _spool_claims(spool, paths, fmt: str, recursive: bool, tally: Tally) -> None:
+    """Every claim of the run written to `spool` as a JSON line or a CSV row (after a header)."""
+    writer = None
+    if fmt == "csv":
+        writer = csv.DictWriter(spool, fieldnames=list(CLAIM_FIELDS), lineterminator="\n")
+        writer.writeheader()
+    for claim in iter_claims(list(paths), recursive=recursive, tally=tally):
+        row = claim.as_dict()
+        if writer is not None:
+            writer.writerow(row)
+        else:
+            spool.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def run_summary(paths, tally: Tally, recursive: bool) -> str:

@@ -99,60 +99,100 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
     """
     started = time.perf_counter()
     out = Path(out).expanduser().resolve()
-    if out.exists() and not _replaceable(out):
-        print(f"report: refusing to replace {out}: it is not empty and holds no {MARKER} "
-              f"(not a folder this command wrote); choose another --out", file=sys.stderr)
-        return 2
     folder = Path(notebooks_dir) if notebooks_dir else NOTEBOOKS
-    notebooks = select_notebooks(folder, only)
-    if not notebooks:
-        print(f"report: no notebooks to run (folder {folder}, only={only})", file=sys.stderr)
+    notebooks, refusal = _notebooks_or_refusal(out, folder, only)
+    if refusal:
+        print(f"report: {refusal}", file=sys.stderr)
         return 2
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(out)
-    kept = _kept_from_previous(out, folder, notebooks) if only else []
+    kept = _clear_for_build(out, folder, notebooks, only)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     os.chmod(build, default_mode(directory=True))   # mkdtemp is owner-only; the published folder is not
     try:
-        (build / BUILDER).write_text(str(os.getpid()), encoding="utf-8")
-        for sub in ("html", "notebooks", "figures", "tables", "findings", "articles"):
-            (build / sub).mkdir()
-        (build / MARKER).write_text("written by kzlib.report.build_report; replaced on every run\n", encoding="utf-8")
+        _lay_out_build(build)
         runs = [NotebookRun(path, i) for i, path in enumerate(notebooks, 1)]
         try:
             summary, params, articles = _prepare_inputs(corpus, build, parameters or {})
         except ReportError as exc:
             print(f"report: {exc}", file=sys.stderr)
             return 2
-        replace = {str(build): str(out)}
-        failed = run_notebooks(runs, params, build, timeout, jobs or default_jobs(len(runs)), replace,
-                               while_running=lambda: _write_article_pages(build, articles, summary),
-                               previous=out / "notebooks")
+        failed = _run_notebooks_into(build, out, runs, params, timeout, jobs,
+                                     while_running=lambda: _write_article_pages(build, articles, summary))
         if failed:
-            for run in failed:
-                print(f"\nreport: notebook {run.path.name} failed\n{run.error}", file=sys.stderr)
-            print(f"report: {out} left unchanged", file=sys.stderr)
+            _print_failures(failed, out)
             return 1
         try:
-            broken = next((run for run in runs if run.export_error is not None), None)
-            if broken is not None:
-                raise broken.export_error
-            kept_runs = _copy_kept(out, build, kept, start=len(runs) + 1)
-            summary.seconds = time.perf_counter() - started
-            from kzlib.briefing import write_briefing
-
-            every_run = sorted(runs + kept_runs, key=lambda run: run.name)
-            write_briefing(build / "index.html", every_run, summary, build)
-            if (build / CACHE).exists():   # results the notebooks shared while running (notebook.computed_once)
-                _remove_tree(build / CACHE)
-            (build / BUILDER).unlink()
-            _swap_in(build, out)
+            _publish(build, out, runs, kept, summary, started)
         except Exception as exc:  # export, briefing or swap failed: say so, keep the previous report
             print(f"report: writing the pages failed ({type(exc).__name__}: {exc}); {out} left unchanged", file=sys.stderr)
             return 1
     finally:
         if build.exists():
             _remove_tree(build)
+    _print_done(out, runs, kept, only, summary, started)
+    return 0
+
+
+def _clear_for_build(out: Path, folder: Path, notebooks: list[Path], only) -> list[Path]:
+    """Make `out`'s parent and remove the builds a crashed run left there; the previous report's notebooks
+    kept when `only` reruns some (none otherwise)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(out)
+    return _kept_from_previous(out, folder, notebooks) if only else []
+
+
+def _run_notebooks_into(build: Path, out: Path, runs: list, params: dict, timeout: int, jobs: int | None,
+                        while_running) -> list:
+    """Execute the notebooks in the build folder (paths of the build shown as `out`); the failed runs."""
+    return run_notebooks(runs, params, build, timeout, jobs or default_jobs(len(runs)), {str(build): str(out)},
+                         while_running=while_running, previous=out / "notebooks")
+
+
+def _notebooks_or_refusal(out: Path, folder: Path, only) -> tuple[list[Path], str | None]:
+    """The notebooks to run, or why the report cannot be built: `out` is not a folder this command wrote,
+    or there is no notebook to run."""
+    if out.exists() and not _replaceable(out):
+        return [], (f"refusing to replace {out}: it is not empty and holds no {MARKER} "
+                    f"(not a folder this command wrote); choose another --out")
+    notebooks = select_notebooks(folder, only)
+    if not notebooks:
+        return [], f"no notebooks to run (folder {folder}, only={only})"
+    return notebooks, None
+
+
+def _lay_out_build(build: Path) -> None:
+    """The build folder's sub-folders, the builder's process id and the marker that lets a later run replace
+    the published folder."""
+    (build / BUILDER).write_text(str(os.getpid()), encoding="utf-8")
+    for sub in ("html", "notebooks", "figures", "tables", "findings", "articles"):
+        (build / sub).mkdir()
+    (build / MARKER).write_text("written by kzlib.report.build_report; replaced on every run\n", encoding="utf-8")
+
+
+def _print_failures(failed: list, out: Path) -> None:
+    for run in failed:
+        print(f"\nreport: notebook {run.path.name} failed\n{run.error}", file=sys.stderr)
+    print(f"report: {out} left unchanged", file=sys.stderr)
+
+
+def _publish(build: Path, out: Path, runs: list, kept: list[Path], summary: RunSummary, started: float) -> None:
+    """Raise the first export error; copy the kept pages, write the briefing, drop the shared cache and swap
+    the build folder in for `out`."""
+    broken = next((run for run in runs if run.export_error is not None), None)
+    if broken is not None:
+        raise broken.export_error
+    kept_runs = _copy_kept(out, build, kept, start=len(runs) + 1)
+    summary.seconds = time.perf_counter() - started
+    from kzlib.briefing import write_briefing
+
+    every_run = sorted(runs + kept_runs, key=lambda run: run.name)
+    write_briefing(build / "index.html", every_run, summary, build)
+    if (build / CACHE).exists():   # results the notebooks shared while running (notebook.computed_once)
+        _remove_tree(build / CACHE)
+    (build / BUILDER).unlink()
+    _swap_in(build, out)
+
+
+def _print_done(out: Path, runs: list, kept: list[Path], only, summary: RunSummary, started: float) -> None:
     if kept:
         print(f"report: reran {', '.join(r.name for r in runs)}; kept {', '.join(p.stem for p in kept)} "
               f"from the previous report")
@@ -160,7 +200,6 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
         print(f"report: reran {', '.join(r.name for r in runs)}; no other notebook's pages to keep")
     print(f"report: {out / 'index.html'} ({len(runs) + len(kept)} notebooks, {summary.article_pages} article pages; "
           f"{_counts_line(summary)}; {time.perf_counter() - started:.1f} s)")
-    return 0
 
 
 def select_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Path]:
@@ -197,37 +236,50 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict,
     extra = dict(extra)
     given_ledger = extra.pop("ledger", "") or (str(corpus_path) if is_ledger(corpus_path) else "")
     summary = RunSummary(corpus=str(corpus))
-    articles = None
     if given_ledger:
-        ledger_path = _resolve_input(given_ledger)
-        if not ledger_path.exists():
-            raise ReportError(f"ledger {given_ledger}: no such file or folder")
-        try:
-            from kzlib.ledger import ledger_rows
-
-            summary.claims = ledger_rows(ledger_path)
-        except (ValueError, OSError) as exc:   # not a ledger: say so before any notebook runs
-            raise ReportError(f"ledger {given_ledger}: {exc}") from exc
-        if not is_ledger(corpus_path) and corpus_path.exists():
-            articles = _load_articles(corpus, corpus_path, summary)   # texts for the evidence pages
+        ledger_path = _given_ledger(given_ledger, summary)
+        # texts for the evidence pages
+        articles = _load_articles(corpus, corpus_path, summary) \
+            if not is_ledger(corpus_path) and corpus_path.exists() else None
     else:
-        try:
-            from kzlib.corpus import load_corpus  # noqa: F401
-            from kzlib.ledger import ledger_rows, write_ledger
-        except ImportError as exc:
-            raise ReportError(f"cannot build the claims ledger: kzlib.corpus.load_corpus / "
-                              f"kzlib.ledger.write_ledger not available ({exc})") from exc
-        started = time.perf_counter()
-        articles = _load_articles(corpus, corpus_path, summary)
-        try:
-            ledger_path = Path(write_ledger(articles, build / "tables" / "claims.parquet", skipped=None))
-        except (ValueError, OSError) as exc:
-            raise ReportError(f"corpus {corpus}: {exc}") from exc
-        summary.claims = ledger_rows(ledger_path)
-        print(f"[ledger] {corpus}: {_counts_line(summary)} ({time.perf_counter() - started:.1f} s)", flush=True)
+        ledger_path, articles = _extract_ledger(corpus, corpus_path, build, summary)
     summary.ledger = str(ledger_path) if given_ledger else "tables/claims.parquet"
     params = {"corpus": str(corpus_path), "output_dir": str(build), "ledger": str(ledger_path), **extra}
     return summary, params, articles
+
+
+def _given_ledger(given_ledger: str, summary: RunSummary) -> Path:
+    """The path of a ledger given to the report, its rows counted in `summary` (a ReportError when it is
+    missing or not a ledger, before any notebook runs)."""
+    ledger_path = _resolve_input(given_ledger)
+    if not ledger_path.exists():
+        raise ReportError(f"ledger {given_ledger}: no such file or folder")
+    try:
+        from kzlib.ledger import ledger_rows
+
+        summary.claims = ledger_rows(ledger_path)
+    except (ValueError, OSError) as exc:   # not a ledger: say so before any notebook runs
+        raise ReportError(f"ledger {given_ledger}: {exc}") from exc
+    return ledger_path
+
+
+def _extract_ledger(corpus, corpus_path: Path, build: Path, summary: RunSummary) -> tuple[Path, list]:
+    """Load the corpus and write its claims ledger into the build's tables/; (ledger path, articles)."""
+    try:
+        from kzlib.corpus import load_corpus  # noqa: F401
+        from kzlib.ledger import ledger_rows, write_ledger
+    except ImportError as exc:
+        raise ReportError(f"cannot build the claims ledger: kzlib.corpus.load_corpus / "
+                          f"kzlib.ledger.write_ledger not available ({exc})") from exc
+    started = time.perf_counter()
+    articles = _load_articles(corpus, corpus_path, summary)
+    try:
+        ledger_path = Path(write_ledger(articles, build / "tables" / "claims.parquet", skipped=None))
+    except (ValueError, OSError) as exc:
+        raise ReportError(f"corpus {corpus}: {exc}") from exc
+    summary.claims = ledger_rows(ledger_path)
+    print(f"[ledger] {corpus}: {_counts_line(summary)} ({time.perf_counter() - started:.1f} s)", flush=True)
+    return ledger_path, articles
 
 
 def _load_articles(corpus, corpus_path: Path, summary: RunSummary) -> list:

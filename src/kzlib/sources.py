@@ -18,7 +18,9 @@ stay those of the original text.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
+from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import islice
 
@@ -97,22 +99,31 @@ def _term_index(terms: tuple[str, ...]) -> tuple[dict, list[str], int]:
     index: dict[tuple[str, ...], int] = {}
     longest = 1
     for rank, term in enumerate(ordered):
-        words = _MARK_CHARS.sub("", term.strip()).split()
-        if not words:
-            raise ValueError("empty lexicon term")
-        first = words[0]
-        if first.startswith("ال"):
-            firsts = [p + first[2:] for p in _AL_PREFIXES]
-        else:
-            firsts = [p + first for p in _PLAIN_PREFIXES]
-        longest = max(longest, len(words))
-        folded_rest = [[normalize_word(v) for v in _seat_variants(w)] for w in words[1:]]
-        keys = [(normalize_word(v),) for f in firsts for v in _seat_variants(f)]
-        for alternatives in folded_rest:
-            keys = [k + (a,) for k in keys for a in alternatives]
+        keys, words = _term_keys(term)
+        longest = max(longest, words)
         for key in keys:
             index.setdefault(key, rank)  # the longer term wins where two terms read alike
     return index, ordered, longest
+
+
+def _prefixed_forms(first: str) -> list[str]:
+    """A term's first word with each clitic prefix it may carry (the article ال gives way to لل and the like)."""
+    if first.startswith("ال"):
+        return [p + first[2:] for p in _AL_PREFIXES]
+    return [p + first for p in _PLAIN_PREFIXES]
+
+
+def _term_keys(term: str) -> tuple[list[tuple[str, ...]], int]:
+    """The folded word sequences a term reads as (every clitic prefix its first word may carry, every hamza
+    seat of each word), and its number of words."""
+    words = _MARK_CHARS.sub("", term.strip()).split()
+    if not words:
+        raise ValueError("empty lexicon term")
+    keys = [(normalize_word(v),) for f in _prefixed_forms(words[0]) for v in _seat_variants(f)]
+    for word in words[1:]:
+        alternatives = [normalize_word(v) for v in _seat_variants(word)]
+        keys = [k + (a,) for k in keys for a in alternatives]
+    return keys, len(words)
 
 
 def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -192,7 +203,7 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
     are the offsets of the cue word, ``surface`` the cue. Credits are actors the gazetteer finds in page
     furniture that credits a source (source footer, picture caption).
     """
-    from kzlib.attribution import actor_source_types, find_cues
+    from kzlib.attribution import find_cues
     from kzlib.claims import find_entities, read_sentences
     from kzlib.doc import Doc
 
@@ -202,35 +213,49 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
         gazetteer = load_gazetteer()
     rows = []
     for article in _articles(articles):
-        text = article.text
-        doc = Doc(text, article.id, _body(article))
+        doc = Doc(article.text, article.id, _body(article))
         read_sentences(doc)
         find_entities(doc, gazetteer)
         find_cues(doc, gazetteer)
-        for sentence in doc.sentences:
-            for cue in doc.in_sentence("cues", sentence):
-                speaker, mention = cue.attrs["speaker"], cue.attrs["mention"]
-                if speaker and speaker != getattr(article, "outlet", None):
-                    rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="statement",
-                                     actor=speaker, actor_type=_actor_type(gazetteer, speaker),
-                                     surface=text[cue.start:cue.end], start=cue.start, end=cue.end,
-                                     sentence=text[sentence.start:sentence.end],
-                                     source_text=text[mention.start:mention.end], source_type=mention.attrs["type"]))
-        for span in getattr(article, "furniture", ()):
-            if span.kind not in CREDIT_FURNITURE:
-                continue
-            for entity in gazetteer.find(span.text):
-                if entity.type != "place":
-                    rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="credit", actor=entity.id,
-                                     actor_type=entity.type, surface=entity.surface, start=span.start + entity.start,
-                                     end=span.start + entity.end, sentence=span.text, source_text=entity.surface,
-                                     source_type=actor_source_types().get(entity.id, "other")))
+        rows.extend(_statement_rows(article, doc, gazetteer))
+        rows.extend(_credit_rows(article, gazetteer))
     columns = ["article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end", "sentence",
                "source_text", "source_type"]
     frame = pd.DataFrame(rows, columns=columns)
     # a speaker counts once per sentence (several cues may name it: "قال ... وأضاف")
     return frame.drop_duplicates(["article_id", "kind", "actor", "sentence"]).reset_index(drop=True)
 
+
+def _statement_rows(article, doc, gazetteer) -> list[dict]:
+    """A row per reporting cue whose speaker is not the article's own outlet."""
+    text, rows = article.text, []
+    for sentence in doc.sentences:
+        for cue in doc.in_sentence("cues", sentence):
+            speaker, mention = cue.attrs["speaker"], cue.attrs["mention"]
+            if speaker and speaker != getattr(article, "outlet", None):
+                rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="statement",
+                                 actor=speaker, actor_type=_actor_type(gazetteer, speaker),
+                                 surface=text[cue.start:cue.end], start=cue.start, end=cue.end,
+                                 sentence=text[sentence.start:sentence.end],
+                                 source_text=text[mention.start:mention.end], source_type=mention.attrs["type"]))
+    return rows
+
+
+def _credit_rows(article, gazetteer) -> list[dict]:
+    """A row per actor (not a place) the gazetteer finds in furniture that credits a source."""
+    from kzlib.attribution import actor_source_types
+
+    rows = []
+    for span in getattr(article, "furniture", ()):
+        if span.kind not in CREDIT_FURNITURE:
+            continue
+        for entity in gazetteer.find(span.text):
+            if entity.type != "place":
+                rows.append(dict(article_id=article.id, outlet=_outlet(article), kind="credit", actor=entity.id,
+                                 actor_type=entity.type, surface=entity.surface, start=span.start + entity.start,
+                                 end=span.start + entity.end, sentence=span.text, source_text=entity.surface,
+                                 source_type=actor_source_types().get(entity.id, "other")))
+    return rows
 
 CREDIT_FURNITURE = ("source_footer", "caption", "credit", "byline")
 
@@ -248,32 +273,55 @@ def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = No
 
     ``claim_ids`` / ``mention_refs`` (article:start-end) let a reader find every counted item.
     """
-    from kzlib.tables import with_claim_ids
-
-    parts, names = [], []
-    if len(claims):
-        attributed = with_claim_ids(claims)
-        attributed = attributed[attributed["attributed_to"].notna()]
-        if len(attributed):
-            parts.append(attributed.groupby(["outlet", "attributed_to"]).agg(
-                claims=("claim_id", "size"), claim_ids=("claim_id", ", ".join)).reset_index()
-                .rename(columns={"attributed_to": "source"}))
-            names.append(attributed.rename(columns={"attributed_to": "source"})[["source", "source_text", "source_type"]])
+    parts, names = _claim_counts(claims) if len(claims) else ([], [])
     if mentions is not None and len(mentions):
-        refs = mentions.assign(ref=mentions["article_id"] + ":" + mentions["start"].astype(str) + "-"
-                               + mentions["end"].astype(str))
-        for kind, column in (("statement", "statements"), ("credit", "credits")):
-            sub = refs[refs["kind"] == kind]
-            if len(sub):
-                parts.append(sub.groupby(["outlet", "actor"]).agg(**{column: ("ref", "size"),
-                                                                    f"{column}_refs": ("ref", ", ".join)})
-                             .reset_index().rename(columns={"actor": "source"}))
-        if "source_text" in refs.columns:
-            names.append(refs.rename(columns={"actor": "source"})[["source", "source_text", "source_type"]])
+        mention_parts, mention_names = _mention_counts(mentions)
+        parts, names = parts + mention_parts, names + mention_names
     columns = ["outlet", "source", "source_text", "source_type", "claims", "statements", "credits", "claim_ids",
                "statements_refs", "credits_refs"]
     if not parts:
         return pd.DataFrame(columns=columns + ["total"])
+    merged = _merged_counts(parts, columns)
+    labels = _source_labels(names)
+    merged["source_text"] = merged["source"].map(lambda s: labels.get(s, ("", ""))[0])
+    merged["source_type"] = merged["source"].map(lambda s: labels.get(s, ("", ""))[1])
+    return merged.loc[:, columns + ["total"]].sort_values(["outlet", "total"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _claim_counts(claims: pd.DataFrame) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Attributed claims per outlet x source (with their ids), and the ways each source is written."""
+    from kzlib.tables import with_claim_ids
+
+    attributed = with_claim_ids(claims)
+    attributed = attributed[attributed["attributed_to"].notna()]
+    if not len(attributed):
+        return [], []
+    counts = (attributed.groupby(["outlet", "attributed_to"]).agg(claims=("claim_id", "size"),
+                                                                  claim_ids=("claim_id", ", ".join))
+              .reset_index().rename(columns={"attributed_to": "source"}))
+    names = attributed.rename(columns={"attributed_to": "source"})[["source", "source_text", "source_type"]]
+    return [counts], [names]
+
+
+def _mention_counts(mentions: pd.DataFrame) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Statements and credits per outlet x source (with their article:start-end refs), and the ways each
+    source is written."""
+    refs = mentions.assign(ref=mentions["article_id"] + ":" + mentions["start"].astype(str) + "-"
+                           + mentions["end"].astype(str))
+    parts, names = [], []
+    for kind, column in (("statement", "statements"), ("credit", "credits")):
+        sub = refs[refs["kind"] == kind]
+        if len(sub):
+            parts.append(sub.groupby(["outlet", "actor"]).agg(**{column: ("ref", "size"),
+                                                                f"{column}_refs": ("ref", ", ".join)})
+                         .reset_index().rename(columns={"actor": "source"}))
+    if "source_text" in refs.columns:
+        names.append(refs.rename(columns={"actor": "source"})[["source", "source_text", "source_type"]])
+    return parts, names
+
+
+def _merged_counts(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The count tables joined on outlet x source: absent counts 0, absent id lists "", and the total."""
     merged = parts[0]
     for part in parts[1:]:
         merged = merged.merge(part, on=["outlet", "source"], how="outer")
@@ -285,10 +333,7 @@ def cited_source_matrix(claims: pd.DataFrame, mentions: pd.DataFrame | None = No
     for column in ("claim_ids", "statements_refs", "credits_refs"):
         merged[column] = merged[column].fillna("")
     merged["total"] = merged["claims"] + merged["statements"] + merged["credits"]
-    labels = _source_labels(names)
-    merged["source_text"] = merged["source"].map(lambda s: labels.get(s, ("", ""))[0])
-    merged["source_type"] = merged["source"].map(lambda s: labels.get(s, ("", ""))[1])
-    return merged.loc[:, columns + ["total"]].sort_values(["outlet", "total"], ascending=[True, False]).reset_index(drop=True)
+    return merged
 
 
 def _source_labels(names: list[pd.DataFrame]) -> dict[str, tuple[str, str]]:
@@ -371,14 +416,22 @@ def actor_names(ids, gazetteer=None) -> dict[str, tuple[str, str]]:
         gazetteer = load_gazetteer()
     names = {}
     for actor in dict.fromkeys(i for i in ids if isinstance(i, str) and i):
-        try:
-            info = gazetteer.info(actor) or {}
-        except KeyError:
-            continue
-        if info.get("name_ar") or info.get("name_en"):
-            names[actor] = (info.get("name_ar") or actor, info.get("name_en") or actor)
+        name = _actor_name(gazetteer, actor)
+        if name is not None:
+            names[actor] = name
     return names
 
+
+def _actor_name(gazetteer, actor: str) -> tuple[str, str] | None:
+    """(Arabic name, English name) of an actor, the id standing in for a missing one; None when the gazetteer
+    names it in neither language."""
+    try:
+        info = gazetteer.info(actor) or {}
+    except KeyError:
+        return None
+    if not (info.get("name_ar") or info.get("name_en")):
+        return None
+    return info.get("name_ar") or actor, info.get("name_en") or actor
 
 # --------------------------------------------------------------------------- framing
 
@@ -530,98 +583,161 @@ def shared_claims(claims: pd.DataFrame, threshold: float = 0.5, common_share: fl
     Lists name at most ``max_ids`` claims (outlets), then "… (+N more)": wire copy carried by thousands of
     articles would otherwise make the table grow with the square of the corpus.
     """
-    import heapq
-    from collections import Counter, defaultdict
-
     from kzlib.tables import with_claim_ids
 
-    columns = ["claim_id", "outlet", "category", "subject", "value", "quote", "match", "shared_with_outlets",
-               "same_figure_claim_ids", "similar_claim_ids", "overlap", "sentence"]
     if not len(claims):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=_SHARED_COLUMNS)
     frame = with_claim_ids(claims).reset_index(drop=True)
     memo: dict[str, frozenset] = {}
     tokens = [memo[s] if s in memo else memo.setdefault(s, _tokens(s)) for s in frame["sentence"]]
     outlets, ids = frame["outlet"].tolist(), frame["claim_id"].tolist()
     categories, values = frame["category"].tolist(), frame["value"].tolist()
+    same_ids, same_outlets = _same_figure_lists(categories, values, outlets, ids, max_ids)
+    near_ids, near_outlets, best = _near_duplicate_lists(categories, tokens, outlets, ids, threshold=threshold,
+                                                         common_share=common_share, max_ids=max_ids,
+                                                         exact_limit=exact_limit, lsh_top=lsh_top)
+    shared_with = _shared_outlet_lists(same_outlets, near_outlets, outlets, max_ids)
+    rows = []
+    for i, claim in enumerate(frame.itertuples()):
+        rows.append(dict(claim_id=claim.claim_id, outlet=claim.outlet, category=claim.category,
+                         subject=claim.subject, value=claim.value, quote=claim.quote,
+                         match=_MATCH_KINDS[bool(same_ids[i]), bool(near_ids[i])],
+                         shared_with_outlets=shared_with[i],
+                         same_figure_claim_ids=same_ids[i], similar_claim_ids=near_ids[i],
+                         overlap=round(best[i], 2), sentence=claim.sentence))
+    return pd.DataFrame(rows, columns=_SHARED_COLUMNS)
 
-    # same category + figure: claims of one (category, figure) share their lists, less their own outlet's
-    nothing: frozenset = frozenset()
-    same_ids, same_outlets = [""] * len(frame), [nothing] * len(frame)
+
+_SHARED_COLUMNS = ["claim_id", "outlet", "category", "subject", "value", "quote", "match", "shared_with_outlets",
+                   "same_figure_claim_ids", "similar_claim_ids", "overlap", "sentence"]
+# (shares its figure with another outlet, has a near-duplicate sentence in another outlet) -> match
+_MATCH_KINDS = {(True, True): "same figure and sentence", (True, False): "same figure",
+                (False, True): "near-duplicate sentence", (False, False): "only this outlet"}
+_NO_OUTLETS: frozenset = frozenset()
+
+
+def _same_figure_lists(categories: list, values: list, outlets: list[str], ids: list[str],
+                       max_ids: int) -> tuple[list[str], list[frozenset]]:
+    """Per claim: the claims of other outlets with its category and figure (listed), and the outlets of its
+    figure. Claims of one (category, figure) share their lists, less their own outlet's."""
+    same_ids, same_outlets = [""] * len(outlets), [_NO_OUTLETS] * len(outlets)
     figures = defaultdict(list)
     for i, (category, value) in enumerate(zip(categories, values)):
         if value == value:  # NaN is no figure: it matches nothing
             figures[(category, value)].append(i)
     for members in figures.values():
         per_outlet = Counter(outlets[j] for j in members)
-        present = frozenset(per_outlet)  # one object per figure: own outlet left out below
+        present = frozenset(per_outlet)  # one object per figure: own outlet left out when listed
         cache = {}
         for i in members:
             own = outlets[i]
             if own not in cache:
                 cache[own] = _id_list(_first_ids(members, outlets, own, max_ids), len(members) - per_outlet[own], ids)
             same_ids[i], same_outlets[i] = cache[own], present
+    return same_ids, same_outlets
 
-    # near-duplicate sentences, per category, between distinct word sets
-    near_ids, near_outlets, best = [""] * len(frame), [nothing] * len(frame), [0.0] * len(frame)
+
+def _near_duplicate_lists(categories: list, tokens: list[frozenset], outlets: list[str], ids: list[str], *,
+                          threshold: float, common_share: float, max_ids: int, exact_limit: int,
+                          lsh_top: int) -> tuple[list[str], list[frozenset], list[float]]:
+    """Per claim: the claims of other outlets with a near-duplicate sentence in its category (listed), the
+    outlets reached, and the best overlap; sentences are compared per category, between distinct word sets."""
+    near_ids, near_outlets, best = [""] * len(outlets), [_NO_OUTLETS] * len(outlets), [0.0] * len(outlets)
     by_category = defaultdict(lambda: defaultdict(list))
     for i, (category, words) in enumerate(zip(categories, tokens)):
         by_category[category][words].append(i)
     for groups in by_category.values():
         sets, members = list(groups), list(groups.values())
-        set_outlets = [set(outlets[j] for j in m) for m in members]
-        if len(sets) <= exact_limit:
-            pairs = set(_rare_token_pairs(sets, [len(m) for m in members], common_share))
-            pairs.update((k, k) for k in range(len(sets)))
-        else:
-            pairs = set(_lsh_pairs(sets, lsh_top))
-        single = [next(iter(o)) if len(o) == 1 else None for o in set_outlets]
-        counts = [Counter(outlets[j] for j in m) for m in members]
-        linked, reached_by = defaultdict(list), {}  # set -> [(overlap, other set)]
-        for a, b in pairs:
-            shared = _overlap(sets[a], sets[b])
-            linked[a].append((shared, b))
-            if a != b:
-                linked[b].append((shared, a))
-        for a, partners in linked.items():
-            for outlet in set_outlets[a]:
-                others = [(shared, b) for shared, b in partners if single[b] != outlet]
-                if not others:
-                    continue
-                top = max(shared for shared, _ in others)
-                close = [b for shared, b in others if shared >= threshold]
-                total = sum(len(members[b]) - counts[b][outlet] for b in close)
-                first = list(islice((j for j in heapq.merge(*(members[b] for b in close)) if outlets[j] != outlet),
-                                    max_ids))
-                listed = _id_list(first, total, ids)
-                # outlets reached, own outlet included (left out when listed): one object per set of partners
-                key = tuple(close)
-                if key not in reached_by:
-                    reached_by[key] = frozenset().union(*(set_outlets[b] for b in close))
-                reached = reached_by[key]
-                for i in members[a]:
-                    if outlets[i] == outlet:
-                        best[i], near_ids[i], near_outlets[i] = top, listed, reached
+        pairs = _candidate_set_pairs(sets, members, common_share, exact_limit, lsh_top)
+        found = _category_near_duplicates(sets, members, pairs, outlets, ids, threshold, max_ids)
+        for i, top, listed, reached in found:
+            best[i], near_ids[i], near_outlets[i] = top, listed, reached
+    return near_ids, near_outlets, best
 
+
+def _candidate_set_pairs(sets: list[frozenset], members: list[list[int]], common_share: float, exact_limit: int,
+                         lsh_top: int) -> set[tuple[int, int]]:
+    """Pairs of word sets worth comparing: those sharing a rare word (and each set with itself) in a category
+    of at most `exact_limit` sets, else the `lsh_top` most alike by MinHash LSH Forest."""
+    if len(sets) <= exact_limit:
+        pairs = set(_rare_token_pairs(sets, [len(m) for m in members], common_share))
+        pairs.update((k, k) for k in range(len(sets)))
+        return pairs
+    return set(_lsh_pairs(sets, lsh_top))
+
+
+def _linked_sets(sets: list[frozenset], pairs: set[tuple[int, int]]) -> dict[int, list[tuple[float, int]]]:
+    """Word set -> [(overlap, other set)] over the candidate pairs, both ways."""
+    linked = defaultdict(list)
+    for a, b in pairs:
+        shared = _overlap(sets[a], sets[b])
+        linked[a].append((shared, b))
+        if a != b:
+            linked[b].append((shared, a))
+    return linked
+
+
+def _category_near_duplicates(sets, members, pairs, outlets, ids, threshold, max_ids):
+    """(claim, best overlap, listed near-duplicate claims, outlets reached) for each claim of a category
+    with a candidate partner in another outlet."""
+    counts = [Counter(outlets[j] for j in m) for m in members]      # per set: outlet -> its claims
+    set_outlets = [set(c) for c in counts]
+    single = _single_outlets(set_outlets)
+    reached_by = {}
+    for a, partners in _linked_sets(sets, pairs).items():
+        for outlet in set_outlets[a]:
+            found = _partners_elsewhere(partners, single, outlet, threshold)
+            if found is None:
+                continue
+            top, close = found
+            total = sum(len(members[b]) - counts[b][outlet] for b in close)
+            listed = _id_list(_first_of_other_outlets(members, close, outlets, outlet, max_ids), total, ids)
+            reached = _reached_outlets(close, set_outlets, reached_by)
+            for i in members[a]:
+                if outlets[i] == outlet:
+                    yield i, top, listed, reached
+
+
+def _reached_outlets(close: list[int], set_outlets: list[set[str]], reached_by: dict) -> frozenset:
+    """The outlets of the sets `close`, own outlet included (left out when listed): one object per set of
+    partners, kept in `reached_by`."""
+    key = tuple(close)
+    if key not in reached_by:
+        reached_by[key] = frozenset().union(*(set_outlets[b] for b in close))
+    return reached_by[key]
+
+
+def _single_outlets(set_outlets: list[set[str]]) -> list[str | None]:
+    """Per word set: its one outlet, or None when several outlets carry it."""
+    return [next(iter(o)) if len(o) == 1 else None for o in set_outlets]
+
+
+def _partners_elsewhere(partners: list[tuple[float, int]], single: list[str | None], outlet: str,
+                        threshold: float) -> tuple[float, list[int]] | None:
+    """Of a set's partners, those not carried by `outlet` alone: (best overlap, the partners at or above
+    `threshold`); None when there are none."""
+    others = [(shared, b) for shared, b in partners if single[b] != outlet]
+    if not others:
+        return None
+    return max(shared for shared, _ in others), [b for shared, b in others if shared >= threshold]
+
+
+def _first_of_other_outlets(members, close: list[int], outlets: list[str], outlet: str, limit: int) -> list[int]:
+    """The first `limit` claims (by position) of the sets `close` from outlets other than `outlet`."""
+    return list(islice((j for j in heapq.merge(*(members[b] for b in close)) if outlets[j] != outlet), limit))
+
+
+def _shared_outlet_lists(same_outlets: list[frozenset], near_outlets: list[frozenset], outlets: list[str],
+                         max_ids: int) -> list[str]:
+    """Per claim: the other outlets sharing its figure or its sentence, at most `max_ids`, then "+N more"."""
     unions: dict = {}  # claims of one figure and one near-duplicate unit share their outlet list
-
-    def outlet_list(i: int) -> str:
+    lists = []
+    for i, own in enumerate(outlets):
         key = (id(same_outlets[i]), id(near_outlets[i]))
         if key not in unions:
             unions[key] = sorted(same_outlets[i] | near_outlets[i])
         union = unions[key]
-        chosen = [o for o in islice((o for o in union if o != outlets[i]), max_ids)]
-        total = len(union) - (outlets[i] in same_outlets[i] or outlets[i] in near_outlets[i])
-        return ", ".join(chosen) + (f", … (+{total - len(chosen)} more)" if total > len(chosen) else "")
-
-    rows = []
-    for i, claim in enumerate(frame.itertuples()):
-        has_same, has_near = bool(same_ids[i]), bool(near_ids[i])
-        match = ("same figure and sentence" if has_same and has_near else "same figure" if has_same
-                 else "near-duplicate sentence" if has_near else "only this outlet")
-        rows.append(dict(claim_id=claim.claim_id, outlet=claim.outlet, category=claim.category,
-                         subject=claim.subject, value=claim.value, quote=claim.quote, match=match,
-                         shared_with_outlets=outlet_list(i),
-                         same_figure_claim_ids=same_ids[i], similar_claim_ids=near_ids[i],
-                         overlap=round(best[i], 2), sentence=claim.sentence))
-    return pd.DataFrame(rows, columns=columns)
+        chosen = list(islice((o for o in union if o != own), max_ids))
+        total = len(union) - (own in same_outlets[i] or own in near_outlets[i])
+        lists.append(", ".join(chosen) + (f", … (+{total - len(chosen)} more)" if total > len(chosen) else ""))
+    return lists

@@ -149,34 +149,53 @@ def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"claims table lacks column(s) {missing}; expected the ledger schema {REQUIRED_COLUMNS}")
     frame = claims.copy()
+    _check_offsets(frame)
+    if "claim_id" not in frame.columns:
+        frame["claim_id"] = [f"{a}:{int(s)}-{int(e)}" for a, s, e in zip(frame["article_id"], frame["start"], frame["end"])]
+    # outlets, dates and sources repeat: each distinct value is converted once (a ledger has few of them)
+    _add_outlets(frame)
+    _add_dates(frame)
+    for column in ("value", "low", "high"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    _add_source_columns(frame)
+    # the place scope: the gazetteer's id, else the place as written (an unknown village is still a place)
+    frame["place"] = [loc or text for loc, text in zip(frame["location"], frame["location_text"])]
+    return frame
+
+
+def _check_offsets(frame: pd.DataFrame) -> None:
     no_offsets = frame[frame["start"].isna() | frame["end"].isna()]
     if len(no_offsets):
         raise ValueError(f"claims without offsets (start/end) in article(s) {sorted(set(no_offsets['article_id']))[:5]}: "
                          "every claim must point at its quote")
-    if "claim_id" not in frame.columns:
-        frame["claim_id"] = [f"{a}:{int(s)}-{int(e)}" for a, s, e in zip(frame["article_id"], frame["start"], frame["end"])]
+
+
+def _add_outlets(frame: pd.DataFrame) -> None:
+    """``outlet`` as text; an article whose outlet is missing or "unknown" counts as its own (outlet_of)."""
     if "outlet" not in frame.columns:
         frame["outlet"] = None
-    # outlets, dates and sources repeat: each distinct value is converted once (a ledger has few of them)
     named = _per_distinct(frame["outlet"], _text_or_none)
     unknown = named.isna() | named.eq("unknown")
     frame["outlet"] = named.where(~unknown, "unknown (" + frame["article_id"].astype(str) + ")")
+
+
+def _add_dates(frame: pd.DataFrame) -> None:
+    """``date`` as an ISO date or None."""
     if "date" not in frame.columns:
         frame["date"] = None
     try:
         frame["date"] = _per_distinct(frame["date"], _iso_or_none)
     except ValueError as error:
         raise ValueError(f"claims table: {error}") from None
-    for column in ("value", "low", "high"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+
+
+def _add_source_columns(frame: pd.DataFrame) -> None:
+    """The source and optional columns present, as text or None."""
     for column in SOURCE_COLUMNS + OPTIONAL_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
     for column in ("attributed_to", "location", "source_text", "source_type") + OPTIONAL_COLUMNS:
         frame[column] = _per_distinct(frame[column], _text_or_none)
-    # the place scope: the gazetteer's id, else the place as written (an unknown village is still a place)
-    frame["place"] = [loc or text for loc, text in zip(frame["location"], frame["location_text"])]
-    return frame
 
 
 def _per_distinct(column: pd.Series, convert) -> pd.Series:
@@ -315,53 +334,82 @@ def reconcile(claims: pd.DataFrame, policy: str = "best", *, categories: tuple[s
     rows = []
     for key, group in reports.groupby(list(group_by), sort=False, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
-        best, basis, basis_rows, note = _choose_best(group, policy)
-        top = group.loc[group["high"].fillna(group["value"]).idxmax()] if group["value"].notna().any() else None
-        row = dict(zip(group_by, key))
-        row.update(
-            policy=policy,
-            low=group["low"].min(),
-            best=best,
-            high=None if top is None else (top["high"] if pd.notna(top["high"]) else top["value"]),
-            high_open=bool(top is not None and pd.isna(top["high"])),
-            n_reports=len(group),
-            n_outlets=group["outlet"].nunique(),
-            locations=", ".join(sorted({loc or "unspecified" for loc in group["location"]})),
-            basis=basis,
-            basis_claim_ids=", ".join(basis_rows["claim_id"]),
-            claim_ids=", ".join(group["claim_id"]),
-            note=note,
-        )
-        rows.append(row)
+        rows.append(_reconciled_row(dict(zip(group_by, key)), group, policy))
     columns = list(group_by) + [c for c in RECONCILED_COLUMNS if c not in group_by]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _reconciled_row(row: dict, group: pd.DataFrame, policy: str) -> dict:
+    """`row` (the group's key columns) with the group's reconciled figures under `policy`."""
+    best, basis, basis_rows, note = _choose_best(group, policy)
+    top = _highest_report(group)
+    row.update(
+        policy=policy,
+        low=group["low"].min(),
+        best=best,
+        high=None if top is None else (top["high"] if pd.notna(top["high"]) else top["value"]),
+        high_open=bool(top is not None and pd.isna(top["high"])),
+        n_reports=len(group),
+        n_outlets=group["outlet"].nunique(),
+        locations=", ".join(sorted({loc or "unspecified" for loc in group["location"]})),
+        basis=basis,
+        basis_claim_ids=", ".join(basis_rows["claim_id"]),
+        claim_ids=", ".join(group["claim_id"]),
+        note=note,
+    )
+    return row
+
+
+def _highest_report(group: pd.DataFrame) -> pd.Series | None:
+    """The report with the highest ceiling (its high, else its value); None when no report has a figure."""
+    if not group["value"].notna().any():
+        return None
+    return group.loc[group["high"].fillna(group["value"]).idxmax()]
 
 
 def _choose_best(group: pd.DataFrame, policy: str) -> tuple[float | None, str, pd.DataFrame, str]:
     """(best figure, rule in words, the reports it rests on, note)."""
     figures = group[group["value"].notna()]
     specific = figures[figures["qualifier"] != "vague"]
-    pool = specific if len(specific) else figures
+    pool = specific if len(specific) else figures         # vague counts only when no report is specific
     note = "" if len(specific) or not len(figures) else "only vague counts"
     if policy == "conservative":
-        reliable = pool[pool["attributed_to"].notna()]
-        if not len(reliable):
-            reliable, note = pool, _join(note, "no attributed report: smallest of all reports")
-        if not len(reliable):
-            return None, "no figure", reliable, _join(note, "no figure stated")
-        chosen = reliable[reliable["value"] == reliable["value"].min()]
-        return float(chosen["value"].iloc[0]), f"smallest of {len(reliable)} reliable report(s)", chosen, note
+        return _smallest_reliable(pool, note)
     if policy == "best":
-        for label, candidates in (("official", pool[pool["official"]]),
-                                  ("attributed", pool[pool["attributed_to"].notna()]),
-                                  ("all", pool)):
-            if len(candidates):
-                if label != "official":
-                    note = _join(note, f"no official report: median of {label} reports")
-                if not len(specific):
-                    return _vague_best(candidates, label, note)
-                return float(candidates["value"].median()), f"median of {len(candidates)} {label} report(s)", candidates, note
-        return None, "no figure", pool, _join(note, "no figure stated")
+        return _median_of_most_reliable(pool, bool(len(specific)), note)
+    return _latest_official(pool, note)
+
+
+def _smallest_reliable(pool: pd.DataFrame, note: str) -> tuple[float | None, str, pd.DataFrame, str]:
+    """`conservative`: the smallest attributed figure (of all figures when none is attributed)."""
+    reliable = pool[pool["attributed_to"].notna()]
+    if not len(reliable):
+        reliable, note = pool, _join(note, "no attributed report: smallest of all reports")
+    if not len(reliable):
+        return None, "no figure", reliable, _join(note, "no figure stated")
+    chosen = reliable[reliable["value"] == reliable["value"].min()]
+    return float(chosen["value"].iloc[0]), f"smallest of {len(reliable)} reliable report(s)", chosen, note
+
+
+def _median_of_most_reliable(pool: pd.DataFrame, specific: bool,
+                             note: str) -> tuple[float | None, str, pd.DataFrame, str]:
+    """`best`: the median of the official reports, else of the attributed ones, else of all (vague counts
+    only: _vague_best)."""
+    for label, candidates in (("official", pool[pool["official"]]),
+                              ("attributed", pool[pool["attributed_to"].notna()]),
+                              ("all", pool)):
+        if not len(candidates):
+            continue
+        if label != "official":
+            note = _join(note, f"no official report: median of {label} reports")
+        if not specific:
+            return _vague_best(candidates, label, note)
+        return float(candidates["value"].median()), f"median of {len(candidates)} {label} report(s)", candidates, note
+    return None, "no figure", pool, _join(note, "no figure stated")
+
+
+def _latest_official(pool: pd.DataFrame, note: str) -> tuple[float | None, str, pd.DataFrame, str]:
+    """`latest_official`: the largest figure of the latest dated official report(s)."""
     official = pool[pool["official"] & pool["date"].notna()]
     if not len(official):
         return None, "no official report with a publication date", official, _join(note, "no official report")
@@ -402,26 +450,36 @@ def find_conflicts(claims: pd.DataFrame, categories: tuple[str, ...] = CASUALTY_
     reports = reports[reports["value"].notna()]
     rows = []
     for category, group in reports.groupby("category", sort=False):
-        figures = []
-        for (subject, detail, location, value), same in group.groupby(
-                ["subject", group["subject_detail"].fillna(""), group["place"].fillna(""), "value"], sort=True):
-            figures.append(dict(subject=subject, detail=detail or None, location=location or None, value=value,
-                                qualifier=", ".join(sorted(set(same["qualifier"]))),
-                                claim_ids=", ".join(same["claim_id"]),
-                                outlets=", ".join(sorted(set(same["outlet"]))),
-                                sources=", ".join(sorted({s or "unattributed" for s in same["attributed_to"]})),
-                                dates=", ".join(sorted({d for d in same["date"] if d}))))
+        figures = _distinct_figures(group)
         if len(figures) * (len(figures) - 1) // 2 <= max_pairs:
             pairs, comparison = combinations(figures, 2), "all pairs"
         else:
             pairs, comparison = _summary_pairs(figures), f"summary ({len(figures)} distinct figures)"
-        for a, b in pairs:
-            code, reason = _conflict_reason(a, b)
-            row = {"category": category, "reason_code": code, "reason": reason, "comparison": comparison}
-            row.update({f"a_{k}": v for k, v in a.items()})
-            row.update({f"b_{k}": v for k, v in b.items()})
-            rows.append(row)
+        rows.extend(_conflict_row(category, a, b, comparison) for a, b in pairs)
     return pd.DataFrame(rows, columns=list(CONFLICT_COLUMNS))
+
+
+def _distinct_figures(group: pd.DataFrame) -> list[dict]:
+    """One entry per distinct (subject, fine group, place, figure) of a category's reports, sorted, with the
+    claims, outlets, sources and dates that report it."""
+    figures = []
+    for (subject, detail, location, value), same in group.groupby(
+            ["subject", group["subject_detail"].fillna(""), group["place"].fillna(""), "value"], sort=True):
+        figures.append(dict(subject=subject, detail=detail or None, location=location or None, value=value,
+                            qualifier=", ".join(sorted(set(same["qualifier"]))),
+                            claim_ids=", ".join(same["claim_id"]),
+                            outlets=", ".join(sorted(set(same["outlet"]))),
+                            sources=", ".join(sorted({s or "unattributed" for s in same["attributed_to"]})),
+                            dates=", ".join(sorted({d for d in same["date"] if d}))))
+    return figures
+
+
+def _conflict_row(category: str, a: dict, b: dict, comparison: str) -> dict:
+    code, reason = _conflict_reason(a, b)
+    row = {"category": category, "reason_code": code, "reason": reason, "comparison": comparison}
+    row.update({f"a_{k}": v for k, v in a.items()})
+    row.update({f"b_{k}": v for k, v in b.items()})
+    return row
 
 
 def _summary_pairs(figures: list[dict]):
@@ -484,6 +542,9 @@ def figures_over_time(claims: pd.DataFrame, categories: tuple[str, ...] = CASUAL
     return reports.reset_index(drop=True)
 
 
+_OTHER = "other"     # the sources of a crowded panel outside the most frequent ones
+
+
 def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int = 60, top_sources: int = 9):
     """One panel per category: reported figure (log scale) against publication date, one colour per source.
 
@@ -492,10 +553,9 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int
     one, labelled with its figure; a larger one aggregates: the highest figure per day and source, the
     ``top_sources`` sources with most reports in colour and the rest as "other", no per-report labels.
     """
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from kzlib.charts import bilingual, prepare_label, use_style
+    from kzlib.charts import bilingual, use_style
 
     use_style()
     labels = vocabulary_labels(kinds=("category", "subject", "subject_detail", "source")) if labels is None else labels
@@ -503,54 +563,97 @@ def plot_figures_over_time(series: pd.DataFrame, labels=None, *, max_points: int
     if not categories:
         raise ValueError("no dated figures to plot: the ledger holds no casualty claims with a publication date")
     fig, axes = plt.subplots(len(categories), 1, figsize=(10, 3.4 * len(categories)), squeeze=False, sharex=True)
-    other = "other"
     frequent = series["source"].value_counts().index[:top_sources]
     aggregated = series.groupby("category").size().gt(max_points)
-    shown = series["source"].where(series["source"].isin(frequent) | ~series["category"].map(aggregated), other)
-    sources = sorted(set(shown) - {other}) + ([other] if other in set(shown) else [])
-    colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(sources)}
-    colours[other] = "lightgrey"
+    shown = series["source"].where(series["source"].isin(frequent) | ~series["category"].map(aggregated), _OTHER)
+    colours = _source_colours(shown)
     for ax, category in zip(axes[:, 0], categories):
         rows = series[series["category"] == category].assign(source=shown)
         steps = rows.groupby("date")["highest_to_date"].max()
         ax.step(steps.index, steps.values, where="post", linestyle="--", color="grey", linewidth=1,
                 label=bilingual("أعلى رقم حتى تاريخه", "highest reported to date"))
         if aggregated[category]:
-            daily = rows.groupby(["source", "date"])["value"].max().reset_index()
-            for source in [s for s in sources if s in set(daily["source"])]:
-                points = daily[daily["source"] == source]
-                name = bilingual("غيرها", f"other sources ({series['source'].nunique() - len(frequent)})") \
-                    if source == other else bilingual(*labels[source]) if source in labels else source
-                ax.scatter(points["date"], points["value"], color=colours[source], s=20, zorder=3, label=name)
-            ax.text(0.01, 0.97, prepare_label(f"{len(rows):,} reports: highest figure per day and source"),
-                    transform=ax.transAxes, fontsize=8, va="top")
+            other_name = f"other sources ({series['source'].nunique() - len(frequent)})"
+            _plot_daily_highest(ax, rows, colours, labels, other_name)
         else:
-            for source, points in rows.groupby("source"):
-                ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
-                           label=bilingual(*labels[source]) if source in labels else source)
-            for _, r in rows.iterrows():
-                who = r["subject_detail"] if isinstance(r.get("subject_detail"), str) and r["subject_detail"] else r["subject"]
-                ar, _en = labels.get(who, (who, who))
-                ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
-                            textcoords="offset points", xytext=(6, 3), fontsize=8)
-        ax.set_yscale("log")
-        ax.margins(x=0.15, y=0.25)
-        ax.set_title(bilingual(*labels.get(category, (category, category))))
-        ax.set_ylabel(bilingual("العدد المعلن", "reported figure"))
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        ax.grid(True, alpha=0.3)
-    span = (series["date"].max() - series["date"].min()).days
-    if span <= 14:
-        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator())  # a tick per day reads well up to two weeks
-    elif span <= 92:
-        axes[-1, 0].xaxis.set_major_locator(mdates.DayLocator(interval=-(-span // 14)))
-    else:
-        axes[-1, 0].xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=14))
-    axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-    axes[-1, 0].set_xlabel(bilingual("تاريخ النشر", "publication date"))
+            _plot_each_report(ax, rows, colours, labels)
+        _style_figures_panel(ax, labels.get(category, (category, category)))
+    _date_axis(axes[-1, 0], series)
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
+
+
+def _source_colours(shown: pd.Series) -> dict:
+    """A tab10 colour per source shown (sorted, "other" last and light grey)."""
+    import matplotlib.pyplot as plt
+
+    sources = sorted(set(shown) - {_OTHER}) + ([_OTHER] if _OTHER in set(shown) else [])
+    colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(sources)}
+    colours[_OTHER] = "lightgrey"
+    return colours
+
+
+def _source_name(source: str, labels) -> str:
+    from kzlib.charts import bilingual
+
+    return bilingual(*labels[source]) if source in labels else source
+
+
+def _plot_daily_highest(ax, rows: pd.DataFrame, colours: dict, labels, other_name: str) -> None:
+    """A crowded panel: the highest figure per day and source, no per-report labels."""
+    from kzlib.charts import bilingual, prepare_label
+
+    daily = rows.groupby(["source", "date"])["value"].max().reset_index()
+    present = set(daily["source"])
+    for source in [s for s in colours if s in present]:
+        points = daily[daily["source"] == source]
+        name = bilingual("غيرها", other_name) if source == _OTHER else _source_name(source, labels)
+        ax.scatter(points["date"], points["value"], color=colours[source], s=20, zorder=3, label=name)
+    ax.text(0.01, 0.97, prepare_label(f"{len(rows):,} reports: highest figure per day and source"),
+            transform=ax.transAxes, fontsize=8, va="top")
+
+
+def _plot_each_report(ax, rows: pd.DataFrame, colours: dict, labels) -> None:
+    """Each report a point, labelled with its figure and who it counts."""
+    from kzlib.charts import prepare_label
+
+    for source, points in rows.groupby("source"):
+        ax.scatter(points["date"], points["value"], color=colours[source], s=45, zorder=3,
+                   label=_source_name(source, labels))
+    for _, r in rows.iterrows():
+        who = r["subject_detail"] if isinstance(r.get("subject_detail"), str) and r["subject_detail"] else r["subject"]
+        ar, _en = labels.get(who, (who, who))
+        ax.annotate(prepare_label(f"{_fmt(r['value'])} {ar}"), (r["date"], r["value"]),
+                    textcoords="offset points", xytext=(6, 3), fontsize=8)
+
+
+def _style_figures_panel(ax, title: tuple[str, str]) -> None:
+    from kzlib.charts import bilingual
+
+    ax.set_yscale("log")
+    ax.margins(x=0.15, y=0.25)
+    ax.set_title(bilingual(*title))
+    ax.set_ylabel(bilingual("العدد المعلن", "reported figure"))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.grid(True, alpha=0.3)
+
+
+def _date_axis(ax, series: pd.DataFrame) -> None:
+    """Date ticks for the bottom panel: a tick per day up to two weeks (reads well), about 14 ticks beyond."""
+    import matplotlib.dates as mdates
+
+    from kzlib.charts import bilingual
+
+    span = (series["date"].max() - series["date"].min()).days
+    if span <= 14:
+        ax.xaxis.set_major_locator(mdates.DayLocator())
+    elif span <= 92:
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=-(-span // 14)))
+    else:
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=14))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    ax.set_xlabel(bilingual("تاريخ النشر", "publication date"))
 
 
 def acled_export(claims: pd.DataFrame, event_dates: pd.DataFrame | None = None,

@@ -144,17 +144,7 @@ def find_date_mentions(text: str, publication_date: str | None, article_id: str 
     """Every date expression in ``text`` (inside ``spans`` when given), resolved against ``publication_date``."""
     lex = lexicon or load_relative_dates()
     pub = _parse_iso(publication_date)
-    taken: list[tuple[int, int]] = []
-    found = []
-    for rule, pattern in _patterns(lex):
-        for match in pattern.finditer(text):
-            start, end = _strip_prefix(match)
-            if any(s < end and start < e for s, e in taken):
-                continue
-            if spans is not None and not any(s <= start and end <= e for s, e in spans):
-                continue
-            taken.append((start, end))
-            found.append((start, end, rule, match))
+    found = _date_matches(text, lex, spans)
     mentions = []
     sentences = sentence_spans(text)
     sentence_starts = [s for s, _ in sentences]
@@ -166,6 +156,30 @@ def find_date_mentions(text: str, publication_date: str | None, article_id: str 
                                     reason, weekday, text[s_start:s_end], s_start, s_end, outlet,
                                     pub.isoformat() if pub else None))
     return mentions
+
+
+def _date_matches(text: str, lex: DateLexicon,
+                  spans: list[tuple[int, int]] | None) -> list[tuple[int, int, str, re.Match]]:
+    """(start, end, rule, match) of each date expression, rules tried in order (RULES): a place an earlier
+    rule took is not matched again; outside `spans` (when given) nothing is matched."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for rule, pattern in _patterns(lex):
+        for match in pattern.finditer(text):
+            start, end = _strip_prefix(match)
+            if _overlaps_any(start, end, taken) or (spans is not None and not _inside_any(start, end, spans)):
+                continue
+            taken.append((start, end))
+            found.append((start, end, rule, match))
+    return found
+
+
+def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
 
 
 def _strip_prefix(match: re.Match) -> tuple[int, int]:
@@ -183,70 +197,120 @@ def _future_cues(lex: DateLexicon) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(term_regex(c) + r"\s*(?:\S+\s+)?$") for c in lex.entries.get("future_cue", {}))
 
 
-def _resolve(rule: str, m: re.Match, pub: date | None, lex: DateLexicon, future: bool = False):
+# what _resolve returns: (resolved ISO date, resolved_end, status, reason, English weekday stated)
+Resolution = tuple[str | None, str | None, str, str, str | None]
+
+
+def _resolve(rule: str, m: re.Match, pub: date | None, lex: DateLexicon, future: bool = False) -> Resolution:
     groups = m.groupdict()
-    weekday = lex.value("weekday", groups["weekday"]) if groups.get("weekday") else None
-    weekday_en = WEEKDAY_NAMES_EN[weekday] if weekday is not None else None
+    weekday, weekday_en = _stated_weekday(groups, lex)
     if rule == "anaphoric":
         return None, None, "unresolved", "relative to another event in the text, not to the publication date", None
     stated_year = int(groups["year"]) if groups.get("year") else None
     if pub is None and not (rule in ("day_month", "night_span") and stated_year):
         return None, None, "unresolved", "article has no publication date", weekday_en
-
     if rule in ("day_month", "night_span"):
-        day = int(groups["day"]) if groups.get("day") else lex.value("ordinal_day", groups["ordinal"])
-        month = lex.value("month", groups["month"])
-        direction = lex.value("direction", groups["direction"]) if groups.get("direction") else None
-        try:
-            when = _nearest_year(day, month, stated_year, pub)
-            until = _nearest_year(int(groups["day2"]), month, stated_year, pub) if rule == "night_span" else None
-        except ValueError as error:
-            return None, None, "unresolved", f"no such date: {error}", weekday_en
-        reasons, status = [], "resolved"
-        if stated_year is None:
-            reasons.append(f"year {when.year} taken as the one nearest the publication date")
-        if direction == 0 and pub and (when.year, when.month) != (pub.year, pub.month):
-            status = "conflict"
-            reasons.append(f"'الجاري' means the publication month ({pub:%Y-%m}) but the text names month {month}")
-        if weekday is not None and when.weekday() != weekday:
-            status = "conflict"
-            reasons.append(f"text says {weekday_en} but {when.isoformat()} is a {WEEKDAY_NAMES_EN[when.weekday()]}")
-        if rule == "night_span":
-            reasons.append("night spanning two dates: resolved to the first, resolved_end the second")
-        return when.isoformat(), until.isoformat() if until else None, status, "; ".join(reasons), weekday_en
-
+        return _resolve_day_month(rule, groups, pub, lex, weekday, stated_year)
     if rule == "ordinal_of_month":
-        day = lex.value("ordinal_day", groups["ordinal"])
-        shift = lex.value("direction", groups["direction"]) if groups.get("direction") else 0
-        year, month = divmod(pub.year * 12 + (pub.month - 1) + shift, 12)
-        try:
-            when = date(year, month + 1, day)
-        except ValueError as error:
-            return None, None, "unresolved", f"no such date: {error}", None
-        return when.isoformat(), None, "resolved", f"day {day} of month {when:%Y-%m} (publication {pub.isoformat()})", None
-
+        return _resolve_ordinal_of_month(groups, pub, lex)
     if rule in ("relative_weekday", "relative_day"):
-        offset = lex.value("relative_day", groups["relday"])
-        when = pub + timedelta(days=offset)
-        if weekday is not None and when.weekday() != weekday:
-            return (when.isoformat(), None, "conflict",
-                    f"text says {weekday_en} but {when.isoformat()} (publication {offset:+d} days) is a "
-                    f"{WEEKDAY_NAMES_EN[when.weekday()]}: publication date or text is wrong; not corrected", weekday_en)
-        return when.isoformat(), None, "resolved", f"publication date {offset:+d} days", weekday_en
-
+        return _resolve_relative_day(groups, pub, lex, weekday)
     if rule == "weekday_direction":
-        direction = lex.value("direction", groups["direction"])
-        if direction == 0:
-            delta = (weekday - pub.weekday()) % 7
-            return ((pub + timedelta(days=delta)).isoformat(), None, "ambiguous",
-                    "weekday of the current week: taken as the next such day on or after publication", weekday_en)
-        if direction < 0:
-            delta = (pub.weekday() - weekday) % 7 or 7
-            return (pub - timedelta(days=delta)).isoformat(), None, "resolved", "nearest such weekday before publication", weekday_en
-        delta = (weekday - pub.weekday()) % 7 or 7
-        return (pub + timedelta(days=delta)).isoformat(), None, "resolved", "nearest such weekday after publication", weekday_en
+        return _resolve_weekday_direction(groups, pub, lex, weekday)
+    return _resolve_bare_weekday(groups, pub, lex, weekday, future)
 
-    # bare weekday
+
+def _stated_weekday(groups: dict, lex: DateLexicon) -> tuple[int | None, str | None]:
+    """The weekday the expression names (0 = Monday) and its English name; (None, None) when it names none."""
+    if not groups.get("weekday"):
+        return None, None
+    weekday = lex.value("weekday", groups["weekday"])
+    return weekday, _weekday_en(weekday)
+
+
+def _weekday_en(weekday: int | None) -> str | None:
+    return WEEKDAY_NAMES_EN[weekday] if weekday is not None else None
+
+
+def _resolve_day_month(rule: str, groups: dict, pub: date | None, lex: DateLexicon, weekday: int | None,
+                       stated_year: int | None) -> Resolution:
+    """A stated day and month ("في 6 يناير الجاري"; "ليلة 5 على 6 يناير" a span of two days)."""
+    weekday_en = _weekday_en(weekday)
+    day = int(groups["day"]) if groups.get("day") else lex.value("ordinal_day", groups["ordinal"])
+    month = lex.value("month", groups["month"])
+    direction = lex.value("direction", groups["direction"]) if groups.get("direction") else None
+    try:
+        when = _nearest_year(day, month, stated_year, pub)
+        until = _nearest_year(int(groups["day2"]), month, stated_year, pub) if rule == "night_span" else None
+    except ValueError as error:
+        return None, None, "unresolved", f"no such date: {error}", weekday_en
+    status, reasons = _day_month_status(when, month, direction, pub, weekday)
+    if stated_year is None:
+        reasons.insert(0, f"year {when.year} taken as the one nearest the publication date")
+    if rule == "night_span":
+        reasons.append("night spanning two dates: resolved to the first, resolved_end the second")
+    return when.isoformat(), until.isoformat() if until else None, status, "; ".join(reasons), weekday_en
+
+
+def _day_month_status(when: date, month: int, direction: int | None, pub: date | None,
+                      weekday: int | None) -> tuple[str, list[str]]:
+    """"conflict" when الجاري (direction 0) names another month than the publication's, or the stated weekday
+    is not the date's; with the reasons."""
+    reasons, status = [], "resolved"
+    if direction == 0 and pub and (when.year, when.month) != (pub.year, pub.month):
+        status = "conflict"
+        reasons.append(f"'الجاري' means the publication month ({pub:%Y-%m}) but the text names month {month}")
+    if weekday is not None and when.weekday() != weekday:
+        status = "conflict"
+        reasons.append(f"text says {WEEKDAY_NAMES_EN[weekday]} but {when.isoformat()} is a "
+                       f"{WEEKDAY_NAMES_EN[when.weekday()]}")
+    return status, reasons
+
+
+def _resolve_ordinal_of_month(groups: dict, pub: date, lex: DateLexicon) -> Resolution:
+    """Day N of the publication month, or of the month before / after ("الخامس من الشهر الماضي")."""
+    day = lex.value("ordinal_day", groups["ordinal"])
+    shift = lex.value("direction", groups["direction"]) if groups.get("direction") else 0
+    year, month = divmod(pub.year * 12 + (pub.month - 1) + shift, 12)
+    try:
+        when = date(year, month + 1, day)
+    except ValueError as error:
+        return None, None, "unresolved", f"no such date: {error}", None
+    return when.isoformat(), None, "resolved", f"day {day} of month {when:%Y-%m} (publication {pub.isoformat()})", None
+
+
+def _resolve_relative_day(groups: dict, pub: date, lex: DateLexicon, weekday: int | None) -> Resolution:
+    """The publication date plus an offset ("أمس", "اليوم الأحد"); a stated weekday that is not the date's is
+    a conflict, kept and not corrected."""
+    weekday_en = _weekday_en(weekday)
+    offset = lex.value("relative_day", groups["relday"])
+    when = pub + timedelta(days=offset)
+    if weekday is not None and when.weekday() != weekday:
+        return (when.isoformat(), None, "conflict",
+                f"text says {weekday_en} but {when.isoformat()} (publication {offset:+d} days) is a "
+                f"{WEEKDAY_NAMES_EN[when.weekday()]}: publication date or text is wrong; not corrected", weekday_en)
+    return when.isoformat(), None, "resolved", f"publication date {offset:+d} days", weekday_en
+
+
+def _resolve_weekday_direction(groups: dict, pub: date, lex: DateLexicon, weekday: int) -> Resolution:
+    """"الخميس الماضي" / "الأحد المقبل": the nearest such weekday strictly before / after publication."""
+    weekday_en = _weekday_en(weekday)
+    direction = lex.value("direction", groups["direction"])
+    if direction == 0:
+        delta = (weekday - pub.weekday()) % 7
+        return ((pub + timedelta(days=delta)).isoformat(), None, "ambiguous",
+                "weekday of the current week: taken as the next such day on or after publication", weekday_en)
+    if direction < 0:
+        delta = (pub.weekday() - weekday) % 7 or 7
+        return (pub - timedelta(days=delta)).isoformat(), None, "resolved", "nearest such weekday before publication", weekday_en
+    delta = (weekday - pub.weekday()) % 7 or 7
+    return (pub + timedelta(days=delta)).isoformat(), None, "resolved", "nearest such weekday after publication", weekday_en
+
+
+def _resolve_bare_weekday(groups: dict, pub: date, lex: DateLexicon, weekday: int, future: bool) -> Resolution:
+    """A bare weekday: the nearest such day on or before publication (news reports past events), on or after
+    it after a deadline word; the publication's own weekday is ambiguous."""
+    weekday_en = _weekday_en(weekday)
     if future:
         delta = (weekday - pub.weekday()) % 7
         status = "ambiguous" if delta == 0 else "resolved"
@@ -258,9 +322,15 @@ def _resolve(rule: str, m: re.Match, pub: date | None, lex: DateLexicon, future:
         return (when.isoformat(), None, "ambiguous",
                 "same weekday as the publication date: taken as the publication day (could be a week earlier)", weekday_en)
     reason = "nearest such weekday on or before publication (news reports past events)"
-    if groups.get("daypart") and lex.entries["day_part"] and re.fullmatch(term_regex("ليلة", clitics=False, bounded=False), groups["daypart"]):
+    if _is_night(groups, lex):
         reason += "; 'ليلة' may mean the night before the named day"
     return when.isoformat(), None, "resolved", reason, weekday_en
+
+
+def _is_night(groups: dict, lex: DateLexicon) -> bool:
+    """The weekday is preceded by ليلة (night), not another part of the day."""
+    return bool(groups.get("daypart") and lex.entries["day_part"]
+                and re.fullmatch(term_regex("ليلة", clitics=False, bounded=False), groups["daypart"]))
 
 
 def _nearest_year(day: int, month: int, year: int | None, pub: date | None) -> date:
@@ -348,7 +418,7 @@ def plot_timeline(mentions: pd.DataFrame, max_articles: int = 40):
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from kzlib.charts import bilingual, prepare_label, use_style
+    from kzlib.charts import bilingual, use_style
 
     use_style()
     dated = mentions[mentions["resolved"].notna()].copy()
@@ -357,31 +427,18 @@ def plot_timeline(mentions: pd.DataFrame, max_articles: int = 40):
     if dated["article_id"].nunique() > max_articles:
         return plot_timeline_counts(dated)
     dated["resolved"] = pd.to_datetime(dated["resolved"])
-    severity = {"resolved": 0, "ambiguous": 1, "conflict": 2}
-    colours = {"resolved": "tab:blue", "ambiguous": "tab:orange", "conflict": "tab:red"}
-    dated["severity"] = dated["status"].map(severity).fillna(0)
-    points = dated.groupby(["article_id", "resolved"]).agg(
-        outlet=("outlet", "first"), publication_date=("publication_date", "first"), mentions=("start", "size"),
-        severity=("severity", "max"), label=("expression", lambda e: "، ".join(dict.fromkeys(e)))).reset_index()
+    points = _timeline_points(dated)
     order = points.sort_values(["publication_date", "article_id"], na_position="last")["article_id"]
     articles = list(dict.fromkeys(order))
-    status_of = {v: k for k, v in severity.items()}
     fig, ax = plt.subplots(figsize=(11, 1.1 * len(articles) + 2.5))
     for y, article_id in enumerate(articles):
-        rows = points[points["article_id"] == article_id]
-        pub = rows["publication_date"].iloc[0]
-        if pub:
-            ax.scatter([pd.Timestamp(pub)], [y], marker="|", s=500, color="black", zorder=2)
-        for i, r in enumerate(rows.sort_values("resolved").itertuples()):
-            ax.scatter([r.resolved], [y], s=40 + 25 * r.mentions, color=colours[status_of[int(r.severity)]], zorder=3)
-            ax.annotate(prepare_label(r.label), (r.resolved, y), textcoords="offset points",
-                        xytext=(0, 10 if i % 2 == 0 else -16), fontsize=7, ha="center")
+        _draw_article_row(ax, y, points[points["article_id"] == article_id])
     ax.set_yticks(range(len(articles)))
     outlet_of = dict(zip(points["article_id"], points["outlet"]))
     # an unknown outlet already carries the article id: "unknown (<id>)"
     ax.set_yticklabels([outlet_of[a] if outlet_of[a].endswith(f"({a})") else f"{outlet_of[a]} ({a})" for a in articles])
     ax.set_ylim(len(articles) - 0.4, -0.6)  # earliest publication on top
-    for status, colour in colours.items():
+    for status, colour in _STATUS_COLOURS.items():
         ax.scatter([], [], color=colour, label=status)
     ax.scatter([], [], marker="|", s=200, color="black", label=bilingual("تاريخ النشر", "publication date"))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -396,6 +453,34 @@ def plot_timeline(mentions: pd.DataFrame, max_articles: int = 40):
     return fig
 
 
+_SEVERITY = {"resolved": 0, "ambiguous": 1, "conflict": 2}      # a point takes its most serious status
+_STATUS_COLOURS = {"resolved": "tab:blue", "ambiguous": "tab:orange", "conflict": "tab:red"}
+
+
+def _timeline_points(dated: pd.DataFrame) -> pd.DataFrame:
+    """One row per article and resolved date: outlet, publication date, mentions, most serious status
+    (severity) and the distinct expressions (label)."""
+    dated["severity"] = dated["status"].map(_SEVERITY).fillna(0)
+    return dated.groupby(["article_id", "resolved"]).agg(
+        outlet=("outlet", "first"), publication_date=("publication_date", "first"), mentions=("start", "size"),
+        severity=("severity", "max"), label=("expression", lambda e: "، ".join(dict.fromkeys(e)))).reset_index()
+
+
+def _draw_article_row(ax, y: int, rows: pd.DataFrame) -> None:
+    """An article's row: its publication date as a bar, each resolved date a point labelled with its words."""
+    from kzlib.charts import prepare_label
+
+    status_of = {v: k for k, v in _SEVERITY.items()}
+    pub = rows["publication_date"].iloc[0]
+    if pub:
+        ax.scatter([pd.Timestamp(pub)], [y], marker="|", s=500, color="black", zorder=2)
+    for i, r in enumerate(rows.sort_values("resolved").itertuples()):
+        ax.scatter([r.resolved], [y], s=40 + 25 * r.mentions, color=_STATUS_COLOURS[status_of[int(r.severity)]],
+                   zorder=3)
+        ax.annotate(prepare_label(r.label), (r.resolved, y), textcoords="offset points",
+                    xytext=(0, 10 if i % 2 == 0 else -16), fontsize=7, ha="center")
+
+
 def plot_timeline_counts(dated: pd.DataFrame, top_days: int = 60):
     """Date mentions per resolved date, stacked by status; dates beyond the ``top_days`` busiest are left
     out (the title says how many mentions that drops)."""
@@ -404,7 +489,7 @@ def plot_timeline_counts(dated: pd.DataFrame, top_days: int = 60):
     from kzlib.charts import bilingual, use_style
 
     use_style()
-    colours = {"resolved": "tab:blue", "ambiguous": "tab:orange", "conflict": "tab:red"}
+    colours = _STATUS_COLOURS
     counts = dated.groupby(["resolved", "status"]).size().unstack("status", fill_value=0)
     counts = counts.reindex(columns=[s for s in colours if s in counts.columns])
     busiest = counts.sum(axis=1).nlargest(top_days).index

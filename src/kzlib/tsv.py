@@ -28,25 +28,35 @@ class Row(dict):
 def read_tsv(path: str | Path, required: tuple[str, ...] = (), nonempty: tuple[str, ...] = ()) -> list[Row]:
     """Rows of a lexicon TSV (module docstring). `required`: columns the header must have;
     `nonempty`: columns no row may leave empty."""
-    with open(path, encoding="utf-8", newline="") as f:
-        numbered = [(n, ln) for n, ln in enumerate(f, start=1) if ln.strip() and not ln.startswith("#")]
+    numbered = _content_lines(path)
     if not numbered:
         raise ValueError(f"{path}: no header line")
     header_line, header = numbered[0][0], _cells(numbered[0][1])
-    missing = [c for c in (*required, *nonempty) if c not in header]
+    _check_header(path, header_line, header, (*required, *nonempty))
+    return [_row(path, n, line, header, nonempty) for n, line in numbered[1:]]
+
+
+def _content_lines(path: str | Path) -> list[tuple[int, str]]:
+    """(physical line number, line) of every line that is neither a comment nor blank."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return [(n, ln) for n, ln in enumerate(f, start=1) if ln.strip() and not ln.startswith("#")]
+
+
+def _check_header(path, header_line: int, header: list[str], columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in header]
     if missing:
         raise ValueError(f"{path}: line {header_line}: header lacks column(s) {missing} (has {header})")
-    rows = []
-    for n, line in numbered[1:]:
-        cells = _cells(line)
-        if len(cells) != len(header):
-            raise ValueError(f"{path}: line {n}: {len(cells)} columns where the header has {len(header)}")
-        row = Row(zip(header, cells), n)
-        empty = [c for c in nonempty if not row[c]]
-        if empty:
-            raise ValueError(f"{path}: line {n}: empty value in column(s) {empty}")
-        rows.append(row)
-    return rows
+
+
+def _row(path, n: int, line: str, header: list[str], nonempty: tuple[str, ...]) -> Row:
+    cells = _cells(line)
+    if len(cells) != len(header):
+        raise ValueError(f"{path}: line {n}: {len(cells)} columns where the header has {len(header)}")
+    row = Row(zip(header, cells), n)
+    empty = [c for c in nonempty if not row[c]]
+    if empty:
+        raise ValueError(f"{path}: line {n}: empty value in column(s) {empty}")
+    return row
 
 
 def _cells(line: str) -> list[str]:

@@ -71,29 +71,41 @@ def expected_model_files(folder: Path, processors: str = PROCESSORS) -> list[Pat
     """The model files stanza will open for `processors`, dependencies included, as resources.json lists them.
 
     Uses stanza's own resolution (packages, then dependencies such as pretrained vectors and charlms)."""
-    from stanza.resources.common import (
-        add_dependencies, flatten_processor_list, maintain_processor_list, process_pipeline_parameters,
-    )
+    from stanza.resources import common as stanza_resources
 
     path = folder / "resources.json"
-    try:
-        resources = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise _missing(folder, f"a readable resources.json ({exc})") from exc
-    if not isinstance(resources, dict) or LANG not in resources:
-        raise _missing(folder, f"Arabic ('{LANG}') in {path}")
-    try:
-        lang, _, package, wanted = process_pipeline_parameters(LANG, str(folder), None, processors)
-        load_list = add_dependencies(resources, lang, maintain_processor_list(resources, lang, package, wanted))
-        pairs = flatten_processor_list(load_list)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _missing(folder, f"Arabic processors {processors} in {path} ({type(exc).__name__}: {exc})") from exc
+    resources = _arabic_resources(folder, path)
+    lang, pairs = _processor_packages(stanza_resources, resources, folder, path, processors)
     found = {name for name, _ in pairs}
     absent = [p for p in processors.split(",") if p not in found]
     if absent:
         raise _missing(folder, f"{', '.join(absent)} for Arabic in {path}")
     # the identity lemmatizer has no file
     return sorted({folder / lang / name / f"{pkg}.pt" for name, pkg in pairs if pkg != "identity"})
+
+
+def _arabic_resources(folder: Path, path: Path) -> dict:
+    """resources.json read, when it is readable and lists Arabic; else ModelsMissingError."""
+    try:
+        resources = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _missing(folder, f"a readable resources.json ({exc})") from exc
+    if not isinstance(resources, dict) or LANG not in resources:
+        raise _missing(folder, f"Arabic ('{LANG}') in {path}")
+    return resources
+
+
+def _processor_packages(stanza_resources, resources: dict, folder: Path, path: Path,
+                        processors: str) -> tuple[str, list]:
+    """(language, [(processor, package)]) stanza loads for `processors`, dependencies included, by stanza's
+    own rules (`stanza_resources`: stanza.resources.common)."""
+    try:
+        lang, _, package, wanted = stanza_resources.process_pipeline_parameters(LANG, str(folder), None, processors)
+        load_list = stanza_resources.add_dependencies(
+            resources, lang, stanza_resources.maintain_processor_list(resources, lang, package, wanted))
+        return lang, stanza_resources.flatten_processor_list(load_list)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _missing(folder, f"Arabic processors {processors} in {path} ({type(exc).__name__}: {exc})") from exc
 
 
 def check_models(model_dir: str | os.PathLike | None = None, processors: str = PROCESSORS) -> Path:
@@ -278,16 +290,13 @@ def from_stanza_document(doc, text: str, sentence_spans=None, gazetteer=None) ->
     entities: list[Mention] = []
     unaligned: list[str] = []
     for sentence in doc.sentences:
-        converted: dict[int, Token] = {}
+        converted: dict[int, Token] = {}     # id of a stanza token -> its Token
         for tok in sentence.tokens:
-            span = offsets.to_original(tok.start_char, tok.end_char)
-            span = aligner.accept(span) if span and aligner.matches(span, tok.text) else aligner.find(tok.text)
-            if span is None:
+            token = _aligned_token(tok, text, offsets, aligner)
+            if token is None:
                 unaligned.append(tok.text)
                 continue
-            word_spans = _word_spans(text, span, tok.words)
-            words = tuple(Word(w.text, w.lemma, w.upos, *(ws or (None, None))) for w, ws in zip(tok.words, word_spans))
-            converted[id(tok)] = token = Token(span[0], span[1], text[span[0]:span[1]], words)
+            converted[id(tok)] = token
             tokens.append(token)
         for ent in _sentence_entities(sentence):
             first, last = converted.get(id(ent.tokens[0])), converted.get(id(ent.tokens[-1]))
@@ -301,6 +310,17 @@ def from_stanza_document(doc, text: str, sentence_spans=None, gazetteer=None) ->
         sentence_spans = split_sentences(text)
     return Analysis(text, "stanza", list(sentence_spans), tokens, entities, unaligned)
 
+
+def _aligned_token(tok, text: str, offsets: _OffsetMap, aligner: _Aligner) -> Token | None:
+    """A stanza token as a Token of the original text: at stanza's offsets when they hold its text, else
+    found after the previous token; None when it is found nowhere."""
+    span = offsets.to_original(tok.start_char, tok.end_char)
+    span = aligner.accept(span) if span and aligner.matches(span, tok.text) else aligner.find(tok.text)
+    if span is None:
+        return None
+    word_spans = _word_spans(text, span, tok.words)
+    words = tuple(Word(w.text, w.lemma, w.upos, *(ws or (None, None))) for w, ws in zip(tok.words, word_spans))
+    return Token(span[0], span[1], text[span[0]:span[1]], words)
 
 def _mention(text: str, first: Token, last: Token, label: str, gazetteer) -> Mention:
     """An entity from its first and last token: attached clitics (و، ب، ل ...) trimmed off the start,
