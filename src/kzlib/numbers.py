@@ -330,7 +330,7 @@ _FIRST_WORD_RULES = {"teen_one": _teen_one_number, "fraction": _fraction_number,
 #   last         kind of the last word read (None before the first); last_value its value: Arabic puts units
 #                before tens ("خمسة وعشرون"), so a ten may still add to a unit
 #   smallest_scale  scales only fall inside one number: "10 آلاف و20 ألف" is two numbers (a range)
-#   checkpoint   (j, total, current, ...) before the last "و" part that followed a scale, to undo it
+#   checkpoint   (j, total, current) before the last "و" part that followed a scale, to undo it
 # Each rule returns (state, read_on): read_on False ends the number at the state's j.
 
 def _read_compound(toks, i, j, current: float, last):
@@ -741,7 +741,7 @@ def _range_upper_end(toks, view, j, prev: str):
 
 
 def _upper_number(view, k):
-    """A number at view[k], or a dual time noun ("ساعتين إلى ثلاث ساعات" read backwards: "ثلاث إلى ساعتين")."""
+    """A number at view[k], or a dual time noun there ("ساعتين"), which is two."""
     if k >= len(view):
         return None
     parsed = _parse_number(view, k)
