@@ -31,6 +31,7 @@ _ARABIC_LETTER_RE = re.compile(r"[\u0621-\u063a\u0641-\u064a\u066e-\u06d3\u06fa-
 _INITIALISM_RE = re.compile(r"(?:[^\W\d_]\.){2,}")  # "u.s.", "ج.م.ع.": letters each closed by a dot
 _QUOTE_RE = re.compile('[“”«»„"]')
 _TERMINATOR_RE = re.compile(r"[.!?؟]")
+_CLOSERS = "”»\"')"          # closing quotes and brackets a sentence end may carry
 
 
 def _quoted_ranges(line: str) -> list[tuple[int, int]]:
@@ -38,48 +39,64 @@ def _quoted_ranges(line: str) -> list[tuple[int, int]]:
     ranges, stack, straight_open = [], [], None
     for m in _QUOTE_RE.finditer(line):
         i, ch = m.start(), m.group()
-        if ch in _PAIRS:
-            stack.append((ch, i))
-        elif stack and ch == _PAIRS[stack[-1][0]]:
-            _, j = stack.pop()
-            if not stack:
-                ranges.append((j, i))
-        elif ch == "”" or ch == "»":  # a closing quote that nothing opened: unbalanced line
-            return []
-        elif ch == '"':
-            if straight_open is None:
-                straight_open = i
-            else:
-                ranges.append((straight_open, i))
-                straight_open = None
+        if ch != '"':
+            if not _curly_quote(ch, i, stack, ranges):
+                return []
+        elif straight_open is None:
+            straight_open = i
+        else:
+            ranges.append((straight_open, i))
+            straight_open = None
     if stack or straight_open is not None:
         return []
     return ranges
 
 
+def _curly_quote(ch: str, i: int, stack: list, ranges: list) -> bool:
+    """Opens or closes a paired quotation (“...” «...» „...“); False for a closing quote that nothing opened."""
+    if ch in _PAIRS:
+        stack.append((ch, i))
+        return True
+    if stack and ch == _PAIRS[stack[-1][0]]:
+        _, j = stack.pop()
+        if not stack:
+            ranges.append((j, i))
+        return True
+    return False      # ” or » with nothing open: an unbalanced line
+
+
 def _is_boundary(line: str, i: int, quoted: list[tuple[int, int]]) -> bool:
     ch = line[i]
     nxt = line[i + 1] if i + 1 < len(line) else ""
-    if nxt and not nxt.isspace() and nxt not in "”»\"')":
-        # 3.5, a.b, "..": not followed by a space -- except a terminator glued between two Arabic words
-        # ("مستقر.وأضاف", "قتلى!وأصيب"), a common typing slip; abbreviations are checked below
-        if not (_ARABIC_LETTER_RE.match(nxt) and i > 0 and _ARABIC_LETTER_RE.match(line[i - 1])):
-            return False
-    if ch == "." and i > 0 and line[i - 1] == ".":
-        return False  # end of a dot run is handled where the run starts
-    if ch == "." and nxt == ".":
+    if _runs_on(line, i, nxt):
         return False
+    if ch == "." and (nxt == "." or (i > 0 and line[i - 1] == ".")):
+        return False  # a run of dots is a pause inside the sentence
     if any(a < i < b for a, b in quoted):
         return False
-    if ch == ".":
-        k = _word_start(line, i)  # the word the dot closes
-        word = normalize_word(line[k:i + 1])
-        letters = word.rstrip(".")
-        if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()) or _INITIALISM_RE.fullmatch(word):
-            return False
-        if letters.isdigit() and i + 2 < len(line) and line[i + 2].isdigit():
-            return False  # "الفقرة 3. 4" style lists are rare; a digit after ". " keeps the number together
-    return True
+    return ch != "." or not _dot_inside_sentence(line, i)
+
+
+def _runs_on(line: str, i: int, nxt: str) -> bool:
+    """3.5, a.b, "..": the terminator at line[i] is followed by neither a space nor a closing quote nor the line
+    end -- unless it is glued between two Arabic words; abbreviations are checked apart."""
+    return bool(nxt) and not nxt.isspace() and nxt not in _CLOSERS and not _glued_between_arabic_words(line, i)
+
+
+def _glued_between_arabic_words(line: str, i: int) -> bool:
+    """"مستقر.وأضاف", "قتلى!وأصيب": a terminator glued between two Arabic words, a common typing slip."""
+    return bool(_ARABIC_LETTER_RE.match(line[i + 1])) and i > 0 and bool(_ARABIC_LETTER_RE.match(line[i - 1]))
+
+
+def _dot_inside_sentence(line: str, i: int) -> bool:
+    """The dot at line[i] closes an abbreviation ("د.", "u.s.") or a list number ("3. 4"), not a sentence."""
+    k = _word_start(line, i)  # the word the dot closes
+    word = normalize_word(line[k:i + 1])
+    letters = word.rstrip(".")
+    if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()) or _INITIALISM_RE.fullmatch(word):
+        return True
+    # "الفقرة 3. 4" style lists are rare; a digit after ". " keeps the number together
+    return letters.isdigit() and i + 2 < len(line) and line[i + 2].isdigit()
 
 
 def _word_start(line: str, i: int) -> int:
@@ -108,7 +125,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             i = m.start()
             if i >= start and _is_boundary(line, i, quoted):
                 end = i + 1
-                while end < len(line) and line[end] in "”»\"')":
+                while end < len(line) and line[end] in _CLOSERS:
                     end += 1
                 _add(spans, line, base, start, end)
                 start = end
