@@ -53,14 +53,15 @@ def _quoted_ranges(line: str) -> list[tuple[int, int]]:
 
 
 def _curly_quote(ch: str, i: int, stack: list, ranges: list) -> bool:
-    """Opens or closes a paired quotation (“...” «...» „...“); False for a closing quote that nothing opened."""
-    if ch in _PAIRS:
-        stack.append((ch, i))
-        return True
+    """Opens or closes a paired quotation (“...” «...» „...“); False for a closing quote that nothing opened.
+    A quote that closes the open one is read as closing first: “ opens “...” but closes „...“."""
     if stack and ch == _PAIRS[stack[-1][0]]:
         _, j = stack.pop()
         if not stack:
             ranges.append((j, i))
+        return True
+    if ch in _PAIRS:
+        stack.append((ch, i))
         return True
     return False      # ” or » with nothing open: an unbalanced line
 
