@@ -45,15 +45,24 @@ def _cue(start: int, end: int, first: int, last: int, kind: str, speaker: "Speak
 
 @lru_cache(maxsize=1)
 def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
+    """attribution_verbs.tsv: (reporting verbs, "according to" phrases, complementizers (strong ones and those
+    after a preposition), words skipped between a verb and its subject, strong complementizers)."""
     rows = read_tsv(LEXICONS / "attribution_verbs.tsv")
-    verbs = Lexicon.from_rows([r | {"form": "verb"} for r in rows if r["kind"] == "verb"], "kind")
-    sources = Lexicon.from_rows([r | {"form": "exact"} for r in rows if r["kind"] in ("source", "source_of")], "kind")
-    from kzlib.normalize import normalize_word
+    verbs = Lexicon.from_rows(_rows_of(rows, ("verb",), "verb"), "kind")
+    sources = Lexicon.from_rows(_rows_of(rows, ("source", "source_of"), "exact"), "kind")
+    strong = _terms_of(rows, "complementizer")
+    comps = strong | _terms_of(rows, "complementizer_prep")
+    return verbs, sources, comps, _terms_of(rows, "skip"), strong
 
-    strong = {normalize_word(r["term"]) for r in rows if r["kind"] == "complementizer"}
-    comps = strong | {normalize_word(r["term"]) for r in rows if r["kind"] == "complementizer_prep"}
-    skips = {normalize_word(r["term"]) for r in rows if r["kind"] == "skip"}
-    return verbs, sources, comps, skips, strong
+
+def _rows_of(rows: list[dict], kinds: tuple[str, ...], form: str) -> list[dict]:
+    """The rows of these kinds, matched with the affix policy `form`."""
+    return [r | {"form": form} for r in rows if r["kind"] in kinds]
+
+
+def _terms_of(rows: list[dict], kind: str) -> set[str]:
+    """The folded terms of the rows of one kind."""
+    return {normalize_word(r["term"]) for r in rows if r["kind"] == kind}
 
 
 def cue_lexicons() -> tuple[Lexicon, Lexicon]:
@@ -93,6 +102,7 @@ class Attributor:
         self.history: list[Speaker] = []     # speakers of statements, oldest first (subject-less verbs go on)
         self.mentions: list[Speaker] = []    # every speaker named, for anaphors ("الوزارة")
         verbs, sources, *_ = _lexicons()
+        self._verbs, self._sources = verbs, sources
         # the only tokens where a cue can start, in order: sentence_cues visits these and nothing else
         verb_starts = doc.candidates.get("verbs")
         source_starts = doc.candidates.get("sources")
@@ -160,21 +170,34 @@ class Attributor:
     def _antecedent(self, phrase: Phrase) -> Speaker | None:
         """The speaker an anaphor names: "الوزارة" after "وزارة الصحة اليمنية", "المبروك" after "عميد بلدية
         الزاوية، صالح المبروك" -- a speaker named before, else a fuller phrase earlier in the text."""
-        tokens = self.tokens
-        if phrase.last - phrase.first > 1 or not tokens[phrase.first].norm.startswith("ال"):
+        word = self.tokens[phrase.first].norm
+        if phrase.last - phrase.first > 1 or not word.startswith("ال"):
             return None
-        size, core = phrase.last - phrase.first + 1, _core(tokens[phrase.first].norm)
+        core = _core(word)
         named_by_head = self.chunker.head(phrase.first, phrase.last) is not None
+        speaker = self._mentioned_before(phrase, core, surname_ok=not named_by_head)
+        if speaker is not None or not named_by_head:
+            return speaker
+        return self._fuller_phrase_before(phrase, core)
+
+    def _mentioned_before(self, phrase: Phrase, core: str, surname_ok: bool) -> Speaker | None:
+        """The latest speaker named before the anaphor `phrase` in more words, whose head word is `core` (or,
+        with `surname_ok`, one of whose later words is: the person named in full before)."""
+        tokens, size = self.tokens, phrase.last - phrase.first + 1
         for speaker in reversed(self.mentions):
             m = speaker.mention
             if m.start >= phrase.start or m.last - m.first + 1 <= size:
                 continue
             if _core(tokens[m.first].norm) == core:
                 return speaker
-            if not named_by_head and any(_core(tokens[k].norm) == core for k in range(m.first + 1, m.last + 1)):
-                return speaker          # a surname: the person named in full before
-        if not named_by_head:
-            return None
+            if surname_ok and any(_core(tokens[k].norm) == core for k in range(m.first + 1, m.last + 1)):
+                return speaker
+        return None
+
+    def _fuller_phrase_before(self, phrase: Phrase, core: str) -> Speaker | None:
+        """The speaker of the nearest phrase of several words before the anaphor `phrase` (up to
+        _ANTECEDENT_TOKENS words back) that opens with its head word `core` without the article."""
+        tokens = self.tokens
         for k in range(phrase.first - 1, max(-1, phrase.first - 1 - _ANTECEDENT_TOKENS), -1):
             word = tokens[k].norm
             if core not in word:
@@ -239,67 +262,79 @@ class Attributor:
     def _states(self, last: int, stop: int) -> bool:
         """The words after a subject make it a statement: a complementizer or a colon follows."""
         k = self._skip(last + 1, stop)
-        if k < stop and ":" in self.doc.text[self.tokens[last].end:self.tokens[k].start]:
+        if self._colon_between(last, k, stop):
             return True
         return k < stop and self.tokens[k].norm in _lexicons()[4]
+
+    def _colon_between(self, last: int, k: int, stop: int) -> bool:
+        """A colon stands between token `last` and token k (k inside the sentence)."""
+        return k < stop and ":" in self.doc.text[self.tokens[last].end:self.tokens[k].start]
 
     def sentence_cues(self, first: int, stop: int) -> list[Span]:
         """Cues of the sentence made of tokens[first:stop], resolving speakers; updates the history."""
         cues: list[Span] = []
-        if first < stop and ":" in self.doc.text[self.tokens[first].end:self.tokens[min(stop - 1, first + _HEADLINE_SOURCE_TOKENS)].start]:
-            headline = self._headline_source(first, stop)   # only lines with a colon near their start
-            if headline is not None:
-                cues.append(headline)
+        headline = self._headline_source(first, stop) if self._colon_near_start(first, stop) else None
+        if headline is not None:
+            cues.append(headline)
         candidates = self._cue_starts
         c = bisect_left(candidates, first)
-        if c == len(candidates) or candidates[c] >= stop:
-            return cues         # no word of the sentence can start a cue: most sentences
-        verbs, sources, comps, skips, strong = _lexicons()
         i = first
         while i < stop:
-            # jump to the next token where a cue can start (other tokens only move i on)
+            # jump to the next token where a cue can start (other tokens only move i on); most sentences have none
             while c < len(candidates) and candidates[c] < i:
                 c += 1
             if c == len(candidates) or candidates[c] >= stop:
                 break
-            i = candidates[c]
-            # an "according to" phrase first: "نقلاً عن" is not the verb نقل
-            s = sources.first_at(self.tokens, i) if i in self._source_starts else None
-            v = verbs.first_at(self.tokens, i) if s is None and i in self._verb_starts else None
-            if s is not None:
-                i = self._source_cue(s, stop, cues)
-            elif v is not None:
-                i = self._verb_cue(v, first, stop, cues)
-            else:
-                i += 1
+            i = self._cue_at(candidates[c], first, stop, cues)
         return cues
+
+    def _colon_near_start(self, first: int, stop: int) -> bool:
+        """A colon within the first words of the sentence (where a headline's source ends: "الصحة: ...")."""
+        tokens = self.tokens
+        return first < stop and ":" in self.doc.text[tokens[first].end:tokens[min(stop - 1, first + _HEADLINE_SOURCE_TOKENS)].start]
+
+    def _cue_at(self, i: int, first: int, stop: int, cues: list[Span]) -> int:
+        """The cue starting at token i, if any, appended to `cues`; returns the token to go on from."""
+        # an "according to" phrase first: "نقلاً عن" is not the verb نقل
+        s = self._sources.first_at(self.tokens, i) if i in self._source_starts else None
+        if s is not None:
+            return self._source_cue(s, stop, cues)
+        v = self._verbs.first_at(self.tokens, i) if i in self._verb_starts else None
+        if v is not None:
+            return self._verb_cue(v, first, stop, cues)
+        return i + 1
 
     def _source_cue(self, m, stop: int, cues: list[Span]) -> int:
         """"حسب الداخلية"، "وفقاً لمصادر طبية"، "نقلاً عن المنظمة": the speaker follows the phrase."""
-        tok = self.tokens[m.first]
-        if m.entry.label == "source_of":
-            # "في بيان لوزارة الصحة": only with the speaker right after, ل attached
-            j = m.last + 1
-            if j >= stop or not self.tokens[j].norm.startswith("ل") or len(self.tokens[j].norm) < 4:
-                return m.last + 1
-        j = self._skip_statement_words(m.last + 1, stop)
-        hit = self._speaker_entity(j, stop)
-        if hit is None and j + 1 < stop:   # "حسب بيان الأمانة العامة"
-            hit = self._speaker_entity(j + 1, stop)
-        if hit and hit[0].attrs["type"] in SPEAKER_TYPES:
-            speaker, last = self._known(hit[0], hit[0].first, stop), hit[1]
-        else:
-            phrase = self.chunker.phrase(j, stop, strip_prefix=True)
-            if phrase is None or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
-                return m.last + 1
-            last = phrase.last
-            speaker = self._same_as_before(phrase) or self._open(phrase)
+        if m.entry.label == "source_of" and not self._glued_speaker_at(m.last + 1, stop):
+            return m.last + 1
+        found = self._source_speaker(self._skip_statement_words(m.last + 1, stop), stop)
+        if found is None:
+            return m.last + 1
+        speaker, last = found
         relayed = self._relayed(max(last, speaker.mention.last), stop)
         if relayed is not None:
             speaker, last = relayed
         self._push(speaker)
-        cues.append(_cue(tok.start, self.tokens[m.last].end, m.first, m.last, "source", speaker))
+        cues.append(_cue(self.tokens[m.first].start, self.tokens[m.last].end, m.first, m.last, "source", speaker))
         return max(last, speaker.mention.last if speaker.mention.first >= m.first else last) + 1
+
+    def _glued_speaker_at(self, j: int, stop: int) -> bool:
+        """"في بيان لوزارة الصحة": a speaker right after the phrase, with ل attached."""
+        return j < stop and self.tokens[j].norm.startswith("ل") and len(self.tokens[j].norm) >= 4
+
+    def _source_speaker(self, j: int, stop: int) -> tuple[Speaker, int] | None:
+        """(speaker, last token) of an "according to" phrase whose speaker starts at token j (or the token
+        after: "حسب بيان الأمانة العامة"), or None when no speaker follows."""
+        hit = self._speaker_entity(j, stop)
+        if hit is None and j + 1 < stop:
+            hit = self._speaker_entity(j + 1, stop)
+        if hit and hit[0].attrs["type"] in SPEAKER_TYPES:
+            return self._known(hit[0], hit[0].first, stop), hit[1]
+        phrase = self.chunker.phrase(j, stop, strip_prefix=True)
+        if phrase is None or self.chunker.kind_and_type(phrase)[0] not in _SPEAKER_KINDS:
+            return None
+        return self._same_as_before(phrase) or self._open(phrase), phrase.last
 
     def _same_as_before(self, phrase: Phrase) -> Speaker | None:
         """"حسب المصدر ذاته": the speaker named before (None when nobody was)."""
@@ -323,40 +358,54 @@ class Attributor:
         return j
 
     def _verb_cue(self, m, first: int, stop: int, cues: list[Span]) -> int:
-        verbs, sources, comps, skips, strong = _lexicons()
-        i = m.first
-        tok = self.tokens[i]
+        """A reporting verb and its speaker: a known actor right after it, else a subject before or a few words
+        into the phrase after it, else a speaker the gazetteer does not know (or the one who goes on)."""
         gender = _verb_gender(m)
         j = self._skip(m.last + 1, stop)
         hit = self._speaker_entity(j, stop)
         if hit and (hit[0].attrs["type"] in SPEAKER_TYPES or j == m.last + 1):
-            ent, last = self._prefer_person(*hit, stop)
-            speaker = self._known(ent, j, stop)
-            speaker = self._push(_with_gender(speaker, gender))
-            relayed = self._relayed(max(last, speaker.mention.last), stop)
-            if relayed is not None:
-                speaker, last = self._push(relayed[0]), relayed[1]
-            cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
-            return max(last, speaker.mention.last) + 1
-        pre = self._subject_before(i, first)
-        ahead = None if pre is not None or j >= stop or self.tokens[j].norm in comps else self._subject_ahead(j, stop, comps)
-        if ahead is not None and not self._holds(j, ahead[0], stop):
-            ahead = None                            # the actor is named outside the subject phrase
-        if ahead is not None:                       # "قال المتحدث باسم وزارة الخارجية ..."
-            ent, last = self._prefer_person(*ahead, stop)
-            speaker = self._known(ent, j, stop)
-            speaker = self._push(_with_gender(speaker, gender))
-        elif pre is not None:
-            speaker = self._known(pre, pre.first, i)
-            speaker = self._push(_with_gender(speaker, gender))
-        else:
-            spoken = self._open_subject(m, first, stop)
-            if spoken is False:
-                return m.last + 1                   # "أعلنت الحكومة استقالتها", "تم نقل": no statement
-            speaker = spoken
-        cues.append(_cue(tok.start, tok.end, i, i, "verb", speaker, gender))
+            return self._known_subject_cue(m, hit, j, stop, gender, cues)
+        speaker = self._subject_speaker(m, j, first, stop, gender)
+        if speaker is False:
+            return m.last + 1                   # "أعلنت الحكومة استقالتها", "تم نقل": no statement
+        tok = self.tokens[m.first]
+        cues.append(_cue(tok.start, tok.end, m.first, m.first, "verb", speaker, gender))
         mention = speaker.mention
-        return mention.last + 1 if mention is not None and mention.first > i and mention.last < stop else m.last + 1
+        return mention.last + 1 if mention is not None and mention.first > m.first and mention.last < stop else m.last + 1
+
+    def _known_subject_cue(self, m, hit: tuple[Span, int], j: int, stop: int, gender: str, cues: list[Span]) -> int:
+        """"قالت وزارة الصحة": the verb's subject is the actor at token j (or the person named after it, or the
+        speaker it relays: "نقلت وكالة رويترز عن ...")."""
+        ent, last = self._prefer_person(*hit, stop)
+        speaker = self._push(_with_gender(self._known(ent, j, stop), gender))
+        relayed = self._relayed(max(last, speaker.mention.last), stop)
+        if relayed is not None:
+            speaker, last = self._push(relayed[0]), relayed[1]
+        tok = self.tokens[m.first]
+        cues.append(_cue(tok.start, tok.end, m.first, m.first, "verb", speaker, gender))
+        return max(last, speaker.mention.last) + 1
+
+    def _subject_speaker(self, m, j: int, first: int, stop: int, gender: str):
+        """The speaker of a verb with no known actor right after it (subject words from token j on): an actor
+        before it or a few words into its subject, else _open_subject (False: it states nothing)."""
+        pre = self._subject_before(m.first, first)
+        ahead = None if pre is not None else self._subject_ahead_held(j, stop)
+        if ahead is not None:                       # "قال المتحدث باسم وزارة الخارجية ..."
+            ent, _ = self._prefer_person(*ahead, stop)
+            return self._push(_with_gender(self._known(ent, j, stop), gender))
+        if pre is not None:
+            return self._push(_with_gender(self._known(pre, pre.first, m.first), gender))
+        return self._open_subject(m, first, stop)
+
+    def _subject_ahead_held(self, j: int, stop: int) -> tuple[Span, int] | None:
+        """_subject_ahead when the subject phrase from token j holds that actor (else it is named outside it)."""
+        comps = _lexicons()[2]
+        if j >= stop or self.tokens[j].norm in comps:
+            return None
+        ahead = self._subject_ahead(j, stop, comps)
+        if ahead is None or not self._holds(j, ahead[0], stop):
+            return None
+        return ahead
 
     def _to_whom(self, j: int) -> bool:
         """"تحدثوا لصحيفة"، "قال للصحفيين": a ل- / ب- phrase after a verb is not its subject."""
@@ -375,49 +424,82 @@ class Attributor:
 
     def _open_subject(self, m, first: int, stop: int):
         """The speaker of a verb whose subject the gazetteer does not know; False when it states nothing."""
-        comps, strong = _lexicons()[2], _lexicons()[4]
         gender = _verb_gender(m)
         j = self._skip(m.last + 1, stop)
-        if j < stop and ":" in self.doc.text[self.tokens[m.last].end:self.tokens[j].start]:
+        if self._colon_between(m.last, j, stop):
             return self._continue(gender)           # "وأضاف: «...»": the speaker goes on, quoted
         if j + 1 < stop and _bare(self.tokens[j].norm) in _STATEMENT_WORDS:
             j += 1                                  # "وأوضح بيان الوزارة أن": the statement's author
-        phrase = None if j >= stop or self.tokens[j].norm in comps or self._to_whom(j) else self.chunker.phrase(j, stop)
-        if phrase is not None:
-            kind = self.chunker.kind_and_type(phrase)[0]
-            if kind == "reporter":
-                return self._push(_NOBODY)          # "قال مراسلنا": the outlet itself
-            if kind == "statement":
-                return self._continue(None)         # "وأضاف البيان أن": its author, whatever the gender
-            if kind in _SPEAKER_KINDS or self._states(phrase.last, stop):
-                speaker = self._same_as_before(phrase) or self._open(phrase)
-                relayed = self._relayed(phrase.last, stop)
-                return self._push(relayed[0] if relayed is not None else speaker)
+        phrase = self._open_subject_phrase(j, stop)
+        speaker = None if phrase is None else self._phrase_speaker(phrase, stop)
+        if speaker is not None:
+            return speaker
         before = self._open_before(m, first)
         if before is not None:                      # "وكانت لجنة أطباء السودان قد أعلنت"
             return self._push(self._open(before))
+        return self._unread_subject(j, stop, gender)
+
+    def _open_subject_phrase(self, j: int, stop: int) -> Phrase | None:
+        """The phrase from token j that may be a verb's subject (not a complementizer, not "to whom")."""
+        if j >= stop or self.tokens[j].norm in _lexicons()[2] or self._to_whom(j):
+            return None
+        return self.chunker.phrase(j, stop)
+
+    def _phrase_speaker(self, phrase: Phrase, stop: int) -> Speaker | None:
+        """The speaker the subject phrase after a verb gives, or None when it names no speaker."""
+        kind = self.chunker.kind_and_type(phrase)[0]
+        if kind == "reporter":
+            return self._push(_NOBODY)              # "قال مراسلنا": the outlet itself
+        if kind == "statement":
+            return self._continue(None)             # "وأضاف البيان أن": its author, whatever the gender
+        if kind not in _SPEAKER_KINDS and not self._states(phrase.last, stop):
+            return None
+        speaker = self._same_as_before(phrase) or self._open(phrase)
+        relayed = self._relayed(phrase.last, stop)
+        return self._push(relayed[0] if relayed is not None else speaker)
+
+    def _unread_subject(self, j: int, stop: int, gender: str):
+        """No subject phrase names the speaker: the same speaker goes on ("وذكرت أن"), somebody we cannot read
+        speaks (a complementizer follows a few words on), or nothing is stated (False)."""
+        comps, strong = _lexicons()[2], _lexicons()[4]
         if j >= stop or self.tokens[j].norm in comps:
-            return self._continue(gender)           # "وذكرت أن": same speaker goes on
+            return self._continue(gender)
         if any(self.tokens[k].norm in strong for k in range(j, min(stop, j + _SUBJECT_LOOKAHEAD + 2))):
-            return self._push(_NOBODY)              # a subject we cannot read
+            return self._push(_NOBODY)
         return False
 
     def _open_before(self, m, first: int) -> Phrase | None:
         """Subject-verb order with a subject the gazetteer does not know: a speaker phrase that ends right
         before the verb (or before "قد", or "، من جهتها،"): "وزارة الصحة قالت"، "وكانت الوزارة قد أعلنت",
         "أما المتحدث باسم الشرطة، جوزيف أوتينو، فصرّح"."""
-        skips, tokens, text = _lexicons()[3], self.tokens, self.doc.text
-        i = m.first
+        end = self._subject_end_before(m.first, first)
+        if end < first or self._broken_before(m, end):
+            return None
+        return self._speaker_phrase_ending_at(end, first)
+
+    def _subject_end_before(self, i: int, first: int) -> int:
+        """The last token a subject before the verb at token i may end at: before skipped words ("قد") and an
+        aside ("، من جهتها،"); below `first` when there is none."""
+        skips, tokens = _lexicons()[3], self.tokens
         end = i - 1
         while end >= first and tokens[end].norm in skips:
             end -= 1
         if end - 1 >= first and tokens[end].norm in self.chunker.words.asides and tokens[end - 1].norm == _MIN:
             end -= 2                                # "المنظمة، من جهتها، وثقت"
-        if end < first:
-            return None
-        gap = text[tokens[end].end:tokens[i].start]
-        if _BREAK_RE.search(gap) and not (gap.strip() in ("،", ",") and (m.prefix.startswith("ف") or end < i - 1)):
-            return None
+        return end
+
+    def _broken_before(self, m, end: int) -> bool:
+        """Punctuation parts token `end` from the verb `m`; a lone comma does not after an aside or before a
+        verb with ف ("أما المتحدث ...، فصرّح")."""
+        tokens, i = self.tokens, m.first
+        gap = self.doc.text[tokens[end].end:tokens[i].start]
+        if not _BREAK_RE.search(gap):
+            return False
+        return not (gap.strip() in ("،", ",") and (m.prefix.startswith("ف") or end < i - 1))
+
+    def _speaker_phrase_ending_at(self, end: int, first: int) -> Phrase | None:
+        """A speaker phrase (head of a speaker kind) that ends at token `end`, starting at most _SVO_LOOKBACK
+        words before it, the earliest start first."""
         for p in range(max(first, end - _SVO_LOOKBACK), end + 1):
             head = self.chunker.head(p)
             if head is None or head.entry.row["kind"] not in _SPEAKER_KINDS:

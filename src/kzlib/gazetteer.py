@@ -133,6 +133,30 @@ class Match(NamedTuple):   # a NamedTuple: built for every lexicon hit of the co
     suffix: str = ""         # inflectional suffix on a one-word match
 
 
+def _stem_forms(core: str, suffix: str, ta: str) -> list[str]:
+    """The spellings a lexicon may list a stem under once `suffix` is cut off: the core itself, with ة for
+    ت before a suffix (إصابتهم -> إصابة + هم), with ة dropped by a plural or dual ending (إصابات -> إصابة)."""
+    forms = [core]
+    if suffix and core.endswith("ت"):
+        forms.append(core[:-1] + ta)
+    if suffix in _TA_DROPPING_ENDINGS:
+        forms.append(core + ta)
+    return forms
+
+
+_TA_DROPPING_ENDINGS = frozenset(("ات", "ان", "ين", "ون", "ا", "ي"))
+
+
+def _article_before_place(entry: Entry, prefix: str, core: str) -> bool:
+    """لل is ل + the article: "للمالي" is "for the financial", not "for Mali" (a place takes no article)."""
+    return entry.form == "place" and prefix.endswith("لل") and not core.startswith("ال")
+
+
+def _fewer_words(candidate: tuple) -> int:
+    """Sort key of a plan's multi-word candidates: the longest entry first."""
+    return -len(candidate[0].words)
+
+
 class Lexicon:
     """Terms (possibly several words) matched on tokens with clitic prefixes and inflectional suffixes."""
 
@@ -170,17 +194,10 @@ class Lexicon:
     def _splits(self, prefix: str, rest: str, suffix_allowed: bool, ta: str):
         for n in range(min(len(rest), _MAX_SUFFIX) + 1 if suffix_allowed else 1):
             suffix = rest[len(rest) - n:] if n else ""
-            if suffix not in _SUFFIX_SET:
-                continue
             core = rest[: len(rest) - n]
-            if len(core) < 2:
+            if suffix not in _SUFFIX_SET or len(core) < 2:
                 continue
-            cands = [core]
-            if suffix and core.endswith("ت"):
-                cands.append(core[:-1] + ta)          # إصابتهم -> إصابة + هم
-            if suffix in ("ات", "ان", "ين", "ون", "ا", "ي"):
-                cands.append(core + ta)               # إصابات -> إصابة
-            for c in cands:
+            for c in _stem_forms(core, suffix, ta):
                 if c in self._by_first:
                     yield prefix, c, suffix
 
@@ -195,22 +212,25 @@ class Lexicon:
             pass
         if len(self._plans) > _PLAN_CACHE_SIZE:
             self._plans.clear()
+        singles, multis = self._candidates(word)
+        plan = self._plans[word] = (tuple(singles), _Multis(multis)) if singles or multis else None
+        return plan
+
+    def _candidates(self, word: str) -> tuple[list[tuple], list[tuple]]:
+        """The one-word matches and the multi-word candidates (longest first) of _plan."""
         singles, multis = [], []
         for prefix, core, suffix in self._cores(word, suffix_allowed=True):
             for entry in self._by_first[core]:
                 prefixes, suffixes = POLICIES.get(entry.form, POLICIES["noun"])
-                if prefix not in prefixes:
+                if prefix not in prefixes or _article_before_place(entry, prefix, core):
                     continue
-                if entry.form == "place" and prefix.endswith("لل") and not core.startswith("ال"):
-                    continue    # لل is ل + the article: "للمالي" is "for the financial", not "for Mali"
                 if len(entry.words) == 1:
                     if suffix in suffixes:
                         singles.append((entry, prefix, suffix))
                 elif not suffix:
                     multis.append((entry, prefix, self._last_forms(entry.words[-1], suffixes)))
-        multis.sort(key=lambda m: -len(m[0].words))   # longest first, stable: the order matches_at reports
-        plan = self._plans[word] = (tuple(singles), _Multis(multis)) if singles or multis else None
-        return plan
+        multis.sort(key=_fewer_words)   # longest first, stable: the order matches_at reports
+        return singles, multis
 
     def _last_forms(self, stem: str, suffixes) -> frozenset[str]:
         """Spellings the last word of a multi-word term may take: the stem, or a base + a non-empty suffix."""
@@ -418,6 +438,37 @@ def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set
     return None
 
 
+def _check_rows(rows: list[dict], source: str) -> None:
+    """Every gazetteer row has an id, a type and a variant."""
+    for n, row in enumerate(rows, start=2):
+        for col in ("id", "type", "variant"):
+            if not row.get(col):
+                raise ValueError(f"{source}: line {getattr(row, 'line', n)}: empty {col!r}")
+
+
+def _info_by_id(rows: list[dict]) -> dict[str, dict]:
+    """id -> type, English and Arabic name, role: those of the id's first row."""
+    info: dict[str, dict] = {}
+    for row in rows:
+        info.setdefault(
+            row["id"], {"type": row["type"], "name_en": row.get("name_en", ""), "name_ar": row["variant"], "role": row.get("role", "")}
+        )
+    return info
+
+
+def _variant_entries(rows: list[dict]) -> list[Entry]:
+    """One Entry per row (label = id; places match with the place policy), a context variant before a free one."""
+    entries = [Entry(tuple(t.norm for t in tokenize(r["variant"])), r["id"], "place" if r["type"] == "place" else "name", r)
+               for r in rows]
+    entries.sort(key=_free_variant)       # stable
+    return entries
+
+
+def _free_variant(entry: Entry) -> bool:
+    """Sort key: a variant without a context after one with a context."""
+    return not entry.context
+
+
 class Gazetteer:
     """Actors and places of lexicons/actors.tsv, countries.tsv and places.tsv; one row per Arabic spelling variant.
 
@@ -426,24 +477,14 @@ class Gazetteer:
     the context variant is tried first."""
 
     def __init__(self, rows: list[dict], source: str = "actors.tsv"):
-        for n, row in enumerate(rows, start=2):
-            for col in ("id", "type", "variant"):
-                if not row.get(col):
-                    raise ValueError(f"{source}: line {getattr(row, 'line', n)}: empty {col!r}")
+        _check_rows(rows, source)
         self.rows = rows
-        self._info: dict[str, dict] = {}
-        for row in rows:
-            self._info.setdefault(
-                row["id"], {"type": row["type"], "name_en": row.get("name_en", ""), "name_ar": row["variant"], "role": row.get("role", "")}
-            )
-        entries = [Entry(tuple(t.norm for t in tokenize(r["variant"])), r["id"], "place" if r["type"] == "place" else "name", r)
-                   for r in rows]
-        entries.sort(key=lambda e: not e.context)       # stable: a context variant before a free one
+        self._info = _info_by_id(rows)
+        entries = _variant_entries(rows)
         self._gender = {(e.label, e.words): e.row.get("gender") or None for e in entries}
         self._members = {r["id"]: r["members"] for r in rows if r.get("members")}
         self._gender_memo: dict[tuple[str, str], str | None] = {}
-        entries = [e for e in entries if e.words]
-        self._all = Lexicon(entries)
+        self._all = Lexicon([e for e in entries if e.words])
         self._choices: dict[str, _Choice] = {}   # word -> what may match there (built from the lexicon's plan)
 
     @property
@@ -466,10 +507,7 @@ class Gazetteer:
         context variant counts when the whole text names its id."""
         starts = self._all.starts(tokens) if starts is None else starts
         choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
-        # ids the text names with a variant without a context: needed only when a context variant may occur
-        present, free = self._free_ids(tokens, starts, choices) if any(c.context for c in choices) else (None, {})
-        if present is not None and named:
-            present = present | named
+        present, free = self._present_ids(tokens, starts, choices, named)
         out, firsts, lasts, after = [], [], [], 0
         for i, choice in zip(starts, choices):
             if i < after:
@@ -491,6 +529,15 @@ class Gazetteer:
             lasts.append(last)
             after = last + 1
         return out, firsts, lasts
+
+    def _present_ids(self, tokens: list[Token], starts: list[int], choices: list["_Choice"],
+                     named: set[str] | None) -> tuple[set[str] | None, dict]:
+        """(ids the text and `named` name with a variant without a context, and the free pass's winner at each
+        token it tried); (None, {}) when no context variant may occur (then no free pass is needed)."""
+        if not any(c.context for c in choices):
+            return None, {}
+        present, free = self._free_ids(tokens, starts, choices)
+        return (present | named if named else present), free
 
     def named_ids(self, tokens: list[Token]) -> set[str]:
         """Ids the tokens name with a variant without a context (what makes a context variant count)."""

@@ -77,6 +77,16 @@ def _group_of(m: Span, tokens: list[Token], text: str, head_last: int | None = N
                  tokens[m.last].end, m.last if head_last is None else head_last)
 
 
+def _self_group(m: Span, tokens: list[Token]) -> Group:
+    """"من أفرادها": the speaker's own people, resolved by the caller."""
+    return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
+
+
+def _given(head_last: int | None, default: int) -> int:
+    """The counted phrase's last token: `head_last` when the caller knows it, else `default`."""
+    return default if head_last is None else head_last
+
+
 class SentenceGroups:
     """The counted group of each count of one sentence (see the module docstring)."""
 
@@ -89,12 +99,10 @@ class SentenceGroups:
     def head(self, first: int, last: int, previous: Group | None) -> Group | None:
         """The group named by the phrase right after the number (tokens first..last), or None.
         `previous`: the group of the article's count before (for "آخرون")."""
-        tokens, words, k = self.tokens, self.words, last + 1
-        if k + 1 < self.stop and tokens[k].norm in words["on"] and tokens[k + 1].norm in words["least"]:
-            k += 2              # "ستة على الأقل من المحتجزين": the qualifier after the number
+        k = self._past_qualifier(last + 1)
         if k >= self.stop:
             return None
-        norm = tokens[k].norm
+        norm, words = self.tokens[k].norm, self.words
         if norm in words["pronoun"]:
             return self._antecedent(first, previous, k)
         if norm in words["of"]:
@@ -102,32 +110,64 @@ class SentenceGroups:
             return None if g is None else g._replace(partitive=True)
         m = self.at.get(k)
         if m is None:
-            if norm in words["generic"] and k + 1 < self.stop and tokens[k + 1].norm in words["of"]:
-                return self._partitive(k + 2, head_last=k, first=first, previous=previous)   # "60 عنصراً من الجيش"
-            return None
-        label = m.label
-        if label == "inherit":          # "14 آخرون": the group of the count before
+            return self._generic_partitive(k, first, previous)
+        return self._listed_head(m, k, first, previous)
+
+    def _past_qualifier(self, k: int) -> int:
+        """"ستة على الأقل من المحتجزين": the token after a qualifier at token k, else k."""
+        tokens, words = self.tokens, self.words
+        if k + 1 < self.stop and tokens[k].norm in words["on"] and tokens[k + 1].norm in words["least"]:
+            return k + 2
+        return k
+
+    def _generic_partitive(self, k: int, first: int, previous: Group | None) -> Group | None:
+        """"60 عنصراً من الجيش": a generic head at token k that no lexicon lists, and a partitive after it."""
+        tokens, words = self.tokens, self.words
+        if tokens[k].norm in words["generic"] and k + 1 < self.stop and tokens[k + 1].norm in words["of"]:
+            return self._partitive(k + 2, head_last=k, first=first, previous=previous)
+        return None
+
+    def _listed_head(self, m: Span, k: int, first: int, previous: Group | None) -> Group:
+        """The group of the lexicon entry `m` right after the number (at token k)."""
+        if m.label == "inherit":        # "14 آخرون": the group of the count before
             return previous._replace(head_last=m.last) if previous is not None else Group("people", None, None, None, m.last)
-        if label == "self":             # "من أفرادها": resolved against the speaker by the caller
-            return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
-        nxt = m.last + 1
-        if nxt < self.stop:
-            adjective = self.at.get(nxt)
-            if _is_casualty_noun(m) and adjective is not None and not _is_casualty_noun(adjective) \
-                    and adjective.label not in ("inherit", "self"):
-                return _group_of(adjective, tokens, self.text, head_last=adjective.last)     # "97 قتيلاً مدنياً"
-            if tokens[nxt].norm in words["of"] and (_is_casualty_noun(m) or tokens[k].norm in words["generic"]):
-                named = self._partitive(nxt + 1, head_last=m.last, first=first, previous=previous)
-                if named is not None and (tokens[k].norm in words["generic"] or named.subject != "people" or named.detail):
-                    return named        # "21 فرداً من قوات الأمن", "30 قتيلاً من المدنيين"
+        if m.label == "self":           # "من أفرادها": resolved against the speaker by the caller
+            return _self_group(m, self.tokens)
+        if m.last + 1 < self.stop:
+            named = self._adjective_group(m) or self._partitive_after_head(m, k, first, previous)
+            if named is not None:
+                return named
         if _is_casualty_noun(m):
             return Group(CASUALTY_NOUN, None, None, None, m.last)
-        group = _group_of(m, tokens, self.text)
-        # "26 مجرما مسلحا": a second word of the same subject continues the counted phrase
-        if nxt < self.stop and nxt in self.at and self.at[nxt].label == label \
-                and not self.at[nxt].attrs["prefix"].startswith("و"):     # "امرأتين وطفلين": two groups
-            group = group._replace(end=tokens[self.at[nxt].last].end, head_last=self.at[nxt].last)
-        return group
+        return self._with_second_word(m, _group_of(m, self.tokens, self.text))
+
+    def _adjective_group(self, m: Span) -> Group | None:
+        """"97 قتيلاً مدنياً": a group adjective after a casualty noun names the group."""
+        adjective = self.at.get(m.last + 1)
+        if adjective is None or not _is_casualty_noun(m) or _is_casualty_noun(adjective) \
+                or adjective.label in ("inherit", "self"):
+            return None
+        return _group_of(adjective, self.tokens, self.text, head_last=adjective.last)
+
+    def _partitive_after_head(self, m: Span, k: int, first: int, previous: Group | None) -> Group | None:
+        """"21 فرداً من قوات الأمن", "30 قتيلاً من المدنيين": a partitive after a generic head or a casualty noun
+        (after a casualty noun, only one that names more than persons)."""
+        tokens, words = self.tokens, self.words
+        generic = tokens[k].norm in words["generic"]
+        if tokens[m.last + 1].norm not in words["of"] or not (_is_casualty_noun(m) or generic):
+            return None
+        named = self._partitive(m.last + 2, head_last=m.last, first=first, previous=previous)
+        if named is not None and (generic or named.subject != "people" or named.detail):
+            return named
+        return None
+
+    def _with_second_word(self, m: Span, group: Group) -> Group:
+        """"26 مجرما مسلحا": a second word of the same subject continues the counted phrase (not after و:
+        "امرأتين وطفلين" are two groups)."""
+        second = self.at.get(m.last + 1) if m.last + 1 < self.stop else None
+        if second is None or second.label != m.label or second.attrs["prefix"].startswith("و"):
+            return group
+        return group._replace(end=self.tokens[second.last].end, head_last=second.last)
 
     def _partitive(self, k: int, head_last: int | None, first: int, previous: Group | None) -> Group | None:
         """The group after "من" at token k: a listed group (through "من عناصر Y" to Y), else the words as written."""
@@ -139,30 +179,53 @@ class SentenceGroups:
         if k + 1 < self.stop and tokens[k + 1].norm in words["one"]:
             return None             # "14 شخصاً من عائلة واحدة": one family, not a group of families
         m = self.at.get(k)
-        if m is not None and m.label == "thing":
+        if m is not None and m.label != "inherit":
+            return self._listed_partitive(m, head_last)
+        return self._unlisted_partitive(k, head_last)
+
+    def _listed_partitive(self, m: Span, head_last: int | None) -> Group | None:
+        """The group of the lexicon entry `m` after "من"."""
+        if m.label == "thing":
             return None             # "300 شخص من قرية ...": where they came from, not who they are
-        if m is not None and m.label not in ("inherit",):
-            if m.label == "self":
-                return Group("self", None, tokens[m.first].start, tokens[m.last].end, m.last)
-            if _is_casualty_noun(m):
-                return Group(CASUALTY_NOUN, None, None, None, head_last if head_last is not None else m.last)
-            # "من عناصر / أفراد / صفوف Y": a generic head before the group names nothing itself
-            if tokens[m.last].norm in words["generic"] and m.last + 1 < self.stop and (m.last + 1) in self.at:
-                inner = self.at[m.last + 1]
-                return _group_of(inner, tokens, self.text, head_last if head_last is not None else inner.last)
-            return _group_of(m, tokens, self.text, head_last if head_last is not None else m.last)
-        if tokens[k].norm in words["ranks"] or tokens[k].norm in words["generic"]:
-            if k + 1 < self.stop and (k + 1) in self.at:
-                inner = self.at[k + 1]
-                return _group_of(inner, tokens, self.text, head_last if head_last is not None else inner.last)
-        if tokens[k].norm in words["stop"] or tokens[k].norm.isdigit():
+        if m.label == "self":
+            return _self_group(m, self.tokens)
+        if _is_casualty_noun(m):
+            return Group(CASUALTY_NOUN, None, None, None, _given(head_last, m.last))
+        # "من عناصر / أفراد / صفوف Y": a generic head before the group names nothing itself
+        if self.tokens[m.last].norm in self.words["generic"]:
+            inner = self._group_after(m.last, head_last)
+            if inner is not None:
+                return inner
+        return _group_of(m, self.tokens, self.text, _given(head_last, m.last))
+
+    def _unlisted_partitive(self, k: int, head_last: int | None) -> Group | None:
+        """After "من", a word at token k that no lexicon lists: "من صفوف Y" gives Y; else the head and a
+        definite genitive after it as written ("أبناء القبيلة"), persons; None for a stop word or a number."""
+        tokens, words = self.tokens, self.words
+        word = tokens[k].norm
+        if word in words["ranks"] or word in words["generic"]:
+            inner = self._group_after(k, head_last)
+            if inner is not None:
+                return inner
+        if word in words["stop"] or word.isdigit():
             return None
-        # not listed: kept as written, the head and a definite genitive after it ("أبناء القبيلة")
-        end = k
-        if k + 1 < self.stop and tokens[k + 1].norm.startswith("ال") and tokens[k + 1].norm not in words["stop"] \
-                and tokens[k + 1].start - tokens[k].end <= 1:
-            end = k + 1
-        return Group("people", None, tokens[k].start, tokens[end].end, head_last if head_last is not None else end)
+        end = k + 1 if self._definite_genitive_after(k) else k
+        return Group("people", None, tokens[k].start, tokens[end].end, _given(head_last, end))
+
+    def _group_after(self, k: int, head_last: int | None) -> Group | None:
+        """The group of the lexicon entry right after token k, or None."""
+        inner = self.at.get(k + 1) if k + 1 < self.stop else None
+        if inner is None:
+            return None
+        return _group_of(inner, self.tokens, self.text, _given(head_last, inner.last))
+
+    def _definite_genitive_after(self, k: int) -> bool:
+        """A definite word that is no stop word, written right after token k."""
+        if k + 1 >= self.stop:
+            return False
+        tokens = self.tokens
+        word = tokens[k + 1].norm
+        return word.startswith("ال") and word not in self.words["stop"] and tokens[k + 1].start - tokens[k].end <= 1
 
     def ranks_after(self, last: int, limit: int) -> Group | None:
         """A group named by "في صفوف Y" / "بين صفوف Y" after token `last`, before token `limit`."""
@@ -230,28 +293,33 @@ def dual_clitic(norm: str) -> int:
     """Length of the clitic before a dual of a listed noun ("وطفلين" -> 1), or -1 when `norm` is none:
     "طفلين", "طفلان", "امرأتين" (ة -> ت), "مدنيان"; not definite ("الطفلين" refers
     back); a participle (مـ, فاعل) or a nisba (ـي) takes ـين in its plural too ("مصابين", "نازحين", "مدنيين"),
-    so only its ـان form is a dual."""
+    so only its ـان form is a dual. Worked out once per distinct word (bounded)."""
     found = _duals.get(norm)
     if found is not None:
         return found
     if len(_duals) > 100_000:
         _duals.clear()
+    found = _duals[norm] = _find_dual_clitic(norm)
+    return found
+
+
+def _find_dual_clitic(norm: str) -> int:
     singulars, ta = _singulars(), normalize_word("ة")
-    found = -1
     for n in range(0, 3):
         clitic, word = norm[:n], norm[n:]
-        if clitic not in _DUAL_CLITICS or len(word) < 5:
-            continue
-        stem, ending = word[:-2], word[-2:]
-        if ending not in DUAL_ENDINGS:
-            continue
-        if stem.endswith("ت") and stem[:-1] + ta in singulars:
-            found = n
-            break
-        if stem in singulars and not stem.startswith("ال"):
-            if ending == "ين" and (stem.startswith("م") or stem.endswith("ي") or stem[1:2] == "ا"):
-                continue        # "مصابين", "مدنيين", "نازحين" (فاعل): a plural as well
-            found = n
-            break
-    _duals[norm] = found
-    return found
+        if clitic in _DUAL_CLITICS and len(word) >= 5 and _is_dual(word, singulars, ta):
+            return n
+    return -1
+
+
+def _is_dual(word: str, singulars: frozenset[str], ta: str) -> bool:
+    """`word` (no clitic) is the dual of a listed noun."""
+    stem, ending = word[:-2], word[-2:]
+    if ending not in DUAL_ENDINGS:
+        return False
+    if stem.endswith("ت") and stem[:-1] + ta in singulars:
+        return True         # "امرأتين": ة written ت before the ending
+    if stem not in singulars or stem.startswith("ال"):
+        return False
+    # "مصابين", "مدنيين", "نازحين" (فاعل): a plural as well
+    return ending == "ان" or not (stem.startswith("م") or stem.endswith("ي") or stem[1:2] == "ا")

@@ -107,6 +107,15 @@ def _classify(norm: str) -> tuple[int, int, int]:
     return found
 
 
+def _word_kinds(tokens: list[Token], first: int, stop: int) -> list[tuple[int, int, int]]:
+    """_classify of each word of tokens[first:stop]: one dict lookup per word (C-level map), worked out once
+    per distinct word."""
+    kinds = list(map(_classes.get, map(_norm_of, tokens[first:stop])))
+    if None in kinds:
+        kinds = [_classify(tokens[first + j].norm) if c is None else c for j, c in enumerate(kinds)]
+    return kinds
+
+
 def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entities: list[Span],
                     starts: list[int], known_words: set[int], learned: dict[str, float] | None = None) -> list[Place]:
     """Places of tokens[first:stop] tied to an event: known ones (`entities`: the sentence's place spans of
@@ -114,108 +123,222 @@ def sentence_places(text: str, tokens: list[Token], first: int, stop: int, entit
     position. `known_words`: tokens that start a lexicon entry (cues, groups, numbers), which are never an
     unknown place's name. `learned`: names the article gives elsewhere after a type word ("مخيم زمزم"), folded,
     with their rank: they tie after a preposition or a facility / event noun like known places ("من زمزم")."""
-    heads = place_words().get("name_head", {})
-    adjective_names = place_words().get("adjective_name", {})
-    ranks = _kind_ranks()
-    # kinds[k - first]: one dict lookup per word (C-level map), worked out once per distinct word
-    kinds = list(map(_classes.get, map(_norm_of, tokens[first:stop])))
-    if None in kinds:
-        kinds = [_classify(tokens[first + j].norm) if c is None else c for j, c in enumerate(kinds)]
-    out: list[Place] = []
-    covered: set[int] = set()
-    for en in entities:
-        k = bisect.bisect_right(starts, en.start, first, stop) - 1
-        if k < first:
-            continue
-        last = bisect.bisect_left(starts, en.end, first, stop) - 1
-        covered.update(range(k, last + 1))
-        tok = tokens[k]
-        glued = normalize_word(text[tok.start:en.start]) if tok.start < en.start else ""
-        # right after a preposition or a place-type word ("في حلب", "بالخرطوم", "بولاية كسلا"); not two words
-        # back ("في البيت الأبيض")
-        before = kinds[k - 1 - first][0] if k > first else 0
-        # ... or a plural type word ("مستشفيات إدلب") or a facility / event noun ("قارب طبرق", "تفجير بلدوين")
-        strong = glued.endswith("ب") or bool(before & (_PREP | _TYPE | _PLURAL | _GENITIVE))
-        if not strong and k - 1 >= first and tok.norm not in adjective_names:
-            # a genitive after a noun that follows a preposition: "في شوارع درنة", "في سجون البصرة"
-            strong = k - 2 >= first and bool(kinds[k - 2 - first][0] & _PREP)
-        weak = not strong and bool(before & _TOWARD)
-        joined = bool(out) and out[-1].last == k - 1 and tok.norm.startswith("و")
-        if not joined and k - 1 > first and before & _TYPE and tokens[k - 1].norm.startswith("و") \
-                and any(p.last == k - 2 for p in out):
-            joined = True       # "في إدلب وبلدة سرمدا": a type word joined by و to the place before it
-        if joined:
-            strong, weak = not out[-1].weak, out[-1].weak     # the list continues the preposition before it
-        if not (strong or weak):
-            continue
-        if before & _PLURAL and last + 1 < stop and _plain_conjunct(tokens[last + 1], kinds[last + 1 - first]):
-            joined = True       # "في مدينتي زاهدان وخاش": a plural type word and a list of names
-        elif last + 2 < stop and all(_plain_conjunct(tokens[n], kinds[n - first]) and n not in known_words
-                                     for n in (last + 1, last + 2)):
-            joined = True       # "في نيروبي ومومباسا وكيسومو": a list of three names
-        elif last + 1 < stop and tokens[last + 1].norm.startswith("و") \
-                and kinds[last + 1 - first][0] & _PREP and tokens[last + 1].norm[1:] in place_words()["preposition"]:
-            joined = True       # "في ساحة التحرير ببغداد وأمام حقول الرميلة في البصرة": two places
-        out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last, joined))
-    for j in compress(range(stop - first), map(_bits_of, kinds)):     # words of a listed kind only
-        k = first + j
-        bits, type_rank, clitic = kinds[j]
-        if bits & _TYPE_PREP and (clitic or k > first and kinds[k - 1 - first][0] & _PREP):
+    found = _SentencePlaces(text, tokens, first, stop, known_words, learned)
+    found.add_known(entities, starts)
+    found.add_unknown()
+    if learned:
+        found.add_glued_learned()
+    return found.out
+
+
+class _SentencePlaces:
+    """The places of one sentence, tokens[first:stop], as sentence_places finds them: `out` in the order
+    found, `covered` the tokens they take (a later rule never names a place there)."""
+
+    def __init__(self, text: str, tokens: list[Token], first: int, stop: int, known_words: set[int],
+                 learned: dict[str, float] | None):
+        self.text, self.tokens, self.first, self.stop = text, tokens, first, stop
+        self.known_words, self.learned = known_words, learned
+        self.kinds = _word_kinds(tokens, first, stop)     # kinds[k - first]: the _classify tuple of token k
+        words = place_words()
+        self.name_heads, self.adjective_names = words.get("name_head", {}), words.get("adjective_name", {})
+        self.out: list[Place] = []
+        self.covered: set[int] = set()
+
+    def _bits_before(self, k: int) -> int:
+        """The kind bits of the word before token k (0 at the sentence's first word)."""
+        return self.kinds[k - 1 - self.first][0] if k > self.first else 0
+
+    # -- places the gazetteer knows --------------------------------------------------------------------
+    def add_known(self, entities: list[Span], starts: list[int]) -> None:
+        """The known places that a preposition, a type word or a list ties to the sentence's events."""
+        first, stop, ranks = self.first, self.stop, _kind_ranks()
+        for en in entities:
+            k = bisect.bisect_right(starts, en.start, first, stop) - 1
+            if k < first:
+                continue
+            last = bisect.bisect_left(starts, en.end, first, stop) - 1
+            self.covered.update(range(k, last + 1))
+            before = self._bits_before(k)
+            strong = self._tied_by_words_before(en, k, before)
+            weak = not strong and bool(before & _TOWARD)
+            joined = self._joins_place_before(k, before)
+            if joined:
+                strong, weak = not self.out[-1].weak, self.out[-1].weak   # the list goes on after its preposition
+            if not (strong or weak):
+                continue
+            joined = joined or self._opens_list(last, before)
+            self.out.append(Place(en.label, en.start, en.end, k, ranks.get(en.label, KIND_RANK["city"]), weak, last,
+                                  joined))
+
+    def _tied_by_words_before(self, en: Span, k: int, before: int) -> bool:
+        """Right after a preposition or a place-type word ("في حلب", "بالخرطوم", "بولاية كسلا"), a plural type
+        word ("مستشفيات إدلب") or a facility / event noun ("قارب طبرق", "تفجير بلدوين"); or a genitive after a
+        noun that follows a preposition ("في شوارع درنة"). Not two words back otherwise ("في البيت الأبيض")."""
+        tok = self.tokens[k]
+        if tok.start < en.start and normalize_word(self.text[tok.start:en.start]).endswith("ب"):
+            return True
+        if before & (_PREP | _TYPE | _PLURAL | _GENITIVE):
+            return True
+        return k - 2 >= self.first and tok.norm not in self.adjective_names \
+            and bool(self.kinds[k - 2 - self.first][0] & _PREP)
+
+    def _joins_place_before(self, k: int, before: int) -> bool:
+        """The place at token k continues a list with و: "من روسيا وبيلاروسيا"; or its type word does: "في إدلب
+        وبلدة سرمدا"."""
+        tokens, out = self.tokens, self.out
+        if out and out[-1].last == k - 1 and tokens[k].norm.startswith("و"):
+            return True
+        return k - 1 > self.first and bool(before & _TYPE) and tokens[k - 1].norm.startswith("و") \
+            and any(p.last == k - 2 for p in out)
+
+    def _opens_list(self, last: int, before: int) -> bool:
+        """Names joined by و follow the place ending at token `last`: a plural type word and a list ("في
+        مدينتي زاهدان وخاش"), three names ("في نيروبي ومومباسا وكيسومو"), or a second place with و and its own
+        preposition ("في ساحة التحرير ببغداد وأمام حقول الرميلة في البصرة")."""
+        if last + 1 >= self.stop:
+            return False
+        if before & _PLURAL and self._plain_conjunct_at(last + 1):
+            return True
+        if last + 2 < self.stop and self._plain_name_at(last + 1) and self._plain_name_at(last + 2):
+            return True
+        word = self.tokens[last + 1].norm
+        return word.startswith("و") and bool(self.kinds[last + 1 - self.first][0] & _PREP) \
+            and word[1:] in place_words()["preposition"]
+
+    def _plain_conjunct_at(self, k: int) -> bool:
+        return _plain_conjunct(self.tokens[k], self.kinds[k - self.first])
+
+    def _plain_name_at(self, k: int) -> bool:
+        """و and a name at token k, which no lexicon lists."""
+        return self._plain_conjunct_at(k) and k not in self.known_words
+
+    # -- places the gazetteer does not know ------------------------------------------------------------
+    def add_unknown(self) -> None:
+        """Nationwide places ("في أنحاء البلاد") and the names a type word or a preposition places."""
+        first, kinds = self.first, self.kinds
+        for j in compress(range(self.stop - first), map(_bits_of, kinds)):     # words of a listed kind only
+            k = first + j
+            if kinds[j][0] & _NATION and self._nationwide(k):
+                tok = self.tokens[k]
+                self.out.append(Place(NATIONWIDE, tok.start, tok.end, k, KIND_RANK["country"], False, k))
+                continue
+            place = self._named_after(k)
+            if place is not None:
+                self.out.append(place)
+                self.covered.update(range(place.token + 1, place.last + 1))
+
+    def _nationwide(self, k: int) -> bool:
+        """"في أنحاء البلاد", "بالبلاد": a place of country rank that names none."""
+        clitic = self.kinds[k - self.first][2]
+        return bool(self._bits_before(k) & _PREP) or bool(clitic) or self.tokens[k].norm.startswith("ب")
+
+    def _bits_in_context(self, k: int) -> tuple[int, float]:
+        """(kind bits, type rank) of the listed word at token k, with what the words around it make of it."""
+        bits, type_rank, clitic = self.kinds[k - self.first]
+        if bits & _TYPE_PREP and (clitic or self._bits_before(k) & _PREP):
             bits |= _TYPE       # "في محلية طويلة", "بمحلية طويلة"; not "مصادر محلية"
-        if bits & _NATION and (k > first and kinds[k - 1 - first][0] & _PREP or clitic or tokens[k].norm.startswith("ب")):
-            # "في أنحاء البلاد", "بالبلاد": nationwide (a place of country rank that names none)
-            out.append(Place(NATIONWIDE, tokens[k].start, tokens[k].end, k, KIND_RANK["country"], False, k))
-            continue
-        if k + 1 < stop and bits & _PLURAL and tokens[k + 1].norm in heads:
+        if bits & _PLURAL and self._name_head_after(k):
             # "ضربت مديريات وادي حضرموت": a plural type word and a two-word name; several places make an area
             # (rank of a province: a city named with it is more specific)
             bits |= _TYPE
             type_rank = KIND_RANK["province"]
-        if learned and bits & _GENITIVE and k + 1 < stop and tokens[k + 1].norm in learned:
+        if bits & _GENITIVE and self._learned_after(k):
             bits |= _PREP       # "قصف بارا" when the article names "بلدة بارا"
-        if not bits & (_TYPE | _PREP) or k + 1 >= stop:
-            continue
+        return bits, type_rank
+
+    def _name_head_after(self, k: int) -> bool:
+        return k + 1 < self.stop and self.tokens[k + 1].norm in self.name_heads
+
+    def _learned_after(self, k: int) -> bool:
+        return bool(self.learned) and k + 1 < self.stop and self.tokens[k + 1].norm in self.learned
+
+    def _named_after(self, k: int) -> Place | None:
+        """The unknown place a type word or a preposition at token k names with the word after it, or None."""
         name = k + 1
-        if name in covered:
-            continue
-        if bits & _TYPE:
-            rank = type_rank
-        elif tokens[k].norm == "في" and _followed_by_place(tokens, name, stop, covered, kinds, first):
-            rank = _UNKNOWN_RANK
-        elif learned and tokens[name].norm in learned:
-            rank = learned[tokens[name].norm]     # "من زمزم": a name the article gives with a type word
-        elif tokens[k].norm == _IN_FROM_IN and name + 1 < stop and tokens[name + 1].norm in _ALONE:
-            rank = _UNKNOWN_RANK        # "انتشلنا 58 جثماناً في جنديرس وحدها"
-        elif tokens[k].norm in _IN_FROM and name + 1 < stop and tokens[name + 1].norm.startswith("وال") \
-                and _classify(tokens[name + 1].norm[3:])[0] & _PLURAL:
-            rank = _UNKNOWN_RANK        # "من بارا والقرى المحيطة بها": a place and its surroundings
-        elif tokens[k].norm == "في" and out and out[-1].id is None and out[-1].last == k - 1 \
-                and out[-1].rank == _FACILITY_RANK:
-            rank = KIND_RANK["city"]    # "سوق الماشية في بلدوين": the town the facility is in
-        else:
-            continue
-        tok, ntok = tokens[k], tokens[name]
-        if kinds[name - first][0] or any(ch.isdigit() for ch in ntok.norm) or name in known_words \
-                or ntok.start - tok.end > 2:
-            continue        # a listed word ("سوق بلدة بارا": the inner type word names the place), a number ...
-        last = name
-        if ntok.norm in heads and name + 1 < stop and tokens[name + 1].start - ntok.end <= 1:
-            last = name + 1     # "أبو صرة", "دير البلح"
-        start = ntok.start
-        if bits & _TYPE:
+        if name >= self.stop or name in self.covered:
+            return None
+        bits, type_rank = self._bits_in_context(k)
+        if not bits & (_TYPE | _PREP):
+            return None
+        rank = type_rank if bits & _TYPE else self._rank_after_preposition(k)
+        if rank is None or not self._may_be_name(k, name):
+            return None
+        return self._unknown_place(k, bool(bits & _TYPE), rank)
+
+    def _unknown_place(self, k: int, typed: bool, rank: float) -> Place:
+        """The place named after token k (`typed`: a type word, part of the place as written: "بلدة بارا")."""
+        tokens, clitic = self.tokens, self.kinds[k - self.first][2]
+        tok, name = tokens[k], k + 1
+        last = self._name_last(name)
+        start = tokens[name].start
+        if typed:
             start = tok.start + clitic if tok.end - tok.start == len(tok.norm) else tok.start
         # "في بلدوين وبلدة بولوبردي": a type word joined by و to the place before it continues a list
-        joined = bool(bits & _TYPE) and tok.norm.startswith("و") and clitic > 0 and any(p.last == k - 1 for p in out)
-        out.append(Place(None, start, tokens[last].end, k, rank, False, last, joined))
-        covered.update(range(name, last + 1))
-    if learned:
-        for k in range(first, stop):      # "بطويلة": ب glued to a learned name
+        joined = typed and tok.norm.startswith("و") and clitic > 0 and any(p.last == k - 1 for p in self.out)
+        return Place(None, start, tokens[last].end, k, rank, False, last, joined)
+
+    def _rank_after_preposition(self, k: int) -> float | None:
+        """The rank of the word after the preposition at token k when the words around make it a place, else None."""
+        learned, name = self.learned, self.tokens[k + 1].norm
+        if self._in_place_before_place(k):
+            return _UNKNOWN_RANK        # "في الطينة بشمال دارفور"
+        if learned and name in learned:
+            return learned[name]        # "من زمزم": a name the article gives with a type word
+        if self._in_place_alone(k):
+            return _UNKNOWN_RANK        # "انتشلنا 58 جثماناً في جنديرس وحدها"
+        if self._from_place_and_surroundings(k):
+            return _UNKNOWN_RANK        # "من بارا والقرى المحيطة بها": a place and its surroundings
+        if self._in_town_of_facility(k):
+            return KIND_RANK["city"]    # "سوق الماشية في بلدوين": the town the facility is in
+        return None
+
+    def _in_place_before_place(self, k: int) -> bool:
+        return self.tokens[k].norm == "في" and _followed_by_place(self.tokens, k + 1, self.stop, self.covered,
+                                                                  self.kinds, self.first)
+
+    def _in_place_alone(self, k: int) -> bool:
+        """"في" + a word + "وحدها" / "وحده" at token k."""
+        return self.tokens[k].norm == _IN_FROM_IN and k + 2 < self.stop and self.tokens[k + 2].norm in _ALONE
+
+    def _from_place_and_surroundings(self, k: int) -> bool:
+        """"من" / "في" + a word + "والقرى", "والمناطق" (a plural type word with و + the article) at token k."""
+        if self.tokens[k].norm not in _IN_FROM or k + 2 >= self.stop:
+            return False
+        word = self.tokens[k + 2].norm
+        return word.startswith("وال") and bool(_classify(word[3:])[0] & _PLURAL)
+
+    def _in_town_of_facility(self, k: int) -> bool:
+        """"في" at token k right after a facility the gazetteer does not know."""
+        out = self.out
+        return self.tokens[k].norm == "في" and bool(out) and out[-1].id is None and out[-1].last == k - 1 \
+            and out[-1].rank == _FACILITY_RANK
+
+    def _may_be_name(self, k: int, name: int) -> bool:
+        """Token `name` may name a place: not a listed word ("سوق بلدة بارا": the inner type word names the
+        place), a number, a lexicon entry, or a word far from the one before it."""
+        ntok = self.tokens[name]
+        if self.kinds[name - self.first][0] or name in self.known_words:
+            return False
+        return not any(ch.isdigit() for ch in ntok.norm) and ntok.start - self.tokens[k].end <= 2
+
+    def _name_last(self, name: int) -> int:
+        """The last token of the name at token `name`: the next one after a name head ("أبو صرة", "دير البلح")."""
+        tokens = self.tokens
+        ntok = tokens[name]
+        if ntok.norm in self.name_heads and name + 1 < self.stop and tokens[name + 1].start - ntok.end <= 1:
+            return name + 1
+        return name
+
+    def add_glued_learned(self) -> None:
+        """"بطويلة": ب glued to a name the article gives with a type word."""
+        tokens, learned, covered, known_words = self.tokens, self.learned, self.covered, self.known_words
+        for k in range(self.first, self.stop):
             norm = tokens[k].norm
             if k not in covered and norm.startswith("ب") and norm[1:] in learned and k not in known_words \
                     and tokens[k].end - tokens[k].start == len(norm):
-                out.append(Place(None, tokens[k].start + 1, tokens[k].end, k, learned[norm[1:]], False, k))
+                self.out.append(Place(None, tokens[k].start + 1, tokens[k].end, k, learned[norm[1:]], False, k))
                 covered.add(k)
-    return out
 
 
 def learned_names(places: Iterable[Place], tokens: list[Token]) -> dict[str, float]:
@@ -256,27 +379,29 @@ def listed_places(text: str, tokens: list[Token], ends: list[int], stop: int, ta
     "في" + one word, the word is the count's place even when no file knows it. `ends`: the last token of each
     count's phrase; `taken`: tokens of the lexicons (counts, cues, groups, known places), never such a name.
     At least two counts of the sentence must have that shape."""
-    folded_in = _IN_FROM_IN
     shaped = []
-    for e in ends:
-        k, name = e + 1, e + 2
-        if name >= stop or tokens[k].norm != folded_in:
-            continue
-        ntok = tokens[name]
-        if any(ch.isdigit() for ch in ntok.norm) or len(ntok.norm) < 3:
-            continue
-        # the name ends its item: a separator, the end of the sentence, or "و" + the next count
-        if name + 1 < stop and not _SEPARATOR.search(text, ntok.end, tokens[name + 1].start):
-            continue
-        shaped.append(name)
+    for end in ends:
+        name = _list_item_name(text, tokens, end, stop)
+        if name is not None:
+            shaped.append(name)
     if len(shaped) < 2:
         return []
-    out = []
-    for name in shaped:
-        if name in taken or _classify(tokens[name].norm)[0]:
-            continue
-        out.append(Place(None, tokens[name].start, tokens[name].end, name - 1, _UNKNOWN_RANK, False, name))
-    return out
+    return [Place(None, tokens[name].start, tokens[name].end, name - 1, _UNKNOWN_RANK, False, name)
+            for name in shaped if name not in taken and not _classify(tokens[name].norm)[0]]
+
+
+def _list_item_name(text: str, tokens: list[Token], end: int, stop: int) -> int | None:
+    """The token of the word in "في" + word right after a count's phrase (ending at token `end`) when that word
+    ends its item -- a separator, the end of the sentence, or "و" + the next count follows -- else None."""
+    name = end + 2
+    if name >= stop or tokens[end + 1].norm != _IN_FROM_IN:
+        return None
+    word = tokens[name].norm
+    if any(ch.isdigit() for ch in word) or len(word) < 3:
+        return None
+    if name + 1 < stop and not _SEPARATOR.search(text, tokens[name].end, tokens[name + 1].start):
+        return None
+    return name
 
 
 _IN_FROM_IN = normalize_word("في")
@@ -299,42 +424,72 @@ def choose(places: list[Place], count_first: int, count_last: int, prev_last: in
     `joined`: the count opens a phrase joined by و to the count before it."""
     if not places:
         return None
-    same_clause = clause.get(count_first)
-    # "سجلت 6 وفيات في الخرطوم، و15 في كسلا": when other counts have places of their own the places are
-    # distributed, one per count; otherwise a place of the sentence is shared by its counts
-    firsts = sorted([*others, count_first])
-    bounds = list(zip(firsts, firsts[1:] + [1 << 30]))
-    distributive = sum(any(a < p.token < b for p in places) for a, b in bounds) >= 2
-
-    def reachable(p: Place) -> bool:
-        lo, hi = sorted((p.token, count_first))
-        return not any(lo < w < hi for w in walls)
-
-    before_all, after_all = firsts[0], max(firsts)
-    pool = [p for p in places if reachable(p)]
+    pool = [p for p in places if _reachable(p, count_first, walls)]
     if joined:
         # "بين 80 و90 قتيلاً في بارا وعشرات المفقودين": a place right after the count before belongs to it, not
         # to the count joined to it by و
         pool = [p for p in pool if not prev_last < p.token < count_first]
-    tiers = (
-        [p for p in pool if count_last < p.token < next_first],                                   # after it
+    tiers = _tiers(pool, count_first, count_last, prev_last, next_first, clause)
+    tiers.append(_sentence_scope(pool, places, sorted([*others, count_first])))
+    best = _first_best(tiers, count_first)
+    return None if best is None or _listed(best, places) else best
+
+
+def _tiers(pool: list[Place], count_first: int, count_last: int, prev_last: int, next_first: int,
+           clause: dict[int, int]) -> list[list[Place]]:
+    """The places of `pool` in the order they are tried: after the count up to the next one, before it back to
+    the count before in its clause, anywhere in its clause."""
+    same_clause = clause.get(count_first)
+    return [
+        [p for p in pool if count_last < p.token < next_first],
         [p for p in pool if prev_last < p.token < count_first and clause.get(p.token) == same_clause],
         [p for p in pool if clause.get(p.token) == same_clause],
-        # a place opening or closing the sentence scopes over all its counts, unless they have their own
-        [] if distributive else [p for p in pool if p.token < before_all or p.token > after_all],
-    )
+    ]
+
+
+def _reachable(place: Place, count_first: int, walls: list[int]) -> bool:
+    """No clause word stands between the place and the count."""
+    lo, hi = sorted((place.token, count_first))
+    return not any(lo < w < hi for w in walls)
+
+
+def _sentence_scope(pool: list[Place], places: list[Place], firsts: list[int]) -> list[Place]:
+    """The places of `pool` opening or closing the sentence (before its first count, after its last:
+    `firsts`, the first tokens of its counts in order): they scope over all its counts -- unless the places are
+    distributed, one per count ("سجلت 6 وفيات في الخرطوم، و15 في كسلا"): none then."""
+    bounds = list(zip(firsts, firsts[1:] + [1 << 30]))
+    if sum(any(a < p.token < b for p in places) for a, b in bounds) >= 2:
+        return []
+    return [p for p in pool if p.token < firsts[0] or p.token > firsts[-1]]
+
+
+def _first_best(tiers: list[list[Place]], count_first: int) -> Place | None:
+    """The most specific, then nearest, place of the first tier that has one; a destination only when no tier
+    has another place."""
     for weak in (False, True):
         for tier in tiers:
-            tier = [p for p in tier if p.weak == weak]
-            if tier:
-                best = min(tier, key=lambda p: (p.rank, abs(p.token - count_first)))
-                return None if _listed(best, places) else best
+            best = None
+            for p in tier:
+                if p.weak == weak and (best is None or _closer(p, best, count_first)):
+                    best = p
+            if best is not None:
+                return best
     return None
+
+
+def _closer(place: Place, best: Place, count_first: int) -> bool:
+    """`place` is more specific than `best`, or as specific and nearer the count (a tie keeps `best`)."""
+    if place.rank != best.rank:
+        return place.rank < best.rank
+    return abs(place.token - count_first) < abs(best.token - count_first)
 
 
 def _listed(place: Place, places: list[Place]) -> bool:
     """One of several places joined by و ("من روسيا وبيلاروسيا وأرمينيا"): no single place of the count."""
     return place.joined or any(q.joined and q.token == place.last + 1 for q in places)
+
+
+_DATELINE_PATTERNS = ((_DATELINE, True), (_HEADLINE_PLACE, False))   # (pattern, an unknown place counts)
 
 
 def dateline(text: str, body_start: int, body_end: int, named: Iterable[str] = ()) -> tuple[str | None, int, int] | None:
@@ -345,22 +500,29 @@ def dateline(text: str, body_start: int, body_end: int, named: Iterable[str] = (
     gaz = load_gazetteer()
     line = body_start
     for _ in range(2):
-        for pattern, unknown_ok in ((_DATELINE, True), (_HEADLINE_PLACE, False)):
+        for pattern, unknown_ok in _DATELINE_PATTERNS:
             m = pattern.match(text, line, body_end)
             if not m or len(m.group(1).split()) > 3:
                 continue
             start, end = m.span(1)
             place = gaz.lookup(text[start:end])
-            if place is not None and gaz.info(place)["type"] != "place":
-                return None         # "الأمم المتحدة: ..." names a speaker, not a place
             if place is None and not unknown_ok:
                 continue
-            return (place, start, end) if place is None or _same_country(place, named) else None
-        nl = text.find("\n", line, body_end)
-        if nl < 0:
-            return None
-        line = nl + 1
+            return _dateline_place(gaz, place, start, end, named)
+        line = text.find("\n", line, body_end) + 1
+        if line == 0:
+            return None         # a one-line body
     return None
+
+
+def _dateline_place(gaz, place: str | None, start: int, end: int, named: Iterable[str]):
+    """The dateline found at text[start:end] (`place`: its gazetteer id or None), or None when it is not
+    where the article's counts happened."""
+    if place is None:
+        return None, start, end
+    if gaz.info(place)["type"] != "place":
+        return None         # "الأمم المتحدة: ..." names a speaker, not a place
+    return (place, start, end) if _same_country(place, named) else None
 
 
 def _same_country(place: str, named: Iterable[str]) -> bool:

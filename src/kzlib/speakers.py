@@ -61,17 +61,31 @@ class _Words:
 
 @lru_cache(maxsize=200_000)     # news vocabulary repeats: decide each word once (bounded)
 def _is_stop(stops: frozenset[str], word: str) -> bool:
-    if word in stops:
-        return True
-    for prefix in _STOP_PREFIXES:     # content words only: "والي" is a governor, not و + إلى
+    return word in stops or _stop_with_clitic(stops, word) or _stop_with_pronoun(stops, word) \
+        or _to_own_outlet(word)
+
+
+def _stop_with_clitic(stops: frozenset[str], word: str) -> bool:
+    """"وبعد"، "ببيان": a stop word with a clitic before it (content words only: "والي" is a governor, not
+    و + إلى)."""
+    for prefix in _STOP_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 4 and word[len(prefix):] in stops:
             return True
+    return False
+
+
+def _stop_with_pronoun(stops: frozenset[str], word: str) -> bool:
+    """"بيانها": a stop word with a pronoun after it (ة written ت before it)."""
     for suffix in _PRONOUNS:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             core = word[:len(word) - len(suffix)]
             if core in stops or (core.endswith("ت") and core[:-1] + "ه" in stops):
                 return True
-    # "لقناتنا"، "لموقعنا": to the outlet itself
+    return False
+
+
+def _to_own_outlet(word: str) -> bool:
+    """"لقناتنا"، "لموقعنا": to the outlet itself."""
     return len(word) > 4 and word[0] == "ل" and word.endswith("نا")
 
 
@@ -83,15 +97,25 @@ _KINDS = (*_HEAD_KINDS, "title", "statement", "reporter", "link", "stop", "same"
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     rows = read_tsv(LEXICONS / "source_phrases.tsv")
+    _check_rows(rows)
+    heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop", "same", "aside", "anonymity")], "kind")
+    anonymity = Lexicon.from_rows([r | {"form": "phrase"} for r in rows if r["kind"] == "anonymity"], "kind")
+    return _Words(heads, _terms_of(rows, "stop"), _terms_of(rows, "link"), _terms_of(rows, "same"),
+                  _terms_of(rows, "aside"), anonymity)
+
+
+def _check_rows(rows: list[dict]) -> None:
+    """Every row of source_phrases.tsv has a known kind, and a head row a source_type."""
     for row in rows:
         if row["kind"] not in _KINDS:
             raise ValueError(f"source_phrases.tsv: line {row.line}: unknown kind {row['kind']!r}")
         if row["kind"] in _HEAD_KINDS and not row["source_type"]:
             raise ValueError(f"source_phrases.tsv: line {row.line}: a {row['kind']} row needs a source_type")
-    heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop", "same", "aside", "anonymity")], "kind")
-    anonymity = Lexicon.from_rows([r | {"form": "phrase"} for r in rows if r["kind"] == "anonymity"], "kind")
-    pick = lambda kind: frozenset(normalize_word(r["term"]) for r in rows if r["kind"] == kind)  # noqa: E731
-    return _Words(heads, pick("stop"), pick("link"), pick("same"), pick("aside"), anonymity)
+
+
+def _terms_of(rows: list[dict], kind: str) -> frozenset[str]:
+    """The folded terms of the rows of one kind."""
+    return frozenset(normalize_word(r["term"]) for r in rows if r["kind"] == kind)
 
 
 def head_lexicon() -> Lexicon:
@@ -159,8 +183,8 @@ class Chunker:
         w = self.words
         if len(word) < 2 or word.isdigit() or self._blocked(k) or word in w.links or word in w.same:
             return False
-        if len(word) > 4 and word[0] == "ل" and word.endswith("نا"):
-            return False            # "لقناتنا"، "لموقعنا": to the outlet itself
+        if _to_own_outlet(word):
+            return False
         return not w.is_stop(word) or self.head(k) is not None
 
     def _blocked(self, k: int) -> bool:
@@ -194,39 +218,49 @@ class Chunker:
             return found
 
     def _chunk(self, j: int, stop: int, strip_prefix: bool) -> Phrase:
-        tokens, w = self.tokens, self.words
+        tokens = self.tokens
+        last, end = self._words_after_head(j, stop)
+        if end is None:
+            last = self._anonymity(last, stop)
+            end = self._apposition(j, last, stop) or tokens[last].end
+            if end != tokens[last].end:
+                last = self._last_before(end, last, stop)
+        start = tokens[j].start + (self._prefix_chars(j) if strip_prefix else 0)
+        return Phrase(j, last, start, end)
+
+    def _words_after_head(self, j: int, stop: int) -> tuple[int, int | None]:
+        """(last token, end offset) of the head at token j and the words that continue it (its إضافة chain,
+        adjectives, linked complements); the end is that of a parenthesised acronym closing the phrase, else None."""
+        tokens, w, text = self.tokens, self.words, self.text
         last, k, pending_link = j, j + 1, False
         noun_before = True      # the word before is a noun (the head, a complement), not an adjective
-        end = None
-        text = self.text
         while k < stop and k - j < MAX_PHRASE_TOKENS:
             gap = text[tokens[k - 1].end:tokens[k].start]
             if "(" in gap:
-                end = self._acronym_end(k)
-                if end is not None:
-                    last = self._last_before(end, k, stop)
-                break
+                return self._acronym_close(k, last, stop)
             if _INSIDE_BREAK_RE.search(gap):
                 break
             word = tokens[k].norm
             if word in w.links:
                 pending_link, k = True, k + 1
                 continue
-            if not self._nominal(k):
+            if not self._nominal(k) or not (pending_link or self._continues(tokens[last].norm, word, last, noun_before)):
                 break
-            if pending_link or self._continues(tokens[last].norm, word, last, noun_before):
-                noun_before = pending_link or _prefixed_complement(word, w.is_stop) or self.head(k) is not None
-                last, k, pending_link = k, k + 1, False
-                continue
-            break
+            noun_before = pending_link or self._noun(k, word)
+            last, k, pending_link = k, k + 1, False
+        return last, None
+
+    def _noun(self, k: int, word: str) -> bool:
+        """The word at token k is a noun a complement may follow: a ب- / ل- complement or a head word."""
+        return _prefixed_complement(word, self.words.is_stop) or self.head(k) is not None
+
+    def _acronym_close(self, k: int, last: int, stop: int) -> tuple[int, int | None]:
+        """(last token, end) of a phrase whose token `last` a parenthesis follows (before token k): through
+        a short acronym ("(أوتشا)"), else the phrase ends at `last` (end None)."""
+        end = self._acronym_end(k)
         if end is None:
-            last = self._anonymity(last, stop)
-            end = tokens[last].end
-            end = self._apposition(j, last, stop) or end
-            if end != tokens[last].end:
-                last = self._last_before(end, last, stop)
-        start = tokens[j].start + (self._prefix_chars(j) if strip_prefix else 0)
-        return Phrase(j, last, start, end)
+            return last, None
+        return self._last_before(end, k, stop), end
 
     def _anonymity(self, last: int, stop: int) -> int:
         """The last token of "طلب عدم الكشف عن اسمه" / "، فضّل عدم ذكر اسمه" right after a phrase, else `last`."""
@@ -267,16 +301,22 @@ class Chunker:
         k = last + 1
         if k >= stop or not _COMMA_RE.match(self._gap(k)) or not self._person_phrase(j, last):
             return None
-        tokens, n = self.tokens, 0
-        while k + n < stop and n < MAX_APPOSITION_TOKENS + 1:
-            if n and _BREAK_RE.search(self._gap(k + n)):
-                break
-            if not self._nominal(k + n) and tokens[k + n].norm not in self.words.links:
-                return None if n == 0 else self._close_apposition(k, n, stop)
-            n += 1
+        n = self._name_words(k, stop)
         if n == 0 or n > MAX_APPOSITION_TOKENS:
             return None
         return self._close_apposition(k, n, stop)
+
+    def _name_words(self, k: int, stop: int) -> int:
+        """How many words from token k may make the name (up to MAX_APPOSITION_TOKENS + 1): to a break or a
+        word that is no noun (a link word "بن" is part of it)."""
+        n = 0
+        while k + n < stop and n < MAX_APPOSITION_TOKENS + 1:
+            if n and _BREAK_RE.search(self._gap(k + n)):
+                break
+            if not self._nominal(k + n) and self.tokens[k + n].norm not in self.words.links:
+                break
+            n += 1
+        return n
 
     def _close_apposition(self, k: int, n: int, stop: int) -> int | None:
         # the name must end the subject: a comma, a colon, a complementizer or the sentence end after it
