@@ -626,21 +626,21 @@ def _opening_dateline(doc: Doc):
     return dateline(doc.text, body[0], body[1], named)
 
 
-def _place_sentences(doc: Doc, categorized: set[int]) -> list["_SentencePlaces"]:
+def _place_sentences(doc: Doc, categorized: set[int]) -> list["_CountPlaces"]:
     """The sentences holding a categorized count, each with its places; read twice: a name the article gives
     elsewhere after a type word ("بلدة بارا" ... "قصف بارا") is known to the whole article."""
     found, learned = [], {}
     sources, groups = doc.by_count("sources"), doc.by_count("groups")
     for sentence, counts in _count_sentences(doc):
         if not categorized.isdisjoint(counts):
-            found.append(_SentencePlaces(doc, sentence, counts, sources, groups))
+            found.append(_CountPlaces(doc, sentence, counts, sources, groups))
             learned.update(learned_names(found[-1].places, doc.tokens))
     for sentence in found:
         sentence.finish(learned)
     return found
 
 
-class _SentencePlaces:
+class _CountPlaces:
     """The places of one sentence's counts: found once, then chosen count by count (memoized, because a
     nested count takes the place of the count before it)."""
 
