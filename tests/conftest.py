@@ -75,7 +75,8 @@ HOSTILE_TEXT = ("مقتل 3 أشخاص في ألماتي\n\n"
 @pytest.fixture(scope="session")
 def seed_report_run(tmp_path_factory):
     """`kz report` on the seed articles plus one hostile article (HOSTILE_*), as a JSONL corpus: run once for
-    the report and browser tests (a run costs about a minute). code, out (the report folder), corpus, ids."""
+    the report and browser tests (a run costs 15-30 s: six notebook kernels). code, out (the report folder),
+    corpus, ids."""
     from kzlib import report
     from kzlib.corpus import load_corpus
 
