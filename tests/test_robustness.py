@@ -366,15 +366,19 @@ def _wait_until(condition, process: subprocess.Popen, timeout: float = 120.0) ->
 
 def _has_open(process: subprocess.Popen, path: Path) -> bool:
     """Whether `process` has `path` open (Linux /proc): it is reading its corpus, past imports and lexicons."""
+    target = os.path.realpath(path)     # /proc shows the resolved path
     try:
-        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{process.pid}/fd").iterdir())
+        return any(os.readlink(fd) == target for fd in Path(f"/proc/{process.pid}/fd").iterdir())
     except OSError:             # a descriptor closed while listed, or the process just ended
         return False
 
 
 def _writing_into(folder: Path) -> bool:
     """Whether a temporary file holding data is in `folder` (a ledger being written)."""
-    return any(p.name.endswith(".tmp") and p.stat().st_size > 0 for p in folder.iterdir())
+    try:
+        return any(p.name.endswith(".tmp") and p.stat().st_size > 0 for p in folder.iterdir())
+    except FileNotFoundError:           # renamed into place between the listing and the stat
+        return False
 
 
 def _many_articles(folder: Path, n: int) -> Path:
