@@ -17,6 +17,14 @@ SLOW_FILES = {"test_report.py", "test_report_browser.py", "test_notebooks.py", "
               "test_stanza_backend.py"}
 
 
+def pytest_ignore_collect(collection_path, config):
+    # `make test-fast` (-m "not slow") would import these files only to deselect every test in them, and
+    # their imports (jupytext, papermill, selenium, distributed) cost seconds: do not collect them at all
+    if collection_path.name in SLOW_FILES and config.getoption("markexpr") == "not slow":
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_FILES or item.get_closest_marker("e2e"):
@@ -67,7 +75,8 @@ HOSTILE_TEXT = ("مقتل 3 أشخاص في ألماتي\n\n"
 @pytest.fixture(scope="session")
 def seed_report_run(tmp_path_factory):
     """`kz report` on the seed articles plus one hostile article (HOSTILE_*), as a JSONL corpus: run once for
-    the report and browser tests (a run costs about a minute). code, out (the report folder), corpus, ids."""
+    the report and browser tests (a run costs 15-30 s: six notebook kernels). code, out (the report folder),
+    corpus, ids."""
     from kzlib import report
     from kzlib.corpus import load_corpus
 

@@ -1,13 +1,17 @@
 """kzlib.report: HTML helpers (escaping, right-to-left marking, index) and, marked e2e, the whole report run
-on the seed corpus, on a tiny JSONL corpus, and with a failing notebook (previous report left intact)."""
+on the seed corpus (conftest.seed_report_run), on a tiny JSONL corpus analysed from a ledger folder and
+completed with `only`, and with a failing notebook (previous report left intact)."""
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
@@ -235,38 +239,96 @@ def test_seed_figures_and_tables(seed_report):
         assert not has_presentation_forms(csv.read_text(encoding="utf-8")), f"{csv.name} holds reshaped text"
 
 
-@pytest.mark.e2e
-def test_tiny_jsonl_corpus_runs_through_and_a_failure_keeps_the_previous_report(tmp_path, capsys):
-    corpus = tmp_path / "tiny.jsonl"
+def _tiny_jsonl(folder: Path) -> Path:
+    corpus = folder / "tiny.jsonl"
     corpus.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in TINY) + "\n", encoding="utf-8")
-    out = tmp_path / "reports"
-    assert report.build_report(corpus, out, timeout=600) == 0
+    return corpus
+
+
+def _per_notebook(folder: Path, prefixes) -> dict:
+    """{path: bytes} of the pages, executed notebooks, figures, tables and findings of the notebooks whose
+    names start with one of `prefixes` ("03_")."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name[:3] in prefixes and p.parent.name in ("html", "notebooks", "figures", "tables", "findings")}
+
+
+def _build_captured(*args, **kwargs) -> SimpleNamespace:
+    """report.build_report(*args, **kwargs) with what it prints: code, out, err."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = report.build_report(*args, **kwargs)
+    return SimpleNamespace(code=code, out=out.getvalue(), err=err.getvalue())
+
+
+@pytest.fixture(scope="module")
+def tiny_report(tmp_path_factory):
+    """The tiny JSONL corpus reported from a ledger folder of Parquet parts (claims/part.N.parquet, as
+    kzlib.scale writes them), in two runs that together run every notebook once: all but 02, then
+    `only=["02"]`, which must keep the others' pages. (With the shared seed report, every notebook runs
+    twice in the suite.) first, second: code, out, err of each run; kept_before: the kept notebooks' files
+    after the first run; claims: the ledger's rows."""
+    from kzlib.ledger import claims_frame
+
+    folder = tmp_path_factory.mktemp("tiny_report")
+    corpus = _tiny_jsonl(folder)
+    claims = claims_frame(corpus)
+    parts = folder / "ledger_dask" / "claims"
+    parts.mkdir(parents=True)
+    for number, start in enumerate(range(0, len(claims), 2)):    # several parts, read in number order
+        claims.iloc[start:start + 2].to_parquet(parts / f"part.{number}.parquet", index=False)
+    out = folder / "reports"
+    ledger = {"ledger": str(parts.parent)}
+    others = [p.stem for p in report.select_notebooks(NOTEBOOKS) if not p.name.startswith("02_")]
+    first = _build_captured(corpus, out, only=others, parameters=ledger, timeout=600)
+    files_02_before = sorted(str(p.relative_to(out)) for p in out.rglob("02_*"))
+    kept_before = _per_notebook(out, {name[:3] for name in others})
+    second = _build_captured(corpus, out, only=["02"], parameters=ledger, timeout=600)
+    return SimpleNamespace(corpus=corpus, out=out, claims=claims, others=others, first=first, second=second,
+                           files_02_before=files_02_before, kept_before=kept_before)
+
+
+@pytest.mark.e2e
+def test_tiny_jsonl_corpus_runs_through(tiny_report):
+    out = tiny_report.out
+    assert tiny_report.first.code == 0, tiny_report.first.err
+    assert tiny_report.second.code == 0, tiny_report.second.err
     articles = pd.read_csv(out / "tables" / "01_articles.csv", dtype=str)
     assert sorted(articles["id"]) == ["tiny-1", "tiny-2"]
     page, soup = _html_text(out / "html" / "01_corpus_overview.html")
     assert "وكالة الأنباء" in soup.get_text()
     assert "&lt;10&gt;" in page and "<10>" not in page, "article text must be escaped"
 
-    # a broken notebook: non-zero exit, the failing cell and error printed, previous report untouched
-    broken_dir = tmp_path / "notebooks"
-    broken_dir.mkdir()
-    shutil.copy(NOTEBOOKS / "01_corpus_overview.ipynb", broken_dir)
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                           "display_name": "Python 3"}})
-    nb.cells = [nbformat.v4.new_markdown_cell("# 02 · broken\n\n**Inputs** **Outputs** **Parameters**"),
-                nbformat.v4.new_code_cell('corpus = ""\noutput_dir = ""\nledger = ""', metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell('raise ValueError("بيانات ناقصة")')]
-    nbformat.write(nb, broken_dir / "02_broken.ipynb")
+
+@pytest.mark.e2e
+def test_a_failing_notebook_keeps_the_previous_report(tiny_report, tmp_path, capsys):
+    # a notebook that succeeds (and writes a table) beside a broken one: non-zero exit, the failing cell and
+    # error printed, the previous report untouched (neither notebook's output published)
+    assert tiny_report.second.code == 0
+    out = tmp_path / "reports"
+    shutil.copytree(tiny_report.out, out)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    kernel = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    parameters = nbformat.v4.new_code_cell('corpus = ""\noutput_dir = ""\nledger = ""', metadata={"tags": ["parameters"]})
+    fine = nbformat.v4.new_notebook(metadata=kernel, cells=[
+        nbformat.v4.new_markdown_cell("# 01 · fine\n\n**Inputs** **Outputs** **Parameters**"), parameters,
+        nbformat.v4.new_code_cell('from pathlib import Path\n'
+                                  '(Path(output_dir) / "tables" / "01_articles.csv").write_text("id\\nnew\\n")')])
+    broken = nbformat.v4.new_notebook(metadata=kernel, cells=[
+        nbformat.v4.new_markdown_cell("# 02 · broken\n\n**Inputs** **Outputs** **Parameters**"), parameters,
+        nbformat.v4.new_code_cell('raise ValueError("بيانات ناقصة")')])
+    nbformat.write(fine, notebooks / "01_fine.ipynb")
+    nbformat.write(broken, notebooks / "02_broken.ipynb")
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     capsys.readouterr()
-    code = report.build_report(corpus, out, timeout=600, notebooks_dir=broken_dir)
+    code = report.build_report(tiny_report.corpus, out, timeout=600, notebooks_dir=notebooks)
     err = capsys.readouterr().err
     assert code != 0
     assert "02_broken.ipynb failed" in err and 'raise ValueError("بيانات ناقصة")' in err
     assert "ValueError: بيانات ناقصة" in err
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "reports", "tiny.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "reports"]
 
 
 def test_a_ledger_folder_without_parquet_parts_stops_before_any_notebook(tmp_path, capsys):
@@ -278,19 +340,12 @@ def test_a_ledger_folder_without_parquet_parts_stops_before_any_notebook(tmp_pat
 
 
 @pytest.mark.e2e
-def test_a_dask_ledger_folder_is_analysed_without_extracting_again(tmp_path, capsys):
+def test_a_dask_ledger_folder_is_analysed_without_extracting_again(tiny_report):
     # extract once (kzlib.scale writes claims/part.N.parquet), analyse many times: the report reads the folder
-    from kzlib.ledger import claims_frame
-
-    claims = claims_frame(SEED)
-    parts = tmp_path / "ledger_dask" / "claims"
-    parts.mkdir(parents=True)
-    for number, start in enumerate(range(0, len(claims), 4)):
-        claims.iloc[start:start + 4].to_parquet(parts / f"part.{number}.parquet", index=False)
-    out = tmp_path / "reports"
-    code = report.build_report(SEED, out, only=["02", "03"], parameters={"ledger": str(parts.parent)}, timeout=600)
-    assert code == 0, capsys.readouterr().err
-    assert "[ledger]" not in capsys.readouterr().out          # nothing was extracted
+    claims, out = tiny_report.claims, tiny_report.out
+    for run in (tiny_report.first, tiny_report.second):
+        assert run.code == 0, run.err
+        assert "[ledger]" not in run.out          # nothing was extracted
     table = pd.read_csv(out / "tables" / "02_claims_ledger.csv")
     assert len(table) == len(claims)
     assert f"{len(claims)} claims" in (out / "index.html").read_text(encoding="utf-8")
@@ -325,31 +380,42 @@ def test_stale_temporary_folders_of_killed_runs_are_removed_at_start(tmp_path, c
 
 
 @pytest.mark.e2e
-def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(seed_report, seed_report_run, tmp_path,
-                                                                             capsys):
-    code, built = seed_report
-    assert code == 0
-    out = tmp_path / "reports"
-    shutil.copytree(built, out)
-    others = [p.stem for p in report.select_notebooks(NOTEBOOKS) if not p.name.startswith("02_")]
-
-    def per_notebook(folder: Path, prefixes) -> dict:
-        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*")
-                if p.is_file() and p.name[:3] in prefixes and p.parent.name in ("html", "notebooks", "figures", "tables", "findings")}
-
-    kept_prefixes = {name[:3] for name in others}
-    before = per_notebook(out, kept_prefixes)
-    assert len(before) > 20
-    old_02 = (out / "notebooks" / "02_claims.ipynb").read_bytes()
-    capsys.readouterr()
-    assert report.build_report(seed_report_run.corpus, out, only=["02"], timeout=600) == 0
-    printed = capsys.readouterr().out
-    assert "reran 02_claims; kept " + ", ".join(others) + " from the previous report" in printed
-    assert per_notebook(out, kept_prefixes) == before                 # the rest, byte for byte
-    assert (out / "notebooks" / "02_claims.ipynb").read_bytes() != old_02   # 02 ran again
+def test_only_reruns_that_notebook_and_keeps_the_rest_of_the_previous_report(tiny_report):
+    out, others = tiny_report.out, tiny_report.others
+    assert tiny_report.second.code == 0, tiny_report.second.err
+    assert tiny_report.files_02_before == []                           # 02 ran in the second run only
+    assert len(tiny_report.kept_before) > 20
+    assert "reran 02_claims; kept " + ", ".join(others) + " from the previous report" in tiny_report.second.out
+    assert _per_notebook(out, {name[:3] for name in others}) == tiny_report.kept_before   # the rest, byte for byte
+    assert (out / "notebooks" / "02_claims.ipynb").is_file()
     assert (out / "html" / "02_claims.html").is_file() and (out / "tables" / "02_claims_ledger.csv").is_file()
     _, soup = _html_text(out / "index.html")
     links = {a["href"] for a in soup.find_all("a")}
     assert {f"html/{name}.html" for name in others + ["02_claims"]} <= links
     assert soup.get_text().count("kept from the previous report") == len(others)
-    assert len(list((out / "articles").glob("*.html"))) == len(seed_report_run.ids)   # the seeds + the hostile one
+    assert len(list((out / "articles").glob("*.html"))) == len(TINY)
+
+
+def test_only_keeps_the_other_notebooks_pages_never_those_it_reruns(tmp_path):
+    # what the end-to-end test above cannot see (02 had no pages before its rerun): a rerun notebook's pages
+    # of the previous report are not kept; the others' are, with their figures, tables and findings
+    out, build = tmp_path / "reports", tmp_path / "build"
+    out.mkdir()
+    (out / report.MARKER).write_text("", encoding="utf-8")
+    for sub in ("html", "notebooks", *report.PER_NOTEBOOK):
+        (out / sub).mkdir()
+        (build / sub).mkdir(parents=True)
+    notebooks = report.select_notebooks(NOTEBOOKS)
+    for path in notebooks:
+        (out / "html" / f"{path.stem}.html").write_text(path.stem, encoding="utf-8")
+        (out / "notebooks" / path.name).write_text("{}", encoding="utf-8")
+        for sub in report.PER_NOTEBOOK:
+            (out / sub / f"{path.stem[:3]}{sub}.txt").write_text(sub, encoding="utf-8")
+    chosen = report.select_notebooks(NOTEBOOKS, ["02"])
+    kept = report._kept_from_previous(out, NOTEBOOKS, chosen)
+    assert [p.name for p in kept] == [p.name for p in notebooks if not p.name.startswith("02_")]
+    runs = report._copy_kept(out, build, kept, start=2)
+    assert all(run.kept for run in runs) and [run.index for run in runs] == list(range(2, 2 + len(kept)))
+    copied = sorted(str(p.relative_to(build)) for p in build.rglob("*") if p.is_file())
+    assert copied == sorted(str(p.relative_to(out)) for p in out.rglob("*")
+                            if p.is_file() and p.name != report.MARKER and not p.name.startswith("02_"))

@@ -353,6 +353,34 @@ def _kz_process(*args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "kzlib.cli", *map(str, args)], cwd=ROOT, **kwargs)
 
 
+def _wait_until(condition, process: subprocess.Popen, timeout: float = 120.0) -> bool:
+    """Poll `condition()` until it holds (True), `process` ends or `timeout` passes (False): a fixed sleep
+    wastes seconds on an idle machine and can come too early on a loaded one."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _has_open(process: subprocess.Popen, path: Path) -> bool:
+    """Whether `process` has `path` open (Linux /proc): it is reading its corpus, past imports and lexicons."""
+    target = os.path.realpath(path)     # /proc shows the resolved path
+    try:
+        return any(os.readlink(fd) == target for fd in Path(f"/proc/{process.pid}/fd").iterdir())
+    except OSError:             # a descriptor closed while listed, or the process just ended
+        return False
+
+
+def _writing_into(folder: Path) -> bool:
+    """Whether a temporary file holding data is in `folder` (a ledger being written)."""
+    try:
+        return any(p.name.endswith(".tmp") and p.stat().st_size > 0 for p in folder.iterdir())
+    except FileNotFoundError:           # renamed into place between the listing and the stat
+        return False
+
+
 def _many_articles(folder: Path, n: int) -> Path:
     path = folder / "many.jsonl"
     with open(path, "w", encoding="utf-8") as handle:
@@ -394,7 +422,12 @@ def test_interrupt_is_one_line_exit_130_and_leaves_no_temporary_file(tmp_path, s
     out_dir.mkdir()
     process = _kz_process(*(a.format(corpus=corpus, tmp=out_dir) for a in args), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE)
-    time.sleep(3)                       # past the imports, inside the extraction
+    if "--out" in args:                 # inside the extraction: its temporary ledger is being written
+        assert _wait_until(lambda: _writing_into(out_dir), process), "no temporary ledger before the signal"
+    elif Path(f"/proc/{process.pid}/fd").is_dir():     # inside the extraction: reading the corpus
+        assert _wait_until(lambda: _has_open(process, corpus), process), "the corpus was never opened"
+    else:                               # no /proc: past the imports, inside the extraction, by the clock
+        time.sleep(3)
     assert process.poll() is None, "the run ended before the signal: make the corpus bigger"
     process.send_signal(signum)
     out, err = process.communicate(timeout=120)
@@ -470,26 +503,23 @@ def test_temporary_files_of_dead_writers_are_removed_live_ones_kept(capsys, corp
         leftovers[k].name for k in ("live", "other_target"))
 
 
-@pytest.mark.slow    # starts `kz` processes (each imports the library: seconds)
-def test_sigkill_leftover_is_removed_by_the_next_run(tmp_path):
+@pytest.mark.slow    # starts a `kz` process (it imports the library: seconds)
+def test_sigkill_leftover_is_removed_by_the_next_run(tmp_path, capsys):
     corpus = _many_articles(tmp_path, 4000)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     process = _kz_process("extract", corpus, "--out", out_dir / "ledger.parquet", stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120       # kill it once it is writing (a loaded machine takes a while to start)
-    while not any(out_dir.iterdir()) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(0.5)
-    assert process.poll() is None
+    assert _wait_until(lambda: _writing_into(out_dir), process)    # kill it once it is writing
     process.kill()
     process.wait(timeout=60)
     assert [p.name.endswith(".tmp") for p in out_dir.iterdir()] == [True]
     small = tmp_path / "small.jsonl"
     small.write_text(json.dumps({"id": "s", "text": KILLED_5}, ensure_ascii=False) + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "kzlib.cli", "extract", str(small), "--out",
-                           str(out_dir / "ledger.parquet")], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and [p.name for p in out_dir.iterdir()] == ["ledger.parquet"]
+    # the next run, in this process: a process other than the killed writer, as a second `kz` would be
+    code, _, err = kz(capsys, "extract", small, "--out", out_dir / "ledger.parquet")
+    assert code == 0, err
+    assert [p.name for p in out_dir.iterdir()] == ["ledger.parquet"]
 
 
 # --- 14. messages and exit codes ---------------------------------------------------------------------------------------

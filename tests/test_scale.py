@@ -60,6 +60,15 @@ def synthetic_jsonl(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def synthetic_on_cluster(client, synthetic_jsonl, tmp_path_factory):
+    """The synthetic shards extracted on the cluster with npartitions=3 (so Dask groups the four entries, the
+    shards and synth's hidden .synth.json, two to a task), once for the tests that compare it with the
+    single-process claims, the other schedulers and the same articles as Parquet."""
+    return extract_with_dask(synthetic_jsonl, tmp_path_factory.mktemp("synth_cluster") / "out", scheduler=client,
+                             npartitions=3)
+
+
 def test_cluster_gives_exactly_the_single_process_claims_on_the_seeds(client, tmp_path):
     expected = rows_of_claims(iter_claims(RAW))
     assert sum(expected.values()) > 10  # the seeds do hold claims: the comparison is not vacuous
@@ -74,12 +83,12 @@ def test_cluster_gives_exactly_the_single_process_claims_on_the_seeds(client, tm
         assert articles[row.article_id].text[row.start:row.end] == row.quote
 
 
-def test_cluster_gives_exactly_the_single_process_claims_on_synthetic_shards(client, synthetic_jsonl, tmp_path):
+def test_cluster_gives_exactly_the_single_process_claims_on_synthetic_shards(synthetic_on_cluster, synthetic_jsonl):
     shards = list_corpus_files(synthetic_jsonl)
     assert [p.name for p in shards] == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
     expected = rows_of_claims(iter_claims([str(p) for p in shards]))
     assert sum(expected.values()) > 60
-    result = extract_with_dask(synthetic_jsonl, tmp_path / "out", scheduler=client, npartitions=3)
+    result = synthetic_on_cluster
     assert rows_of_frame(read_claims(result.out_dir)) == expected
     # the walk lists every entry: synth's hidden .synth.json is the one skip, as in the single-process path
     assert result.articles == 60 and result.skipped == 1
@@ -88,18 +97,18 @@ def test_cluster_gives_exactly_the_single_process_claims_on_synthetic_shards(cli
     assert read_claims(result.out_dir)["quote"].str.contains("[٠-٩]").any()
 
 
-def test_threaded_default_and_sync_schedulers_agree_with_the_cluster(client, synthetic_jsonl, tmp_path):
-    on_cluster = rows_of_frame(read_claims(extract_with_dask(synthetic_jsonl, tmp_path / "a", scheduler=client).out_dir))
+def test_threaded_default_and_sync_schedulers_agree_with_the_cluster(synthetic_on_cluster, synthetic_jsonl, tmp_path):
+    on_cluster = rows_of_frame(read_claims(synthetic_on_cluster.out_dir))
     threaded = rows_of_frame(read_claims(extract_with_dask(synthetic_jsonl, tmp_path / "b").out_dir))
     synchronous = rows_of_frame(read_claims(extract_with_dask(synthetic_jsonl, tmp_path / "c", scheduler="sync", npartitions=1).out_dir))
     assert on_cluster == threaded == synchronous
 
 
-def test_parquet_shards_give_the_same_claims_as_jsonl_shards(client, synthetic_jsonl, tmp_path):
+def test_parquet_shards_give_the_same_claims_as_jsonl_shards(client, synthetic_on_cluster, tmp_path):
     parquet_dir = tmp_path / "pq"
     synth.write_corpus(parquet_dir, 60, seed=11, shard_size=20, fmt="parquet")
     from_parquet = extract_with_dask(parquet_dir, tmp_path / "out_pq", scheduler=client)
-    from_jsonl = extract_with_dask(synthetic_jsonl, tmp_path / "out_jsonl", scheduler=client)
+    from_jsonl = synthetic_on_cluster
     assert from_parquet.articles == from_jsonl.articles == 60
     assert rows_of_frame(read_claims(from_parquet.out_dir)) == rows_of_frame(read_claims(from_jsonl.out_dir))
 
@@ -163,16 +172,18 @@ def test_on_error_skip_records_a_failing_article_raise_names_it(tmp_path, monkey
     assert not (tmp_path / "out2").exists()  # a failed run leaves nothing half-written
 
 
-def test_output_folder_is_replaced_but_never_a_foreign_one(tmp_path, synthetic_jsonl):
+def test_output_folder_is_replaced_but_never_a_foreign_one(tmp_path):
+    # the five seed articles: the folder rules do not depend on the corpus, and they extract in milliseconds
     out = tmp_path / "out"
-    first = extract_with_dask(synthetic_jsonl, out, scheduler="sync")
-    again = extract_with_dask(synthetic_jsonl, out, scheduler="sync")
+    first = extract_with_dask(RAW, out, scheduler="sync")
+    again = extract_with_dask(RAW, out, scheduler="sync")
+    assert first.claims > 0
     assert again.claims == first.claims == len(read_claims(out))
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("ملاحظات", encoding="utf-8")
     with pytest.raises(FileExistsError, match="foreign"):
-        extract_with_dask(synthetic_jsonl, foreign, scheduler="sync")
+        extract_with_dask(RAW, foreign, scheduler="sync")
     assert (foreign / "notes.txt").exists()
 
 
