@@ -350,7 +350,14 @@ def test_a_year_and_a_count_side_by_side_stay_two_numbers():
 # --- 10. ordinary conditions end in one line and an exit code, never a traceback ------------------------------------
 
 def _kz_process(*args, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kzlib.cli", *map(str, args)], cwd=ROOT, **kwargs)
+    # SIGINT as a terminal delivers it: a shell starts background jobs (a CI runner's, `make test &`) with
+    # SIGINT ignored, and Python then never turns it into KeyboardInterrupt
+    return subprocess.Popen([sys.executable, "-m", "kzlib.cli", *map(str, args)], cwd=ROOT,
+                            preexec_fn=_default_sigint, **kwargs)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_until(condition, process: subprocess.Popen, timeout: float = 120.0) -> bool:
