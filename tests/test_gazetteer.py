@@ -78,14 +78,14 @@ def test_every_id_is_in_the_controlled_vocabulary(gaz):
     """Actor ids are listed in VOCABULARY.md; place ids are defined by the place files (VOCABULARY.md says so)."""
     vocabulary = (LEXICONS / "VOCABULARY.md").read_text(encoding="utf-8")
     known = set(re.findall(r"`([a-z0-9_]+)`", vocabulary))
-    place_ids = {row["id"] for name in PLACE_FILES for row in read_places(LEXICONS / name)}
+    place_ids = {row["id"] for name in PLACE_FILES for row in read_places(name)}
     assert gaz.ids - known - place_ids == set()
     assert "countries.tsv" in vocabulary and "places.tsv" in vocabulary
 
 
 def test_place_rows_are_consistent():
     """One English name and a snake_case id per place; every `country` and `context` is a known place id."""
-    rows = [row for name in PLACE_FILES for row in read_places(LEXICONS / name)]
+    rows = [row for name in PLACE_FILES for row in read_places(name)]
     actor_places = {r["id"] for r in read_tsv(LEXICONS / "actors.tsv") if r["type"] == "place"}
     ids = {r["id"] for r in rows} | actor_places
     names: dict[str, set[str]] = {}
@@ -121,7 +121,7 @@ def test_bad_place_file_names_the_file_and_line(tmp_path):
     bad.write_text("id\tname_en\tvariant\tkind\tcountry\tcontext\tnote\naleppo\tAleppo\t\tcity\tsyria\t\t\n",
                    encoding="utf-8")
     with pytest.raises(ValueError, match=r"places.tsv: line 2"):
-        read_places(bad)
+        read_places(path=bad)
 
 
 def test_every_row_has_a_valid_type_and_gender():

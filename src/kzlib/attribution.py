@@ -17,8 +17,7 @@ from typing import NamedTuple
 from kzlib.doc import Doc, Sentence, Span
 from kzlib.gazetteer import Gazetteer, Lexicon, load_gazetteer
 from kzlib.normalize import normalize_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 from kzlib.speakers import _BREAK_RE, Chunker, Phrase, open_id
 
 SPEAKER_TYPES = {"person", "institution", "media", "organization"}
@@ -47,7 +46,7 @@ def _cue(start: int, end: int, first: int, last: int, kind: str, speaker: "Speak
 def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
     """attribution_verbs.tsv: (reporting verbs, "according to" phrases, complementizers (strong ones and those
     after a preposition), words skipped between a verb and its subject, strong complementizers)."""
-    rows = read_tsv(LEXICONS / "attribution_verbs.tsv")
+    rows = lexicon_rows("attribution_verbs")
     verbs = Lexicon.from_rows(_rows_of(rows, ("verb",), "verb"), "kind")
     sources = Lexicon.from_rows(_rows_of(rows, ("source", "source_of"), "exact"), "kind")
     strong = _terms_of(rows, "complementizer")
@@ -85,7 +84,7 @@ _NOBODY = Speaker(None, None, None)
 @lru_cache(maxsize=1)
 def actor_source_types() -> dict[str, str]:
     """source_type of the gazetteer's speakers (lexicons/actor_source_types.tsv)."""
-    return {r["actor_id"]: r["source_type"] for r in read_tsv(LEXICONS / "actor_source_types.tsv")}
+    return {r["actor_id"]: r["source_type"] for r in lexicon_rows("actor_source_types")}
 
 
 class Attributor:
@@ -575,7 +574,7 @@ def _core(word: str) -> str:
 @lru_cache(maxsize=1)
 def category_lexicon() -> Lexicon:
     """The words of categories.tsv (label = category): the claims' categories and, here, the event words."""
-    return Lexicon.from_rows(read_tsv(LEXICONS / "categories.tsv"), "category")
+    return Lexicon.from_rows(lexicon_rows("categories"), "category")
 
 
 def quoted_continuation(doc: Doc, previous: list[Span], previous_end: int, sentence: Sentence) -> list[Span]:

@@ -29,8 +29,7 @@ from kzlib.places import (NATIONWIDE, anaphor_tokens, choose as choose_place, da
                           sentence_places)
 from kzlib.normalize import normalize, normalize_word
 from kzlib.numbers import Quantity, may_be_quantity_word, quantities_of
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 from kzlib.segment import split_sentences
 from kzlib.speakers import head_lexicon
 
@@ -106,7 +105,7 @@ class _Lexicons:
 @lru_cache(maxsize=1)
 def _lexicons() -> _Lexicons:
     # subjects.tsv: the special rows (self, inherit, casualty nouns, things); groups.tsv: groups with fine ids
-    sub_rows = read_tsv(LEXICONS / "subjects.tsv") + read_tsv(LEXICONS / "groups.tsv")
+    sub_rows = lexicon_rows("subjects") + lexicon_rows("groups")
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
     transparent = frozenset(normalize_word(w) for w in ("من", "على", "عن", "عدد", "نحو", "بلغ", "إلى"))
     categories, subjects = category_lexicon(), Lexicon.from_rows(sub_rows, "subject")

@@ -34,10 +34,9 @@ from pathlib import Path
 from typing import Iterator
 
 from kzlib.normalize import normalize_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_path, lexicon_rows
 
-FURNITURE_LEXICON = LEXICONS / "furniture.tsv"
+FURNITURE_LEXICON = lexicon_path("furniture")
 EDGE_LINES = 5              # "top" / "bottom" = within this many non-empty lines of the start / end
 NEXT_LINE_MAX_WORDS = 4     # a name under a masthead label is short
 CAPTION_MAX_WORDS = 14      # a repeated line longer than this is more likely a quoted sentence than a caption
@@ -104,7 +103,7 @@ def load_rules(path: str | Path = FURNITURE_LEXICON) -> tuple[Rule, ...]:
 @lru_cache(maxsize=8)
 def _load_rules(path: str) -> tuple[Rule, ...]:
     rules = []
-    for row in read_tsv(path, required=("kind", "match", "pattern", "where", "max_words", "next_line")):
+    for row in lexicon_rows("furniture", path):
         try:
             rules.append(_rule(row))
         except (KeyError, ValueError, re.error) as error:

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_path, lexicon_rows
 
 # --- tokens -------------------------------------------------------------------------------------
 
@@ -624,13 +623,15 @@ def _prefix_length(text: str, token: Token, prefix: str) -> int:
     return 0
 
 
-PLACE_FILES = ("countries.tsv", "places.tsv")
+PLACE_FILES = ("countries", "places")    # lexicon names (kzlib.lexicon_files)
 PLACE_COLUMNS = ("id", "name_en", "variant", "kind", "country", "context", "note")
 
 
-def read_places(path: Path) -> list[dict]:
-    """Rows of a places file (PLACE_COLUMNS) as gazetteer rows of type place."""
-    rows = read_tsv(path)
+def read_places(name: str = "places", path: str | Path | None = None) -> list[dict]:
+    """Rows of a places file (PLACE_COLUMNS: the lexicon `name`, or a file of its format at `path`) as
+    gazetteer rows of type place."""
+    path = path or lexicon_path(name)
+    rows = lexicon_rows(name, path)
     if rows and tuple(rows[0]) != PLACE_COLUMNS:
         raise ValueError(f"{path}: line 1: columns {tuple(rows[0])}, expected {PLACE_COLUMNS}")
     for row in rows:
@@ -644,8 +645,8 @@ def read_places(path: Path) -> list[dict]:
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """The shipped gazetteer (actors.tsv + the place files), or the actors-format file at `path` alone."""
     if path:
-        return Gazetteer(read_tsv(Path(path)), source=str(path))
-    rows = read_tsv(LEXICONS / "actors.tsv")
+        return Gazetteer(lexicon_rows("actors", path), source=str(path))
+    rows = lexicon_rows("actors")
     for name in PLACE_FILES:
-        rows += read_places(LEXICONS / name)
-    return Gazetteer(rows, source=str(LEXICONS / "actors.tsv"))
+        rows += read_places(name)
+    return Gazetteer(rows, source=str(lexicon_path("actors")))

@@ -279,12 +279,11 @@ _duals: dict[str, int] = {}
 def _singulars() -> frozenset[str]:
     """Folded one-word nouns of the group and casualty lexicons (groups.tsv, subjects.tsv, the counted nouns of
     categories.tsv): the words whose dual counts two."""
-    from kzlib.paths import LEXICONS
-    from kzlib.tsv import read_tsv
+    from kzlib.lexicon_files import lexicon_rows
 
-    rows = read_tsv(LEXICONS / "groups.tsv") + read_tsv(LEXICONS / "subjects.tsv")
+    rows = lexicon_rows("groups") + lexicon_rows("subjects")
     rows = [r for r in rows if r["subject"] not in ("self", "inherit")]
-    rows += [r for r in read_tsv(LEXICONS / "categories.tsv") if r["form"] == "counted_noun"]
+    rows += [r for r in lexicon_rows("categories") if r["form"] == "counted_noun"]
     # and the generic heads ("عنصرين من الحرس الثوري")
     return frozenset(normalize_word(r["term"]) for r in rows if " " not in r["term"].strip()) | _words()["generic"]
 

@@ -48,8 +48,7 @@ from operator import itemgetter, or_
 from typing import NamedTuple
 
 from kzlib.normalize import normalize, normalize_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 
 
 class Quantity(NamedTuple):   # a NamedTuple: one per number of the corpus, cheaper to build than a dataclass
@@ -128,19 +127,15 @@ _DUAL_NUMBER = (2.0, 2.0, 2.0)
 
 # ---- lexicons (data files in lexicons/) --------------------------------------------------------------------
 
-def _read(name: str) -> list[dict]:
-    return read_tsv(LEXICONS / name)
-
-
 @lru_cache(maxsize=1)
 def _lexicon():
     before_re, before_kind, after_q_by_first = _qualifiers()
     units_after, units_before, duals = _non_count_units()
     return {
-        "words": {normalize_word(r["word"]): (float(r["value"]), r["kind"]) for r in _read("number_words.tsv")},
+        "words": {normalize_word(r["word"]): (float(r["value"]), r["kind"]) for r in lexicon_rows("number_words")},
         "before_re": before_re, "before_kind": before_kind, "after_q_by_first": after_q_by_first,
         "units_after": units_after, "units_before": units_before, "duals": duals,
-        "ordinals": {normalize_word(r["word"]): float(r["value"]) for r in _read("ordinal_words.tsv")},
+        "ordinals": {normalize_word(r["word"]): float(r["value"]) for r in lexicon_rows("ordinal_words")},
     }
 
 
@@ -148,7 +143,7 @@ def _qualifiers():
     """quantity_qualifiers.tsv: a regex of the phrases before a number (longest first) with their qualifier, and
     the phrases after it grouped by their first word."""
     before_q, after_q = [], []
-    for r in _read("quantity_qualifiers.tsv"):
+    for r in lexicon_rows("quantity_qualifiers"):
         (before_q if r["position"] == "before" else after_q).append((normalize_word(r["phrase"]), r["qualifier"]))
     before_q.sort(key=lambda p: -len(p[0]))
     before_re = re.compile(
@@ -160,7 +155,7 @@ def _qualifiers():
 def _non_count_units():
     """non_count_units.tsv: the units after a number, the words before it, and the dual nouns, each word → kind."""
     by_position = {"after": {}, "before": {}, "dual": {}}
-    for r in _read("non_count_units.tsv"):
+    for r in lexicon_rows("non_count_units"):
         by_position[r["position"] if r["position"] in ("after", "before") else "dual"][normalize_word(r["word"])] = r["kind"]
     return by_position["after"], by_position["before"], by_position["dual"]
 def _by_first_word(phrases: list[tuple[tuple[str, ...], str]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:

@@ -24,8 +24,7 @@ from typing import Iterable, NamedTuple
 from kzlib.doc import Span
 from kzlib.gazetteer import Token, load_gazetteer
 from kzlib.normalize import normalize_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_path, lexicon_rows
 
 # gazetteer kinds, most specific first (a camp before its town before its province)
 KIND_RANK = {"neighbourhood": 0, "camp": 0, "district": 1, "town": 2, "city": 3, "capital": 3, "island": 3,
@@ -51,8 +50,8 @@ class Place(NamedTuple):
 def place_words() -> dict[str, dict[str, float]]:
     """kind -> {folded word: rank} of place_words.tsv."""
     out: dict[str, dict[str, int]] = {}
-    path = LEXICONS / "place_words.tsv"
-    for row in read_tsv(path):
+    path = lexicon_path("place_words")
+    for row in lexicon_rows("place_words"):
         if row["kind"] not in ("preposition", "toward", "place_type", "place_type_prep", "name_head", "stop",
                                "adjective_name", "place_type_plural", "genitive_head", "anaphor", "nationwide"):
             raise ValueError(f"{path}: line {row.line}: unknown kind {row['kind']!r}")

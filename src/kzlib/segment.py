@@ -14,8 +14,7 @@ import re
 from functools import lru_cache
 
 from kzlib.normalize import normalize_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 
 _PAIRS = {"“": "”", "«": "»", "„": "“"}
 _LINE_RE = re.compile(r"[^\r\n]+")
@@ -23,7 +22,7 @@ _LINE_RE = re.compile(r"[^\r\n]+")
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    rows = read_tsv(LEXICONS / "abbreviations.tsv", nonempty=("abbreviation",))
+    rows = lexicon_rows("abbreviations")
     return frozenset(normalize_word(r["abbreviation"]) for r in rows)
 
 

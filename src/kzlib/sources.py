@@ -28,8 +28,7 @@ import pandas as pd
 
 from kzlib.corpus import count_words
 from kzlib.normalize import normalize_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 
 _MARKS = "[\u064B-\u065F\u0670\u0640]*"  # harakat, tanween, superscript alef, tatweel
 _FOLDS = {
@@ -67,7 +66,7 @@ def term_regex(term: str, clitics: bool = True, bounded: bool = True) -> str:
 @lru_cache(maxsize=4)
 def load_framing(path: str | None = None) -> tuple[dict, ...]:
     """Rows of ``framing.tsv``: group, frame, term, gloss_en, note."""
-    return tuple(read_tsv(str(path or LEXICONS / "framing.tsv"), nonempty=("group", "frame", "term", "gloss_en")))
+    return tuple(lexicon_rows("framing", path))
 
 
 # A word as ``find_terms`` sees it: word characters with the diacritics written inside it ("وَالحَرب" is one

@@ -25,8 +25,7 @@ from typing import NamedTuple
 from kzlib.gazetteer import Lexicon
 from kzlib.normalize import normalize_word
 from kzlib.numbers import may_be_quantity_word
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 
 MAX_PHRASE_TOKENS = 12       # a speaker phrase longer than this is not one phrase
 MAX_APPOSITION_TOKENS = 5    # a person named after a comma: "، جوزيف أوتينو،"
@@ -96,7 +95,7 @@ _KINDS = (*_HEAD_KINDS, "title", "statement", "reporter", "link", "stop", "same"
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    rows = read_tsv(LEXICONS / "source_phrases.tsv")
+    rows = lexicon_rows("source_phrases")
     _check_rows(rows)
     heads = Lexicon.from_rows([r for r in rows if r["kind"] not in ("link", "stop", "same", "aside", "anonymity")], "kind")
     anonymity = Lexicon.from_rows([r | {"form": "phrase"} for r in rows if r["kind"] == "anonymity"], "kind")

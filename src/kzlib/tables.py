@@ -96,8 +96,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 
 CASUALTY_CATEGORIES = ("killed", "injured", "arrested", "hospitalized", "affected", "missing", "displaced")
 # columns of newer ledgers (groups and places as written): absent in an older ledger, they read as empty
@@ -126,21 +125,17 @@ ACLED_COLUMNS = ("event_date", "date_basis", "location", "location_text", "actor
 def load_official_source_types(path: str | Path | None = None) -> frozenset[str]:
     """Source types counted as official (``official_source_types.tsv``): an open source of these kinds is
     official even though no actor id lists it."""
-    return _load_column(str(path or LEXICONS / "official_source_types.tsv"), "source_type")
+    return _load_column("official_source_types", path, "source_type")
 
 
 def load_official_sources(path: str | Path | None = None) -> frozenset[str]:
     """Actor ids counted as official sources (first column of ``official_sources.tsv``)."""
-    return _load_official_sources(str(path or LEXICONS / "official_sources.tsv"))
-
-
-def _load_official_sources(path: str) -> frozenset[str]:
-    return _load_column(path, "actor_id")
+    return _load_column("official_sources", path, "actor_id")
 
 
 @lru_cache(maxsize=8)
-def _load_column(path: str, column: str) -> frozenset[str]:
-    return frozenset(r[column] for r in read_tsv(path, required=(column,)) if r[column])
+def _load_column(name: str, path: str | Path | None, column: str) -> frozenset[str]:
+    return frozenset(r[column] for r in lexicon_rows(name, path) if r[column])
 
 
 def with_claim_ids(claims: pd.DataFrame) -> pd.DataFrame:
@@ -716,11 +711,11 @@ def vocabulary_labels(path: str | Path | None = None, kinds: tuple[str, ...] | N
     Ids may repeat across kinds ("people" is a subject and a framing group): the later row wins unless
     ``kinds`` selects one.
     """
-    rows = _load_labels(str(path or LEXICONS / "labels.tsv"))
+    rows = _load_labels(path)
     return {i: labels for i, kind, labels in rows if kinds is None or kind in kinds}
 
 
 @lru_cache(maxsize=4)
-def _load_labels(path: str) -> tuple[tuple[str, str, tuple[str, str]], ...]:
-    rows = read_tsv(path, required=("id", "kind", "label_ar", "label_en"))
+def _load_labels(path: str | Path | None) -> tuple[tuple[str, str, tuple[str, str]], ...]:
+    rows = lexicon_rows("labels", path)
     return tuple((r["id"], r["kind"], (r["label_ar"], r["label_en"])) for r in rows if r["id"])

@@ -41,8 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib.paths import LEXICONS
-from kzlib.tsv import read_tsv
+from kzlib.lexicon_files import lexicon_rows
 from kzlib.sources import _sentence_at, sentence_spans, term_regex
 
 RULES = ("night_span", "day_month", "ordinal_of_month", "relative_weekday", "weekday_direction",
@@ -97,13 +96,13 @@ def _lexicon_value(lex: DateLexicon, kind: str, surface: str):
 
 
 def load_relative_dates(path: str | Path | None = None) -> DateLexicon:
-    return _load(str(path or LEXICONS / "relative_dates.tsv"))
+    return _load(str(path) if path else None)
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> DateLexicon:
+def _load(path: str | None) -> DateLexicon:
     entries: dict = {}
-    for row in read_tsv(path, required=("value",), nonempty=("kind", "term")):
+    for row in lexicon_rows("relative_dates", path):
         kind, term, value = row["kind"], row["term"], row["value"]
         entries.setdefault(kind, {})[term] = int(value) if value.lstrip("-").isdigit() else None
     return DateLexicon(entries)

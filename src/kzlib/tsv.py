@@ -1,4 +1,5 @@
-"""The one reader of the lexicon files (src/kzlib/lexicons/*.tsv): every module reads its lexicon through it.
+"""The one reader of the lexicon files (src/kzlib/lexicons/*.tsv): every module reads its lexicon through it,
+by name, via the registry kzlib.lexicon_files.
 
 Rules (documented for analysts in lexicons/README.md):
 - the first non-comment, non-blank line is the header (column names, tab-separated);
