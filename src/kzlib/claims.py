@@ -236,16 +236,20 @@ def _extract(text: str, article_id: str, body_spans, outlet: str | None) -> list
 def read_sentences(doc: Doc) -> None:
     """doc.sentences: the sentences of the body spans, with their token ranges; a sentence longer than
     ANALYSIS_MAX_CHARS is read as pieces (see analysis_pieces)."""
-    starts, text = doc.token_starts, doc.text
+    starts, text, sentences = doc.token_starts, doc.text, doc.sentences
     if not text:
         return
     for bs, be in doc.body_spans:
         for ss, se in split_sentences(text[bs:be]):
-            pieces = analysis_pieces(text, bs + ss, bs + se)
-            for s, e in pieces:
-                if len(pieces) > 1:     # a claim's sentence_start/sentence_end stay those of the whole sentence
-                    doc.memo.setdefault("whole_sentence", {})[len(doc.sentences)] = (bs + ss, bs + se)
-                doc.sentences.append(Sentence(s, e, bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
+            s, e = bs + ss, bs + se
+            if e - s <= ANALYSIS_MAX_CHARS:       # nearly every sentence: read whole
+                first = bisect.bisect_left(starts, s)
+                sentences.append(Sentence(s, e, first, bisect.bisect_left(starts, e, first)))
+                continue
+            for ps, pe in analysis_pieces(text, s, e):
+                # a claim's sentence_start/sentence_end stay those of the whole sentence
+                doc.memo.setdefault("whole_sentence", {})[len(sentences)] = (s, e)
+                sentences.append(Sentence(ps, pe, bisect.bisect_left(starts, ps), bisect.bisect_left(starts, pe)))
 
 
 # The rules compare every count of a sentence with the words and counts around it, so one sentence of n words
@@ -295,19 +299,27 @@ def find_numbers(doc: Doc) -> None:
     """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
     where some word may be a number (the others are not searched)."""
     number_words, duals = doc.candidates["numbers"], _dual_words(doc)
+    firsts = list(map(_first_token, doc.sentences))
+    numbered, dualled = _sentences_holding(doc, firsts, number_words), _sentences_holding(doc, firsts, duals)
     out: list[Span] = []
-    for k, sentence in enumerate(doc.sentences):
-        numbered = _any_between(number_words, sentence.first, sentence.stop)
-        dualled = _any_between(duals, sentence.first, sentence.stop)
-        if numbered or dualled:     # else no word of the sentence may be a number: no claim, not searched
-            out += _sentence_numbers(doc, k, sentence, numbered, duals if dualled else [])
+    # the other sentences hold no word that may be a number: no claim, not searched (a few words of an
+    # article may be numbers: the sentence of each is found by bisection, not every sentence searched)
+    for k in sorted(numbered | dualled):
+        out += _sentence_numbers(doc, k, doc.sentences[k], k in numbered, duals if k in dualled else [])
     doc.add("numbers", out)
 
 
-def _any_between(indexes: list[int], first: int, stop: int) -> bool:
-    """Some token index of the sorted list is in [first, stop)."""
-    i = bisect.bisect_left(indexes, first)
-    return i < len(indexes) and indexes[i] < stop
+_first_token = itemgetter(2)       # Sentence.first
+
+
+def _sentences_holding(doc: Doc, firsts: list[int], indexes: list[int]) -> set[int]:
+    """Numbers of the sentences (whose first tokens are `firsts`) holding one of the token indexes."""
+    held = set()
+    for t in indexes:
+        k = bisect.bisect_right(firsts, t) - 1
+        if k >= 0 and t < doc.sentences[k].stop:
+            held.add(k)
+    return held
 
 
 def _sentence_numbers(doc: Doc, k: int, sentence: Sentence, numbered: bool, duals: list[int]) -> list[Span]:

@@ -43,7 +43,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import accumulate, compress
 from operator import itemgetter, or_
 from typing import NamedTuple
 
@@ -62,14 +62,7 @@ class Quantity(NamedTuple):   # a NamedTuple: one per number of the corpus, chea
     kind: str
 
 
-class _Tok(NamedTuple):
-    text: str          # folded token
-    start: int         # span in the folded text
-    end: int
-
-
-_tuple_new = tuple.__new__   # map(_tuple_new, repeat(_Tok), rows): C-level, no Python frame per token
-_text_of = _first_char = itemgetter(0)    # _Tok.text; a string's first character
+_first_char = itemgetter(0)    # a string's first character
 
 
 @dataclass(frozen=True)
@@ -88,6 +81,7 @@ _TOKEN_RE = re.compile(
     r"|\d+(?:\.\d+)?[eE][+-]?\d+(?![^\W_])"                     # 1e9
     rf"|(?<![\d.,])[1-9]\d{{0,2}}(?:[{GROUP_SPACES}]\d{{3}})+(?![\d]|[.,{GROUP_SPACES}]\d)"   # 1 300
     r"|\d+(?:[.,]\d+)*|[%$\-\u2013\u2014/:]")
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")     # one group: re.split keeps the tokens (_tokens)
 _SPACE_GROUPED_RE = re.compile(rf"[1-9]\d{{0,2}}(?:[{GROUP_SPACES}]\d{{3}})+")
 _SCIENTIFIC_RE = re.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+")
 # "إل-76", "سو -35": a hyphen with at most one space; "موسكو - 2500 جندي" (a dateline dash) is not a model
@@ -242,9 +236,9 @@ def _dot_value(token: str, before_scale: bool) -> float | None:
 # ---- numbers: the first word decides the rule ------------------------------------------------------------
 # A parse is (value, floor, high, end_index, mode); mode is "exact" or "vague" (for vague, value = floor).
 
-def _parse_number(toks: list[_Tok], i: int):
+def _parse_number(toks: list[str], i: int):
     """Parse a number starting at toks[i]. Returns (value, floor, high, end_index, mode) or None."""
-    first = toks[i].text
+    first = toks[i]
     if first[0].isdecimal():
         return _digits_number(toks, i, first)
     w = _lookup(first)
@@ -263,7 +257,7 @@ def _digits_number(toks, i, first):
 
 
 def _scale_follows(toks, j) -> bool:
-    w = _lookup(toks[j].text) if j < len(toks) else None
+    w = _lookup(toks[j]) if j < len(toks) else None
     return w is not None and w.kind.startswith("scale")
 
 
@@ -273,9 +267,9 @@ def _teen_one_number(toks, i, w: _Word):
     j = i + 1
     if j >= len(toks):
         return None
-    if toks[j].text in _TEN_WORDS:
+    if toks[j] in _TEN_WORDS:
         return _read_compound(toks, i, i, 0.0, None)
-    nxt = _lookup(toks[j].text)
+    nxt = _lookup(toks[j])
     if w.value == 1 and nxt is not None and nxt.kind == "ten" and nxt.prefix == "و":
         return _read_compound(toks, i, i, 0.0, None)
     return None
@@ -283,7 +277,7 @@ def _teen_one_number(toks, i, w: _Word):
 
 def _fraction_number(toks, i, w: _Word):
     """"نصف مليون" = 500,000, "ربع مليون"; "نصف" alone ("نصف السكان") is not a count."""
-    nxt = _lookup(toks[i + 1].text) if i + 1 < len(toks) else None
+    nxt = _lookup(toks[i + 1]) if i + 1 < len(toks) else None
     if nxt is None or nxt.prefix or nxt.kind not in ("scale", "scale_dual"):
         return None
     value = w.value * nxt.value
@@ -298,7 +292,7 @@ def _vague_number(toks, i, w: _Word):
 def _several_number(toks, i, w: _Word):
     """several / a few: only before a plural of a hundred or more ("عدة مئات", "بضعة آلاف")."""
     if i + 1 < len(toks):
-        nxt = _lookup(toks[i + 1].text)
+        nxt = _lookup(toks[i + 1])
         if nxt is not None and nxt.kind in ("vague", "scale_plural") and nxt.value >= 100:
             return _vague_result(toks, i + 2, nxt.value, w.value)
     return None
@@ -307,7 +301,7 @@ def _several_number(toks, i, w: _Word):
 def _vague_result(toks, j, base: float, multiplier: float):
     """Vague count ending before toks[j]; an optional following plural scale multiplies it (عشرات الآلاف)."""
     if j < len(toks):
-        w = _lookup(toks[j].text)
+        w = _lookup(toks[j])
         if w is not None and w.kind == "scale_plural":
             base *= w.value
             j += 1
@@ -345,7 +339,7 @@ def _read_compound(toks, i, j, current: float, last):
 
 def _compound_step(toks, state):
     j, total, current, last, last_value, smallest, _ = state
-    tok = toks[j].text
+    tok = toks[j]
     if last in _SCALE_KINDS and tok[0] == "و":
         state = (j, total, current, last, last_value, smallest, (j, total, current))
     if tok == "و" and last is not None and j + 1 < len(toks):
@@ -355,7 +349,7 @@ def _compound_step(toks, state):
 
 def _detached_and(toks, state):
     """The conjunction written apart from the next part ("ألف و خمسمائة"), or glued to digits ("4 آلاف و266")."""
-    part = toks[state[0] + 1].text
+    part = toks[state[0] + 1]
     if part[0].isdecimal():
         return _and_digits(state, part)
     tok = "و" + part
@@ -462,12 +456,14 @@ def _scale_step(state, w: _Word, step: int):
     return (j + step, total, 0.0, w.kind, w.value, w.value, checkpoint), True
 
 
-def _tokens(folded: str) -> list[_Tok]:
-    matches = list(_TOKEN_RE.finditer(folded))
-    if not matches:
-        return []
-    starts, ends = zip(*map(re.Match.span, matches))
-    return list(map(_tuple_new, repeat(_Tok), zip(map(re.Match.group, matches), starts, ends)))
+def _tokens(folded: str) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of a folded text as three lists: the words ("toks" below), their starts and their ends.
+    re.split with the token pattern as its group gives [gap, word, gap, word, ..., gap] as plain strings, and
+    the running lengths of these parts are the spans: no Match object and no tuple per token (the matches
+    are those of finditer: no token is empty)."""
+    parts = _TOKEN_SPLIT_RE.split(folded)
+    bounds = list(accumulate(map(len, parts)))      # bounds[2k] = start of token k, bounds[2k + 1] = its end
+    return parts[1::2], bounds[0:-1:2], bounds[1::2]
 
 
 # ---- non-count kinds: the words around a number ------------------------------------------------------------
@@ -477,7 +473,7 @@ def _after_kind(toks, j) -> str | None:
     if j >= len(toks):
         return None
     units = _lexicon()["units_after"]
-    t = toks[j].text
+    t = toks[j]
     bare = t[1:] if t[:1] in ("و", "ب", "ل") and t[1:] in units else t
     if bare in units:
         return None if bare in _MONTH_NOUNS else units[bare]  # "شهر" alone is a duration noun; "من الشهر" below
@@ -488,7 +484,7 @@ def _after_phrase_kind(toks, j, t: str, units) -> str | None:
     """Two words after the number: "من الشهر" (a date: "الخامس من الشهر"), "في المئة" (a percent)."""
     if j + 1 >= len(toks):
         return None
-    nxt = toks[j + 1].text
+    nxt = toks[j + 1]
     if t == "من" and (nxt in _MONTH_NOUNS or units.get(nxt) == "date"):
         return "date"
     if t in ("في", "ب") and nxt in _PERCENT_NOUNS:
@@ -498,29 +494,29 @@ def _after_phrase_kind(toks, j, t: str, units) -> str | None:
 
 def _date_ahead(toks, j) -> bool:
     """"5 على 6 يناير", "5 و6 يناير": a connector and another number, then a month."""
-    if j + 2 < len(toks) and toks[j].text in _DATE_CONNECTORS and toks[j + 1].text[0].isdecimal():
+    if j + 2 < len(toks) and toks[j] in _DATE_CONNECTORS and toks[j + 1][0].isdecimal():
         return _after_kind(toks, j + 2) == "date"
     return False
 
 
-def _before_kind(toks, i, value: float, is_digits: bool) -> str | None:
+def _before_kind(toks, starts, ends, i, value: float, is_digits: bool) -> str | None:
     """The kind a word before the number gives it: "عام 2022" year, "المادة 5" law article, "ميغ 29" model ..."""
-    i = _behind_glued_clitic(toks, i)
+    i = _behind_glued_clitic(toks, starts, ends, i)
     if i == 0:
         return None
-    prev = toks[i - 1].text
+    prev = toks[i - 1]
     lex = _lexicon()
     kind = lex["units_before"].get(prev)
     if kind == "year":
         return "year" if is_digits and 1000 <= value <= 2200 else None
-    if kind and (kind != "model" or toks[i - 1].end != toks[i].start):
+    if kind and (kind != "model" or ends[i - 1] != starts[i]):
         return kind  # model prefixes ("ميغ 29", "إل 76") stand apart from the number; "الـ24" folds to ال24
     return "year" if is_digits and _year_by_context(toks, i, prev, value, lex) else None
 
 
-def _behind_glued_clitic(toks, i) -> int:
+def _behind_glued_clitic(toks, starts, ends, i) -> int:
     """"الساعات الـ24", "بـ6": the clitic glued to the number stands between it and the word before."""
-    if i > 0 and toks[i - 1].text in _CLITICS and toks[i - 1].end == toks[i].start:
+    if i > 0 and toks[i - 1] in _CLITICS and ends[i - 1] == starts[i]:
         return i - 1
     return i
 
@@ -529,17 +525,17 @@ def _year_by_context(toks, i, prev: str, value: float, lex) -> bool:
     """A whole number 1900-2100 after a month ("يناير 2022", "كانون الثاني 2022") or "في", "حتى", "مطلع" ..."""
     if not (1900 <= value <= 2100 and value == int(value)):
         return False
-    month_name_end = prev in lex["ordinals"] and i > 1 and toks[i - 2].text in _TWO_WORD_MONTHS
+    month_name_end = prev in lex["ordinals"] and i > 1 and toks[i - 2] in _TWO_WORD_MONTHS
     return lex["units_after"].get(prev) == "date" or month_name_end or prev in _YEAR_OPENERS
 
 
-def _count_kind(toks, i, j, prev: str, qualifier: str, value, low) -> str:
+def _count_kind(toks, starts, ends, i, j, prev: str, qualifier: str, value, low) -> str:
     """"count", or the non-count kind the words after (first) or before the number toks[i:j] give it."""
     after = _after_kind(toks, j)
     if after in _KINDS_AFTER:
         return after
     first_index = i - 1 if qualifier == "range" and (prev in _BETWEEN or prev in _FROM) else i
-    before = _before_kind(toks, first_index, low if value is None else value, toks[i].text[0].isdecimal())
+    before = _before_kind(toks, starts, ends, first_index, low if value is None else value, toks[i][0].isdecimal())
     if before:
         return before
     return "date" if _date_ahead(toks, j) else "count"
@@ -568,22 +564,22 @@ def _blocked_at(blocked, starts, position: int):
 _NO_NON_COUNT_SPANS = ((), (), None)
 
 
-def _non_count_layout(folded: str, toks):
+def _non_count_layout(folded: str, token_starts: list[int]):
     """(spans, their starts, limits) of the non-count patterns of `folded`; limits is None when there is none."""
     if not _NON_COUNT_HINT_RE.search(folded):
         return _NO_NON_COUNT_SPANS
     blocked = _non_count_spans(folded)
     starts = [b[0] for b in blocked]
-    return blocked, starts, _limits(toks, blocked, starts) if blocked else None
+    return blocked, starts, _limits(token_starts, blocked, starts) if blocked else None
 
 
-def _limits(toks, blocked, starts) -> list[int]:
-    """For each token, the index of the next token inside a blocked span (or len(toks)): a number never runs
-    into a date / time / model span, so it is parsed on the tokens before it."""
-    limit = len(toks)
+def _limits(token_starts: list[int], blocked, starts) -> list[int]:
+    """For each token, the index of the next token inside a blocked span (or the number of tokens): a number
+    never runs into a date / time / model span, so it is parsed on the tokens before it."""
+    limit = len(token_starts)
     limits = [limit] * limit
-    for k in range(len(toks) - 1, -1, -1):
-        if _blocked_at(blocked, starts, toks[k].start) is not None:
+    for k in range(limit - 1, -1, -1):
+        if _blocked_at(blocked, starts, token_starts[k]) is not None:
             limit = k
         limits[k] = limit
     return limits
@@ -600,10 +596,10 @@ def find_quantities(text: str, normalized=None) -> list[Quantity]:
 def quantities_of(text: str, norm) -> list[Quantity]:
     """Quantities of `text`, whose normalization is `norm`. Each rule below reads from a start token and
     returns the index of the token after what it read (i + 1 when it read nothing)."""
-    toks = _tokens(norm.text)
+    toks, starts, ends = _tokens(norm.text)
     if not toks:
         return []
-    blocked, starts, limits = _non_count_layout(norm.text, toks)
+    blocked, blocked_starts, limits = _non_count_layout(norm.text, starts)
     ordinals = _lexicon()["ordinals"]
     out: list[Quantity] = []
     resume = 0      # the first token after the last quantity read
@@ -611,13 +607,13 @@ def quantities_of(text: str, norm) -> list[Quantity]:
         if i < resume:
             continue
         tok = toks[i]
-        hit = _blocked_at(blocked, starts, tok.start) if blocked else None
+        hit = _blocked_at(blocked, blocked_starts, starts[i]) if blocked else None
         if hit is not None:
-            resume = _non_count_span(out, text, norm, toks, i, hit)
-        elif tok.text in ordinals:
-            resume = _ordinal(out, text, norm, toks, i, ordinals[tok.text])
-        elif tok.text not in _WEEKDAY_NUMBERS:
-            resume = _count(out, text, norm, toks, i, len(toks) if limits is None else limits[i])
+            resume = _non_count_span(out, text, norm, toks, starts, i, hit)
+        elif tok in ordinals:
+            resume = _ordinal(out, text, norm, toks, starts, ends, i, ordinals[tok])
+        elif tok not in _WEEKDAY_NUMBERS:
+            resume = _count(out, text, norm, toks, starts, ends, i, len(toks) if limits is None else limits[i])
     return out
 
 
@@ -629,40 +625,40 @@ def _emit(out, text, norm, fs, fe, value, low, high, qualifier, kind) -> None:
     out.append(Quantity(s, e, text[s:e], value, low, high, qualifier, kind))
 
 
-def _non_count_span(out, text, norm, toks, i, hit) -> int:
+def _non_count_span(out, text, norm, toks, starts, i, hit) -> int:
     """A date, time or model span (start, end, kind) that starts at toks[i]: one quantity of its kind (a model
     keeps the value of its last digits, "إل-76" = 76)."""
-    if not toks[i].text[0].isdecimal():
+    if not toks[i][0].isdecimal():
         return i + 1
     end = i      # the tokens of the span: from this one on (spans start at a token)
-    while end < len(toks) and toks[end].start < hit[1]:
+    while end < len(toks) and starts[end] < hit[1]:
         end += 1
     value = None
     if hit[2] == "model":
-        value = _digits_value([t for t in toks[i:end] if t.text[0].isdecimal()][-1].text)
+        value = _digits_value([t for t in toks[i:end] if t[0].isdecimal()][-1])
     _emit(out, text, norm, hit[0], hit[1], value, value, value, "exact", hit[2])
     return end
 
 
-def _ordinal(out, text, norm, toks, i, value: float) -> int:
+def _ordinal(out, text, norm, toks, starts, ends, i, value: float) -> int:
     """An ordinal word: a date ("الخامس من الشهر"), a time ("الساعة العاشرة") or an ordinal ("الاجتماع الأول")."""
-    if i > 0 and toks[i - 1].text in _TWO_WORD_MONTHS:
+    if i > 0 and toks[i - 1] in _TWO_WORD_MONTHS:
         return i + 1  # "كانون الثاني" is a month name, not an ordinal
     value, j = _compound_ordinal(toks, i + 1, value)
     if _after_kind(toks, j) == "date":
         kind = "date"
     else:
-        kind = "time" if _before_kind(toks, i, value, False) == "time" else "ordinal"
-    _emit(out, text, norm, toks[i].start, toks[j - 1].end, value, value, value, "exact", kind)
+        kind = "time" if _before_kind(toks, starts, ends, i, value, False) == "time" else "ordinal"
+    _emit(out, text, norm, starts[i], ends[j - 1], value, value, value, "exact", kind)
     return j
 
 
 def _compound_ordinal(toks, j, value: float) -> tuple[float, int]:
     """The ordinal's value and the token after it: الثاني عشر = 12th, الخامس والعشرين = 25th."""
-    if j < len(toks) and toks[j].text in _TEN_WORDS:
+    if j < len(toks) and toks[j] in _TEN_WORDS:
         return (value if value > 10 else value + 10), j + 1
     if j < len(toks) and value <= 11:  # الحادي والثلاثين = 31st
-        ten = _lookup(toks[j].text)
+        ten = _lookup(toks[j])
         if ten is not None and ten.kind == "ten" and ten.prefix == "وال":
             return value % 10 + ten.value, j + 1
     return value, j
@@ -674,26 +670,26 @@ def _dual_kind(word: str) -> str | None:
     return duals.get(word[1:] if word[:1] in "وبل" and word[1:] in duals else word)
 
 
-def _count(out, text, norm, toks, i, limit: int) -> int:
+def _count(out, text, norm, toks, starts, ends, i, limit: int) -> int:
     """A number from toks[i] (parsed on toks[:limit]): with its range, qualifier and kind."""
     view = toks if limit == len(toks) else toks[:limit]
     tok = toks[i]
-    dual = _dual_kind(tok.text)
+    dual = _dual_kind(tok)
     parsed = _parse_count(view, i, dual)
     if parsed is None:
         return i + 1
     value, low, high, j, mode = parsed
-    span_start, span_end = _quote_start(tok), toks[j - 1].end
-    prev = toks[i - 1].text if i > 0 else ""
+    span_start, span_end = _quote_start(tok, starts[i]), ends[j - 1]
+    prev = toks[i - 1] if i > 0 else ""
     upper = _range_upper_end(toks, view, j, prev) if mode == "exact" else None
     if _opens_range(value, upper):
-        low, j, span_start = _range_low(toks, i, value, upper, prev, span_start)
-        value, high, qualifier, span_end = None, upper[0], "range", toks[j - 1].end
+        low, j, span_start = _range_low(toks, ends, i, value, upper, prev, span_start)
+        value, high, qualifier, span_end = None, upper[0], "range", ends[j - 1]
     elif mode == "exact":
         qualifier, low, high, span_start = _qualify(norm.text, toks, j, span_start, value)
     else:
         qualifier = "vague"
-    kind = dual or _count_kind(toks, i, j, prev, qualifier, value, low)
+    kind = dual or _count_kind(toks, starts, ends, i, j, prev, qualifier, value, low)
     _emit(out, text, norm, span_start, span_end, value, low, high, qualifier, kind)
     return _skip_percent_unit(toks, j) if kind == "percent" else j
 
@@ -703,15 +699,15 @@ def _parse_count(view, i, dual: str | None):
     return (*_DUAL_NUMBER, i + 1, "exact") if dual else _parse_number(view, i)
 
 
-def _quote_start(tok: _Tok) -> int:
-    """Where the quote of a number starting at `tok` starts: after a clitic ("و", "ب"), at an article ("الآلاف",
-    "والعشرات" → "العشرات")."""
-    first_word = None if tok.text[0].isdecimal() else _lookup(tok.text)
+def _quote_start(tok: str, start: int) -> int:
+    """Where the quote of a number starting at the token `tok` (at folded offset `start`) starts: after a
+    clitic ("و", "ب"), at an article ("الآلاف", "والعشرات" → "العشرات")."""
+    first_word = None if tok[0].isdecimal() else _lookup(tok)
     if first_word is None or first_word.prefix == "ال":
-        return tok.start
+        return start
     if first_word.prefix in _CLITIC_AND_ARTICLE:
-        return tok.start + 1
-    return tok.start + len(first_word.prefix)
+        return start + 1
+    return start + len(first_word.prefix)
 
 
 # ---- ranges: "بين A وB", "من A إلى B", "A إلى B", "A - B", "A أو B" -----------------------------------------
@@ -725,7 +721,7 @@ def _range_upper_end(toks, view, j, prev: str):
     """The parse of the upper end of a range whose lower end ends before toks[j], or None."""
     if j >= len(view):
         return None
-    sep = toks[j].text
+    sep = toks[j]
     if sep in _CONNECT_RANGE or (prev in _BETWEEN and sep == "و"):
         return _upper_number(view, j + 1)
     if prev in _BETWEEN and sep[0] == "و":
@@ -740,21 +736,21 @@ def _upper_number(view, k):
     if k >= len(view):
         return None
     parsed = _parse_number(view, k)
-    if parsed is None and _lexicon()["duals"].get(view[k].text):
+    if parsed is None and _lexicon()["duals"].get(view[k]):
         return (*_DUAL_NUMBER, k + 1, "exact")
     return parsed
 
 
-def _range_low(toks, i, value: float, upper, prev: str, span_start: int):
+def _range_low(toks, ends, i, value: float, upper, prev: str, span_start: int):
     """(low, end index, quote start) of a range from `value` to the parse `upper`: "10 إلى 15 ألف" and
     "بين 10 و20 ألف" share the scale of the upper end; the quote starts at بين / من, not its clitic."""
     j, low = upper[3], value
-    scale = _lookup(toks[j - 1].text)
+    scale = _lookup(toks[j - 1])
     if scale is not None and scale.kind in ("scale", "scale_plural") and value < scale.value \
             and value * scale.value <= upper[0]:
         low = value * scale.value
     if prev in _BETWEEN or prev in _FROM:
-        span_start = toks[i - 1].end - (3 if prev in _BETWEEN else 2)
+        span_start = ends[i - 1] - (3 if prev in _BETWEEN else 2)
     return low, j, span_start
 
 
@@ -782,28 +778,27 @@ def _qualify(folded: str, toks, j, span_start: int, value: float):
 def _qualifier_after(toks, j, by_first) -> str | None:
     """The qualifier of the first phrase of the lexicon in the four tokens after the number ("على الأقل")."""
     for k in range(j, min(j + 4, len(toks))):
-        for phrase, q in by_first.get(toks[k].text, ()):   # the phrases starting with this word
-            if tuple(t.text for t in toks[k:k + len(phrase)]) == phrase:
+        for phrase, q in by_first.get(toks[k], ()):   # the phrases starting with this word
+            if tuple(toks[k:k + len(phrase)]) == phrase:
                 return q
     return None
-def _start_candidates(toks, vocabulary):
+def _start_candidates(toks: list[str], vocabulary):
     """Indexes of tokens that may start a quantity: digits and the vocabulary's words (few of a sentence's
     words), found by C-level map/compress."""
-    texts = list(map(_text_of, toks))
-    digit_first = map(str.isdecimal, map(_first_char, texts))
-    return compress(range(len(texts)), map(or_, digit_first, map(vocabulary.__contains__, texts)))
+    digit_first = map(str.isdecimal, map(_first_char, toks))
+    return compress(range(len(toks)), map(or_, digit_first, map(vocabulary.__contains__, toks)))
 
 
 def _skip_percent_unit(toks, j) -> int:
     """Index after "%", "بالمئة" or "في المئة", so the المئة of the unit is not read as a hundred."""
-    if j < len(toks) and toks[j].text in ("في", "ب") and j + 1 < len(toks):
+    if j < len(toks) and toks[j] in ("في", "ب") and j + 1 < len(toks):
         return j + 2
     return j + 1 if j < len(toks) else j
 
 
 def parse_number_words(words: str) -> int | None:
     """The integer written by `words` (e.g. "خمسة آلاف ومئة وخمسة وثلاثين" → 5135), or None."""
-    toks = _tokens(normalize(words).text)
+    toks = _tokens(normalize(words).text)[0]
     if not toks:
         return None
     parsed = _parse_number(toks, 0)

@@ -93,7 +93,9 @@ def _dot_inside_sentence(line: str, i: int) -> bool:
     k = _word_start(line, i)  # the word the dot closes
     word = normalize_word(line[k:i + 1])
     letters = word.rstrip(".")
-    if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()) or _INITIALISM_RE.fullmatch(word):
+    if word in _abbreviations() or (len(letters) == 1 and letters.isalpha()):
+        return True
+    if "." in letters and _INITIALISM_RE.fullmatch(word):   # an initialism keeps a dot among its letters
         return True
     # "الفقرة 3. 4" style lists are rare; a digit after ". " keeps the number together
     return letters.isdigit() and i + 2 < len(line) and line[i + 2].isdigit()
@@ -129,7 +131,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                     end += 1
                 _add(spans, line, base, start, end)
                 start = end
-        _add(spans, line, base, start, len(line))
+        if start < len(line):       # else the line ends with that sentence
+            _add(spans, line, base, start, len(line))
     return spans
 
 
