@@ -25,11 +25,8 @@ from bisect import bisect_left
 from operator import itemgetter
 from typing import Callable, Iterable, NamedTuple
 
-from kzlib.gazetteer import Token, tokenize
+from kzlib.gazetteer import Token, tokenize_with_starts
 from kzlib.normalize import Normalized, normalize
-
-_start_of = itemgetter(1)    # Token.start, C-level for map()
-
 
 class Span(NamedTuple):   # a NamedTuple: built for every mention of the corpus, cheaper than a dataclass
     start: int            # offsets into the ORIGINAL text
@@ -66,8 +63,9 @@ class Doc:
         self.outlet = outlet
         self.body_spans = [(0, len(text))] if body_spans is None else list(body_spans)
         self.norm: Normalized = normalize(text)      # folded once; tokens and numbers share it
-        self.tokens: list[Token] = tokenize(text, self.norm)
-        self.token_starts: list[int] = list(map(_start_of, self.tokens))
+        self.tokens: list[Token]
+        self.token_starts: list[int]
+        self.tokens, self.token_starts = tokenize_with_starts(text, self.norm)
         self.sentences: list[Sentence] = []
         self.spans: dict[str, list[Span]] = {}
         # per-lexicon token indexes where an entry may start (one lookup per word, kzlib.gazetteer.LexiconIndex)

@@ -13,12 +13,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import and_, is_, is_not, itemgetter
+from itertools import accumulate, chain, compress, repeat
+from operator import add, and_, is_, is_not, itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
+from kzlib.normalize import COMBINING_MARKS, FoldedOffsets, Normalized, normalize, normalize_word
 from kzlib.paths import LEXICONS
 from kzlib.tsv import read_tsv
 
@@ -33,12 +33,15 @@ class Token(NamedTuple):
     end: int
 
 
-# Tokens are built by C-level map/zip (no Python frame per word): tokenization runs once per word of the corpus.
+# Tokens are built by C-level map/zip/accumulate (no Python frame per word): tokenization runs once per word
+# of the corpus.
 _tuple_new = tuple.__new__                # map(_tuple_new, repeat(Token), rows): C-level
-_span, _group = re.Match.span, re.Match.group
 _norm_of = itemgetter(0)                  # Token.norm, as a C-level function for map()
 _UNSEEN = object()                        # a word not planned yet (None means: no entry starts here)
-_WORD_RE = re.compile(r"\w+")
+# split with a group gives [separator, word, separator, word, ..., separator]: words and, from the lengths,
+# their offsets, without a match object per word; \w+ is [^\W_]+ when the text holds no underscore, and the
+# simpler class scans faster
+_TOKEN_SPLIT_RE, _WORD_SPLIT_RE = re.compile(r"([^\W_]+)"), re.compile(r"(\w+)")
 _COMBINING_RUN_RE = re.compile("[" + "".join(sorted(COMBINING_MARKS)) + "]+")
 
 
@@ -46,27 +49,45 @@ def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
     """Word tokens of `text` (letters and digits), normalized, with original offsets.
 
     `normalized` may pass `normalize(text)` when the caller needs it too (one fold per article)."""
+    return tokenize_with_starts(text, normalized)[0]
+
+
+def tokenize_with_starts(text: str, normalized: Normalized | None = None) -> tuple[list[Token], list[int]]:
+    """`tokenize`, and the tokens' start offsets as a list (Doc.token_starts)."""
     normalized = normalize(text) if normalized is None else normalized
     folded = normalized.text
-    # \w+ is [^\W_]+ when the text holds no underscore, and the simpler class scans faster
-    matches = list((_TOKEN_RE if "_" in folded else _WORD_RE).finditer(folded))
-    if not matches:
-        return []
-    words = map(_group, matches)
-    starts, ends = zip(*map(_span, matches))
+    parts = (_TOKEN_SPLIT_RE if "_" in folded else _WORD_SPLIT_RE).split(folded)
+    if len(parts) == 1:
+        return [], []
+    edges = list(accumulate(map(len, parts)))   # edges[2k], edges[2k + 1]: folded start and end of word k
+    edges.pop()
     offsets = normalized.offsets
-    if not isinstance(offsets, range):  # characters were deleted: map folded offsets to original ones
-        starts = map(offsets.__getitem__, starts)
-        # the end is after the last letter's original index, plus the diacritics written on that letter
-        ends = [offsets[e - 1] + 1 for e in ends]
+    ends_at_runs = () if isinstance(offsets, range) else _to_original_edges(edges, offsets)
+    starts, ends = edges[::2], edges[1::2]
+    for k, start, end in ends_at_runs:
         # a token closed by a deleted run takes the diacritics that open it (not an invisible mark)
-        for start, end in normalized.deleted:
-            k = bisect_left(ends, start)
-            if k < len(ends) and ends[k] == start:
-                run = _COMBINING_RUN_RE.match(text, start, end)
-                if run:
-                    ends[k] = run.end()
-    return list(map(_tuple_new, repeat(Token), zip(words, starts, ends)))
+        run = _COMBINING_RUN_RE.match(text, start, end)
+        if run:
+            ends[k] = run.end()
+    return list(map(_tuple_new, repeat(Token), zip(parts[1::2], starts, ends))), starts
+
+
+def _to_original_edges(edges: list[int], offsets: FoldedOffsets) -> list[tuple[int, int, int]]:
+    """Map the folded word edges to original offsets in place, a start to its letter's original index, an end
+    after its last letter's; returns (word k, deleted run start, run end) for each word a deleted run closes.
+
+    Edges between two deleted runs move by the same shift: one C-level map per run, not a lookup per word."""
+    pieces, cut, closed = [], 0, []
+    for j, bound in enumerate(offsets.bounds):   # bound: the folded index of the first character after run j
+        q = bisect_left(edges, bound, cut)
+        if q < len(edges) and edges[q] == bound and q % 2:   # a word ends where run j starts: it stays before
+            q += 1
+            closed.append((q // 2 - 1, bound + offsets.shifts[j], bound + offsets.shifts[j + 1]))
+        pieces.append(map(add, edges[cut:q], repeat(offsets.shifts[j])))
+        cut = q
+    pieces.append(map(add, edges[cut:], repeat(offsets.shifts[-1])))
+    edges[:] = chain.from_iterable(pieces)
+    return closed
 
 
 # --- affixes ------------------------------------------------------------------------------------
