@@ -428,19 +428,16 @@ class _Choice:
 
 class _Multis(tuple):
     """A plan's multi-word candidates ``(entry, prefix, last forms)``, longest first, with an index by the
-    spelling of their second word: a word that opens many variants ("جمهورية ...", "مدينة ...") is then
-    checked only against those whose second word is the next token."""
+    spelling of their second word (`by_second`): a word that opens many variants ("جمهورية ...", "مدينة ...")
+    is then checked only against those whose second word is the next token."""
 
-    def following(self, word: str) -> tuple:
-        index = self.__dict__.get("_by_second")
-        if index is None:
-            index = {}
-            for m in self:
-                entry, _prefix, last_forms = m
-                for form in (last_forms if len(entry.words) == 2 else (entry.words[1],)):
-                    index.setdefault(form, []).append(m)
-            index = self.__dict__["_by_second"] = {k: tuple(v) for k, v in index.items()}
-        return index.get(word, ())
+    def __init__(self, _candidates=()):
+        index: dict[str, list] = {}
+        for m in self:
+            entry, _prefix, last_forms = m
+            for form in (last_forms if len(entry.words) == 2 else (entry.words[1],)):
+                index.setdefault(form, []).append(m)
+        self.by_second = {k: tuple(v) for k, v in index.items()}
 
 
 def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set[str] | None = None) -> tuple | None:
@@ -449,7 +446,7 @@ def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set
     only when `present` holds that id."""
     if i + 1 >= len(tokens):
         return None
-    for entry, prefix, last_forms in multis.following(tokens[i + 1].norm):
+    for entry, prefix, last_forms in multis.by_second.get(tokens[i + 1].norm, ()):
         words = entry.words
         last = i + len(words) - 1
         if last >= limit or (present is not None and entry.context and entry.context not in present):
@@ -526,10 +523,18 @@ class Gazetteer:
         `starts` may pass `self.lexicon.starts(tokens)` already computed (LexiconIndex). `named` may pass ids
         the rest of a longer text names (named_ids of its other parts): `text` is then one part of it, and a
         context variant counts when the whole text names its id."""
+        mentions = self.mentions(text, tokens, starts, named)
+        return ([Entity(id, type, start, end, text[start:end]) for id, type, start, end, _, _ in mentions],
+                [m[4] for m in mentions], [m[5] for m in mentions])
+
+    def mentions(self, text: str, tokens: list[Token], starts: list[int] | None = None,
+                 named: set[str] | None = None) -> list[tuple[str, str, int, int, int, int]]:
+        """`find_indexed` as rows (id, type, start, end, first token, last token): what the claims' layer of
+        entities keeps, without an Entity and its surface string per name."""
         starts = self._all.starts(tokens) if starts is None else starts
-        choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
+        choices = self._choices_at(tokens, starts)
         present, free = self._present_ids(tokens, starts, choices, named)
-        out, firsts, lasts, after = [], [], [], 0
+        out, after = [], 0
         for i, choice in zip(starts, choices):
             if i < after:
                 continue
@@ -543,13 +548,10 @@ class Gazetteer:
                 continue
             entry, last, prefix = m
             token = tokens[i]
-            start = token.start + _prefix_length(text, token, prefix)
-            end = tokens[last].end
-            out.append(Entity(entry.label, entry.row["type"], start, end, text[start:end]))
-            firsts.append(i)
-            lasts.append(last)
+            start = token.start + _prefix_length(text, token, prefix) if prefix else token.start
+            out.append((entry.label, entry.row["type"], start, tokens[last].end, i, last))
             after = last + 1
-        return out, firsts, lasts
+        return out
 
     def _present_ids(self, tokens: list[Token], starts: list[int], choices: list["_Choice"],
                      named: set[str] | None) -> tuple[set[str] | None, dict]:
@@ -563,16 +565,21 @@ class Gazetteer:
     def named_ids(self, tokens: list[Token]) -> set[str]:
         """Ids the tokens name with a variant without a context (what makes a context variant count)."""
         starts = self._all.starts(tokens)
-        choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
-        return self._free_ids(tokens, starts, choices)[0]
+        return self._free_ids(tokens, starts, self._choices_at(tokens, starts))[0]
+
+    def _choices_at(self, tokens: list[Token], starts: list[int]) -> list["_Choice"]:
+        """The _Choice of each start token: one dict lookup each by C-level map, a word met for the first
+        time built once (one per distinct word, bounded like the plans)."""
+        words = list(map(_norm_of, map(tokens.__getitem__, starts)))
+        choices = list(map(self._choices.get, words))
+        if None in choices:
+            choices = [self._choice_of(w) if c is None else c for w, c in zip(words, choices)]
+        return choices
 
     def _choice_of(self, word: str) -> "_Choice":
-        """The _Choice of a word that starts some variant (one per distinct word, bounded like the plans)."""
-        choice = self._choices.get(word)
-        if choice is None:
-            if len(self._choices) > _PLAN_CACHE_SIZE:
-                self._choices.clear()
-            choice = self._choices[word] = _Choice.of(self._all._plan(word))
+        if len(self._choices) > _PLAN_CACHE_SIZE:
+            self._choices.clear()
+        choice = self._choices[word] = _Choice.of(self._all._plan(word))
         return choice
 
     def _free_ids(self, tokens: list[Token], starts: list[int], choices: list["_Choice"]) -> tuple[set[str], dict]:
