@@ -281,7 +281,7 @@ _CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers"
 def index_words(doc: Doc) -> None:
     """doc.candidates: one lookup per word gives where actors, cues, categories, subjects may start and
     which words may be numbers (the later steps visit only those tokens)."""
-    doc.candidates.update(zip(_CANDIDATES, _lexicons().index.starts(doc.tokens)))
+    doc.candidates.update(zip(_CANDIDATES, _lexicons().index.starts(doc.tokens, doc.words)))
 
 
 def find_entities(doc: Doc, gazetteer=None) -> None:

@@ -53,7 +53,7 @@ Step = Callable[["Doc"], None]
 class Doc:
     """An article being annotated: text, folded text, tokens, sentences and span layers."""
 
-    __slots__ = ("text", "id", "outlet", "body_spans", "norm", "tokens", "token_starts", "sentences",
+    __slots__ = ("text", "id", "outlet", "body_spans", "norm", "tokens", "words", "token_starts", "sentences",
                  "spans", "candidates", "clause_of", "memo")
 
     def __init__(self, text: str, id: str = "text", body_spans: Iterable[tuple[int, int]] | None = None,
@@ -64,8 +64,9 @@ class Doc:
         self.body_spans = [(0, len(text))] if body_spans is None else list(body_spans)
         self.norm: Normalized = normalize(text)      # folded once; tokens and numbers share it
         self.tokens: list[Token]
+        self.words: list[str]                         # tokens[k].norm as a list
         self.token_starts: list[int]
-        self.tokens, self.token_starts = tokenize_with_starts(text, self.norm)
+        self.tokens, self.words, self.token_starts = tokenize_with_starts(text, self.norm)
         self.sentences: list[Sentence] = []
         self.spans: dict[str, list[Span]] = {}
         # per-lexicon token indexes where an entry may start (one lookup per word, kzlib.gazetteer.LexiconIndex)

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, compress, repeat
-from operator import add, and_, is_, is_not, itemgetter
+from operator import add, is_, is_not, itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
@@ -52,13 +52,13 @@ def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
     return tokenize_with_starts(text, normalized)[0]
 
 
-def tokenize_with_starts(text: str, normalized: Normalized | None = None) -> tuple[list[Token], list[int]]:
-    """`tokenize`, and the tokens' start offsets as a list (Doc.token_starts)."""
+def tokenize_with_starts(text: str, normalized: Normalized | None = None) -> tuple[list[Token], list[str], list[int]]:
+    """`tokenize`, with the tokens' normalized words and start offsets as lists (Doc.words, Doc.token_starts)."""
     normalized = normalize(text) if normalized is None else normalized
     folded = normalized.text
     parts = (_TOKEN_SPLIT_RE if "_" in folded else _WORD_SPLIT_RE).split(folded)
     if len(parts) == 1:
-        return [], []
+        return [], [], []
     edges = list(accumulate(map(len, parts)))   # edges[2k], edges[2k + 1]: folded start and end of word k
     edges.pop()
     offsets = normalized.offsets
@@ -69,7 +69,8 @@ def tokenize_with_starts(text: str, normalized: Normalized | None = None) -> tup
         run = _COMBINING_RUN_RE.match(text, start, end)
         if run:
             ends[k] = run.end()
-    return list(map(_tuple_new, repeat(Token), zip(parts[1::2], starts, ends))), starts
+    words = parts[1::2]
+    return list(map(_tuple_new, repeat(Token), zip(words, starts, ends))), words, starts
 
 
 def _to_original_edges(edges: list[int], offsets: FoldedOffsets) -> list[tuple[int, int, int]]:
@@ -339,8 +340,12 @@ class LexiconIndex:
 
     def __init__(self, members: Iterable["Lexicon | Callable[[str], bool]"]):
         self.members = tuple(members)
+        if len(self.members) > 8:
+            raise ValueError("a LexiconIndex holds at most 8 members: a word's mask is one byte")
         self._tests = tuple(_starts_test(m) for m in self.members)
         self._masks: dict[str, int] = {}          # word -> bit k set when members[k] may start there
+        # per member, a bytes.translate table: a mask byte -> 1 when the member may start there, else 0
+        self._member_bits = tuple(bytes((mask >> k) & 1 for mask in range(256)) for k in range(len(self.members)))
 
     def _mask(self, word: str) -> int:
         if len(self._masks) > _PLAN_CACHE_SIZE:
@@ -348,15 +353,18 @@ class LexiconIndex:
         mask = self._masks[word] = sum(1 << k for k, test in enumerate(self._tests) if test(word))
         return mask
 
-    def starts(self, tokens: list[Token]) -> list[list[int]]:
-        """`[member.starts(tokens) ...]`: for each member, the token indexes where it may start, in order."""
-        words = list(map(_norm_of, tokens))
+    def starts(self, tokens: list[Token], words: list[str] | None = None) -> list[list[int]]:
+        """`[member.starts(tokens) ...]`: for each member, the token indexes where it may start, in order.
+
+        `words` may pass the tokens' normalized words as a list (Doc.words)."""
+        words = list(map(_norm_of, tokens)) if words is None else words
         masks = list(map(self._masks.get, words))
         if None in masks:  # words met for the first time
             masks = [self._mask(w) if m is None else m for w, m in zip(words, masks)]
         hits = list(compress(range(len(masks)), masks))      # the few tokens where any member starts
-        hit_masks = list(compress(masks, masks))
-        return [list(compress(hits, map(and_, hit_masks, repeat(1 << k)))) for k in range(len(self.members))]
+        hit_masks = bytes(compress(masks, masks))
+        # per member, its bit of each hit's mask as one byte (one C-level translate), then the hits it selects
+        return [list(compress(hits, hit_masks.translate(bits))) for bits in self._member_bits]
 
 
 def _starts_test(member) -> Callable[[str], bool]:
