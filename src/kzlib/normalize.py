@@ -142,6 +142,13 @@ class FoldedOffsets(Sequence):
     def __len__(self) -> int:
         return self._len
 
+    def __eq__(self, other) -> bool:    # by value, as the list of offsets it stands for (Normalized's own ==)
+        if isinstance(other, FoldedOffsets):
+            return (self._len, self.bounds, self.shifts) == (other._len, other.bounds, other.shifts)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None     # unhashable, like that list
+
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(self._len))]
