@@ -284,15 +284,15 @@ _CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers"
 def index_words(doc: Doc) -> None:
     """doc.candidates: one lookup per word gives where actors, cues, categories, subjects may start and
     which words may be numbers (the later steps visit only those tokens)."""
-    doc.candidates.update(zip(_CANDIDATES, _lexicons().index.starts(doc.tokens)))
+    doc.candidates.update(zip(_CANDIDATES, _lexicons().index.starts(doc.tokens, doc.words)))
 
 
 def find_entities(doc: Doc, gazetteer=None) -> None:
     """Layer "entities": gazetteer actors and places (label = id, attrs type), left to right, never overlapping."""
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     starts = doc.candidates.get("actors") if gazetteer is None else None
-    entities, firsts, lasts = gaz.find_indexed(doc.text, doc.tokens, starts, named=_named_elsewhere.get())
-    doc.add("entities", [Span(en.start, en.end, f, la, en.id, {"type": en.type}) for en, f, la in zip(entities, firsts, lasts)])
+    doc.add("entities", [Span(start, end, first, last, id, {"type": type})
+                         for id, type, start, end, first, last in gaz.mentions(doc.text, doc.tokens, starts, named=_named_elsewhere.get())])
 
 
 def find_numbers(doc: Doc) -> None:

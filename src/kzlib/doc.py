@@ -25,11 +25,8 @@ from bisect import bisect_left
 from operator import itemgetter
 from typing import Callable, Iterable, NamedTuple
 
-from kzlib.gazetteer import Token, tokenize
+from kzlib.gazetteer import Token, tokenize_with_starts
 from kzlib.normalize import Normalized, normalize
-
-_start_of = itemgetter(1)    # Token.start, C-level for map()
-
 
 class Span(NamedTuple):   # a NamedTuple: built for every mention of the corpus, cheaper than a dataclass
     start: int            # offsets into the ORIGINAL text
@@ -56,7 +53,7 @@ Step = Callable[["Doc"], None]
 class Doc:
     """An article being annotated: text, folded text, tokens, sentences and span layers."""
 
-    __slots__ = ("text", "id", "outlet", "body_spans", "norm", "tokens", "token_starts", "sentences",
+    __slots__ = ("text", "id", "outlet", "body_spans", "norm", "tokens", "words", "token_starts", "sentences",
                  "spans", "candidates", "clause_of", "memo")
 
     def __init__(self, text: str, id: str = "text", body_spans: Iterable[tuple[int, int]] | None = None,
@@ -66,8 +63,10 @@ class Doc:
         self.outlet = outlet
         self.body_spans = [(0, len(text))] if body_spans is None else list(body_spans)
         self.norm: Normalized = normalize(text)      # folded once; tokens and numbers share it
-        self.tokens: list[Token] = tokenize(text, self.norm)
-        self.token_starts: list[int] = list(map(_start_of, self.tokens))
+        self.tokens: list[Token]
+        self.words: list[str]                         # tokens[k].norm as a list
+        self.token_starts: list[int]
+        self.tokens, self.words, self.token_starts = tokenize_with_starts(text, self.norm)
         self.sentences: list[Sentence] = []
         self.spans: dict[str, list[Span]] = {}
         # per-lexicon token indexes where an entry may start (one lookup per word, kzlib.gazetteer.LexiconIndex)

@@ -13,12 +13,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import and_, is_, is_not, itemgetter
+from itertools import accumulate, chain, compress, repeat
+from operator import add, is_, is_not, itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from kzlib.normalize import COMBINING_MARKS, Normalized, normalize, normalize_word
+from kzlib.normalize import COMBINING_MARKS, FoldedOffsets, Normalized, normalize, normalize_word
 from kzlib.lexicon_files import lexicon_path, lexicon_rows
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -32,12 +32,15 @@ class Token(NamedTuple):
     end: int
 
 
-# Tokens are built by C-level map/zip (no Python frame per word): tokenization runs once per word of the corpus.
+# Tokens are built by C-level map/zip/accumulate (no Python frame per word): tokenization runs once per word
+# of the corpus.
 _tuple_new = tuple.__new__                # map(_tuple_new, repeat(Token), rows): C-level
-_span, _group = re.Match.span, re.Match.group
 _norm_of = itemgetter(0)                  # Token.norm, as a C-level function for map()
 _UNSEEN = object()                        # a word not planned yet (None means: no entry starts here)
-_WORD_RE = re.compile(r"\w+")
+# split with a group gives [separator, word, separator, word, ..., separator]: words and, from the lengths,
+# their offsets, without a match object per word; \w+ is [^\W_]+ when the text holds no underscore, and the
+# simpler class scans faster
+_TOKEN_SPLIT_RE, _WORD_SPLIT_RE = re.compile(r"([^\W_]+)"), re.compile(r"(\w+)")
 _COMBINING_RUN_RE = re.compile("[" + "".join(sorted(COMBINING_MARKS)) + "]+")
 
 
@@ -45,27 +48,46 @@ def tokenize(text: str, normalized: Normalized | None = None) -> list[Token]:
     """Word tokens of `text` (letters and digits), normalized, with original offsets.
 
     `normalized` may pass `normalize(text)` when the caller needs it too (one fold per article)."""
+    return tokenize_with_starts(text, normalized)[0]
+
+
+def tokenize_with_starts(text: str, normalized: Normalized | None = None) -> tuple[list[Token], list[str], list[int]]:
+    """`tokenize`, with the tokens' normalized words and start offsets as lists (Doc.words, Doc.token_starts)."""
     normalized = normalize(text) if normalized is None else normalized
     folded = normalized.text
-    # \w+ is [^\W_]+ when the text holds no underscore, and the simpler class scans faster
-    matches = list((_TOKEN_RE if "_" in folded else _WORD_RE).finditer(folded))
-    if not matches:
-        return []
-    words = map(_group, matches)
-    starts, ends = zip(*map(_span, matches))
+    parts = (_TOKEN_SPLIT_RE if "_" in folded else _WORD_SPLIT_RE).split(folded)
+    if len(parts) == 1:
+        return [], [], []
+    edges = list(accumulate(map(len, parts)))   # edges[2k], edges[2k + 1]: folded start and end of word k
+    edges.pop()
     offsets = normalized.offsets
-    if not isinstance(offsets, range):  # characters were deleted: map folded offsets to original ones
-        starts = map(offsets.__getitem__, starts)
-        # the end is after the last letter's original index, plus the diacritics written on that letter
-        ends = [offsets[e - 1] + 1 for e in ends]
+    ends_at_runs = () if isinstance(offsets, range) else _to_original_edges(edges, offsets)
+    starts, ends = edges[::2], edges[1::2]
+    for k, start, end in ends_at_runs:
         # a token closed by a deleted run takes the diacritics that open it (not an invisible mark)
-        for start, end in normalized.deleted:
-            k = bisect_left(ends, start)
-            if k < len(ends) and ends[k] == start:
-                run = _COMBINING_RUN_RE.match(text, start, end)
-                if run:
-                    ends[k] = run.end()
-    return list(map(_tuple_new, repeat(Token), zip(words, starts, ends)))
+        run = _COMBINING_RUN_RE.match(text, start, end)
+        if run:
+            ends[k] = run.end()
+    words = parts[1::2]
+    return list(map(_tuple_new, repeat(Token), zip(words, starts, ends))), words, starts
+
+
+def _to_original_edges(edges: list[int], offsets: FoldedOffsets) -> list[tuple[int, int, int]]:
+    """Map the folded word edges to original offsets in place, a start to its letter's original index, an end
+    after its last letter's; returns (word k, deleted run start, run end) for each word a deleted run closes.
+
+    Edges between two deleted runs move by the same shift: one C-level map per run, not a lookup per word."""
+    pieces, cut, closed = [], 0, []
+    for j, bound in enumerate(offsets.bounds):   # bound: the folded index of the first character after run j
+        q = bisect_left(edges, bound, cut)
+        if q < len(edges) and edges[q] == bound and q % 2:   # a word ends where run j starts: it stays before
+            q += 1
+            closed.append((q // 2 - 1, bound + offsets.shifts[j], bound + offsets.shifts[j + 1]))
+        pieces.append(map(add, edges[cut:q], repeat(offsets.shifts[j])))
+        cut = q
+    pieces.append(map(add, edges[cut:], repeat(offsets.shifts[-1])))
+    edges[:] = chain.from_iterable(pieces)
+    return closed
 
 
 # --- affixes ------------------------------------------------------------------------------------
@@ -317,8 +339,12 @@ class LexiconIndex:
 
     def __init__(self, members: Iterable["Lexicon | Callable[[str], bool]"]):
         self.members = tuple(members)
+        if len(self.members) > 8:
+            raise ValueError("a LexiconIndex holds at most 8 members: a word's mask is one byte")
         self._tests = tuple(_starts_test(m) for m in self.members)
         self._masks: dict[str, int] = {}          # word -> bit k set when members[k] may start there
+        # per member, a bytes.translate table: a mask byte -> 1 when the member may start there, else 0
+        self._member_bits = tuple(bytes((mask >> k) & 1 for mask in range(256)) for k in range(len(self.members)))
 
     def _mask(self, word: str) -> int:
         if len(self._masks) > _PLAN_CACHE_SIZE:
@@ -326,15 +352,18 @@ class LexiconIndex:
         mask = self._masks[word] = sum(1 << k for k, test in enumerate(self._tests) if test(word))
         return mask
 
-    def starts(self, tokens: list[Token]) -> list[list[int]]:
-        """`[member.starts(tokens) ...]`: for each member, the token indexes where it may start, in order."""
-        words = list(map(_norm_of, tokens))
+    def starts(self, tokens: list[Token], words: list[str] | None = None) -> list[list[int]]:
+        """`[member.starts(tokens) ...]`: for each member, the token indexes where it may start, in order.
+
+        `words` may pass the tokens' normalized words as a list (Doc.words)."""
+        words = list(map(_norm_of, tokens)) if words is None else words
         masks = list(map(self._masks.get, words))
         if None in masks:  # words met for the first time
             masks = [self._mask(w) if m is None else m for w, m in zip(words, masks)]
         hits = list(compress(range(len(masks)), masks))      # the few tokens where any member starts
-        hit_masks = list(compress(masks, masks))
-        return [list(compress(hits, map(and_, hit_masks, repeat(1 << k)))) for k in range(len(self.members))]
+        hit_masks = bytes(compress(masks, masks))
+        # per member, its bit of each hit's mask as one byte (one C-level translate), then the hits it selects
+        return [list(compress(hits, hit_masks.translate(bits))) for bits in self._member_bits]
 
 
 def _starts_test(member) -> Callable[[str], bool]:
@@ -406,19 +435,16 @@ class _Choice:
 
 class _Multis(tuple):
     """A plan's multi-word candidates ``(entry, prefix, last forms)``, longest first, with an index by the
-    spelling of their second word: a word that opens many variants ("جمهورية ...", "مدينة ...") is then
-    checked only against those whose second word is the next token."""
+    spelling of their second word (`by_second`): a word that opens many variants ("جمهورية ...", "مدينة ...")
+    is then checked only against those whose second word is the next token."""
 
-    def following(self, word: str) -> tuple:
-        index = self.__dict__.get("_by_second")
-        if index is None:
-            index = {}
-            for m in self:
-                entry, _prefix, last_forms = m
-                for form in (last_forms if len(entry.words) == 2 else (entry.words[1],)):
-                    index.setdefault(form, []).append(m)
-            index = self.__dict__["_by_second"] = {k: tuple(v) for k, v in index.items()}
-        return index.get(word, ())
+    def __init__(self, _candidates=()):
+        index: dict[str, list] = {}
+        for m in self:
+            entry, _prefix, last_forms = m
+            for form in (last_forms if len(entry.words) == 2 else (entry.words[1],)):
+                index.setdefault(form, []).append(m)
+        self.by_second = {k: tuple(v) for k, v in index.items()}
 
 
 def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set[str] | None = None) -> tuple | None:
@@ -427,7 +453,7 @@ def _longest_multi(multis, tokens: list[Token], i: int, limit: int, present: set
     only when `present` holds that id."""
     if i + 1 >= len(tokens):
         return None
-    for entry, prefix, last_forms in multis.following(tokens[i + 1].norm):
+    for entry, prefix, last_forms in multis.by_second.get(tokens[i + 1].norm, ()):
         words = entry.words
         last = i + len(words) - 1
         if last >= limit or (present is not None and entry.context and entry.context not in present):
@@ -504,10 +530,18 @@ class Gazetteer:
         `starts` may pass `self.lexicon.starts(tokens)` already computed (LexiconIndex). `named` may pass ids
         the rest of a longer text names (named_ids of its other parts): `text` is then one part of it, and a
         context variant counts when the whole text names its id."""
+        mentions = self.mentions(text, tokens, starts, named)
+        return ([Entity(id, type, start, end, text[start:end]) for id, type, start, end, _, _ in mentions],
+                [m[4] for m in mentions], [m[5] for m in mentions])
+
+    def mentions(self, text: str, tokens: list[Token], starts: list[int] | None = None,
+                 named: set[str] | None = None) -> list[tuple[str, str, int, int, int, int]]:
+        """`find_indexed` as rows (id, type, start, end, first token, last token): what the claims' layer of
+        entities keeps, without an Entity and its surface string per name."""
         starts = self._all.starts(tokens) if starts is None else starts
-        choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
+        choices = self._choices_at(tokens, starts)
         present, free = self._present_ids(tokens, starts, choices, named)
-        out, firsts, lasts, after = [], [], [], 0
+        out, after = [], 0
         for i, choice in zip(starts, choices):
             if i < after:
                 continue
@@ -521,13 +555,10 @@ class Gazetteer:
                 continue
             entry, last, prefix = m
             token = tokens[i]
-            start = token.start + _prefix_length(text, token, prefix)
-            end = tokens[last].end
-            out.append(Entity(entry.label, entry.row["type"], start, end, text[start:end]))
-            firsts.append(i)
-            lasts.append(last)
+            start = token.start + _prefix_length(text, token, prefix) if prefix else token.start
+            out.append((entry.label, entry.row["type"], start, tokens[last].end, i, last))
             after = last + 1
-        return out, firsts, lasts
+        return out
 
     def _present_ids(self, tokens: list[Token], starts: list[int], choices: list["_Choice"],
                      named: set[str] | None) -> tuple[set[str] | None, dict]:
@@ -541,16 +572,21 @@ class Gazetteer:
     def named_ids(self, tokens: list[Token]) -> set[str]:
         """Ids the tokens name with a variant without a context (what makes a context variant count)."""
         starts = self._all.starts(tokens)
-        choices = list(map(self._choice_of, map(_norm_of, map(tokens.__getitem__, starts))))
-        return self._free_ids(tokens, starts, choices)[0]
+        return self._free_ids(tokens, starts, self._choices_at(tokens, starts))[0]
+
+    def _choices_at(self, tokens: list[Token], starts: list[int]) -> list["_Choice"]:
+        """The _Choice of each start token: one dict lookup each by C-level map, a word met for the first
+        time built once (one per distinct word, bounded like the plans)."""
+        words = list(map(_norm_of, map(tokens.__getitem__, starts)))
+        choices = list(map(self._choices.get, words))
+        if None in choices:
+            choices = [self._choice_of(w) if c is None else c for w, c in zip(words, choices)]
+        return choices
 
     def _choice_of(self, word: str) -> "_Choice":
-        """The _Choice of a word that starts some variant (one per distinct word, bounded like the plans)."""
-        choice = self._choices.get(word)
-        if choice is None:
-            if len(self._choices) > _PLAN_CACHE_SIZE:
-                self._choices.clear()
-            choice = self._choices[word] = _Choice.of(self._all._plan(word))
+        if len(self._choices) > _PLAN_CACHE_SIZE:
+            self._choices.clear()
+        choice = self._choices[word] = _Choice.of(self._all._plan(word))
         return choice
 
     def _free_ids(self, tokens: list[Token], starts: list[int], choices: list["_Choice"]) -> tuple[set[str], dict]:

@@ -19,10 +19,11 @@ Hamza on waw/ya (ؤ ئ) and bare hamza (ء) are kept: folding them merges distin
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass
+from collections.abc import Sequence
 from itertools import chain
-from typing import Sequence
+from operator import itemgetter
 
 # Characters removed for matching: combining marks (attached to the previous letter) and invisibles.
 _COMBINING = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670\u0640\u06D6\u06D7\u06D8\u06D9\u06DA\u06DB\u06DC\u06DF\u06E0\u06E1\u06E2\u06E3\u06E4\u06E7\u06E8\u06EA\u06EB\u06EC\u06ED"
@@ -76,7 +77,7 @@ class NormalizedSlice:
         if isinstance(offsets, range):
             first, last = start, end
         else:
-            first, last = bisect_left(offsets, start), bisect_left(offsets, end)
+            first, last = offsets.folded_index(start), offsets.folded_index(end)
         self.text = parent.text[first:last]
         self.source = parent.source[start:end]
         self._offsets, self._first, self._base = offsets, first, start
@@ -104,7 +105,7 @@ def normalize(text: str) -> Normalized:
         folded = text.translate(_TABLE)
         if len(folded) == len(text):  # nothing deleted: the identity map (a range costs no memory)
             return Normalized(folded, range(len(text)), text)
-        runs = _DELETE_RE.finditer(text)
+        deleted = list(map(_span, _DELETE_RE.finditer(text)))
     else:
         # str.translate looks every non-ASCII character up in a dict (~55 ns each); on article-length text,
         # one C-level replace per substitution the text holds is about 3x faster, with the same result
@@ -113,19 +114,59 @@ def normalize(text: str) -> Normalized:
         for old, new in _SUBSTITUTIONS:
             if old in substituted:
                 substituted = substituted.replace(old, new)
-        runs = list(_DELETE_RE.finditer(substituted))
-        if not runs:
+        deleted = list(map(_span, _DELETE_RE.finditer(substituted)))
+        if not deleted:
             return Normalized(substituted, range(len(text)), text)
-        folded = _DELETE_RE.sub("", substituted)
-    deleted = list(map(_span, runs))
-    kept, pos = [], 0
-    for start, end in deleted:
-        kept.append(range(pos, start))
-        pos = end
-    kept.append(range(pos, len(text)))
-    return Normalized(folded, list(chain.from_iterable(kept)), text, deleted)
+        # the kept pieces between the runs found: a second regex pass over the text (sub) would find them again
+        folded = "".join(map(substituted.__getitem__, map(slice, chain((0,), map(_end_of, deleted)),
+                                                           chain(map(_start_of, deleted), (len(text),)))))
+    return Normalized(folded, FoldedOffsets(len(folded), deleted), text, deleted)
 
 
+class FoldedOffsets(Sequence):
+    """`Normalized.offsets` of a text that had runs deleted: folded index i is original index i plus the
+    length of the runs deleted before it. Held as one shift per run, not one integer per character: an
+    article has a few runs and thousands of characters."""
+
+    __slots__ = ("_len", "bounds", "shifts", "_run_ends")
+
+    def __init__(self, n: int, deleted: Sequence[tuple[int, int]]):
+        self._len = n
+        self.bounds: list[int] = []       # bounds[j]: folded index of the first character after run j
+        self.shifts: list[int] = [0]      # shifts[j]: characters deleted before bounds[j - 1] (0 before any run)
+        self._run_ends = list(map(_end_of, deleted))
+        for start, end in deleted:
+            self.bounds.append(start - self.shifts[-1])
+            self.shifts.append(self.shifts[-1] + end - start)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __eq__(self, other) -> bool:    # by value, as the list of offsets it stands for (Normalized's own ==)
+        if isinstance(other, FoldedOffsets):
+            return (self._len, self.bounds, self.shifts) == (other._len, other.bounds, other.shifts)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None     # unhashable, like that list
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError("offset index out of range")
+        return i + self.shifts[bisect_right(self.bounds, i)]
+
+    def folded_index(self, original: int) -> int:
+        """`bisect_left(self, original)`: the first folded index whose original index is >= `original`."""
+        j = bisect_right(self._run_ends, original)      # runs ending at or before `original`
+        if j < len(self.bounds) and original >= self._run_ends[j] - (self.shifts[j + 1] - self.shifts[j]):
+            return self.bounds[j]                        # inside run j: the first character after it
+        return max(0, min(self._len, original - self.shifts[j]))
+
+
+_start_of, _end_of = itemgetter(0), itemgetter(1)
 _span = re.Match.span
 
 
