@@ -100,8 +100,11 @@ class Attributor:
         self._entity_firsts = sorted(self.entity_at)
         self.history: list[Speaker] = []     # speakers of statements, oldest first (subject-less verbs go on)
         self.mentions: list[Speaker] = []    # every speaker named, for anaphors ("الوزارة")
-        verbs, sources, *_ = _lexicons()
+        verbs, sources, comps, skips, strong = _lexicons()
         self._verbs, self._sources = verbs, sources
+        # the word sets the steps below test at nearly every cue, looked up once per document
+        self._comps, self._skips, self._strong = comps, skips, strong
+        self._source_types = actor_source_types()
         # the only tokens where a cue can start, in order: sentence_cues visits these and nothing else
         verb_starts = doc.candidates.get("verbs")
         source_starts = doc.candidates.get("sources")
@@ -127,7 +130,7 @@ class Attributor:
         """"المتحدث باسم وزارة الدفاع، اللواء إيجور كوناشينكوف": the named person is the most specific."""
         if ent.attrs["type"] == "person":
             return ent, last
-        comps = _lexicons()[2]
+        comps = self._comps
         for k in range(last + 1, min(stop, last + 1 + _PERSON_APPOSITION_WINDOW)):
             if self.tokens[k].norm in comps:
                 break       # "نقلت وسائل إعلام عن نائب العمدة": a relay, not an apposition
@@ -143,10 +146,10 @@ class Attributor:
         phrase = self.chunker.phrase(j, stop) if j < ent.first else None
         if phrase is not None and phrase.first <= ent.first and ent.last <= phrase.last:
             start, end, first, last = phrase.start, phrase.end, phrase.first, phrase.last
-            source_type = actor_source_types().get(ent.label) or self.chunker.kind_and_type(phrase)[1]
+            source_type = self._source_types.get(ent.label) or self.chunker.kind_and_type(phrase)[1]
         else:
             start, end, first, last = ent.start, ent.end, ent.first, ent.last
-            source_type = actor_source_types().get(ent.label, "other")
+            source_type = self._source_types.get(ent.label, "other")
         speaker = Speaker(ent.label, self._gender(ent), Span(start, end, first, last, ent.label, {"type": source_type}))
         self.mentions.append(speaker)
         return speaker
@@ -236,7 +239,7 @@ class Attributor:
         return self.gaz.gender_of(ent.label, self.doc.text[ent.start:ent.end])
 
     def _skip(self, j: int, stop: int) -> int:
-        skips = _lexicons()[3]
+        skips = self._skips
         while j < stop and self.tokens[j].norm in skips:
             j += 1
         return j
@@ -263,7 +266,7 @@ class Attributor:
         k = self._skip(last + 1, stop)
         if self._colon_between(last, k, stop):
             return True
-        return k < stop and self.tokens[k].norm in _lexicons()[4]
+        return k < stop and self.tokens[k].norm in self._strong
 
     def _colon_between(self, last: int, k: int, stop: int) -> bool:
         """A colon stands between token `last` and token k (k inside the sentence)."""
@@ -347,7 +350,7 @@ class Attributor:
     def _skip_statement_words(self, j: int, stop: int) -> int:
         """Past "بيان"، "ما أعلنته"، "أرقام" ... between an "according to" word and its speaker."""
         n = 0
-        skips = _lexicons()[3]
+        skips = self._skips
         while j < stop and n < _MAX_STATEMENT_WORDS:
             word = self.tokens[j].norm
             bare = word[1:] if len(word) > 3 and word[0] in "لب" else word
@@ -394,11 +397,11 @@ class Attributor:
             return self._push(_with_gender(self._known(ent, j, stop), gender))
         if pre is not None:
             return self._push(_with_gender(self._known(pre, pre.first, m.first), gender))
-        return self._open_subject(m, first, stop)
+        return self._open_subject(m, j, first, stop, gender)
 
     def _subject_ahead_held(self, j: int, stop: int) -> tuple[Span, int] | None:
         """_subject_ahead when the subject phrase from token j holds that actor (else it is named outside it)."""
-        comps = _lexicons()[2]
+        comps = self._comps
         if j >= stop or self.tokens[j].norm in comps:
             return None
         ahead = self._subject_ahead(j, stop, comps)
@@ -421,10 +424,9 @@ class Attributor:
             return True
         return phrase.first <= ent.first and ent.last <= phrase.last
 
-    def _open_subject(self, m, first: int, stop: int):
-        """The speaker of a verb whose subject the gazetteer does not know; False when it states nothing."""
-        gender = _verb_gender(m)
-        j = self._skip(m.last + 1, stop)
+    def _open_subject(self, m, j: int, first: int, stop: int, gender: str):
+        """The speaker of a verb whose subject the gazetteer does not know (subject words from token j on, the
+        verb's `gender`); False when it states nothing."""
         if self._colon_between(m.last, j, stop):
             return self._continue(gender)           # "وأضاف: «...»": the speaker goes on, quoted
         if j + 1 < stop and _bare(self.tokens[j].norm) in _STATEMENT_WORDS:
@@ -440,7 +442,7 @@ class Attributor:
 
     def _open_subject_phrase(self, j: int, stop: int) -> Phrase | None:
         """The phrase from token j that may be a verb's subject (not a complementizer, not "to whom")."""
-        if j >= stop or self.tokens[j].norm in _lexicons()[2] or self._to_whom(j):
+        if j >= stop or self.tokens[j].norm in self._comps or self._to_whom(j):
             return None
         return self.chunker.phrase(j, stop)
 
@@ -460,7 +462,7 @@ class Attributor:
     def _unread_subject(self, j: int, stop: int, gender: str):
         """No subject phrase names the speaker: the same speaker goes on ("وذكرت أن"), somebody we cannot read
         speaks (a complementizer follows a few words on), or nothing is stated (False)."""
-        comps, strong = _lexicons()[2], _lexicons()[4]
+        comps, strong = self._comps, self._strong
         if j >= stop or self.tokens[j].norm in comps:
             return self._continue(gender)
         if any(self.tokens[k].norm in strong for k in range(j, min(stop, j + _SUBJECT_LOOKAHEAD + 2))):
@@ -479,7 +481,7 @@ class Attributor:
     def _subject_end_before(self, i: int, first: int) -> int:
         """The last token a subject before the verb at token i may end at: before skipped words ("قد") and an
         aside ("، من جهتها،"); below `first` when there is none."""
-        skips, tokens = _lexicons()[3], self.tokens
+        skips, tokens = self._skips, self.tokens
         end = i - 1
         while end >= first and tokens[end].norm in skips:
             end -= 1

@@ -127,6 +127,17 @@ def head_at(tokens, k: int, last: int | None = None):
     return _words().heads.first_at(tokens, k, None if last is None else last + 1)
 
 
+@lru_cache(maxsize=200_000)     # news vocabulary repeats: decide each word once (bounded)
+def _word_nominal(word: str) -> bool | None:
+    """Whether a word may be inside a speaker phrase wherever it stands: False (too short, a number, a link,
+    "the same", "to our channel"), None (a stop word: only when a head word starts there), else True."""
+    w = _words()
+    if len(word) < 2 or word.isdigit() or may_be_quantity_word(word) or word in w.links or word in w.same \
+            or _to_own_outlet(word):
+        return False
+    return None if w.is_stop(word) else True
+
+
 def _nisba(word: str) -> bool:
     """A relational adjective ending (طبي، طبية، محليون): it agrees with an indefinite noun before it."""
     return len(word) >= 4 and word.endswith(("ي", "يه", "يون", "يين", "يان"))
@@ -152,7 +163,7 @@ class Chunker:
         self._cue_starts, self._events, self._event_starts = cue_starts, events, event_starts
         self.words = _words()
         self._nominals: dict[int, bool] = {}
-        self._heads: dict[tuple[int, int | None], object] = {}
+        self._heads: dict[int | tuple[int, int], object] = {}     # token -> its longest head; (token, limit) -> one within it
         self._phrases: dict[tuple[int, int, bool], Phrase] = {}
         # tokens where a head word may start: one dict lookup per word, then head() looks only there
         starts = doc.candidates.get("heads")
@@ -160,14 +171,25 @@ class Chunker:
 
     def head(self, k: int, last: int | None = None):
         """`head_at(tokens, k, last)`, without a lookup at the many tokens where no head can start, and
-        once per (token, limit) of the document (the chunker asks about the same words again)."""
+        once per token of the document (the chunker asks about the same words again, with several limits):
+        a limit only drops the matches running past it, so the longest head serves every limit it fits in."""
         if k not in self._head_starts:
             return None
+        try:
+            found = self._heads[k]
+        except KeyError:
+            found = self._heads[k] = self.words.heads.first_at(self.tokens, k)
+        if found is None or last is None or found.last <= last:
+            return found
+        return self._head_within(k, last)
+
+    def _head_within(self, k: int, last: int):
+        """The longest head at token k ending by token `last` (once per token and limit)."""
         key = (k, last)
         try:
             return self._heads[key]
         except KeyError:
-            found = self._heads[key] = self.words.heads.first_at(self.tokens, k, None if last is None else last + 1)
+            found = self._heads[key] = self.words.heads.first_at(self.tokens, k, last + 1)
             return found
 
     def _nominal(self, k: int) -> bool:
@@ -178,17 +200,14 @@ class Chunker:
         return known
 
     def _decide_nominal(self, k: int) -> bool:
-        word = self.tokens[k].norm
-        w = self.words
-        if len(word) < 2 or word.isdigit() or self._blocked(k) or word in w.links or word in w.same:
+        verdict = _word_nominal(self.tokens[k].norm)     # what the word alone decides, once per word
+        if verdict is False or self._blocked(k):
             return False
-        if _to_own_outlet(word):
-            return False
-        return not w.is_stop(word) or self.head(k) is not None
+        return verdict or self.head(k) is not None
 
     def _blocked(self, k: int) -> bool:
-        """A cue word, a number, or an event word ("مقتل") -- unless that word heads a speaker ("مدير مستشفى")."""
-        if k in self._cue_starts or may_be_quantity_word(self.tokens[k].norm):
+        """A cue word or an event word ("مقتل") -- unless that word heads a speaker ("مدير مستشفى")."""
+        if k in self._cue_starts:
             return True
         if self._events is None or k not in self._event_starts:
             return False
