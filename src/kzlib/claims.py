@@ -55,8 +55,9 @@ NESTED_WINDOW = 3            # words before a count in which "من بينهم" m
 _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
-# a comma or point between digits ("1,300", "6.9") is part of a number, not the end of a clause
-_CLAUSE_PUNCT = re.compile(r"[،؛;:!?؟\n]|(?<!\d)[,.]|[,.](?!\d)")
+# a comma or point between digits ("1,300", "6.9") is part of a number, not the end of a clause (the lookahead
+# first: the regex engine then skips the other characters at once instead of trying each branch on them)
+_CLAUSE_PUNCT = re.compile(r"(?=[،؛;:!?؟\n,.])(?:[،؛;:!?؟\n]|(?<!\d)[,.]|[,.](?!\d))")
 _SEMICOLON = re.compile(r"[؛;]")
 _OF = normalize_word("من")
 
@@ -374,6 +375,46 @@ def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
     return out
 
 
+class _CountSentence(NamedTuple):
+    """A sentence holding a count, with the layers the count steps read of it."""
+    sentence: Sentence
+    counts: list[int]           # indexes of its counts in "numbers"
+    cats: list[Span]            # its category words
+    subs: list[Span]            # its group words
+    count_tokens: set[int]      # the tokens of its counts (_count_tokens)
+
+
+def _count_sentence_words(doc: Doc) -> list[_CountSentence]:
+    """_count_sentences with each sentence's category words, group words and count tokens (sliced once per
+    document: find_clauses, assign_groups, assign_categories and assign_places all read them)."""
+    layers = (doc.spans.get("numbers"), doc.spans.get("category_words"), doc.spans.get("group_words"))
+    memo = doc.memo.get("count_sentence_words")
+    if memo is not None and all(a is b for a, b in zip(memo[0], layers)):
+        return memo[1]
+    numbers = doc.layer("numbers")
+    out = [_CountSentence(sentence, counts, doc.in_sentence("category_words", sentence),
+                          doc.in_sentence("group_words", sentence),
+                          _count_tokens(doc, numbers[counts[0]].attrs["sentence"]))
+           for sentence, counts in _count_sentences(doc)]
+    doc.memo["count_sentence_words"] = (layers, out)
+    return out
+
+
+def _nested_counts(doc: Doc) -> list[bool]:
+    """_is_nested of every count in "numbers" (worked out once per document, after find_clauses: the group,
+    category and place of a nested count all follow the count before it)."""
+    memo = doc.memo.get("nested_counts")
+    if memo is not None and memo[0] is doc.spans.get("clauses"):
+        return memo[1]
+    numbers = doc.layer("numbers")
+    nested = [False] * len(numbers)
+    for s in _count_sentence_words(doc):
+        for i in s.counts:
+            nested[i] = _is_nested(numbers[i], s.cats, doc.clause_of, s.count_tokens)
+    doc.memo["nested_counts"] = (doc.spans.get("clauses"), nested)
+    return nested
+
+
 def _lexicon_step(layer: str, lexicon_of, candidates: str):
     def step(doc: Doc) -> None:
         lexicon, spans = lexicon_of(), []
@@ -400,8 +441,7 @@ def find_clauses(doc: Doc) -> None:
     punctuation and at clause words ("فيما", form boundary in categories.tsv)."""
     spans: list[Span] = []
     tokens, clause_of = doc.tokens, doc.clause_of
-    for sentence, _ in _count_sentences(doc):
-        cats = doc.in_sentence("category_words", sentence)
+    for sentence, _, cats, _, _ in _count_sentence_words(doc):
         for a, b in _clause_ranges(doc.text, tokens, doc.token_starts, sentence.first, sentence.stop, cats):
             clause_of.update(dict.fromkeys(range(a, b + 1), len(spans)))
             spans.append(Span(tokens[a].start, tokens[b].end, a, b, "clause", {}))
@@ -416,15 +456,15 @@ def assign_groups(doc: Doc) -> None:
     numbers = doc.layer("numbers")
     out: list[Span] = []
     previous: Group | None = None       # the article's last (not nested) count's group
-    for sentence, counts in _count_sentences(doc):
-        cats = doc.in_sentence("category_words", sentence)
-        finder = SentenceGroups(doc.text, doc.tokens, doc.in_sentence("group_words", sentence), sentence.stop)
-        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
-        nested = [_is_nested(numbers[i], cats, doc.clause_of, count_tokens) for i in counts]
-        found, previous = _own_groups(finder, [numbers[i] for i in counts], nested, previous)
+    nested_counts = _nested_counts(doc)
+    for sentence, counts, cats, subs, _ in _count_sentence_words(doc):
+        finder = SentenceGroups(doc.text, doc.tokens, subs, sentence.stop)
+        nested = [nested_counts[i] for i in counts]
+        spans = [numbers[i] for i in counts]
+        found, previous = _own_groups(finder, spans, nested, previous)
         own = [g is not None for g in found]
         for j, i in enumerate(counts):
-            g = found[j] = _group_further(doc, j, [numbers[o] for o in counts], found, own, finder, cats, sentence.stop)
+            g = found[j] = _group_further(doc, j, spans, found, own, finder, cats, sentence.stop)
             if g is None:
                 continue
             if not nested[j] and g.subject != "thing":
@@ -525,9 +565,8 @@ def assign_categories(doc: Doc) -> None:
     numbers = doc.layer("numbers")
     groups = doc.by_count("groups")
     out: list[Span] = []
-    for sentence, counts in _count_sentences(doc):
-        cats = doc.in_sentence("category_words", sentence)
-        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
+    nested = _nested_counts(doc)
+    for _, counts, cats, _, count_tokens in _count_sentence_words(doc):
         # the first token of each category word (layers are ordered by start) and their largest width
         cat_index = ([m.first for m in cats], max((m.last - m.first for m in cats), default=0))
         previous_category: str | None = None
@@ -541,7 +580,7 @@ def assign_categories(doc: Doc) -> None:
             if group is not None and group.label == "thing" or not _whole(c.attrs["quantity"]):
                 previous_category, previous = None, c
                 continue        # "400 مبنى", "14 متراً": things, not people; "6.9 درجات": no count of anyone
-            category = _category(doc, c, cue, cats, count_tokens, previous_category, previous)
+            category = _category(doc, c, cue, cats, nested[i], previous_category, previous)
             previous_category, previous = category, c
             if category is not None:
                 out.append(Span(c.start, c.end, c.first, c.last, category, {"count": i, "cue": cue}))
@@ -563,12 +602,12 @@ def _category_cue(doc: Doc, i: int, counts: list[int], groups: dict[int, Span], 
                         group is not None and group.attrs.get("partitive", False), *cat_index)
 
 
-def _category(doc: Doc, c: Span, cue, cats: list[Span], count_tokens, previous_category: str | None,
+def _category(doc: Doc, c: Span, cue, cats: list[Span], nested: bool, previous_category: str | None,
               previous: Span | None) -> str | None:
     """The category of count c: the previous count's when nested in it, else its cue's, else the previous
     count's when a list joins them ("سجلت 6 وفيات، و15 في كسلا")."""
     category = None
-    if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
+    if nested and previous_category:
         category = previous_category
     elif cue is not None:
         category = cue.label
@@ -631,9 +670,9 @@ def _place_sentences(doc: Doc, categorized: set[int]) -> list["_CountPlaces"]:
     elsewhere after a type word ("بلدة بارا" ... "قصف بارا") is known to the whole article."""
     found, learned = [], {}
     sources, groups = doc.by_count("sources"), doc.by_count("groups")
-    for sentence, counts in _count_sentences(doc):
-        if not categorized.isdisjoint(counts):
-            found.append(_CountPlaces(doc, sentence, counts, sources, groups))
+    for words in _count_sentence_words(doc):
+        if not categorized.isdisjoint(words.counts):
+            found.append(_CountPlaces(doc, words, sources, groups))
             learned.update(learned_names(found[-1].places, doc.tokens))
     for sentence in found:
         sentence.finish(learned)
@@ -644,16 +683,16 @@ class _CountPlaces:
     """The places of one sentence's counts: found once, then chosen count by count (memoized, because a
     nested count takes the place of the count before it)."""
 
-    def __init__(self, doc: Doc, sentence: Sentence, counts: list[int], sources: dict[int, Span],
-                 groups: dict[int, Span]):
-        self.doc, self.sentence, self.counts, self.sources, self.groups = doc, sentence, counts, sources, groups
+    def __init__(self, doc: Doc, words: _CountSentence, sources: dict[int, Span], groups: dict[int, Span]):
+        self.doc, self.sources, self.groups = doc, sources, groups
+        self.sentence, self.counts = words.sentence, words.counts
         self.numbers = doc.layer("numbers")
-        self.cats = doc.in_sentence("category_words", sentence)
-        self.count_tokens = _count_tokens(doc, self.numbers[counts[0]].attrs["sentence"])
-        self.known = set(self.count_tokens)
+        self.cats = words.cats
+        self.nested_counts = _nested_counts(doc)
+        self.known = set(words.count_tokens)
         self.known.update(m.first for m in self.cats)
-        self.known.update(m.first for m in doc.in_sentence("group_words", sentence))
-        self.entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
+        self.known.update(m.first for m in words.subs)
+        self.entities = [en for en in doc.in_sentence("entities", words.sentence) if en.attrs["type"] == "place"]
         self.places = self._sentence_places()
         self.chosen: dict[int, object] = {}
         self.titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
@@ -745,7 +784,7 @@ class _CountPlaces:
 
     def _nested(self, j: int) -> bool:
         """Count j is nested in the count before it ("من بينهم 19")."""
-        return _is_nested(self.numbers[self.counts[j]], self.cats, self.doc.clause_of, self.count_tokens)
+        return self.nested_counts[self.counts[j]]
 
     def _in_clause_of(self, c: Span, place) -> bool:
         clause_of = self.doc.clause_of
