@@ -661,7 +661,8 @@ def _opening_dateline(doc: Doc):
     body = doc.body_spans[0] if doc.body_spans else None
     if body is None or _not_opening.get():
         return None
-    named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
+    # the places the article names: read only when the dateline names a known place
+    named = (en.label for en in doc.layer("entities") if en.attrs["type"] == "place")
     return dateline(doc.text, body[0], body[1], named)
 
 
@@ -679,6 +680,9 @@ def _place_sentences(doc: Doc, categorized: set[int]) -> list["_CountPlaces"]:
     return found
 
 
+_first_of = itemgetter(2)        # Span.first
+
+
 class _CountPlaces:
     """The places of one sentence's counts: found once, then chosen count by count (memoized, because a
     nested count takes the place of the count before it)."""
@@ -690,8 +694,8 @@ class _CountPlaces:
         self.cats = words.cats
         self.nested_counts = _nested_counts(doc)
         self.known = set(words.count_tokens)
-        self.known.update(m.first for m in self.cats)
-        self.known.update(m.first for m in words.subs)
+        self.known.update(map(_first_of, self.cats))
+        self.known.update(map(_first_of, words.subs))
         self.entities = [en for en in doc.in_sentence("entities", words.sentence) if en.attrs["type"] == "place"]
         self.places = self._sentence_places()
         self.chosen: dict[int, object] = {}
@@ -798,6 +802,8 @@ class _CountPlaces:
 
     def _nearest_place(self, j: int):
         """The place choose_place picks for count j, outside its speaker's title."""
+        if not self.places:
+            return None         # (nor does a title then matter: see _dateline_applies)
         counts, numbers, first, stop = self.counts, self.numbers, self.sentence.first, self.sentence.stop
         c = numbers[counts[j]]
         return choose_place(self._outside_title(counts[j]), c.first, c.last,
@@ -885,8 +891,7 @@ def claims_of(doc: Doc) -> list[Claim]:
         sentence_start, sentence_end = whole.get(c.attrs["sentence"], doc.sentences[c.attrs["sentence"]][:2])
         group, source = groups.get(i), sources.get(i)
         speaker = source.label if source is not None else None
-        subject = _final_subject(cat.label, group, speaker, gaz,
-                                 doc.in_sentence("group_words", doc.sentences[c.attrs["sentence"]]), c)
+        subject = _final_subject(doc, cat.label, group, speaker, gaz, c)
         end = _quote_end(doc, c, group, cat.attrs["cue"])
         out.append(Claim(
             article_id=doc.id, category=cat.label, subject=subject,
@@ -1158,7 +1163,7 @@ def _is_nested(c: Span, cats: list[Span], clause: dict[int, int] | None = None, 
                and not any(t in count_tokens for t in range(m.last + 1, c.first)) for m in cats)
 
 
-def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:
+def _final_subject(doc: Doc, category: str, group: Span | None, speaker, gaz, c: Span) -> str:
     """The claim's coarse subject: fixed by some categories, else the counted group's; "self" ("عناصرها") is
     the speaker's members; troops counted as people are the force named before the count."""
     if category in _FIXED_SUBJECT:
@@ -1167,6 +1172,7 @@ def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[S
     if subject == "self":
         subject = (gaz.members(speaker) if speaker else None) or "unspecified"
     if category == "troops" and subject in ("people", "unspecified"):
+        subs = doc.in_sentence("group_words", doc.sentences[c.attrs["sentence"]])     # read for these claims only
         subject = _force_named_before(subs, c) or subject
     return subject
 
