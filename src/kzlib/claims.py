@@ -54,8 +54,9 @@ NESTED_WINDOW = 3            # words before a count in which "من بينهم" m
 _PERSON_SUBJECTS = {"protesters", "security_forces", "militants", "civilians", "peacekeepers", "foreigners", "people"}
 _ACTOR_CATEGORIES = {"troops", "attackers"}
 _FIXED_SUBJECT = {"aircraft": "aircraft", "checkpoints": "checkpoints"}
-# a comma or point between digits ("1,300", "6.9") is part of a number, not the end of a clause
-_CLAUSE_PUNCT = re.compile(r"[،؛;:!?؟\n]|(?<!\d)[,.]|[,.](?!\d)")
+# a comma or point between digits ("1,300", "6.9") is part of a number, not the end of a clause (the lookahead
+# first: the regex engine then skips the other characters at once instead of trying each branch on them)
+_CLAUSE_PUNCT = re.compile(r"(?=[،؛;:!?؟\n,.])(?:[،؛;:!?؟\n]|(?<!\d)[,.]|[,.](?!\d))")
 _SEMICOLON = re.compile(r"[؛;]")
 _OF = normalize_word("من")
 
@@ -385,6 +386,46 @@ def _count_sentences(doc: Doc) -> list[tuple[Sentence, list[int]]]:
     return out
 
 
+class _CountSentence(NamedTuple):
+    """A sentence holding a count, with the layers the count steps read of it."""
+    sentence: Sentence
+    counts: list[int]           # indexes of its counts in "numbers"
+    cats: list[Span]            # its category words
+    subs: list[Span]            # its group words
+    count_tokens: set[int]      # the tokens of its counts (_count_tokens)
+
+
+def _count_sentence_words(doc: Doc) -> list[_CountSentence]:
+    """_count_sentences with each sentence's category words, group words and count tokens (sliced once per
+    document: find_clauses, assign_groups, assign_categories and assign_places all read them)."""
+    layers = (doc.spans.get("numbers"), doc.spans.get("category_words"), doc.spans.get("group_words"))
+    memo = doc.memo.get("count_sentence_words")
+    if memo is not None and all(a is b for a, b in zip(memo[0], layers)):
+        return memo[1]
+    numbers = doc.layer("numbers")
+    out = [_CountSentence(sentence, counts, doc.in_sentence("category_words", sentence),
+                          doc.in_sentence("group_words", sentence),
+                          _count_tokens(doc, numbers[counts[0]].attrs["sentence"]))
+           for sentence, counts in _count_sentences(doc)]
+    doc.memo["count_sentence_words"] = (layers, out)
+    return out
+
+
+def _nested_counts(doc: Doc) -> list[bool]:
+    """_is_nested of every count in "numbers" (worked out once per document, after find_clauses: the group,
+    category and place of a nested count all follow the count before it)."""
+    memo = doc.memo.get("nested_counts")
+    if memo is not None and memo[0] is doc.spans.get("clauses"):
+        return memo[1]
+    numbers = doc.layer("numbers")
+    nested = [False] * len(numbers)
+    for s in _count_sentence_words(doc):
+        for i in s.counts:
+            nested[i] = _is_nested(numbers[i], s.cats, doc.clause_of, s.count_tokens)
+    doc.memo["nested_counts"] = (doc.spans.get("clauses"), nested)
+    return nested
+
+
 def _lexicon_step(layer: str, lexicon_of, candidates: str):
     def step(doc: Doc) -> None:
         lexicon, spans = lexicon_of(), []
@@ -411,8 +452,7 @@ def find_clauses(doc: Doc) -> None:
     punctuation and at clause words ("فيما", form boundary in categories.tsv)."""
     spans: list[Span] = []
     tokens, clause_of = doc.tokens, doc.clause_of
-    for sentence, _ in _count_sentences(doc):
-        cats = doc.in_sentence("category_words", sentence)
+    for sentence, _, cats, _, _ in _count_sentence_words(doc):
         for a, b in _clause_ranges(doc.text, tokens, doc.token_starts, sentence.first, sentence.stop, cats):
             clause_of.update(dict.fromkeys(range(a, b + 1), len(spans)))
             spans.append(Span(tokens[a].start, tokens[b].end, a, b, "clause", {}))
@@ -427,15 +467,15 @@ def assign_groups(doc: Doc) -> None:
     numbers = doc.layer("numbers")
     out: list[Span] = []
     previous: Group | None = None       # the article's last (not nested) count's group
-    for sentence, counts in _count_sentences(doc):
-        cats = doc.in_sentence("category_words", sentence)
-        finder = SentenceGroups(doc.text, doc.tokens, doc.in_sentence("group_words", sentence), sentence.stop)
-        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
-        nested = [_is_nested(numbers[i], cats, doc.clause_of, count_tokens) for i in counts]
-        found, previous = _own_groups(finder, [numbers[i] for i in counts], nested, previous)
+    nested_counts = _nested_counts(doc)
+    for sentence, counts, cats, subs, _ in _count_sentence_words(doc):
+        finder = SentenceGroups(doc.text, doc.tokens, subs, sentence.stop)
+        nested = [nested_counts[i] for i in counts]
+        spans = [numbers[i] for i in counts]
+        found, previous = _own_groups(finder, spans, nested, previous)
         own = [g is not None for g in found]
         for j, i in enumerate(counts):
-            g = found[j] = _group_further(doc, j, [numbers[o] for o in counts], found, own, finder, cats, sentence.stop)
+            g = found[j] = _group_further(doc, j, spans, found, own, finder, cats, sentence.stop)
             if g is None:
                 continue
             if not nested[j] and g.subject != "thing":
@@ -536,9 +576,8 @@ def assign_categories(doc: Doc) -> None:
     numbers = doc.layer("numbers")
     groups = doc.by_count("groups")
     out: list[Span] = []
-    for sentence, counts in _count_sentences(doc):
-        cats = doc.in_sentence("category_words", sentence)
-        count_tokens = _count_tokens(doc, numbers[counts[0]].attrs["sentence"])
+    nested = _nested_counts(doc)
+    for _, counts, cats, _, count_tokens in _count_sentence_words(doc):
         # the first token of each category word (layers are ordered by start) and their largest width
         cat_index = ([m.first for m in cats], max((m.last - m.first for m in cats), default=0))
         previous_category: str | None = None
@@ -552,7 +591,7 @@ def assign_categories(doc: Doc) -> None:
             if group is not None and group.label == "thing" or not _whole(c.attrs["quantity"]):
                 previous_category, previous = None, c
                 continue        # "400 مبنى", "14 متراً": things, not people; "6.9 درجات": no count of anyone
-            category = _category(doc, c, cue, cats, count_tokens, previous_category, previous)
+            category = _category(doc, c, cue, cats, nested[i], previous_category, previous)
             previous_category, previous = category, c
             if category is not None:
                 out.append(Span(c.start, c.end, c.first, c.last, category, {"count": i, "cue": cue}))
@@ -574,12 +613,12 @@ def _category_cue(doc: Doc, i: int, counts: list[int], groups: dict[int, Span], 
                         group is not None and group.attrs.get("partitive", False), *cat_index)
 
 
-def _category(doc: Doc, c: Span, cue, cats: list[Span], count_tokens, previous_category: str | None,
+def _category(doc: Doc, c: Span, cue, cats: list[Span], nested: bool, previous_category: str | None,
               previous: Span | None) -> str | None:
     """The category of count c: the previous count's when nested in it, else its cue's, else the previous
     count's when a list joins them ("سجلت 6 وفيات، و15 في كسلا")."""
     category = None
-    if _is_nested(c, cats, doc.clause_of, count_tokens) and previous_category:
+    if nested and previous_category:
         category = previous_category
     elif cue is not None:
         category = cue.label
@@ -633,7 +672,8 @@ def _opening_dateline(doc: Doc):
     body = doc.body_spans[0] if doc.body_spans else None
     if body is None or _not_opening.get():
         return None
-    named = {en.label for en in doc.layer("entities") if en.attrs["type"] == "place"}
+    # the places the article names: read only when the dateline names a known place
+    named = (en.label for en in doc.layer("entities") if en.attrs["type"] == "place")
     return dateline(doc.text, body[0], body[1], named)
 
 
@@ -642,29 +682,32 @@ def _place_sentences(doc: Doc, categorized: set[int]) -> list["_CountPlaces"]:
     elsewhere after a type word ("بلدة بارا" ... "قصف بارا") is known to the whole article."""
     found, learned = [], {}
     sources, groups = doc.by_count("sources"), doc.by_count("groups")
-    for sentence, counts in _count_sentences(doc):
-        if not categorized.isdisjoint(counts):
-            found.append(_CountPlaces(doc, sentence, counts, sources, groups))
+    for words in _count_sentence_words(doc):
+        if not categorized.isdisjoint(words.counts):
+            found.append(_CountPlaces(doc, words, sources, groups))
             learned.update(learned_names(found[-1].places, doc.tokens))
     for sentence in found:
         sentence.finish(learned)
     return found
 
 
+_first_of = itemgetter(2)        # Span.first
+
+
 class _CountPlaces:
     """The places of one sentence's counts: found once, then chosen count by count (memoized, because a
     nested count takes the place of the count before it)."""
 
-    def __init__(self, doc: Doc, sentence: Sentence, counts: list[int], sources: dict[int, Span],
-                 groups: dict[int, Span]):
-        self.doc, self.sentence, self.counts, self.sources, self.groups = doc, sentence, counts, sources, groups
+    def __init__(self, doc: Doc, words: _CountSentence, sources: dict[int, Span], groups: dict[int, Span]):
+        self.doc, self.sources, self.groups = doc, sources, groups
+        self.sentence, self.counts = words.sentence, words.counts
         self.numbers = doc.layer("numbers")
-        self.cats = doc.in_sentence("category_words", sentence)
-        self.count_tokens = _count_tokens(doc, self.numbers[counts[0]].attrs["sentence"])
-        self.known = set(self.count_tokens)
-        self.known.update(m.first for m in self.cats)
-        self.known.update(m.first for m in doc.in_sentence("group_words", sentence))
-        self.entities = [en for en in doc.in_sentence("entities", sentence) if en.attrs["type"] == "place"]
+        self.cats = words.cats
+        self.nested_counts = _nested_counts(doc)
+        self.known = set(words.count_tokens)
+        self.known.update(map(_first_of, self.cats))
+        self.known.update(map(_first_of, words.subs))
+        self.entities = [en for en in doc.in_sentence("entities", words.sentence) if en.attrs["type"] == "place"]
         self.places = self._sentence_places()
         self.chosen: dict[int, object] = {}
         self.titles: dict[int, tuple[int, int] | None] = {}     # offsets of each count's speaker and title
@@ -756,7 +799,7 @@ class _CountPlaces:
 
     def _nested(self, j: int) -> bool:
         """Count j is nested in the count before it ("من بينهم 19")."""
-        return _is_nested(self.numbers[self.counts[j]], self.cats, self.doc.clause_of, self.count_tokens)
+        return self.nested_counts[self.counts[j]]
 
     def _in_clause_of(self, c: Span, place) -> bool:
         clause_of = self.doc.clause_of
@@ -770,6 +813,8 @@ class _CountPlaces:
 
     def _nearest_place(self, j: int):
         """The place choose_place picks for count j, outside its speaker's title."""
+        if not self.places:
+            return None         # (nor does a title then matter: see _dateline_applies)
         counts, numbers, first, stop = self.counts, self.numbers, self.sentence.first, self.sentence.stop
         c = numbers[counts[j]]
         return choose_place(self._outside_title(counts[j]), c.first, c.last,
@@ -857,8 +902,7 @@ def claims_of(doc: Doc) -> list[Claim]:
         sentence_start, sentence_end = whole.get(c.attrs["sentence"], doc.sentences[c.attrs["sentence"]][:2])
         group, source = groups.get(i), sources.get(i)
         speaker = source.label if source is not None else None
-        subject = _final_subject(cat.label, group, speaker, gaz,
-                                 doc.in_sentence("group_words", doc.sentences[c.attrs["sentence"]]), c)
+        subject = _final_subject(doc, cat.label, group, speaker, gaz, c)
         end = _quote_end(doc, c, group, cat.attrs["cue"])
         out.append(Claim(
             article_id=doc.id, category=cat.label, subject=subject,
@@ -1130,7 +1174,7 @@ def _is_nested(c: Span, cats: list[Span], clause: dict[int, int] | None = None, 
                and not any(t in count_tokens for t in range(m.last + 1, c.first)) for m in cats)
 
 
-def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[Span], c: Span) -> str:
+def _final_subject(doc: Doc, category: str, group: Span | None, speaker, gaz, c: Span) -> str:
     """The claim's coarse subject: fixed by some categories, else the counted group's; "self" ("عناصرها") is
     the speaker's members; troops counted as people are the force named before the count."""
     if category in _FIXED_SUBJECT:
@@ -1139,6 +1183,7 @@ def _final_subject(category: str, group: Span | None, speaker, gaz, subs: list[S
     if subject == "self":
         subject = (gaz.members(speaker) if speaker else None) or "unspecified"
     if category == "troops" and subject in ("people", "unspecified"):
+        subs = doc.in_sentence("group_words", doc.sentences[c.attrs["sentence"]])     # read for these claims only
         subject = _force_named_before(subs, c) or subject
     return subject
 

@@ -31,8 +31,9 @@ KIND_RANK = {"neighbourhood": 0, "camp": 0, "district": 1, "town": 2, "city": 3,
              "province": 4, "region": 5, "country": 6}
 _UNKNOWN_RANK = 2          # a place the gazetteer does not know, named without a type word
 _FACILITY_RANK = 3.5       # a facility (place_words.tsv: سوق، مطار، مستشفى): its city, named with it, wins
-_DATELINE = re.compile(r"\s*([^\n\-–—:.،]{2,40}?)\s*(?:\([^)\n]{1,30}\)\s*)?[-–—]\s")
-_HEADLINE_PLACE = re.compile(r"\s*([^\n\-–—:.،]{2,30}?)\s*:\s")
+# (the lookahead after the name, what must follow it, ends each failed try of a longer name at once)
+_DATELINE = re.compile(r"\s*([^\n\-–—:.،]{2,40}?)(?=[\s(\-–—])\s*(?:\([^)\n]{1,30}\)\s*)?[-–—]\s")
+_HEADLINE_PLACE = re.compile(r"\s*([^\n\-–—:.،]{2,30}?)(?=[\s:])\s*:\s")
 
 
 class Place(NamedTuple):
@@ -255,13 +256,13 @@ class _SentencePlaces:
     def _named_after(self, k: int) -> Place | None:
         """The unknown place a type word or a preposition at token k names with the word after it, or None."""
         name = k + 1
-        if name >= self.stop or name in self.covered:
-            return None
+        if name >= self.stop or name in self.covered or not self._may_be_name(k, name):
+            return None         # (the cheap checks on the name first: most listed words are followed by no name)
         bits, type_rank = self._bits_in_context(k)
         if not bits & (_TYPE | _PREP):
             return None
         rank = type_rank if bits & _TYPE else self._rank_after_preposition(k)
-        if rank is None or not self._may_be_name(k, name):
+        if rank is None:
             return None
         return self._unknown_place(k, bool(bits & _TYPE), rank)
 
@@ -317,9 +318,9 @@ class _SentencePlaces:
         """Token `name` may name a place: not a listed word ("سوق بلدة بارا": the inner type word names the
         place), a number, a lexicon entry, or a word far from the one before it."""
         ntok = self.tokens[name]
-        if self.kinds[name - self.first][0] or name in self.known_words:
+        if self.kinds[name - self.first][0] or name in self.known_words or ntok.start - self.tokens[k].end > 2:
             return False
-        return not any(ch.isdigit() for ch in ntok.norm) and ntok.start - self.tokens[k].end <= 2
+        return ntok.norm.isalpha() or not any(ch.isdigit() for ch in ntok.norm)   # (no letter is a digit)
 
     def _name_last(self, name: int) -> int:
         """The last token of the name at token `name`: the next one after a name head ("أبو صرة", "دير البلح")."""
@@ -423,7 +424,7 @@ def choose(places: list[Place], count_first: int, count_last: int, prev_last: in
     `joined`: the count opens a phrase joined by و to the count before it."""
     if not places:
         return None
-    pool = [p for p in places if _reachable(p, count_first, walls)]
+    pool = [p for p in places if _reachable(p, count_first, walls)] if walls else places   # (most sentences have no wall)
     if joined:
         # "بين 80 و90 قتيلاً في بارا وعشرات المفقودين": a place right after the count before belongs to it, not
         # to the count joined to it by و
@@ -457,7 +458,7 @@ def _sentence_scope(pool: list[Place], places: list[Place], firsts: list[int]) -
     `firsts`, the first tokens of its counts in order): they scope over all its counts -- unless the places are
     distributed, one per count ("سجلت 6 وفيات في الخرطوم، و15 في كسلا"): none then."""
     bounds = list(zip(firsts, firsts[1:] + [1 << 30]))
-    if sum(any(a < p.token < b for p in places) for a, b in bounds) >= 2:
+    if len(bounds) >= 2 and sum(any(a < p.token < b for p in places) for a, b in bounds) >= 2:
         return []
     return [p for p in pool if p.token < firsts[0] or p.token > firsts[-1]]
 
