@@ -231,11 +231,11 @@ def test_find_is_the_first_of_all_matches_at_each_token():
 def test_first_at_is_the_first_of_matches_at():
     # find_all and the attribution take the first match at a token without building the others
     from kzlib.attribution import cue_lexicons
-    from kzlib.claims import _lexicons
+    from kzlib.claims import _extraction_lexicons
     from kzlib.corpus import load_corpus
     from kzlib.paths import MANIFEST
 
-    lexicons = [load_gazetteer().lexicon, *cue_lexicons(), _lexicons().categories, _lexicons().subjects]
+    lexicons = [load_gazetteer().lexicon, *cue_lexicons(), _extraction_lexicons().categories, _extraction_lexicons().subjects]
     hits = 0
     for article in load_corpus(MANIFEST).articles:
         tokens = tokenize(article.text)

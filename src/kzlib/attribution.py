@@ -42,16 +42,23 @@ def _cue(start: int, end: int, first: int, last: int, kind: str, speaker: "Speak
                 {"speaker": speaker.id, "gender": gender or speaker.gender, "mention": speaker.mention})
 
 
+class _CueWords(NamedTuple):
+    """The words of attribution_verbs.tsv, as the Attributor reads them."""
+    verbs: Lexicon              # reporting verbs
+    sources: Lexicon            # "according to" phrases
+    complementizers: set[str]   # strong ones and those after a preposition
+    skips: set[str]             # words skipped between a verb and its subject
+    strong: set[str]            # strong complementizers
+
+
 @lru_cache(maxsize=1)
-def _lexicons() -> tuple[Lexicon, Lexicon, set[str], set[str], set[str]]:
-    """attribution_verbs.tsv: (reporting verbs, "according to" phrases, complementizers (strong ones and those
-    after a preposition), words skipped between a verb and its subject, strong complementizers)."""
+def _cue_words() -> _CueWords:
     rows = lexicon_rows("attribution_verbs")
     verbs = Lexicon.from_rows(_rows_of(rows, ("verb",), "verb"), "kind")
     sources = Lexicon.from_rows(_rows_of(rows, ("source", "source_of"), "exact"), "kind")
     strong = _terms_of(rows, "complementizer")
     comps = strong | _terms_of(rows, "complementizer_prep")
-    return verbs, sources, comps, _terms_of(rows, "skip"), strong
+    return _CueWords(verbs, sources, comps, _terms_of(rows, "skip"), strong)
 
 
 def _rows_of(rows: list[dict], kinds: tuple[str, ...], form: str) -> list[dict]:
@@ -66,8 +73,8 @@ def _terms_of(rows: list[dict], kind: str) -> set[str]:
 
 def cue_lexicons() -> tuple[Lexicon, Lexicon]:
     """The reporting verbs and the "according to" phrases, as the Attributor matches them."""
-    verbs, sources, *_ = _lexicons()
-    return verbs, sources
+    words = _cue_words()
+    return words.verbs, words.sources
 
 
 class Speaker(NamedTuple):
@@ -100,7 +107,7 @@ class Attributor:
         self._entity_firsts = sorted(self.entity_at)
         self.history: list[Speaker] = []     # speakers of statements, oldest first (subject-less verbs go on)
         self.mentions: list[Speaker] = []    # every speaker named, for anaphors ("الوزارة")
-        verbs, sources, comps, skips, strong = _lexicons()
+        verbs, sources, comps, skips, strong = _cue_words()
         self._verbs, self._sources = verbs, sources
         # the word sets the steps below test at nearly every cue, looked up once per document
         self._comps, self._skips, self._strong = comps, skips, strong

@@ -96,7 +96,7 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class _Lexicons:
+class _ExtractionLexicons:
     categories: Lexicon
     subjects: Lexicon
     transparent: frozenset[str]
@@ -104,7 +104,7 @@ class _Lexicons:
 
 
 @lru_cache(maxsize=1)
-def _lexicons() -> _Lexicons:
+def _extraction_lexicons() -> _ExtractionLexicons:
     # subjects.tsv: the special rows (self, inherit, casualty nouns, things); groups.tsv: groups with fine ids
     sub_rows = lexicon_rows("subjects") + lexicon_rows("groups")
     # words that neither count as distance nor end a count phrase: "القبض على أكثر من 100"
@@ -112,7 +112,7 @@ def _lexicons() -> _Lexicons:
     categories, subjects = category_lexicon(), Lexicon.from_rows(sub_rows, "subject")
     index = LexiconIndex([load_gazetteer().lexicon, *cue_lexicons(), categories, subjects, may_be_quantity_word,
                           head_lexicon()])
-    return _Lexicons(categories, subjects, transparent, index)
+    return _ExtractionLexicons(categories, subjects, transparent, index)
 
 
 def extract_text(text: str, article_id: str = "text") -> list[Claim]:
@@ -285,7 +285,7 @@ _CANDIDATES = ("actors", "verbs", "sources", "categories", "subjects", "numbers"
 def index_words(doc: Doc) -> None:
     """doc.candidates: one lookup per word gives where actors, cues, categories, subjects may start and
     which words may be numbers (the later steps visit only those tokens)."""
-    doc.candidates.update(zip(_CANDIDATES, _lexicons().index.starts(doc.tokens, doc.words)))
+    doc.candidates.update(zip(_CANDIDATES, _extraction_lexicons().index.starts(doc.tokens, doc.words)))
 
 
 def find_entities(doc: Doc, gazetteer=None) -> None:
@@ -443,8 +443,8 @@ def _lexicon_step(layer: str, lexicon_of, candidates: str):
     return step
 
 
-find_category_words = _lexicon_step("category_words", lambda: _lexicons().categories, "categories")
-find_group_words = _lexicon_step("group_words", lambda: _lexicons().subjects, "subjects")
+find_category_words = _lexicon_step("category_words", lambda: _extraction_lexicons().categories, "categories")
+find_group_words = _lexicon_step("group_words", lambda: _extraction_lexicons().subjects, "subjects")
 
 
 def find_clauses(doc: Doc) -> None:
@@ -609,7 +609,7 @@ def _category_cue(doc: Doc, i: int, counts: list[int], groups: dict[int, Span], 
     # "31 قتيلاً و56 جريحاً": the counted noun of another count is that count's cue, not this one's
     owned = {k for o in counts if o != i and o in groups and groups[o].attrs["head_last"] is not None
              for k in range(numbers[o].last + 1, groups[o].attrs["head_last"] + 1)}
-    return _nearest_cue(c, subject_last, others, cats, doc.clause_of, doc.tokens, _lexicons(), count_tokens, owned,
+    return _nearest_cue(c, subject_last, others, cats, doc.clause_of, doc.tokens, _extraction_lexicons(), count_tokens, owned,
                         group is not None and group.attrs.get("partitive", False), *cat_index)
 
 
@@ -922,7 +922,7 @@ def _quote_end(doc: Doc, c: Span, group: Span | None, cue: Span | None) -> int:
     if head_last is not None:
         end = max(end, doc.tokens[head_last].end)
     if cue is not None and cue.first > c.last and _gap(
-            c, head_last, cue, doc.tokens, _lexicons(), _count_tokens(doc, c.attrs["sentence"])) == 0:
+            c, head_last, cue, doc.tokens, _extraction_lexicons(), _count_tokens(doc, c.attrs["sentence"])) == 0:
         end = max(end, cue.end)
     return end
 
