@@ -148,9 +148,9 @@ def stage_extract(files, out_dir):
     from kzlib.corpus import Skip
     from kzlib.scale import claims_schema
 
-    from kzlib.cli import freeze_lexicons
+    from kzlib.cli import prepare_batch
 
-    freeze_lexicons()       # as `kz extract` does before its loop
+    prepare_batch()         # as `kz extract` does before its loop
     schema = claims_schema()
     articles = skipped = claims = nbytes = 0
     buffer: list[dict] = []
@@ -176,10 +176,10 @@ def stage_extract(files, out_dir):
 def stage_ledger(files, out_dir):
     import pyarrow.parquet as pq
 
-    from kzlib.cli import freeze_lexicons
+    from kzlib.cli import prepare_batch
     from kzlib.ledger import write_ledger
 
-    freeze_lexicons()       # as `kz extract --out` does
+    prepare_batch()         # as `kz extract --out` does
     path = write_ledger([str(f) for f in files], Path(out_dir) / "ledger.parquet")
     return {"claims": pq.ParquetFile(path).metadata.num_rows}
 

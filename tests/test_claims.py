@@ -204,7 +204,7 @@ def test_empty_text():
 
 def test_extraction_leaves_the_cyclic_collector_alone(monkeypatch):
     # the library never switches the process-wide collector (Dask worker threads share it); only the
-    # `kz extract` command freezes its lexicons once (kzlib.cli.freeze_lexicons)
+    # `kz extract` command freezes its lexicons and spaces the collections out (kzlib.cli.prepare_batch)
     import gc
 
     calls = []

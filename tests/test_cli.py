@@ -34,3 +34,15 @@ def test_extract_out_refuses_what_it_cannot_write(tmp_path, capsys, argv, messag
     assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x.parquet").exists() and not (tmp_path / "x.txt").exists()
+
+
+def test_prepare_batch_freezes_the_lexicons_and_spaces_collections_out():
+    # run in a child: the test process keeps Python's own collector settings
+    import subprocess
+    import sys
+
+    code = ("import gc; from kzlib.cli import prepare_batch, BATCH_GC_THRESHOLD; before = gc.get_freeze_count(); "
+            "prepare_batch(); t = gc.get_threshold(); "
+            "print(t[0] == BATCH_GC_THRESHOLD, t[1:] == (10, 10), gc.get_freeze_count() > before + 10000)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "True"]
