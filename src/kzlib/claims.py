@@ -300,7 +300,7 @@ def find_numbers(doc: Doc) -> None:
     """Layer "numbers": count-kind quantities (label = qualifier, attrs quantity, sentence), in sentences
     where some word may be a number (the others are not searched)."""
     number_words, duals = doc.candidates["numbers"], _dual_words(doc)
-    firsts = list(map(_first_token, doc.sentences))
+    firsts = list(map(_first, doc.sentences))
     numbered, dualled = _sentences_holding(doc, firsts, number_words), _sentences_holding(doc, firsts, duals)
     out: list[Span] = []
     # the other sentences hold no word that may be a number: no claim, not searched (a few words of an
@@ -310,7 +310,7 @@ def find_numbers(doc: Doc) -> None:
     doc.add("numbers", out)
 
 
-_first_token = itemgetter(2)       # Sentence.first
+_first = itemgetter(2)       # Sentence.first and Span.first (both the third field), C-level for map()
 
 
 def _sentences_holding(doc: Doc, firsts: list[int], indexes: list[int]) -> set[int]:
@@ -691,9 +691,6 @@ def _place_sentences(doc: Doc, categorized: set[int]) -> list["_CountPlaces"]:
     return found
 
 
-_first_of = itemgetter(2)        # Span.first
-
-
 class _CountPlaces:
     """The places of one sentence's counts: found once, then chosen count by count (memoized, because a
     nested count takes the place of the count before it)."""
@@ -705,8 +702,8 @@ class _CountPlaces:
         self.cats = words.cats
         self.nested_counts = _nested_counts(doc)
         self.known = set(words.count_tokens)
-        self.known.update(map(_first_of, self.cats))
-        self.known.update(map(_first_of, words.subs))
+        self.known.update(map(_first, self.cats))
+        self.known.update(map(_first, words.subs))
         self.entities = [en for en in doc.in_sentence("entities", words.sentence) if en.attrs["type"] == "place"]
         self.places = self._sentence_places()
         self.chosen: dict[int, object] = {}
