@@ -23,12 +23,13 @@
 # characters, words and sentences, and the page furniture (masthead, captions, source footers …) kept apart from
 # the article body — plus every input file that was skipped, with the reason.
 #
-# **Inputs**: `corpus` (manifest `.csv`, folder of `.txt`, JSONL / CSV corpus).
+# **Inputs**: `corpus` (manifest `.csv`, folder of `.txt`, JSONL / CSV corpus), or the inventory `kz extract --out`
+# stored beside `ledger` (`kzlib.text_tables`: the texts are then not read again).
 #
 # **Outputs**: `{output_dir}/tables/01_articles.csv|parquet`, `{output_dir}/tables/01_skipped.csv|parquet`,
 # `{output_dir}/figures/01_words_per_article.png|svg`.
 #
-# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface), `max_bars` (more
+# **Parameters**: `corpus`, `output_dir`, `ledger` (its stored inventory, when there is one), `max_bars` (more
 # articles than this: the words chart shows length bands).
 
 # %% tags=["parameters"]
@@ -41,24 +42,22 @@ max_bars = 60
 import pandas as pd
 
 from kzlib import charts
-from kzlib.notebook import load_texts, project_path, save_tables
+from kzlib.notebook import project_path, save_tables, text_table
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
 
 out = project_path(output_dir)
-# a Parquet corpus is a claims ledger: no article texts to take an inventory of
-loaded = load_texts(corpus)
-articles = loaded.articles_frame()
-skipped = pd.DataFrame([{"source": s.source, "reason": s.reason} for s in loaded.skipped], columns=["source", "reason"])
+# a Parquet corpus is a claims ledger: no article texts to take an inventory of (unless `ledger` stored one)
+articles = text_table("articles", corpus, ledger, output_dir)
+skipped = text_table("skipped", corpus, ledger, output_dir)
 charts.use_style()
-print(f"{len(loaded.articles)} articles loaded, {len(loaded.skipped)} skipped — corpus: {corpus}")
+print(f"{len(articles)} articles loaded, {len(skipped)} skipped — corpus: {corpus}")
 
 # %% [markdown]
 # ## Inventory (one row per article; furniture = text kept apart from the article body)
 
 # %%
-inventory = articles.drop(columns=["text"], errors="ignore")  # the full text stays in the corpus
-show_table(inventory, ["id", "outlet", "date", "headline", "words", "sentences", "furniture"], saved="01_articles")
+show_table(articles, ["id", "outlet", "date", "headline", "words", "sentences", "furniture"], saved="01_articles")
 
 # %% [markdown]
 # ## Per outlet
@@ -99,7 +98,7 @@ if not articles.empty:
         print(path.name)
 
 # %%
-for frame, stem in ((inventory, "01_articles"), (skipped, "01_skipped")):
+for frame, stem in ((articles, "01_articles"), (skipped, "01_skipped")):
     save_tables(frame, out, stem)
     print(f"tables/{stem}.csv, tables/{stem}.parquet")
 record_finding(out, "01_corpus_overview",

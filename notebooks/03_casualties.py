@@ -33,7 +33,7 @@
 # `low` is always the smallest lower bound any report gives, `high` the largest figure any report gives
 # (`high_open` when that report said "more than").
 #
-# **Inputs**: `corpus` or `ledger`. **Outputs**: `{output_dir}/tables/03_casualty_reports.csv|parquet`,
+# **Inputs**: `corpus` or `ledger` (with the date mentions `kz extract --out` stored beside it). **Outputs**: `{output_dir}/tables/03_casualty_reports.csv|parquet`,
 # `03_casualties_reconciled_{policy}.csv|parquet`, `03_casualty_conflicts.csv|parquet`,
 # `03_casualties_acled.csv|parquet`; `{output_dir}/figures/03_figures_over_time.png|svg`.
 #
@@ -49,7 +49,7 @@ policy = "best"
 from IPython.display import Markdown, display
 
 from kzlib import charts, sources, tables, timeline
-from kzlib.notebook import computed_once, has_texts, load_claims, load_texts, project_path, save_tables
+from kzlib.notebook import has_texts, load_claims, project_path, save_tables, text_table
 from kzlib.briefing import record_finding
 from kzlib.display import show_table, with_ledger_details
 
@@ -122,12 +122,11 @@ if reports.empty:
     print("none found: nothing to export")
     event_dates = None
 else:
-    # the ledger alone has no article texts: dates stated in sentences need the corpus when it is there;
-    # the date mentions are worked out once per report (notebook 05 needs them too)
-    if not has_texts(corpus):
+    # dates stated in sentences: stored beside the ledger by kz extract, else worked out from the texts once
+    # per report (notebook 05 needs them too); a ledger alone, without either, has no dates but publication's
+    mentions = text_table("date_mentions", corpus, ledger, output_dir)
+    if mentions.empty and not has_texts(corpus):
         print(f"article texts not available ({corpus}): event_date = publication date throughout")
-    mentions = computed_once(output_dir, "timeline", corpus,
-                             lambda: timeline.timeline_frame(load_texts(corpus, missing_ok=True).articles))
     event_dates = timeline.claim_event_dates(claims, mentions)
 export = tables.acled_export(claims, event_dates)
 show_table(export, ["event_date", "location", "actor", "category", "best", "qualifier", "source", "source_outlet",

@@ -23,7 +23,8 @@
 # deployment, the people and the events (terms of `lexicons/framing.tsv`, per 1,000 words, with an example
 # sentence), and which claims other outlets share.
 #
-# **Inputs**: `corpus` (article texts are needed for quotes and framing) and optionally `ledger`.
+# **Inputs**: `corpus` (article texts are needed for quotes and framing) and optionally `ledger` (with the
+# quotes, framing terms and word counts `kz extract --out` stored beside it, the texts are not read again).
 #
 # **Outputs**: `{output_dir}/tables/04_cited_sources.csv|parquet`, `04_quoted_actors.csv|parquet`,
 # `04_framing_terms.csv|parquet`, `04_framing_frames.csv|parquet`, `04_shared_claims.csv|parquet`;
@@ -42,14 +43,14 @@ overlap_threshold = 0.5
 # %%
 from kzlib import charts, sources, tables
 from kzlib.gazetteer import load_gazetteer
-from kzlib.notebook import load_claims, load_texts, project_path, save_tables
+from kzlib.notebook import load_claims, project_path, save_tables, text_table
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
 
 out = project_path(output_dir)
 # a Parquet corpus is a ledger: it holds claims but no article texts to read quotes, framing or dates from
-articles = load_texts(corpus).articles
-if not articles:
+articles = text_table("articles", corpus, ledger, output_dir)
+if articles.empty:
     print(f"none found: no article texts in {corpus} (a ledger or an empty corpus)")
 claims = load_claims(corpus, ledger)
 gazetteer = load_gazetteer()
@@ -62,7 +63,7 @@ print(f"{len(articles)} articles, {len(claims)} claims")
 # `credits`: agency credits in captions and source lines. `claim_ids` / `*_refs` give article id + offsets.
 
 # %%
-mentions = sources.source_mentions(articles, gazetteer)
+mentions = text_table("source_mentions", corpus, ledger, output_dir)   # sources.source_mentions
 matrix = sources.cited_source_matrix(claims, mentions)
 names = {**tables.vocabulary_labels(kinds=("category", "subject", "source", "outlet")),
          **sources.actor_names([*matrix.get("source", []), *matrix.get("outlet", []), *claims.get("outlet", [])], gazetteer),
@@ -92,7 +93,7 @@ save_tables(mentions, out, "04_quoted_actors")
 # terrorists, criminals, gangs), how the events are named.
 
 # %%
-hits = sources.framing_hits(articles)
+hits = text_table("framing_hits", corpus, ledger, output_dir)   # sources.framing_hits
 words = sources.outlet_word_counts(articles)
 term_rates = sources.framing_rates(hits, words, level="term")
 frame_rates = sources.framing_rates(hits, words, level="frame")

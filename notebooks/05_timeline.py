@@ -24,10 +24,10 @@
 # `resolved`, `ambiguous` (a documented convention chose), `conflict` (the text contradicts the publication
 # date: flagged, not fixed) or `unresolved` (with the reason, e.g. no publication date).
 #
-# **Inputs**: `corpus`. **Outputs**: `{output_dir}/tables/05_timeline.csv|parquet`,
+# **Inputs**: `corpus`, or the date mentions `kz extract --out` stored beside `ledger`. **Outputs**: `{output_dir}/tables/05_timeline.csv|parquet`,
 # `{output_dir}/figures/05_timeline.png|svg`.
 #
-# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here; kept for a uniform interface).
+# **Parameters**: `corpus`, `output_dir`, `ledger` (its stored date mentions, when there are).
 
 # %% tags=["parameters"]
 corpus = "data/corpus.csv"
@@ -36,16 +36,16 @@ ledger = ""
 
 # %%
 from kzlib import charts, timeline
-from kzlib.notebook import computed_once, load_texts, project_path, save_tables
+from kzlib.notebook import project_path, save_tables, text_table
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
 
 out = project_path(output_dir)
 # a Parquet corpus is a ledger: it holds claims but no article texts to read quotes, framing or dates from
-articles = load_texts(corpus).articles
-if not articles:
+articles = text_table("articles", corpus, ledger, output_dir)
+if articles.empty:
     print(f"none found: no article texts in {corpus} (a ledger or an empty corpus)")
-mentions = computed_once(output_dir, "timeline", corpus, lambda: timeline.timeline_frame(articles))  # once: 03 uses them too
+mentions = text_table("date_mentions", corpus, ledger, output_dir)  # worked out once: 03 uses them too
 print(f"{len(mentions)} date expressions in {len(articles)} articles")
 
 # %% [markdown]

@@ -26,7 +26,8 @@
 # the gazetteer alone: no model run is pretended.
 #
 # **Inputs**: `corpus` (article texts: a manifest, folder or JSONL that `kzlib.corpus.load_corpus` reads; a
-# Parquet claims ledger holds no article texts and gives no entities); Stanza's Arabic models in `stanza_dir`
+# Parquet claims ledger holds no article texts and gives no entities), or the gazetteer mentions `kz extract --out`
+# stored beside `ledger`; Stanza's Arabic models in `stanza_dir`
 # (or `$STANZA_RESOURCES_DIR`, `~/stanza_resources`), optional — `kz models download --dir DIR` fetches them once
 # with internet.
 #
@@ -34,7 +35,7 @@
 # `{output_dir}/tables/06_entities_per_article.csv|parquet`, `{output_dir}/tables/06_entity_counts.csv|parquet`,
 # and with models `{output_dir}/tables/06_entities_compared.csv|parquet` and `06_entities_agreement.csv|parquet`.
 #
-# **Parameters**: `corpus`, `output_dir`, `ledger` (unused here: entities need the texts), `backend` (`"stanza"`
+# **Parameters**: `corpus`, `output_dir`, `ledger` (its stored gazetteer mentions, when there are), `backend` (`"stanza"`
 # to compare, `"rules"` for the gazetteer only), `stanza_dir` (empty: the default folder).
 
 # %% tags=["parameters"]
@@ -47,32 +48,29 @@ stanza_dir = ""
 # %%
 from kzlib.nlp.entities import compare_entities, entities_frame
 from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, check_models, resolve_model_dir
-from kzlib.notebook import is_ledger, load_texts, project_path, save_tables
+from kzlib.notebook import load_texts, project_path, save_tables, text_table
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
 
 out = project_path(output_dir)
-if is_ledger(corpus):
-    print(f"corpus {corpus} is a claims ledger without article texts: entities need the texts, none are listed")
-    articles = []
-else:
-    loaded = load_texts(corpus)
-    articles = loaded.articles
-    print(f"{len(articles)} articles loaded, {len(loaded.skipped)} skipped — corpus: {corpus}")
-    for skip in loaded.skipped:
-        print(f"  skipped {skip.source}: {skip.reason}")
+# a claims ledger as `corpus` has no article texts: no entities, unless `ledger` stored them
+articles = text_table("articles", corpus, ledger, output_dir)
+skipped = text_table("skipped", corpus, ledger, output_dir)
+print(f"{len(articles)} articles loaded, {len(skipped)} skipped — corpus: {corpus}")
+for skip in skipped.itertuples():
+    print(f"  skipped {skip.source}: {skip.reason}")
 
 
 # %% [markdown]
 # ## Gazetteer entities per article
 
 # %%
-gazetteer = entities_frame(articles, backend="rules")
+gazetteer = text_table("entities", corpus, ledger, output_dir)   # entities_frame(articles, backend="rules")
 save_tables(gazetteer, out, "06_entities_gazetteer")
 per_article = (gazetteer.groupby("article_id")
                .agg(mentions=("surface", "size"), entities=("canonical_id", "nunique"),
                     ids=("canonical_id", lambda s: ", ".join(sorted(set(s)))))
-               .reindex([a.id for a in articles]).fillna({"mentions": 0, "entities": 0, "ids": ""})
+               .reindex(articles["id"].tolist()).fillna({"mentions": 0, "entities": 0, "ids": ""})
                .astype({"mentions": int, "entities": int}).reset_index())
 save_tables(per_article, out, "06_entities_per_article")
 if gazetteer.empty:
@@ -101,7 +99,7 @@ record_finding(out, "06_entities", f"{len(gazetteer)} mentions of {counts['canon
 model_dir = None
 if backend != "stanza":
     print(f"backend = {backend!r}: Stanza comparison not requested")
-elif not articles:
+elif articles.empty:
     print("no article texts: comparison not run")
 else:
     try:
@@ -111,7 +109,7 @@ else:
 
 if model_dir is not None:
     try:
-        found = entities_frame(articles, backend="stanza", model_dir=model_dir)
+        found = entities_frame(load_texts(corpus).articles, backend="stanza", model_dir=model_dir)
     except (ModelsMissingError, StanzaMissingError) as exc:
         print(f"Stanza could not run on the models in {model_dir}: comparison not run.\n{exc}")
     else:

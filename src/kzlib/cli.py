@@ -82,19 +82,31 @@ def _extract_to(paths: list[str], out: str, scheduler: str | None, recursive: bo
         print(f"kz extract: {result.out_dir}: {result.articles} articles loaded, {result.skipped} skipped, "
               f"{result.claims} claims ({result.files} files, {result.seconds:.1f} s)", file=sys.stderr)
         return 0 if result.articles else 1
-    from kzlib.ledger import write_ledger
+    from kzlib.ledger import report_skip, write_ledger
+    from kzlib.text_tables import TextTablesWriter, text_tables_dir
 
     if Path(out).suffix not in (".parquet", ".csv"):
         raise UsageError(f"--out {out}: give a .parquet or .csv file (or a folder with --dask)")
-    tally = Tally()
-    try:
-        path = write_ledger(paths, out, recursive=recursive, tally=tally)
-    except NothingLoaded:
-        print(f"kz extract: {run_summary(paths, tally, recursive)}", file=sys.stderr)
-        print(f"kz extract: nothing usable: no article could be loaded; {out} not written", file=sys.stderr)
-        return 1
+    tables_dir = text_tables_dir(out)
+    conflict = out_conflict(paths, tables_dir)
+    if conflict:
+        raise UsageError(conflict)
+    with TextTablesWriter(tables_dir) as tables:
+        def skipped(skip) -> None:
+            tables.skip(skip)
+            report_skip(skip)
+
+        tally = Tally(skipped)
+        try:
+            path = write_ledger(paths, out, recursive=recursive, tally=tally, each_article=tables.add)
+        except NothingLoaded:
+            print(f"kz extract: {run_summary(paths, tally, recursive)}", file=sys.stderr)
+            print(f"kz extract: nothing usable: no article could be loaded; {out} not written", file=sys.stderr)
+            return 1
+        tables.finish(path, paths)
     print(f"kz extract: {run_summary(paths, tally, recursive)}", file=sys.stderr)
-    print(f"kz extract: {path}: {ledger_rows(path)} claims", file=sys.stderr)
+    print(f"kz extract: {path}: {ledger_rows(path)} claims; the notebooks' text tables in {tables_dir}/",
+          file=sys.stderr)
     return 0
 
 

@@ -105,21 +105,26 @@ class Corpus:
         import pandas as pd
 
         splitter, splitter_name = _sentence_splitter()
-        rows = []
-        for article in self.articles:
-            body = [article.text[s:e] for s, e in article.body_spans()]
-            rows.append(dict(
-                id=article.id, outlet=article.outlet, date=article.date, headline=article.headline,
-                source=article.source, chars=len(article.text), body_chars=sum(len(b) for b in body),
-                words=sum(count_words(b) for b in body), sentences=sum(len(splitter(b)) for b in body),
-                furniture=", ".join(s.kind for s in article.furniture),
-                furniture_text=" | ".join(s.text.replace("\n", " ") for s in article.furniture),
-                text=article.text))
-        columns = ["id", "outlet", "date", "headline", "source", "chars", "body_chars", "words", "sentences",
-                   "furniture", "furniture_text", "text"]
+        rows = [inventory_row(article, splitter) | {"text": article.text} for article in self.articles]
+        columns = [*INVENTORY_COLUMNS, "text"]
         frame = pd.DataFrame(rows, columns=columns)
         frame.attrs["sentence_splitter"] = splitter_name
         return frame
+
+
+INVENTORY_COLUMNS = ("id", "outlet", "date", "headline", "source", "chars", "body_chars", "words", "sentences",
+                     "furniture", "furniture_text")
+
+
+def inventory_row(article, splitter=None) -> dict:
+    """An article's row of ``Corpus.articles_frame`` without its text (``INVENTORY_COLUMNS``)."""
+    splitter = splitter or _sentence_splitter()[0]
+    body = [article.text[s:e] for s, e in article.body_spans()]
+    return dict(id=article.id, outlet=article.outlet, date=article.date, headline=article.headline,
+                source=article.source, chars=len(article.text), body_chars=sum(len(b) for b in body),
+                words=sum(count_words(b) for b in body), sentences=sum(len(splitter(b)) for b in body),
+                furniture=", ".join(s.kind for s in article.furniture),
+                furniture_text=" | ".join(s.text.replace("\n", " ") for s in article.furniture))
 
 
 # ----------------------------------------------------------------------------------------------- counting

@@ -45,7 +45,7 @@ def _iter_sources(source, recursive: bool = False) -> Iterator:
         raise TypeError(f"cannot read claims from {type(source).__name__}: give a path, a Corpus or Articles")
 
 
-def _report_skip(skip) -> None:
+def report_skip(skip) -> None:
     print(f"skipped {skip.source}: {skip.reason}", file=sys.stderr)
 
 
@@ -53,7 +53,7 @@ class Tally:
     """What a run read: articles loaded, skips (each also passed on to `skipped`), and whether a folder was
     among the inputs (the summary then says whether subfolders were read)."""
 
-    def __init__(self, skipped: Callable | None = _report_skip):
+    def __init__(self, skipped: Callable | None = report_skip):
         self.articles = 0
         self.skipped = 0
         self.subfolders_skipped = 0
@@ -71,7 +71,7 @@ class Tally:
         return f"{self.articles} articles loaded, {self.skipped} skipped"
 
 
-def iter_articles_with_claims(source, skipped: Callable | None = _report_skip, *, recursive: bool = False,
+def iter_articles_with_claims(source, skipped: Callable | None = report_skip, *, recursive: bool = False,
                               tally: Tally | None = None) -> Iterator[tuple[object, list[Claim]]]:
     """(article, its claims) pairs; each Skip goes to `skipped` (default: printed on stderr); `tally`, when
     given, counts both (and passes the skips on to its own callback instead)."""
@@ -89,15 +89,18 @@ def iter_articles_with_claims(source, skipped: Callable | None = _report_skip, *
         yield item, extract_claims(item)
 
 
-def iter_claims(source, skipped: Callable | None = _report_skip, *, recursive: bool = False,
+def iter_claims(source, skipped: Callable | None = report_skip, *, recursive: bool = False,
                 tally: Tally | None = None) -> Iterator[Claim]:
     """Every claim of every readable article of `source`, in corpus order."""
     for _article, claims in iter_articles_with_claims(source, skipped, recursive=recursive, tally=tally):
         yield from claims
 
 
-def _rows(source, skipped, recursive: bool = False, tally: Tally | None = None) -> Iterator[dict]:
+def _rows(source, skipped, recursive: bool = False, tally: Tally | None = None,
+          each_article: Callable | None = None) -> Iterator[dict]:
     for article, claims in iter_articles_with_claims(source, skipped, recursive=recursive, tally=tally):
+        if each_article is not None:
+            each_article(article)
         for claim in claims:
             yield claim.as_dict() | {"outlet": getattr(article, "outlet", None), "date": getattr(article, "date", None)}
 
@@ -119,7 +122,7 @@ def _nullable_ints(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def claims_frame(source, skipped: Callable | None = _report_skip, *, recursive: bool = False,
+def claims_frame(source, skipped: Callable | None = report_skip, *, recursive: bool = False,
                  tally: Tally | None = None) -> pd.DataFrame:
     """CLAIM_FIELDS columns plus the article's outlet and date."""
     return _frame(list(_rows(source, skipped, recursive, tally)))
@@ -129,18 +132,19 @@ class NothingLoaded(ValueError):
     """write_ledger(..., tally=...) read no article at all: nothing was written."""
 
 
-def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | None = _report_skip, *,
-                 recursive: bool = False, tally: Tally | None = None) -> Path:
+def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | None = report_skip, *,
+                 recursive: bool = False, tally: Tally | None = None, each_article: Callable | None = None) -> Path:
     """Write the ledger to `path` (.parquet streamed in row groups of `chunk_size`, or .csv), atomically.
 
     With a `tally`, a run that loads no article at all raises NothingLoaded and leaves `path` as it was
-    (an empty ledger would replace a good one); without, an empty corpus still gives a readable ledger."""
+    (an empty ledger would replace a good one); without, an empty corpus still gives a readable ledger.
+    `each_article(article)` is called for every article read (kz extract's text tables)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
     if path.suffix != ".parquet":
-        frame = claims_frame(source, skipped, recursive=recursive, tally=tally)
+        frame = _frame(list(_rows(source, skipped, recursive, tally, each_article)))
         if tally is not None and not tally.articles:
             raise NothingLoaded(f"{path}: not written")
         return write_table(frame, path)
@@ -148,7 +152,7 @@ def write_ledger(source, path, chunk_size: int = 10_000, skipped: Callable | Non
     with atomic_path(path) as tmp:
         with pq.ParquetWriter(tmp, schema) as writer:
             chunk: list[dict] = []
-            for row in _rows(source, skipped, recursive, tally):
+            for row in _rows(source, skipped, recursive, tally, each_article):
                 chunk.append(row)
                 if len(chunk) >= chunk_size:  # rows straight to Arrow: no DataFrame per chunk
                     writer.write_table(pa.Table.from_pylist(chunk, schema=schema))

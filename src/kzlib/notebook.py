@@ -62,7 +62,39 @@ def has_texts(corpus: str | os.PathLike) -> bool:
     return path.exists() and not is_ledger(path)
 
 
-#: Results several notebooks need from the article texts (the date mentions: 03 and 05), computed once per
+def text_table(name: str, corpus: str | os.PathLike, ledger: str | os.PathLike = "",
+               output_dir: str | os.PathLike = "reports"):
+    """The text table `name` (kzlib.text_tables: articles, skipped, source_mentions, framing_hits,
+    date_mentions, entities): the one `kz extract --out` stored beside `ledger` when it still matches, else
+    worked out from the texts of `corpus` once per report (`computed_once`). With a ledger, says which."""
+    from kzlib import text_tables
+
+    if ledger:
+        problem = text_tables.stored_tables_problem(project_path(ledger))
+        if problem is None:
+            frame = text_tables.read_stored(project_path(ledger), name)
+            print(f"{name}: {len(frame):,} rows stored by kz extract beside the ledger")
+            return frame
+        print(f"{name}: worked out from the article texts of {corpus}: {problem}")
+
+    def compute():
+        return text_tables.compute(_texts(str(project_path(corpus))), [name])[name]
+
+    return computed_once(output_dir, name, corpus, compute)
+
+
+_loaded: dict[str, object] = {}
+
+
+def _texts(corpus: str):
+    """The corpus a notebook reads its texts from, loaded once per kernel (several tables may need it)."""
+    if corpus not in _loaded:
+        _loaded.clear()
+        _loaded[corpus] = load_texts(corpus, missing_ok=True)
+    return _loaded[corpus]
+
+
+#: Results several notebooks need from the article texts (kzlib.text_tables), computed once per
 #: corpus and output folder: `output_dir`/cache/<name>-<corpus key>.pkl.
 CACHE = "cache"
 

@@ -202,25 +202,34 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
     are the offsets of the cue word, ``surface`` the cue. Credits are actors the gazetteer finds in page
     furniture that credits a source (source footer, picture caption).
     """
-    from kzlib.attribution import find_cues
-    from kzlib.claims import find_entities, read_sentences
-    from kzlib.doc import Doc
-
     if gazetteer is None:
         from kzlib.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
-    rows = []
-    for article in _articles(articles):
-        doc = Doc(article.text, article.id, _body(article))
-        read_sentences(doc)
-        find_entities(doc, gazetteer)
-        find_cues(doc, gazetteer)
-        rows.extend(_statement_rows(article, doc, gazetteer))
-        rows.extend(_credit_rows(article, gazetteer))
-    columns = ["article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end", "sentence",
-               "source_text", "source_type"]
-    frame = pd.DataFrame(rows, columns=columns)
+    return source_mentions_frame([row for article in _articles(articles)
+                                  for row in article_source_mentions(article, gazetteer)])
+
+
+SOURCE_MENTION_COLUMNS = ("article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end",
+                          "sentence", "source_text", "source_type")
+
+
+def article_source_mentions(article, gazetteer) -> list[dict]:
+    """The rows of ``source_mentions`` for one article (``SOURCE_MENTION_COLUMNS``), before de-duplication."""
+    from kzlib.attribution import find_cues
+    from kzlib.claims import find_entities, read_sentences
+    from kzlib.doc import Doc
+
+    doc = Doc(article.text, article.id, _body(article))
+    read_sentences(doc)
+    find_entities(doc, gazetteer)
+    find_cues(doc, gazetteer)
+    return _statement_rows(article, doc, gazetteer) + _credit_rows(article, gazetteer)
+
+
+def source_mentions_frame(rows) -> pd.DataFrame:
+    """``source_mentions``' table from the rows of ``article_source_mentions``, in article order."""
+    frame = pd.DataFrame(rows, columns=list(SOURCE_MENTION_COLUMNS))
     # a speaker counts once per sentence (several cues may name it: "قال ... وأضاف")
     return frame.drop_duplicates(["article_id", "kind", "actor", "sentence"]).reset_index(drop=True)
 
@@ -435,33 +444,52 @@ def _actor_name(gazetteer, actor: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- framing
 
 
+FRAMING_HIT_COLUMNS = ("outlet", "article_id", "group", "frame", "term", "gloss_en", "surface", "start", "end",
+                       "sentence")
+
+
 def framing_hits(articles, lexicon: tuple[dict, ...] | None = None) -> pd.DataFrame:
     """Every framing term in article bodies: outlet, article_id, group, frame, term, gloss_en, place, sentence."""
-    lexicon = lexicon or load_framing()
-    by_term = {row["term"]: row for row in lexicon}
+    by_term = framing_terms(lexicon)
+    return pd.DataFrame([row for article in _articles(articles) for row in article_framing_hits(article, by_term)],
+                        columns=list(FRAMING_HIT_COLUMNS))
+
+
+def framing_terms(lexicon: tuple[dict, ...] | None = None) -> dict[str, dict]:
+    """The framing lexicon (default ``lexicons/framing.tsv``) by term, as ``article_framing_hits`` takes it."""
+    return {row["term"]: row for row in (lexicon or load_framing())}
+
+
+def article_framing_hits(article, by_term: dict[str, dict]) -> list[dict]:
+    """The rows of ``framing_hits`` for one article (``FRAMING_HIT_COLUMNS``)."""
+    body = _body(article)
+    sentences = sentence_spans(article.text)
+    sentence_starts = [s for s, _ in sentences]
     rows = []
-    for article in _articles(articles):
-        body = _body(article)
-        sentences = sentence_spans(article.text)
-        sentence_starts = [s for s, _ in sentences]
-        for start, end, term in find_terms(article.text, tuple(by_term)):
-            if not _inside(body, start, end):
-                continue
-            s_start, s_end = _sentence_at(sentences, sentence_starts, start) or (start, end)
-            entry = by_term[term]
-            rows.append(dict(outlet=_outlet(article), article_id=article.id,
-                             group=entry["group"], frame=entry["frame"], term=term, gloss_en=entry["gloss_en"],
-                             surface=article.text[start:end], start=start, end=end,
-                             sentence=article.text[s_start:s_end]))
-    columns = ["outlet", "article_id", "group", "frame", "term", "gloss_en", "surface", "start", "end", "sentence"]
-    return pd.DataFrame(rows, columns=columns)
+    for start, end, term in find_terms(article.text, tuple(by_term)):
+        if not _inside(body, start, end):
+            continue
+        s_start, s_end = _sentence_at(sentences, sentence_starts, start) or (start, end)
+        entry = by_term[term]
+        rows.append(dict(outlet=_outlet(article), article_id=article.id,
+                         group=entry["group"], frame=entry["frame"], term=term, gloss_en=entry["gloss_en"],
+                         surface=article.text[start:end], start=start, end=end,
+                         sentence=article.text[s_start:s_end]))
+    return rows
 
 
 def outlet_word_counts(articles) -> pd.DataFrame:
-    """Words of article bodies per outlet (the denominator of per-1,000-word rates)."""
-    rows = [dict(outlet=_outlet(a), article_id=a.id,
-                 words=sum(count_words(a.text[s:e]) for s, e in _body(a))) for a in _articles(articles)]
-    frame = pd.DataFrame(rows, columns=["outlet", "article_id", "words"])
+    """Words of article bodies per outlet (the denominator of per-1,000-word rates): from Articles, or from an
+    articles table with ``id``, ``outlet`` and ``words`` (``kzlib.text_tables``' "articles")."""
+    if isinstance(articles, pd.DataFrame):
+        from kzlib.tables import outlet_of
+
+        frame = pd.DataFrame({"outlet": [outlet_of(o, i) for o, i in zip(articles["outlet"], articles["id"])],
+                              "article_id": articles["id"], "words": articles["words"]})
+    else:
+        rows = [dict(outlet=_outlet(a), article_id=a.id,
+                     words=sum(count_words(a.text[s:e]) for s, e in _body(a))) for a in _articles(articles)]
+        frame = pd.DataFrame(rows, columns=["outlet", "article_id", "words"])
     return frame.groupby("outlet").agg(articles=("article_id", "size"), words=("words", "sum")).reset_index()
 
 
