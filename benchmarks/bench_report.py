@@ -3,7 +3,10 @@
 For each size (``--sizes seeds,2000,10000,100000``) this runs ``kz report`` the way an analyst does on a
 large corpus: the synthetic corpus (``benchmarks/synth.py``, cached in ``data/interim/synth/``) for the
 article texts and a Parquet ledger extracted from it once (``kz extract --out``, cached beside it, not
-timed) passed as ``--param ledger=…``; the seeds run on ``data/corpus.csv`` alone. Printed per size and
+timed; the notebooks then read its text tables instead of the texts) passed as ``--param ledger=…``; the seeds
+run on ``data/corpus.csv`` alone; ``seedcopies`` is the five seeds 2,000 times (ids made unique: repeated wire
+copy), as a JSONL corpus with its ledger. A ledger whose text tables are missing or stale is extracted again.
+Printed per size and
 notebook: the run time and HTML export time ``kz report`` reports, the HTML size of the page; per size: the
 wall time of the whole command, the peak resident memory of the command and all its descendants (the
 kernels included: their RSS summed, sampled every 0.2 s with psutil), the largest page, and the ratio of
@@ -42,20 +45,46 @@ RUN = re.compile(r"run (?P<run>[\d.]+) s|^ \((?P<total>[\d.]+) s")  # the older 
 HTML = re.compile(r"html (?P<html>[\d.]+) s")
 
 
+SEED_COPIES = 2000    # `--sizes seedcopies`: the five seeds this many times (wire copy repeats like that)
+
+
 def corpus_for(size: str, seed: int) -> tuple[Path, Path | None]:
-    """(corpus, ledger) for a size: the seeds alone, or a synthetic corpus and its extracted ledger."""
+    """(corpus, ledger) for a size: the seeds alone, the seeds copied SEED_COPIES times, or a synthetic corpus;
+    each but the seeds with its ledger (and text tables) extracted once."""
     if size == "seeds":
         return ROOT / "data" / "corpus.csv", None
-    folder = CORPORA / f"n{int(size)}_seed{seed}"
-    if not (folder / ".synth.json").exists():
-        subprocess.run([sys.executable, str(HERE / "synth.py"), "--articles", str(int(size)), "--out", str(folder),
-                        "--seed", str(seed)], check=True)
+    if size == "seedcopies":
+        folder = CORPORA / f"seeds_x{SEED_COPIES}"
+        if not (folder / "copies.jsonl").exists():
+            write_seed_copies(folder / "copies.jsonl", SEED_COPIES)
+    else:
+        folder = CORPORA / f"n{int(size)}_seed{seed}"
+        if not (folder / ".synth.json").exists():
+            subprocess.run([sys.executable, str(HERE / "synth.py"), "--articles", str(int(size)), "--out", str(folder),
+                            "--seed", str(seed)], check=True)
     ledger = folder.parent / f"{folder.name}.ledger.parquet"
-    if not ledger.exists():
+    from kzlib.text_tables import stored_tables_problem
+
+    stale = "no ledger yet" if not ledger.exists() else stored_tables_problem(ledger)
+    if stale:
+        print(f"  extracting {ledger}: {stale}")
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "kzlib.cli", "extract", str(folder), "--out", str(ledger)], check=True)
-        print(f"  ledger extracted once: {ledger} ({time.perf_counter() - started:.0f} s, not counted)")
+        print(f"  ledger and text tables extracted once: {ledger} ({time.perf_counter() - started:.0f} s, not counted)")
     return folder, ledger
+
+
+def write_seed_copies(path: Path, copies: int) -> None:
+    """The seed articles `copies` times as one JSONL corpus, ids made unique, texts and metadata unchanged."""
+    from kzlib.corpus import load_corpus
+
+    articles = load_corpus(ROOT / "data" / "corpus.csv").articles
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as out:
+        for k in range(copies):
+            for a in articles:
+                out.write(json.dumps({"id": f"{a.id}-{k:04d}", "text": a.text, "outlet": a.outlet, "date": a.date,
+                                      "headline": a.headline}, ensure_ascii=False) + "\n")
 
 
 class TreeMemory:
@@ -126,7 +155,7 @@ def run_report(size: str, seed: int, timeout: int, jobs: int | None) -> dict:
 
 
 def _ratio(value, base, size) -> str:
-    if value is None or base in (None, 0) or size == "seeds":
+    if value is None or base in (None, 0) or not size.isdigit():
         return "-"
     return f"{value / (base * int(size) / BASE):.2f}"
 
@@ -157,15 +186,16 @@ def print_results(results: list[dict]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="seeds,2000,10000,100000",
-                        help="comma-separated: 'seeds' and/or numbers of synthetic articles")
+                        help="comma-separated: 'seeds', 'seedcopies' (the seeds 2,000 times) and/or numbers of "
+                             "synthetic articles")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=int, default=1800, help="kz report --timeout (per cell, seconds)")
     parser.add_argument("--jobs", type=int, default=None, help="kz report --jobs (default: its own)")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     for size in sizes:
-        if size != "seeds" and not size.isdigit():
-            parser.error(f"--sizes: {size!r} is neither 'seeds' nor a number of articles")
+        if size not in ("seeds", "seedcopies") and not size.isdigit():
+            parser.error(f"--sizes: {size!r} is neither 'seeds', 'seedcopies' nor a number of articles")
     info = machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB, Python {info['python']}")
     results = []

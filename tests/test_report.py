@@ -166,6 +166,19 @@ def test_seed_report_index_links_every_notebook(seed_report):
 
 
 @pytest.mark.e2e
+def test_the_notebooks_read_the_text_tables_written_with_the_ledger_not_the_texts(seed_report):
+    # kz report extracts the ledger and, in the same pass, the tables the notebooks need from the texts
+    code, out = seed_report
+    assert code == 0
+    assert (out / "tables" / "claims.text_tables" / "manifest.json").is_file()
+    for page, table in (("01_corpus_overview", "articles"), ("03_casualties", "date_mentions"),
+                        ("04_sources", "source_mentions"), ("04_sources", "framing_hits"),
+                        ("05_timeline", "date_mentions"), ("06_entities", "entities")):
+        text, _ = _html_text(out / "html" / f"{page}.html")
+        assert f"{table}: " in text and "rows stored beside the ledger" in text, (page, table)
+
+
+@pytest.mark.e2e
 def test_the_published_report_is_readable_as_plain_files_are(seed_report):
     # built in a temporary folder (owner-only); what is published gets the umask's permissions
     import stat

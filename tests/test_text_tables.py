@@ -72,7 +72,7 @@ def test_rows_go_out_in_chunks_with_the_same_result(tmp_path, monkeypatch, seed_
 def test_a_notebook_reads_stored_tables_and_says_so(stored, tmp_path, capsys):
     ledger, _ = stored
     frame = text_table("framing_hits", MANIFEST, ledger, tmp_path / "report")
-    assert "framing_hits: 100 rows stored by kz extract beside the ledger" in capsys.readouterr().out
+    assert "framing_hits: 100 rows stored beside the ledger" in capsys.readouterr().out
     assert len(frame) == 100
     assert not (tmp_path / "report" / "cache").exists()      # nothing worked out from the texts
 

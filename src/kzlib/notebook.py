@@ -65,15 +65,16 @@ def has_texts(corpus: str | os.PathLike) -> bool:
 def text_table(name: str, corpus: str | os.PathLike, ledger: str | os.PathLike = "",
                output_dir: str | os.PathLike = "reports"):
     """The text table `name` (kzlib.text_tables: articles, skipped, source_mentions, framing_hits,
-    date_mentions, entities): the one `kz extract --out` stored beside `ledger` when it still matches, else
-    worked out from the texts of `corpus` once per report (`computed_once`). With a ledger, says which."""
+    date_mentions, entities): the one stored beside `ledger` (by `kz extract --out`, or by `kz report` with the
+    ledger it extracts) when it still matches, else worked out from the texts of `corpus` once per report
+    (`computed_once`). With a ledger, says which."""
     from kzlib import text_tables
 
     if ledger:
         problem = text_tables.stored_tables_problem(project_path(ledger))
         if problem is None:
             frame = text_tables.read_stored(project_path(ledger), name)
-            print(f"{name}: {len(frame):,} rows stored by kz extract beside the ledger")
+            print(f"{name}: {len(frame):,} rows stored beside the ledger")
             return frame
         print(f"{name}: worked out from the article texts of {corpus}: {problem}")
 

@@ -271,10 +271,19 @@ def _extract_ledger(corpus, corpus_path: Path, build: Path, summary: RunSummary)
     except ImportError as exc:
         raise ReportError(f"cannot build the claims ledger: kzlib.corpus.load_corpus / "
                           f"kzlib.ledger.write_ledger not available ({exc})") from exc
+    from kzlib.corpus import Skip
+    from kzlib.text_tables import TextTablesWriter, text_tables_dir
+
     started = time.perf_counter()
     articles = _load_articles(corpus, corpus_path, summary)
+    target = build / "tables" / "claims.parquet"
     try:
-        ledger_path = Path(write_ledger(articles, build / "tables" / "claims.parquet", skipped=None))
+        # the notebooks' text tables in the same pass: each notebook then reads them, not the texts
+        with TextTablesWriter(text_tables_dir(target)) as text_tables:
+            for source, reason in summary.skipped_reasons:
+                text_tables.skip(Skip(source, reason))
+            ledger_path = Path(write_ledger(articles, target, skipped=None, each_article=text_tables.add))
+            text_tables.finish(ledger_path, [str(corpus_path)])
     except (ValueError, OSError) as exc:
         raise ReportError(f"corpus {corpus}: {exc}") from exc
     summary.claims = ledger_rows(ledger_path)
