@@ -106,7 +106,8 @@ def test_an_unreadable_manifest_is_named_not_raised(tmp_path):
     assert main(["extract", str(MANIFEST), "--out", str(ledger)]) == 0
     (text_tables.text_tables_dir(ledger) / "manifest.json").write_text("{not json", encoding="utf-8")
     assert "manifest.json cannot be read" in text_tables.stored_tables_problem(ledger)
-    assert "not a ledger file" in text_tables.stored_tables_problem(tmp_path)
+    assert "no text_tables/ in the ledger" in text_tables.stored_tables_problem(tmp_path)
+    assert "no such ledger" in text_tables.stored_tables_problem(tmp_path / "missing.parquet")
 
 
 def test_nothing_loaded_leaves_no_tables(tmp_path, capsys):
@@ -128,3 +129,17 @@ def test_skips_are_kept_with_their_reason():
 def test_an_unknown_table_is_refused():
     with pytest.raises(ValueError, match="unknown text tables"):
         text_tables.TextTableRows(["quotes"])
+
+
+def test_a_dask_ledger_folder_holds_the_same_tables(tmp_path, seed_corpus, capsys):
+    pytest.importorskip("dask")
+    out = tmp_path / "ledger_dask"
+    assert main(["extract", str(MANIFEST), "--out", str(out), "--dask", "sync"]) == 0
+    assert text_tables.text_tables_dir(out) == out / "text_tables"
+    assert text_tables.stored_tables_problem(out) is None
+    computed = text_tables.compute(seed_corpus)
+    for name in text_tables.TABLES:
+        pd.testing.assert_frame_equal(text_tables.read_stored(out, name), computed[name], check_dtype=False, obj=name)
+    capsys.readouterr()
+    text_table("date_mentions", MANIFEST, out, tmp_path / "report")
+    assert "date_mentions: 26 rows stored beside the ledger" in capsys.readouterr().out

@@ -149,3 +149,11 @@ def write_figure(fig, stem: str | os.PathLike, formats: tuple[str, ...] = ("png"
             fig.savefig(tmp, format=fmt, bbox_inches="tight", **savefig_kwargs)
         written.append(target)
     return written
+
+
+def parquet_parts(folder: str | os.PathLike) -> list[Path]:
+    """The .parquet files of a folder in partition order: numbers sort as numbers (part.2 before part.10)."""
+    def natural(path: Path) -> list:
+        return [int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", path.name)]
+
+    return sorted(Path(folder).glob("*.parquet"), key=natural)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -17,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 import pandas as pd
 
 from kzlib.claims import CLAIM_FIELDS, Claim, extract_claims
-from kzlib.io import atomic_path, write_table
+from kzlib.io import atomic_path, parquet_parts, write_table
 from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, NULLABLE_INT_FIELDS, claim_columns, claims_schema, parquet_rows
 
 LEDGER_COLUMNS = claim_columns()     # CLAIM_FIELDS + outlet + date: the same table as kzlib.scale writes
@@ -170,7 +169,7 @@ def ledger_parts(path) -> list[Path]:
     (part.2 before part.10), so the claims keep corpus order."""
     path = Path(path)
     folder = path / "claims" if (path / "claims").is_dir() else path
-    parts = sorted(folder.glob("*.parquet"), key=_natural_key)
+    parts = parquet_parts(folder)
     if not parts:
         raise ValueError(f"{path}: a ledger folder needs .parquet files (a kzlib.scale output folder or its claims/)")
     return parts
@@ -189,10 +188,6 @@ def ledger_rows(path) -> int:
 def missing_path(paths) -> str | None:
     """The first of `paths` that does not exist (what `kz extract` refuses before reading anything)."""
     return next((str(p) for p in paths if not Path(p).exists()), None)
-
-
-def _natural_key(path: Path) -> list:
-    return [int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", path.name)]
 
 
 def read_ledger(path) -> pd.DataFrame:

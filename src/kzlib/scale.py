@@ -11,6 +11,7 @@ Outputs, under `out_dir` (replaced as a whole only when every partition succeede
     out_dir/claims/part.N.parquet    CLAIM_FIELDS + outlet + date  (fixed schema, see CLAIM_SCHEMA)
     out_dir/skipped/part.N.parquet   source, reason                (unusable files / rows, never dropped)
     out_dir/articles/part.N.parquet  id, source, outlet, date, chars, claims
+    out_dir/text_tables/<name>/part.N.parquet, manifest.json    the notebooks' text tables (kzlib.text_tables)
 
 Read them back with `pandas.read_parquet(out_dir / "claims")` or `dask.dataframe.read_parquet`.
 
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 CORPUS_SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet")
-OUTPUT_TABLES = ("claims", "skipped", "articles")
+OUTPUT_TABLES = ("claims", "skipped", "articles", "text_tables")
 
 
 def _claim_fields() -> tuple[str, ...]:
@@ -151,7 +152,7 @@ def corpus_entries(source, recursive: bool = False) -> list:
 
 
 def _file_rows(path: Path, on_error: str) -> Iterator[tuple[str, dict]]:
-    """("claim" | "skip" | "article", row) for every article and skip in one corpus file."""
+    """("claim" | "skip" | "article" | "text:<table>", row) for every article and skip in one corpus file."""
     from kzlib.claims import extract_claims
     from kzlib.corpus import Skip, iter_articles
 
@@ -161,6 +162,7 @@ def _file_rows(path: Path, on_error: str) -> Iterator[tuple[str, dict]]:
             continue
         try:
             claims = extract_claims(item)
+            text_rows = _text_table_rows().article_rows(item)
         except Exception as error:  # one broken article must not sink a 100k-article run unless asked
             if on_error == "raise":
                 raise RuntimeError(f"{item.source}: claim extraction failed for article {item.id!r}: {error}") from error
@@ -170,6 +172,23 @@ def _file_rows(path: Path, on_error: str) -> Iterator[tuple[str, dict]]:
             yield "claim", {**claim.as_dict(), "outlet": item.outlet, "date": item.date}
         yield "article", {"id": item.id, "source": item.source, "outlet": item.outlet, "date": item.date,
                           "chars": len(item.text), "claims": len(claims)}
+        for name, rows in text_rows.items():
+            for row in rows:
+                yield f"text:{name}", row
+
+
+_text_rows = None
+
+
+def _text_table_rows():
+    """One kzlib.text_tables.TextTableRows per worker process (its lexicons loaded once), skips left out:
+    a --dask ledger's skipped/ table is its skips."""
+    global _text_rows
+    if _text_rows is None:
+        from kzlib.text_tables import TABLES, TextTableRows
+
+        _text_rows = TextTableRows([name for name in TABLES if name != "skipped"])
+    return _text_rows
 
 
 def _partition_rows(entries: Iterable, on_error: str) -> list[tuple[str, dict]]:
@@ -283,9 +302,15 @@ def extract_with_dask(
         selected = rows.filter(lambda row, kind=kind: row[0] == kind).map(lambda row: row[1])
         return selected.to_dataframe(meta=meta, optimize_graph=False)
 
+    from kzlib import text_tables
+
+    texts = [name for name in text_tables.TABLES if name != "skipped"]
     writes = [
         table("claim", claims_meta()).to_parquet(building / "claims", schema=claims_schema(),
                                                  write_index=False, compute=False),
+        *[table(f"text:{name}", _meta(text_tables.columns(name))).to_parquet(
+            building / text_tables.DASK_FOLDER / name, schema=_schema(text_tables.columns(name)),
+            write_index=False, compute=False) for name in texts],
         table("skip", _meta(SKIP_COLUMNS)).to_parquet(building / "skipped", schema=_schema(SKIP_COLUMNS),
                                                       write_index=False, compute=False),
         table("article", _meta(ARTICLE_COLUMNS)).to_parquet(building / "articles", schema=_schema(ARTICLE_COLUMNS),
@@ -295,6 +320,9 @@ def extract_with_dask(
         with _dask_scheduler(scheduler) as compute_kwargs:
             dask.compute(*writes, **compute_kwargs)
         _check_unique_ids(building / "articles")
+        tables = building / text_tables.DASK_FOLDER
+        text_tables.write_manifest(tables, _count_rows(building / "articles"),
+                                   {name: _count_rows(tables / name) for name in texts}, [str(f) for f in files])
         _replace_dir(building, out_dir)
     finally:
         if building.exists():

@@ -215,7 +215,7 @@ SOURCE_MENTION_COLUMNS = ("article_id", "outlet", "kind", "actor", "actor_type",
 
 
 def article_source_mentions(article, gazetteer) -> list[dict]:
-    """The rows of ``source_mentions`` for one article (``SOURCE_MENTION_COLUMNS``), before de-duplication."""
+    """The rows of ``source_mentions`` for one article (``SOURCE_MENTION_COLUMNS``)."""
     from kzlib.attribution import find_cues
     from kzlib.claims import find_entities, read_sentences
     from kzlib.doc import Doc
@@ -224,14 +224,19 @@ def article_source_mentions(article, gazetteer) -> list[dict]:
     read_sentences(doc)
     find_entities(doc, gazetteer)
     find_cues(doc, gazetteer)
-    return _statement_rows(article, doc, gazetteer) + _credit_rows(article, gazetteer)
+    # a speaker counts once per sentence (several cues may name it: "قال ... وأضاف"): the first row stays
+    rows, seen = [], set()
+    for row in _statement_rows(article, doc, gazetteer) + _credit_rows(article, gazetteer):
+        key = (row["kind"], row["actor"], row["sentence"])
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
+    return rows
 
 
 def source_mentions_frame(rows) -> pd.DataFrame:
     """``source_mentions``' table from the rows of ``article_source_mentions``, in article order."""
-    frame = pd.DataFrame(rows, columns=list(SOURCE_MENTION_COLUMNS))
-    # a speaker counts once per sentence (several cues may name it: "قال ... وأضاف")
-    return frame.drop_duplicates(["article_id", "kind", "actor", "sentence"]).reset_index(drop=True)
+    return pd.DataFrame(rows, columns=list(SOURCE_MENTION_COLUMNS))
 
 
 def _statement_rows(article, doc, gazetteer) -> list[dict]:

@@ -12,15 +12,15 @@ Extraction reads every text; the notebooks then need the texts again for what th
 | `entities` | gazetteer actors and places, furniture included (`kzlib.nlp.entities.entities_frame`) | 06 |
 
 `kz extract CORPUS --out ledger.parquet` writes them beside the ledger, in `ledger.text_tables/` (one Parquet
-file each and `manifest.json`), in the same pass as the claims: a notebook given `ledger=` reads them instead
-of reading 100,000 texts again. Each row is made by the same function the notebooks' own path uses, so the
-tables are the same whichever way they come (tests/test_text_tables.py).
+file each and `manifest.json`), in the same pass as the claims; `kz extract --dask` writes them into the ledger
+folder (`text_tables/<name>/part.N.parquet`), and `kz report` beside the ledger it extracts. A notebook given
+`ledger=` reads them instead of reading 100,000 texts again. Each row is made by the same function the
+notebooks' own path uses, so the tables are the same whichever way they come (tests/test_text_tables.py).
 
-The manifest pairs the tables with their ledger (its size and modification time) and with the word lists
-they were made with (SHA-256 of every file in `src/kzlib/lexicons/`). A notebook uses stored tables only when
-both still match, and says so; otherwise it says why and works them out from the texts (an edited
-`framing.tsv` is read again, never shown stale). `kz extract --dask` does not write them yet: its notebooks
-work them out from the texts.
+The manifest pairs the tables with their ledger (a ledger file's size and modification time; a folder is
+replaced whole with its tables) and with the word lists they were made with (SHA-256 of every file in
+`src/kzlib/lexicons/`). A notebook uses stored tables only when both still match, and says so; otherwise it
+says why and works them out from the texts (an edited `framing.tsv` is read again, never shown stale).
 """
 
 from __future__ import annotations
@@ -58,9 +58,13 @@ TABLES = ("articles", "skipped", "source_mentions", "framing_hits", "date_mentio
 
 
 def text_tables_dir(ledger: str | os.PathLike) -> Path:
-    """Where the text tables of a ledger file live: `ledger.parquet` → `ledger.text_tables/`."""
+    """Where the text tables of a ledger live: `ledger.parquet` → `ledger.text_tables/`; a `--dask` ledger
+    folder → its `text_tables/`."""
     ledger = Path(ledger)
-    return ledger.with_name(ledger.stem + FOLDER_SUFFIX)
+    return ledger / DASK_FOLDER if ledger.is_dir() else ledger.with_name(ledger.stem + FOLDER_SUFFIX)
+
+
+DASK_FOLDER = "text_tables"
 
 
 def lexicons_digest() -> dict[str, str]:
@@ -94,6 +98,12 @@ class TextTableRows:
         self._rules = get_backend("rules")
 
     def add(self, article) -> None:
+        for name, rows in self.article_rows(article).items():
+            self.rows[name].extend(rows)
+        self.articles += 1
+
+    def article_rows(self, article) -> dict[str, list[dict]]:
+        """One article's rows of each table (but `skipped`)."""
         from dataclasses import asdict
 
         from kzlib.corpus import inventory_row
@@ -101,18 +111,18 @@ class TextTableRows:
         from kzlib.sources import article_framing_hits, article_source_mentions
         from kzlib.timeline import article_mentions
 
-        self.articles += 1
-        rows = self.rows
-        if "articles" in rows:
-            rows["articles"].append(inventory_row(article, self._splitter))
-        if "source_mentions" in rows:
-            rows["source_mentions"].extend(article_source_mentions(article, self._gazetteer))
-        if "framing_hits" in rows:
-            rows["framing_hits"].extend(article_framing_hits(article, self._framing))
-        if "date_mentions" in rows:
-            rows["date_mentions"].extend(asdict(m) for m in article_mentions(article))
-        if "entities" in rows:
-            rows["entities"].extend(article_entities(article, self._rules))
+        names, rows = self.names, {}
+        if "articles" in names:
+            rows["articles"] = [inventory_row(article, self._splitter)]
+        if "source_mentions" in names:
+            rows["source_mentions"] = article_source_mentions(article, self._gazetteer)
+        if "framing_hits" in names:
+            rows["framing_hits"] = article_framing_hits(article, self._framing)
+        if "date_mentions" in names:
+            rows["date_mentions"] = [asdict(m) for m in article_mentions(article)]
+        if "entities" in names:
+            rows["entities"] = article_entities(article, self._rules)
+        return rows
 
     def skip(self, skip) -> None:
         if "skipped" in self.rows:
@@ -127,11 +137,12 @@ class TextTableRows:
 
 def table_frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A text table from its rows, as the notebooks' own functions build it."""
-    from kzlib.sources import source_mentions_frame
+    return pd.DataFrame(rows, columns=list(columns(name)))
 
-    if name == "source_mentions":
-        return source_mentions_frame(rows)
-    return pd.DataFrame(rows, columns=list(_columns()[name]))
+
+def columns(name: str) -> dict[str, str]:
+    """The columns of table `name` and their types ("string" or "int64"), as kzlib.scale describes tables."""
+    return _columns()[name]
 
 
 def compute(articles, names: Iterable[str] = TABLES, skipped: Iterable = ()) -> dict[str, pd.DataFrame]:
@@ -191,20 +202,13 @@ class TextTablesWriter:
             self._counts[name] += len(frame)
 
     def finish(self, ledger: str | os.PathLike, corpus: Iterable[str] = ()) -> Path:
-        from kzlib import __version__
-        from kzlib.io import default_mode, write_text
+        from kzlib.io import default_mode
 
         self._flush()
         for writer in self._writers.values():
             writer.close()
         self._writers = {}
-        stat = Path(ledger).stat()
-        manifest = {"format": FORMAT, "kzlib": __version__, "ledger": Path(ledger).name,
-                    "ledger_size": stat.st_size, "ledger_mtime_ns": stat.st_mtime_ns,
-                    "corpus": [os.path.abspath(p) for p in corpus], "articles": self._rows.articles, "rows": self._counts,
-                    "sentence_splitter": self._rows.sentence_splitter, "lexicons": lexicons_digest()}
-        # ASCII escapes: a file name that is not UTF-8 (surrogates) still makes valid JSON
-        write_text(self._building / MANIFEST, json.dumps(manifest, indent=1))
+        write_manifest(self._building, self._rows.articles, self._counts, corpus, ledger)
         os.chmod(self._building, default_mode(directory=True))
         if self.folder.exists():
             shutil.rmtree(self.folder)
@@ -218,11 +222,29 @@ class TextTablesWriter:
         shutil.rmtree(self._building, ignore_errors=True)
 
 
+def write_manifest(folder: Path, articles: int, rows: dict[str, int], corpus: Iterable[str] = (),
+                   ledger: str | os.PathLike | None = None) -> None:
+    """`folder`/manifest.json: what the tables were made from. A ledger file's size and modification time
+    pair the tables with it; a --dask ledger folder holds its tables (both are replaced as one)."""
+    from kzlib import __version__
+    from kzlib.corpus import _sentence_splitter
+    from kzlib.io import write_text
+
+    manifest = {"format": FORMAT, "kzlib": __version__, "corpus": [os.path.abspath(p) for p in corpus],
+                "articles": articles, "rows": rows, "sentence_splitter": _sentence_splitter()[1],
+                "lexicons": lexicons_digest()}
+    if ledger is not None:
+        stat = Path(ledger).stat()
+        manifest |= {"ledger": Path(ledger).name, "ledger_size": stat.st_size, "ledger_mtime_ns": stat.st_mtime_ns}
+    # ASCII escapes: a file name that is not UTF-8 (surrogates) still makes valid JSON
+    write_text(folder / MANIFEST, json.dumps(manifest, indent=1))
+
+
 def _schema(name: str):
     import pyarrow as pa
 
     types = {"string": pa.string(), "int64": pa.int64()}
-    return pa.schema([(column, types[kind]) for column, kind in _columns()[name].items()])
+    return pa.schema([(column, types[kind]) for column, kind in columns(name).items()])
 
 
 # --------------------------------------------------------------------------- read by the notebooks
@@ -232,18 +254,18 @@ def stored_tables_problem(ledger: str | os.PathLike) -> str | None:
     """Why the text tables beside `ledger` cannot be used (None: they can)."""
     ledger = Path(ledger)
     folder = text_tables_dir(ledger)
-    if not ledger.is_file():
-        return f"{ledger} is not a ledger file (a --dask folder has no stored text tables)"
+    if not ledger.exists():
+        return f"{ledger}: no such ledger"
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return f"no {folder.name}/ beside the ledger (extracted by an older kz extract?)"
+        return f"no {folder.name}/ {'in' if ledger.is_dir() else 'beside'} the ledger (extracted by an older kz extract?)"
     except (OSError, ValueError) as exc:
         return f"{folder / MANIFEST} cannot be read ({exc})"
     if manifest.get("format") != FORMAT:
         return f"{folder.name}/ has format {manifest.get('format')}, this kzlib reads {FORMAT}: extract again"
     stat = ledger.stat()
-    if (manifest.get("ledger_size"), manifest.get("ledger_mtime_ns")) != (stat.st_size, stat.st_mtime_ns):
+    if ledger.is_file() and (manifest.get("ledger_size"), manifest.get("ledger_mtime_ns")) != (stat.st_size, stat.st_mtime_ns):
         return f"{folder.name}/ was written with another version of {ledger.name} (it changed since): extract again"
     changed = sorted(name for name, digest in lexicons_digest().items() if manifest.get("lexicons", {}).get(name) != digest)
     if changed:
@@ -255,7 +277,17 @@ def read_stored(ledger: str | os.PathLike, name: str) -> pd.DataFrame:
     """The stored table `name` beside `ledger` (check `stored_tables_problem` first)."""
     if name not in TABLES:
         raise ValueError(f"unknown text table {name!r}: the tables are {', '.join(TABLES)}")
-    frame = pd.read_parquet(text_tables_dir(ledger) / f"{name}.parquet")
+    ledger = Path(ledger)
+    if ledger.is_dir():     # a --dask folder: parts in partition order (its skips are the ledger's own)
+        from kzlib.io import parquet_parts
+
+        folder = ledger / "skipped" if name == "skipped" else text_tables_dir(ledger) / name
+        parts = [pd.read_parquet(part) for part in parquet_parts(folder)]
+        if not parts:
+            raise FileNotFoundError(f"{folder}: no .parquet parts")
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    else:
+        frame = pd.read_parquet(text_tables_dir(ledger) / f"{name}.parquet")
     for column in frame.columns[frame.isna().all().to_numpy()]:
         frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype=object)  # as built from rows
     return frame
