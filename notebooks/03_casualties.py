@@ -124,7 +124,7 @@ if reports.empty:
 else:
     # dates stated in sentences: stored beside the ledger by kz extract, else worked out from the texts once
     # per report (notebook 05 needs them too); a ledger alone, without either, has no dates but publication's
-    mentions = text_table("date_mentions", corpus, ledger, output_dir)
+    mentions = text_table("date_mentions", corpus, ledger, output_dir, columns=list(timeline.EVENT_DATE_COLUMNS))
     if mentions.empty and not has_texts(corpus):
         print(f"article texts not available ({corpus}): event_date = publication date throughout")
     event_dates = timeline.claim_event_dates(claims, mentions)

@@ -80,12 +80,13 @@ save_tables(matrix, out, "04_cited_sources")
 # ## Quoted actors per outlet, with the sentence
 
 # %%
-quoted = mentions[mentions["kind"] == "statement"]
-if quoted.empty:
+quoted = mentions["kind"] == "statement"   # a mask, not a copy: a large corpus has millions of mentions
+if not quoted.any():
     print("none found: no quoted actors")
 else:
-    show_table(quoted, ["outlet", "article_id", "actor", "surface", "sentence"], saved="04_quoted_actors")
+    show_table(mentions, ["outlet", "article_id", "actor", "surface", "sentence"], where=quoted, saved="04_quoted_actors")
 save_tables(mentions, out, "04_quoted_actors")
+del mentions, quoted   # saved; at corpus scale millions of rows the cells below do not need (memory)
 
 # %% [markdown]
 # ## Framing terms per 1,000 words
@@ -109,6 +110,7 @@ else:
         charts.publish_figure(fig, out / "figures" / f"04_framing_{group}")
 save_tables(term_rates, out, "04_framing_terms")
 save_tables(frame_rates, out, "04_framing_frames")
+del hits   # counted above: millions of rows at corpus scale (memory)
 
 # %% [markdown]
 # ## Claims shared across outlets vs carried by one outlet only

@@ -35,3 +35,17 @@ def test_the_note_says_how_many_rows_and_links_both_saved_files():
     assert "500 of 44,123 rows" in note
     assert 'href="../tables/02_claims_ledger.csv"' in note and 'href="../tables/02_claims_ledger.parquet"' in note
     assert "tables/" in display.truncation_note(5, 9, None)
+
+
+def test_a_masked_table_shows_the_first_chosen_rows_and_counts_them_all(monkeypatch):
+    display.show_table(_frame(3))          # itables' set-up displays its own items once
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda item: shown.append(getattr(item, "data", "")))
+    frame = _frame(3_000)
+    display.show_table(frame, where=frame["value"] % 3 == 0, max_rows=100, saved="t")
+    note, page = shown
+    assert "The first 100 of 1,000 rows" in note
+    assert "a297:0-5" in page and "a1:0-5" not in page and "a300:0-5" not in page
+    shown.clear()
+    display.show_table(frame, where=frame["value"] < 10)      # all of them fit: no note
+    assert len(shown) == 1 and "a9:0-5" in shown[0] and "a10:0-5" not in shown[0]

@@ -64,12 +64,14 @@ _initialised = False
 
 def show_table(frame: pd.DataFrame, columns=None, *, caption: str | None = None, page_length: int = PAGE_LENGTH,
                articles_base: str = ARTICLES_FROM_NOTEBOOK, saved: str | None = None, max_rows: int = MAX_ROWS,
-               max_bytes: int = MAX_TABLE_BYTES) -> None:
+               max_bytes: int = MAX_TABLE_BYTES, where=None) -> None:
     """Display `frame` as an interactive table: `columns` first and visible (default: all), the rest hidden
     behind the "Columns" button. Plain scripts (no notebook front-end) get itables' text table.
 
     Over `max_rows` rows or `max_bytes` of embedded rows, the first rows are shown under a note naming how many
-    and where the whole table is: `saved` is the stem the notebook saves it under (`save_tables`)."""
+    and where the whole table is: `saved` is the stem the notebook saves it under (`save_tables`).
+    `where`: a boolean mask of `frame`'s rows, the table being those rows (only the first `max_rows` of them
+    are copied: `frame[where]` of a million rows would copy them all)."""
     import itables
 
     global _initialised
@@ -78,10 +80,16 @@ def show_table(frame: pd.DataFrame, columns=None, *, caption: str | None = None,
         _initialised = True
     from IPython.display import HTML, display
 
+    total = len(frame)
+    if where is not None:
+        import numpy as np
+
+        chosen = np.flatnonzero(np.asarray(where, dtype=bool))
+        frame, total = frame.iloc[chosen[:max_rows]], len(chosen)
     page, shown = table_html(frame, columns, caption=caption, page_length=page_length, articles_base=articles_base,
                              max_rows=max_rows, max_bytes=max_bytes)
-    if shown < len(frame):
-        display(HTML(truncation_note(shown, len(frame), saved)))
+    if shown < total:
+        display(HTML(truncation_note(shown, total, saved)))
     display(HTML(page))
 
 

@@ -80,8 +80,8 @@ def article_href(article_id, base: str = "articles/") -> str:
 def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Path]:
     """Write one page per article into `folder` (plus evidence.css); return the pages written.
 
-    `articles` are kzlib.corpus Articles; without them, one page per article id of the ledger is made from
-    the sentences it holds."""
+    `articles` are kzlib.corpus Articles (any iterable: read once, one at a time); without them (or when it
+    holds none), one page per article id of the ledger is made from the sentences it holds."""
     from kzlib.io import remove_stale_temporaries_in, write_text
 
     folder = Path(folder)
@@ -91,9 +91,12 @@ def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Pat
     claims = _prepared(claims)
     names = _names(claims)
     written = []
-    if articles:
+    if articles is not None:
         # the ledger read into plain rows once, grouped by article: per-article DataFrames (a filter, a sort,
         # an itertuples per page) took most of the time at 2,000 articles
+        # and the columns a page shows only (the ledger's others, as objects, took a GB at 100,000 articles)
+        shown = [c for c in (*PAGE_COLUMNS, *(f for f, _ in OPTIONAL_FIELDS)) if c in claims.columns]
+        claims = claims.loc[:, shown]
         by_rows: dict[str, list] = {}
         for row in claims.astype(object).itertuples(index=False):
             by_rows.setdefault(row.article_id, []).append(row)
@@ -101,7 +104,8 @@ def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Pat
         for article in articles:
             page = _article_page(article, by_rows.get(str(article.id), []), columns, names)
             written.append(write_text(folder / page_name(article.id), page, clean=False))
-        return written
+        if written:
+            return written
     by_article = {key: group for key, group in claims.groupby("article_id", sort=False)} if len(claims) else {}
     for article_id, rows in by_article.items():
         written.append(write_text(folder / page_name(article_id), ledger_page(article_id, rows, names), clean=False))
@@ -288,10 +292,16 @@ def _category_css() -> str:
 
 # --- helpers ---------------------------------------------------------------------------------
 
+#: The ledger columns an article page reads: these always (null when the ledger lacks one), the sentence's
+#: offsets and OPTIONAL_FIELDS when present.
+CLAIM_COLUMNS = ("article_id", "category", "subject", "value", "qualifier", "attributed_to", "location",
+                 "start", "end", "quote", "sentence")
+PAGE_COLUMNS = (*CLAIM_COLUMNS, "sentence_start", "sentence_end")
+
+
 def _prepared(claims: pd.DataFrame) -> pd.DataFrame:
     claims = claims if claims is not None else pd.DataFrame()
-    for column in ("article_id", "category", "subject", "value", "qualifier", "attributed_to", "location",
-                   "start", "end", "quote", "sentence"):
+    for column in CLAIM_COLUMNS:
         if column not in claims.columns:
             claims = claims.assign(**{column: None})
     claims = claims[claims["start"].notna() & claims["end"].notna()]

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 import pandas as pd
 
 from kzlib.claims import CLAIM_FIELDS, Claim, extract_claims
-from kzlib.io import atomic_path, parquet_parts, write_table
+from kzlib.io import atomic_path, parquet_parts, read_parquet_frame, write_table
 from kzlib.scale import FLOAT_FIELDS, INT_FIELDS, NULLABLE_INT_FIELDS, claim_columns, claims_schema, parquet_rows
 
 LEDGER_COLUMNS = claim_columns()     # CLAIM_FIELDS + outlet + date: the same table as kzlib.scale writes
@@ -209,10 +209,10 @@ def read_ledger(path) -> pd.DataFrame:
 def _read_ledger_frame(path: Path) -> pd.DataFrame:
     """The table of a ledger file or folder of Parquet parts, as stored."""
     if path.is_dir():
-        frames = [pd.read_parquet(part) for part in ledger_parts(path)]
+        frames = [read_parquet_frame(part) for part in ledger_parts(path)]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if path.suffix == ".parquet":
-        return pd.read_parquet(path)
+        return read_parquet_frame(path)
     if path.suffix == ".csv":
         return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
     raise ValueError(f"{path}: unsupported ledger format {path.suffix!r} (use .parquet or .csv)")

@@ -63,17 +63,17 @@ def has_texts(corpus: str | os.PathLike) -> bool:
 
 
 def text_table(name: str, corpus: str | os.PathLike, ledger: str | os.PathLike = "",
-               output_dir: str | os.PathLike = "reports"):
+               output_dir: str | os.PathLike = "reports", columns: list[str] | None = None):
     """The text table `name` (kzlib.text_tables: articles, skipped, source_mentions, framing_hits,
     date_mentions, entities): the one stored beside `ledger` (by `kz extract --out`, or by `kz report` with the
     ledger it extracts) when it still matches, else worked out from the texts of `corpus` once per report
-    (`computed_once`). With a ledger, says which."""
+    (`computed_once`). With a ledger, says which. `columns`: only these (a stored table reads no other)."""
     from kzlib import text_tables
 
     if ledger:
         problem = text_tables.stored_tables_problem(project_path(ledger))
         if problem is None:
-            frame = text_tables.read_stored(project_path(ledger), name)
+            frame = text_tables.read_stored(project_path(ledger), name, columns)
             print(f"{name}: {len(frame):,} rows stored beside the ledger")
             return frame
         print(f"{name}: worked out from the article texts of {corpus}: {problem}")
@@ -81,7 +81,8 @@ def text_table(name: str, corpus: str | os.PathLike, ledger: str | os.PathLike =
     def compute():
         return text_tables.compute(_texts(str(project_path(corpus))), [name])[name]
 
-    return computed_once(output_dir, name, corpus, compute)
+    frame = computed_once(output_dir, name, corpus, compute)
+    return frame if columns is None else frame.loc[:, list(columns)]
 
 
 _loaded: dict[str, object] = {}

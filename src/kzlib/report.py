@@ -238,8 +238,9 @@ def _prepare_inputs(corpus, build: Path, extra: dict) -> tuple[RunSummary, dict,
     summary = RunSummary(corpus=str(corpus))
     if given_ledger:
         ledger_path = _given_ledger(given_ledger, summary)
-        # texts for the evidence pages
-        articles = _load_articles(corpus, corpus_path, summary) \
+        # texts for the evidence pages, read one at a time while they are written (100,000 texts held at
+        # once took more memory than a notebook kernel)
+        articles = ArticleStream(corpus_path, summary) \
             if not is_ledger(corpus_path) and corpus_path.exists() else None
     else:
         ledger_path, articles = _extract_ledger(corpus, corpus_path, build, summary)
@@ -289,6 +290,28 @@ def _extract_ledger(corpus, corpus_path: Path, build: Path, summary: RunSummary)
     summary.claims = ledger_rows(ledger_path)
     print(f"[ledger] {corpus}: {_counts_line(summary)} ({time.perf_counter() - started:.1f} s)", flush=True)
     return ledger_path, articles
+
+
+class ArticleStream:
+    """The articles of a corpus, read again at each iteration; the articles and skips read are counted into
+    `summary` (and each skip printed) as they come."""
+
+    def __init__(self, corpus_path: Path, summary: RunSummary):
+        self.corpus_path, self.summary = corpus_path, summary
+
+    def __iter__(self):
+        from kzlib.corpus import Skip, iter_articles
+
+        summary = self.summary
+        summary.articles, summary.skipped, summary.skipped_reasons = 0, 0, []
+        for item in iter_articles(self.corpus_path):
+            if isinstance(item, Skip):
+                summary.skipped += 1
+                summary.skipped_reasons.append((item.source, item.reason))
+                print(f"skipped {item.source}: {item.reason}", file=sys.stderr)
+            else:
+                summary.articles += 1
+                yield item
 
 
 def _load_articles(corpus, corpus_path: Path, summary: RunSummary) -> list:

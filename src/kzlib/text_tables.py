@@ -273,21 +273,21 @@ def stored_tables_problem(ledger: str | os.PathLike) -> str | None:
     return None
 
 
-def read_stored(ledger: str | os.PathLike, name: str) -> pd.DataFrame:
-    """The stored table `name` beside `ledger` (check `stored_tables_problem` first)."""
+def read_stored(ledger: str | os.PathLike, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """The stored table `name` beside `ledger` (check `stored_tables_problem` first); `columns`: these only."""
+    from kzlib.io import parquet_parts, read_parquet_frame
+
     if name not in TABLES:
         raise ValueError(f"unknown text table {name!r}: the tables are {', '.join(TABLES)}")
     ledger = Path(ledger)
     if ledger.is_dir():     # a --dask folder: parts in partition order (its skips are the ledger's own)
-        from kzlib.io import parquet_parts
-
         folder = ledger / "skipped" if name == "skipped" else text_tables_dir(ledger) / name
-        parts = [pd.read_parquet(part) for part in parquet_parts(folder)]
+        parts = [read_parquet_frame(part, columns) for part in parquet_parts(folder)]
         if not parts:
             raise FileNotFoundError(f"{folder}: no .parquet parts")
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     else:
-        frame = pd.read_parquet(text_tables_dir(ledger) / f"{name}.parquet")
+        frame = read_parquet_frame(text_tables_dir(ledger) / f"{name}.parquet", columns)
     for column in frame.columns[frame.isna().all().to_numpy()]:
         frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype=object)  # as built from rows
     return frame

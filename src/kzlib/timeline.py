@@ -372,6 +372,11 @@ def timeline_frame(articles) -> pd.DataFrame:
     return frame.loc[:, list(MENTION_COLUMNS)]
 
 
+#: The columns of the date mentions ``claim_event_dates`` reads.
+EVENT_DATE_COLUMNS = ("article_id", "start", "sentence_start", "sentence_end", "resolved", "expression", "rule",
+                      "status")
+
+
 def claim_event_dates(claims: pd.DataFrame, mentions: pd.DataFrame,
                       statuses: tuple[str, ...] = ("resolved",)) -> pd.DataFrame:
     """For each claim whose sentence states a resolved date, that date (the nearest mention in the sentence).
@@ -390,8 +395,7 @@ def claim_event_dates(claims: pd.DataFrame, mentions: pd.DataFrame,
     frame = with_claim_ids(claims)
     left = pd.DataFrame({"claim_id": frame["claim_id"].to_numpy(), "article_id": frame["article_id"].to_numpy(),
                          "claim_start": frame["start"].to_numpy(), "_claim": range(len(frame))})
-    right = usable.loc[:, ["article_id", "start", "sentence_start", "sentence_end", "resolved", "expression", "rule",
-                           "status"]].assign(_mention=range(len(usable)))
+    right = usable.loc[:, list(EVENT_DATE_COLUMNS)].assign(_mention=range(len(usable)))
     pairs = left.merge(right, on="article_id", how="inner")
     pairs = pairs[(pairs["sentence_start"] <= pairs["claim_start"]) & (pairs["claim_start"] < pairs["sentence_end"])]
     if pairs.empty:
