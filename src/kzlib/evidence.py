@@ -95,7 +95,7 @@ def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Pat
         # the ledger read into plain rows once, grouped by article: per-article DataFrames (a filter, a sort,
         # an itertuples per page) took most of the time at 2,000 articles
         # and the columns a page shows only (the ledger's others, as objects, took a GB at 100,000 articles)
-        shown = [c for c in (*PAGE_COLUMNS, *(f for f, _ in OPTIONAL_FIELDS)) if c in claims.columns]
+        shown = [c for c in PAGE_LEDGER_COLUMNS if c in claims.columns]
         claims = claims.loc[:, shown]
         by_rows: dict[str, list] = {}
         for row in claims.astype(object).itertuples(index=False):
@@ -297,6 +297,8 @@ def _category_css() -> str:
 CLAIM_COLUMNS = ("article_id", "category", "subject", "value", "qualifier", "attributed_to", "location",
                  "start", "end", "quote", "sentence")
 PAGE_COLUMNS = (*CLAIM_COLUMNS, "sentence_start", "sentence_end")
+#: What the pages read of the ledger (outlet and date: the header of a page made from the ledger alone).
+PAGE_LEDGER_COLUMNS = (*PAGE_COLUMNS, *(field for field, _ in OPTIONAL_FIELDS), "outlet", "date")
 
 
 def _prepared(claims: pd.DataFrame) -> pd.DataFrame:

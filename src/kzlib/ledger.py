@@ -190,32 +190,43 @@ def missing_path(paths) -> str | None:
     return next((str(p) for p in paths if not Path(p).exists()), None)
 
 
-def read_ledger(path) -> pd.DataFrame:
+def read_ledger(path, columns: list[str] | None = None) -> pd.DataFrame:
     """A ledger written by write_ledger (Parquet or CSV) or a folder of Parquet parts (kzlib.scale), with the
-    ledger's columns and dtypes."""
+    ledger's columns and dtypes; `columns`: these only (a Parquet ledger reads no other)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such ledger")
-    frame = _read_ledger_frame(path)
-    missing = [c for c in CLAIM_FIELDS if c not in frame.columns and c not in _LATER_FIELDS]
+    frame = _read_ledger_frame(path, columns)
+    wanted = CLAIM_FIELDS if columns is None else [c for c in columns if c in CLAIM_FIELDS]
+    missing = [c for c in wanted if c not in frame.columns and c not in _LATER_FIELDS]
     if missing:
         raise ValueError(f"{path}: not a claims ledger, missing columns {missing}")
-    for name in _LATER_FIELDS:       # a ledger written before the field existed: unknown / empty
-        if name not in frame.columns:
+    for name in _LATER_FIELDS if columns is None else [c for c in columns if c in _LATER_FIELDS]:
+        if name not in frame.columns:       # a ledger written before the field existed: unknown / empty
             frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64") if name in _LATER_OFFSETS else None
     return _nullable_ints(frame)
 
 
-def _read_ledger_frame(path: Path) -> pd.DataFrame:
-    """The table of a ledger file or folder of Parquet parts, as stored."""
+def _read_ledger_frame(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The table of a ledger file or folder of Parquet parts, as stored (`columns`: those of them it has)."""
     if path.is_dir():
-        frames = [read_parquet_frame(part) for part in ledger_parts(path)]
+        frames = [_read_part(part, columns) for part in ledger_parts(path)]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if path.suffix == ".parquet":
-        return read_parquet_frame(path)
+        return _read_part(path, columns)
     if path.suffix == ".csv":
-        return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
+        return frame if columns is None else frame.loc[:, [c for c in columns if c in frame.columns]]
     raise ValueError(f"{path}: unsupported ledger format {path.suffix!r} (use .parquet or .csv)")
+
+
+def _read_part(path: Path, columns: list[str] | None) -> pd.DataFrame:
+    if columns is None:
+        return read_parquet_frame(path)
+    import pyarrow.parquet as pq
+
+    stored = set(pq.read_schema(path).names)
+    return read_parquet_frame(path, [c for c in columns if c in stored])
 
 
 # claim fields newer than some ledgers on disk: offsets read back as unknown, texts as empty

@@ -334,8 +334,10 @@ def _write_article_pages(build: Path, articles: list | None, summary: RunSummary
     from kzlib.evidence import write_article_pages
     from kzlib.ledger import read_ledger
 
-    claims = read_ledger(build / "tables" / "claims.parquet") if (build / "tables" / "claims.parquet").exists() \
-        else read_ledger(_resolve_input(summary.ledger))
+    from kzlib.evidence import PAGE_LEDGER_COLUMNS
+
+    path = build / "tables" / "claims.parquet"
+    claims = read_ledger(path if path.exists() else _resolve_input(summary.ledger), columns=list(PAGE_LEDGER_COLUMNS))
     summary.article_pages = len(write_article_pages(build / "articles", claims, articles))
 
 
