@@ -10,6 +10,7 @@ CORPUS       ?= data/corpus.csv
 OUT          ?= reports
 LEDGER       ?=
 TIMEOUT      ?= 900
+JOBS         ?=
 SIZES        ?=
 VPY          := $(VENV)/bin/python
 comma        := ,
@@ -20,7 +21,7 @@ STAMP        := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 help: ## show this list
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
-	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) LEDGER=$(LEDGER) EXTRAS=$(EXTRAS) TIMEOUT=$(TIMEOUT)"
+	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) LEDGER=$(LEDGER) JOBS=$(JOBS) EXTRAS=$(EXTRAS) TIMEOUT=$(TIMEOUT)"
 
 $(STAMP): pyproject.toml
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +32,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create ./.venv and install kzlib with EXTRAS (default dev,dask)
 
 report: $(STAMP) ## run every notebook on CORPUS (or an extracted LEDGER) and export HTML reports to OUT
-	$(VPY) -m kzlib.cli report --corpus "$(CORPUS)" --out "$(OUT)" --timeout $(TIMEOUT) $(if $(LEDGER),--param "ledger=$(LEDGER)")
+	$(VPY) -m kzlib.cli report --corpus "$(CORPUS)" --out "$(OUT)" --timeout $(TIMEOUT) $(if $(LEDGER),--param "ledger=$(LEDGER)") $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP) ## run the test suite (unit, gold-set evaluation, end-to-end report on the seeds)
 	@status=0; $(VPY) -m kzlib.cli evaluate || status=$$?; $(VPY) -m pytest || status=$$?; exit $$status
@@ -55,7 +56,7 @@ bench: $(STAMP) ## run the throughput/memory benchmarks (prints figures)
 	$(VPY) benchmarks/bench_extract.py
 
 bench-report: $(STAMP) ## time `kz report` on the seeds and 2k/10k/100k synthetic articles (SIZES=seeds,2000 to limit)
-	$(VPY) benchmarks/bench_report.py $(if $(SIZES),--sizes "$(SIZES)")
+	$(VPY) benchmarks/bench_report.py $(if $(SIZES),--sizes "$(SIZES)") $(if $(JOBS),--jobs $(JOBS))
 
 bench-robustness: $(STAMP) ## time one unpunctuated sentence (10 KB, 100 KB, 1 MB) and peak memory on one 50 MB article
 	$(VPY) benchmarks/bench_robustness.py

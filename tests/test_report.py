@@ -123,6 +123,8 @@ def test_default_jobs_follows_the_cores_and_the_cli_takes_jobs(monkeypatch):
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
     assert report.default_jobs(6) == 4 and report.default_jobs(2) == 2
+    assert report.default_jobs(6, claims=report.LARGE_LEDGER_CLAIMS) == 4
+    assert report.default_jobs(6, claims=report.LARGE_LEDGER_CLAIMS + 1) == 1     # memory, not cores
     assert build_parser().parse_args(["report", "--jobs", "3"]).jobs == 3
     assert build_parser().parse_args(["report"]).jobs is None
     with pytest.raises(SystemExit):

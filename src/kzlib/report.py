@@ -115,6 +115,12 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
         except ReportError as exc:
             print(f"report: {exc}", file=sys.stderr)
             return 2
+        if jobs is None:
+            jobs = default_jobs(len(runs), summary.claims)
+            if summary.claims and summary.claims > LARGE_LEDGER_CLAIMS:
+                print(f"[jobs] one notebook at a time: the ledger holds {summary.claims:,} claims (more than "
+                      f"{LARGE_LEDGER_CLAIMS:,}: each kernel holds it and its text tables); --jobs N to change",
+                      flush=True)
         failed = _run_notebooks_into(build, out, runs, params, timeout, jobs,
                                      while_running=lambda: _write_article_pages(build, articles, summary))
         if failed:
@@ -140,10 +146,10 @@ def _clear_for_build(out: Path, folder: Path, notebooks: list[Path], only) -> li
     return _kept_from_previous(out, folder, notebooks) if only else []
 
 
-def _run_notebooks_into(build: Path, out: Path, runs: list, params: dict, timeout: int, jobs: int | None,
+def _run_notebooks_into(build: Path, out: Path, runs: list, params: dict, timeout: int, jobs: int,
                         while_running) -> list:
     """Execute the notebooks in the build folder (paths of the build shown as `out`); the failed runs."""
-    return run_notebooks(runs, params, build, timeout, jobs or default_jobs(len(runs)), {str(build): str(out)},
+    return run_notebooks(runs, params, build, timeout, jobs, {str(build): str(out)},
                          while_running=while_running, previous=out / "notebooks")
 
 
@@ -341,8 +347,17 @@ def _write_article_pages(build: Path, articles: list | None, summary: RunSummary
     summary.article_pages = len(write_article_pages(build / "articles", claims, articles))
 
 
-def default_jobs(notebooks: int) -> int:
-    """Notebooks executing at once: one per core this process may use, at most one per notebook."""
+#: Above this many claims the notebooks run one at a time by default: memory, not cores, is then the limit
+#: (100,000 synthetic articles, 441,672 claims, 2 cores: two at a time 147 s and 5.5 GB in all, one at a
+#: time 183 s and 3.9 GB).
+LARGE_LEDGER_CLAIMS = 100_000
+
+
+def default_jobs(notebooks: int, claims: int | None = None) -> int:
+    """Notebooks executing at once: one per core this process may use, at most one per notebook; one when
+    the ledger holds more than LARGE_LEDGER_CLAIMS claims."""
+    if claims is not None and claims > LARGE_LEDGER_CLAIMS:
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
