@@ -143,3 +143,15 @@ def test_a_dask_ledger_folder_holds_the_same_tables(tmp_path, seed_corpus, capsy
     capsys.readouterr()
     text_table("date_mentions", MANIFEST, out, tmp_path / "report")
     assert "date_mentions: 26 rows stored beside the ledger" in capsys.readouterr().out
+
+
+def test_a_killed_extractions_half_built_tables_are_removed(tmp_path):
+    running = tmp_path / f".l.text_tables.{os.getppid()}.tmp"     # a live process's build is left alone
+    running.mkdir()
+    dead = next(pid for pid in range(4_000_000, 4_100_000) if not text_tables._running(pid))
+    leftover = tmp_path / f".l.text_tables.{dead}.tmp"
+    leftover.mkdir()
+    (leftover / "entities.parquet").write_bytes(b"half")
+    assert main(["extract", str(MANIFEST), "--out", str(tmp_path / "l.parquet")]) == 0
+    assert not leftover.exists() and running.is_dir()
+    assert text_tables.stored_tables_problem(tmp_path / "l.parquet") is None

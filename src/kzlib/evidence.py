@@ -20,6 +20,7 @@ import hashlib
 import html
 import re
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote as url_quote
 
 import pandas as pd
@@ -98,7 +99,7 @@ def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Pat
         shown = [c for c in PAGE_LEDGER_COLUMNS if c in claims.columns]
         claims = claims.loc[:, shown]
         by_rows: dict[str, list] = {}
-        for row in claims.astype(object).itertuples(index=False):
+        for row in _rows(claims):
             by_rows.setdefault(row.article_id, []).append(row)
         columns = set(claims.columns)
         for article in articles:
@@ -110,6 +111,20 @@ def write_article_pages(folder, claims: pd.DataFrame, articles=None) -> list[Pat
     for article_id, rows in by_article.items():
         written.append(write_text(folder / page_name(article_id), ledger_page(article_id, rows, names), clean=False))
     return written
+
+
+def _rows(claims: pd.DataFrame) -> Iterator:
+    """The claims as namedtuples of Python values (as `claims.astype(object).itertuples(index=False)` gives),
+    each distinct string held once: the claims of one sentence share it, and wire copy repeats it."""
+    from collections import namedtuple
+
+    Row = namedtuple("Row", claims.columns, rename=True)
+    columns = []
+    for name in claims.columns:
+        memo: dict = {}
+        columns.append([memo.setdefault(v, v) if isinstance(v, str) else v
+                        for v in claims[name].astype(object).tolist()])
+    return map(Row._make, zip(*columns))
 
 
 def article_page(article, claims: pd.DataFrame, names: dict | None = None) -> str:

@@ -308,8 +308,8 @@ def extract_with_dask(
     writes = [
         table("claim", claims_meta()).to_parquet(building / "claims", schema=claims_schema(),
                                                  write_index=False, compute=False),
-        *[table(f"text:{name}", _meta(text_tables.columns(name))).to_parquet(
-            building / text_tables.DASK_FOLDER / name, schema=_schema(text_tables.columns(name)),
+        *[table(f"text:{name}", _meta(text_tables.table_columns(name))).to_parquet(
+            building / text_tables.DASK_FOLDER / name, schema=_schema(text_tables.table_columns(name)),
             write_index=False, compute=False) for name in texts],
         table("skip", _meta(SKIP_COLUMNS)).to_parquet(building / "skipped", schema=_schema(SKIP_COLUMNS),
                                                       write_index=False, compute=False),

@@ -137,10 +137,10 @@ class TextTableRows:
 
 def table_frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A text table from its rows, as the notebooks' own functions build it."""
-    return pd.DataFrame(rows, columns=list(columns(name)))
+    return pd.DataFrame(rows, columns=list(table_columns(name)))
 
 
-def columns(name: str) -> dict[str, str]:
+def table_columns(name: str) -> dict[str, str]:
     """The columns of table `name` and their types ("string" or "int64"), as kzlib.scale describes tables."""
     return _columns()[name]
 
@@ -168,6 +168,7 @@ class TextTablesWriter:
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
         self.folder.parent.mkdir(parents=True, exist_ok=True)
+        _remove_dead_builds(self.folder)
         self._building = self.folder.with_name(f".{self.folder.name}.{os.getpid()}.tmp")
         shutil.rmtree(self._building, ignore_errors=True)
         self._building.mkdir()
@@ -222,6 +223,24 @@ class TextTablesWriter:
         shutil.rmtree(self._building, ignore_errors=True)
 
 
+def _remove_dead_builds(folder: Path) -> None:
+    """Remove the half-built folders of `folder` whose extraction is no longer running (killed)."""
+    for leftover in folder.parent.glob(f".{folder.name}.*.tmp"):
+        pid = leftover.name[len(folder.name) + 2:-len(".tmp")]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:     # someone else's process
+        return True
+    return True
+
+
 def write_manifest(folder: Path, articles: int, rows: dict[str, int], corpus: Iterable[str] = (),
                    ledger: str | os.PathLike | None = None) -> None:
     """`folder`/manifest.json: what the tables were made from. A ledger file's size and modification time
@@ -244,7 +263,7 @@ def _schema(name: str):
     import pyarrow as pa
 
     types = {"string": pa.string(), "int64": pa.int64()}
-    return pa.schema([(column, types[kind]) for column, kind in columns(name).items()])
+    return pa.schema([(column, types[kind]) for column, kind in table_columns(name).items()])
 
 
 # --------------------------------------------------------------------------- read by the notebooks
