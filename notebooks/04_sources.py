@@ -43,6 +43,7 @@ overlap_threshold = 0.5
 # %%
 from kzlib import charts, sources, tables
 from kzlib.gazetteer import load_gazetteer
+from kzlib.io import release_memory
 from kzlib.notebook import load_claims, project_path, save_tables, text_table
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
@@ -87,6 +88,7 @@ else:
     show_table(mentions, ["outlet", "article_id", "actor", "surface", "sentence"], where=quoted, saved="04_quoted_actors")
 save_tables(mentions, out, "04_quoted_actors")
 del mentions, quoted   # saved; at corpus scale millions of rows the cells below do not need (memory)
+release_memory()
 
 # %% [markdown]
 # ## Framing terms per 1,000 words
@@ -111,6 +113,7 @@ else:
 save_tables(term_rates, out, "04_framing_terms")
 save_tables(frame_rates, out, "04_framing_frames")
 del hits   # counted above: millions of rows at corpus scale (memory)
+release_memory()
 
 # %% [markdown]
 # ## Claims shared across outlets vs carried by one outlet only

@@ -167,3 +167,11 @@ def read_parquet_frame(path: str | os.PathLike, columns: list[str] | None = None
 
     table = pq.read_table(path, columns=columns)
     return table.to_pandas(self_destruct=True, split_blocks=True)
+
+
+def release_memory() -> None:
+    """Give freed Arrow buffers back to the system. pyarrow keeps them in its pool for later Arrow tables,
+    where Python objects cannot use them: 100,000 articles' evidence pages left 0.35 GB there."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()

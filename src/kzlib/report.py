@@ -341,10 +341,13 @@ def _write_article_pages(build: Path, articles: list | None, summary: RunSummary
     from kzlib.ledger import read_ledger
 
     from kzlib.evidence import PAGE_LEDGER_COLUMNS
+    from kzlib.io import release_memory
 
     path = build / "tables" / "claims.parquet"
     claims = read_ledger(path if path.exists() else _resolve_input(summary.ledger), columns=list(PAGE_LEDGER_COLUMNS))
     summary.article_pages = len(write_article_pages(build / "articles", claims, articles))
+    del claims
+    release_memory()     # the notebooks still running need it more than this process
 
 
 #: Above this many claims the notebooks run one at a time by default: memory, not cores, is then the limit
@@ -388,9 +391,10 @@ def _recorded_duration(executed: Path) -> float | None:
 def run_notebooks(runs: list[NotebookRun], params: dict, build: Path, timeout: int, jobs: int,
                   replace_paths: dict[str, str], while_running=None, previous: Path | None = None) -> list[NotebookRun]:
     """Execute `runs` with papermill, `jobs` at a time (longest first by the `previous` report's
-    durations), exporting each one's HTML as soon as it ran; call `while_running()` in this thread
+    durations; one at a time in their own order, the heaviest then not running while the evidence pages are
+    written), exporting each one's HTML as soon as it ran; call `while_running()` in this thread
     meanwhile. After a failure no further notebook starts. Returns the failed runs in notebook order."""
-    order = [runs[i] for i in longest_first(runs, previous or build / "notebooks")]
+    order = [runs[i] for i in longest_first(runs, previous or build / "notebooks")] if jobs > 1 else list(runs)
     total = len(runs)
     stop = threading.Event()
 
