@@ -33,7 +33,8 @@
 # `low` is always the smallest lower bound any report gives, `high` the largest figure any report gives
 # (`high_open` when that report said "more than").
 #
-# **Inputs**: `corpus` or `ledger` (with the date mentions `kz extract --out` stored beside it). **Outputs**: `{output_dir}/tables/03_casualty_reports.csv|parquet`,
+# **Inputs**: `corpus` or `ledger` (with the date mentions `kz extract --out` stored beside it).
+# **Outputs**: `{output_dir}/tables/03_casualty_reports.csv|parquet`,
 # `03_casualties_reconciled_{policy}.csv|parquet`, `03_casualty_conflicts.csv|parquet`,
 # `03_casualties_acled.csv|parquet`; `{output_dir}/figures/03_figures_over_time.png|svg`.
 #

@@ -85,7 +85,8 @@ quoted = mentions["kind"] == "statement"   # a mask, not a copy: a large corpus 
 if not quoted.any():
     print("none found: no quoted actors")
 else:
-    show_table(mentions, ["outlet", "article_id", "actor", "surface", "sentence"], where=quoted, saved="04_quoted_actors")
+    show_table(mentions, ["outlet", "article_id", "actor", "surface", "sentence"], where=quoted,
+               saved="04_quoted_actors")
 save_tables(mentions, out, "04_quoted_actors")
 del mentions, quoted   # saved; at corpus scale millions of rows the cells below do not need (memory)
 release_memory()

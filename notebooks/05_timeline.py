@@ -24,7 +24,8 @@
 # `resolved`, `ambiguous` (a documented convention chose), `conflict` (the text contradicts the publication
 # date: flagged, not fixed) or `unresolved` (with the reason, e.g. no publication date).
 #
-# **Inputs**: `corpus`, or the date mentions `kz extract --out` stored beside `ledger`. **Outputs**: `{output_dir}/tables/05_timeline.csv|parquet`,
+# **Inputs**: `corpus`, or the date mentions `kz extract --out` stored beside `ledger`.
+# **Outputs**: `{output_dir}/tables/05_timeline.csv|parquet`,
 # `{output_dir}/figures/05_timeline.png|svg`.
 #
 # **Parameters**: `corpus`, `output_dir`, `ledger` (its stored date mentions, when there are).

@@ -35,8 +35,8 @@
 # `{output_dir}/tables/06_entities_per_article.csv|parquet`, `{output_dir}/tables/06_entity_counts.csv|parquet`,
 # and with models `{output_dir}/tables/06_entities_compared.csv|parquet` and `06_entities_agreement.csv|parquet`.
 #
-# **Parameters**: `corpus`, `output_dir`, `ledger` (its stored gazetteer mentions, when there are), `backend` (`"stanza"`
-# to compare, `"rules"` for the gazetteer only), `stanza_dir` (empty: the default folder).
+# **Parameters**: `corpus`, `output_dir`, `ledger` (its stored gazetteer mentions, when there are), `backend`
+# (`"stanza"` to compare, `"rules"` for the gazetteer only), `stanza_dir` (empty: the default folder).
 
 # %% tags=["parameters"]
 corpus = "data/corpus.csv"
@@ -48,7 +48,7 @@ stanza_dir = ""
 # %%
 from kzlib.nlp.entities import compare_entities, entities_frame
 from kzlib.nlp.stanza_backend import ModelsMissingError, StanzaMissingError, check_models, resolve_model_dir
-from kzlib.notebook import load_texts, project_path, save_tables, text_table
+from kzlib.notebook import has_texts, load_texts, project_path, save_tables, text_table
 from kzlib.briefing import record_finding
 from kzlib.display import show_table
 
@@ -99,7 +99,7 @@ record_finding(out, "06_entities", f"{len(gazetteer)} mentions of {counts['canon
 model_dir = None
 if backend != "stanza":
     print(f"backend = {backend!r}: Stanza comparison not requested")
-elif articles.empty:
+elif articles.empty or not has_texts(corpus):     # Stanza reads the texts themselves
     print("no article texts: comparison not run")
 else:
     try:

@@ -278,15 +278,18 @@ def stored_tables_problem(ledger: str | os.PathLike) -> str | None:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return f"no {folder.name}/ {'in' if ledger.is_dir() else 'beside'} the ledger (extracted by an older kz extract?)"
+        where = "in" if ledger.is_dir() else "beside"
+        return f"no {folder.name}/ {where} the ledger (extracted by an older kz extract?)"
     except (OSError, ValueError) as exc:
         return f"{folder / MANIFEST} cannot be read ({exc})"
     if manifest.get("format") != FORMAT:
         return f"{folder.name}/ has format {manifest.get('format')}, this kzlib reads {FORMAT}: extract again"
     stat = ledger.stat()
-    if ledger.is_file() and (manifest.get("ledger_size"), manifest.get("ledger_mtime_ns")) != (stat.st_size, stat.st_mtime_ns):
+    paired = (manifest.get("ledger_size"), manifest.get("ledger_mtime_ns")) == (stat.st_size, stat.st_mtime_ns)
+    if ledger.is_file() and not paired:
         return f"{folder.name}/ was written with another version of {ledger.name} (it changed since): extract again"
-    changed = sorted(name for name, digest in lexicons_digest().items() if manifest.get("lexicons", {}).get(name) != digest)
+    stored = manifest.get("lexicons", {})
+    changed = sorted(name for name, digest in lexicons_digest().items() if stored.get(name) != digest)
     if changed:
         return f"word lists changed since the extraction ({', '.join(changed)}): extract again to store them"
     return None
