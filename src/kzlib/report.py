@@ -351,8 +351,8 @@ def _write_article_pages(build: Path, articles: list | None, summary: RunSummary
 
 
 #: Above this many claims the notebooks run one at a time by default: memory, not cores, is then the limit
-#: (100,000 synthetic articles, 441,672 claims, 2 cores: two at a time 147 s and 5.5 GB in all, one at a
-#: time 183 s and 3.9 GB).
+#: (100,000 synthetic articles, 441,672 claims, 2 cores: two at a time 172 s and 5.6 GiB in all, one at a
+#: time 205 s and 3.65 GiB).
 LARGE_LEDGER_CLAIMS = 100_000
 
 
