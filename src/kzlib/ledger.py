@@ -201,10 +201,15 @@ def read_ledger(path, columns: list[str] | None = None) -> pd.DataFrame:
     missing = [c for c in wanted if c not in frame.columns and c not in _LATER_FIELDS]
     if missing:
         raise ValueError(f"{path}: not a claims ledger, missing columns {missing}")
-    for name in _LATER_FIELDS if columns is None else [c for c in columns if c in _LATER_FIELDS]:
-        if name not in frame.columns:       # a ledger written before the field existed: unknown / empty
+    return _nullable_ints(_with_later_fields(frame, _LATER_FIELDS if columns is None else columns))
+
+
+def _with_later_fields(frame: pd.DataFrame, wanted) -> pd.DataFrame:
+    """A ledger written before a field existed: the `wanted` later fields as unknown offsets / empty texts."""
+    for name in wanted:
+        if name in _LATER_FIELDS and name not in frame.columns:
             frame[name] = pd.array([pd.NA] * len(frame), dtype="Int64") if name in _LATER_OFFSETS else None
-    return _nullable_ints(frame)
+    return frame
 
 
 def _read_ledger_frame(path: Path, columns: list[str] | None = None) -> pd.DataFrame:

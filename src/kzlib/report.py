@@ -115,13 +115,7 @@ def build_report(corpus, out, timeout: int = 900, only: Sequence[str] | None = N
         except ReportError as exc:
             print(f"report: {exc}", file=sys.stderr)
             return 2
-        if jobs is None:
-            jobs = default_jobs(len(runs), summary.claims)
-            if summary.claims and summary.claims > LARGE_LEDGER_CLAIMS:
-                print(f"[jobs] one notebook at a time: the ledger holds {summary.claims:,} claims (more than "
-                      f"{LARGE_LEDGER_CLAIMS:,}: each kernel holds it and its text tables); --jobs N to change",
-                      flush=True)
-        failed = _run_notebooks_into(build, out, runs, params, timeout, jobs,
+        failed = _run_notebooks_into(build, out, runs, params, timeout, _chosen_jobs(jobs, len(runs), summary),
                                      while_running=lambda: _write_article_pages(build, articles, summary))
         if failed:
             _print_failures(failed, out)
@@ -144,6 +138,16 @@ def _clear_for_build(out: Path, folder: Path, notebooks: list[Path], only) -> li
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(out)
     return _kept_from_previous(out, folder, notebooks) if only else []
+
+
+def _chosen_jobs(jobs: int | None, notebooks: int, summary: RunSummary) -> int:
+    """`jobs` when given, else default_jobs (saying so when a large ledger makes it one)."""
+    if jobs is not None:
+        return jobs
+    if summary.claims and summary.claims > LARGE_LEDGER_CLAIMS:
+        print(f"[jobs] one notebook at a time: the ledger holds {summary.claims:,} claims (more than "
+              f"{LARGE_LEDGER_CLAIMS:,}: each kernel holds it and its text tables); --jobs N to change", flush=True)
+    return default_jobs(notebooks, summary.claims)
 
 
 def _run_notebooks_into(build: Path, out: Path, runs: list, params: dict, timeout: int, jobs: int,
@@ -394,7 +398,7 @@ def run_notebooks(runs: list[NotebookRun], params: dict, build: Path, timeout: i
     durations; one at a time in their own order, the heaviest then not running while the evidence pages are
     written), exporting each one's HTML as soon as it ran; call `while_running()` in this thread
     meanwhile. After a failure no further notebook starts. Returns the failed runs in notebook order."""
-    order = [runs[i] for i in longest_first(runs, previous or build / "notebooks")] if jobs > 1 else list(runs)
+    order = _run_order(runs, jobs, previous or build / "notebooks")
     total = len(runs)
     stop = threading.Event()
 
@@ -433,6 +437,11 @@ def run_notebooks(runs: list[NotebookRun], params: dict, build: Path, timeout: i
         side = NotebookRun(Path("(evidence pages)"), 0, error=f"{type(side_error).__name__}: {side_error}")
         failed.append(side)
     return failed
+
+
+def _run_order(runs: list[NotebookRun], jobs: int, previous: Path) -> list[NotebookRun]:
+    """Several at a time: longest first (by the previous report); one at a time: in notebook order."""
+    return [runs[i] for i in longest_first(runs, previous)] if jobs > 1 else list(runs)
 
 
 def _execute_notebook(run: NotebookRun, params: dict, build: Path, timeout: int) -> None:

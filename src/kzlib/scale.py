@@ -252,6 +252,24 @@ def _check_unique_ids(articles_dir: Path) -> None:
                          f"{repeated['id'].nunique()} ids repeated in all")
 
 
+def _text_table_writes(table, building: Path) -> list:
+    """The delayed writes of the notebooks' text tables (kzlib.text_tables) into `building`/text_tables/."""
+    from kzlib import text_tables
+
+    return [table(f"text:{name}", _meta(text_tables.table_columns(name))).to_parquet(
+                building / text_tables.DASK_FOLDER / name, schema=_schema(text_tables.table_columns(name)),
+                write_index=False, compute=False)
+            for name in text_tables.TABLES if name != "skipped"]
+
+
+def _write_text_tables_manifest(building: Path, files: list[Path]) -> None:
+    from kzlib import text_tables
+
+    tables = building / text_tables.DASK_FOLDER
+    counts = {name: _count_rows(tables / name) for name in text_tables.TABLES if name != "skipped"}
+    text_tables.write_manifest(tables, _count_rows(building / "articles"), counts, [str(f) for f in files])
+
+
 def _replace_dir(built: Path, target: Path) -> None:
     if target.exists():
         unexpected = [p.name for p in target.iterdir() if p.name not in OUTPUT_TABLES]
@@ -302,15 +320,10 @@ def extract_with_dask(
         selected = rows.filter(lambda row, kind=kind: row[0] == kind).map(lambda row: row[1])
         return selected.to_dataframe(meta=meta, optimize_graph=False)
 
-    from kzlib import text_tables
-
-    texts = [name for name in text_tables.TABLES if name != "skipped"]
     writes = [
         table("claim", claims_meta()).to_parquet(building / "claims", schema=claims_schema(),
                                                  write_index=False, compute=False),
-        *[table(f"text:{name}", _meta(text_tables.table_columns(name))).to_parquet(
-            building / text_tables.DASK_FOLDER / name, schema=_schema(text_tables.table_columns(name)),
-            write_index=False, compute=False) for name in texts],
+        *_text_table_writes(table, building),
         table("skip", _meta(SKIP_COLUMNS)).to_parquet(building / "skipped", schema=_schema(SKIP_COLUMNS),
                                                       write_index=False, compute=False),
         table("article", _meta(ARTICLE_COLUMNS)).to_parquet(building / "articles", schema=_schema(ARTICLE_COLUMNS),
@@ -320,9 +333,7 @@ def extract_with_dask(
         with _dask_scheduler(scheduler) as compute_kwargs:
             dask.compute(*writes, **compute_kwargs)
         _check_unique_ids(building / "articles")
-        tables = building / text_tables.DASK_FOLDER
-        text_tables.write_manifest(tables, _count_rows(building / "articles"),
-                                   {name: _count_rows(tables / name) for name in texts}, [str(f) for f in files])
+        _write_text_tables_manifest(building, files)
         _replace_dir(building, out_dir)
     finally:
         if building.exists():

@@ -167,14 +167,18 @@ class TextTablesWriter:
 
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
-        self.folder.parent.mkdir(parents=True, exist_ok=True)
-        _remove_dead_builds(self.folder)
-        self._building = self.folder.with_name(f".{self.folder.name}.{os.getpid()}.tmp")
-        shutil.rmtree(self._building, ignore_errors=True)
-        self._building.mkdir()
         self._rows = TextTableRows()
         self._writers: dict = {}
         self._counts = {name: 0 for name in TABLES}
+        # made at the first write: an interrupt before (while the lexicons load) leaves nothing behind
+        self._building = self.folder.with_name(f".{self.folder.name}.{os.getpid()}.tmp")
+
+    def _start_building(self) -> None:
+        if not self._building.is_dir():
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            _remove_dead_builds(self.folder)
+            shutil.rmtree(self._building, ignore_errors=True)
+            self._building.mkdir()
 
     def __enter__(self):
         return self
@@ -195,6 +199,7 @@ class TextTablesWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        self._start_building()
         for name, frame in self._rows.take().items():
             schema = _schema(name)
             if name not in self._writers:
@@ -282,6 +287,10 @@ def stored_tables_problem(ledger: str | os.PathLike) -> str | None:
         return f"no {folder.name}/ {where} the ledger (extracted by an older kz extract?)"
     except (OSError, ValueError) as exc:
         return f"{folder / MANIFEST} cannot be read ({exc})"
+    return _manifest_problem(manifest, ledger, folder)
+
+
+def _manifest_problem(manifest: dict, ledger: Path, folder: Path) -> str | None:
     if manifest.get("format") != FORMAT:
         return f"{folder.name}/ has format {manifest.get('format')}, this kzlib reads {FORMAT}: extract again"
     stat = ledger.stat()
