@@ -119,3 +119,25 @@ def test_ledger_rows_counts_the_claims_of_every_ledger_form(tmp_path):
     claims_frame(RAW).iloc[:5].to_parquet(folder / "part.0.parquet", index=False)
     claims_frame(RAW).iloc[5:].to_parquet(folder / "part.1.parquet", index=False)
     assert [ledger_rows(p) for p in (parquet, csv_file, folder.parent)] == [expected] * 3
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_read_ledger_columns_reads_those_only(tmp_path, suffix):
+    import pandas as pd
+
+    path = write_ledger(RAW, tmp_path / f"ledger{suffix}", skipped=None)
+    full = read_ledger(path)
+    part = read_ledger(path, columns=["article_id", "quote", "location_text", "not_a_column"])
+    assert list(part.columns) == ["article_id", "quote", "location_text"]
+    pd.testing.assert_frame_equal(part, full[["article_id", "quote", "location_text"]])
+
+
+def test_read_ledger_columns_fills_a_later_field_an_old_ledger_lacks(tmp_path):
+    path = write_ledger(RAW, tmp_path / "ledger.parquet", skipped=None)
+    old = read_ledger(path).drop(columns=["location_text", "source_start"])
+    old.to_parquet(tmp_path / "old.parquet", index=False)
+    part = read_ledger(tmp_path / "old.parquet", columns=["quote", "location_text", "source_start"])
+    assert part["location_text"].isna().all() and str(part["source_start"].dtype) == "Int64"
+    old.drop(columns=["start"]).to_parquet(tmp_path / "nostart.parquet", index=False)
+    with pytest.raises(ValueError, match="missing columns \\['start'\\]"):
+        read_ledger(tmp_path / "nostart.parquet", columns=["start", "quote"])
