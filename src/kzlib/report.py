@@ -325,27 +325,19 @@ class ArticleStream:
 
 
 def _load_articles(corpus, corpus_path: Path, summary: RunSummary) -> list:
-    from kzlib.corpus import load_corpus
-
+    """Every article of the corpus at once (counted into `summary`, each skip printed, as ArticleStream)."""
     try:
-        loaded = load_corpus(corpus_path)
+        return list(ArticleStream(corpus_path, summary))
     except (ValueError, OSError) as exc:  # CorpusError is a ValueError naming file and place
         raise ReportError(f"corpus {corpus}: {exc}") from exc
-    summary.articles, summary.skipped = len(loaded.articles), len(loaded.skipped)
-    summary.skipped_reasons = [(skip.source, skip.reason) for skip in loaded.skipped]
-    for source, reason in summary.skipped_reasons:
-        print(f"skipped {source}: {reason}", file=sys.stderr)
-    return loaded.articles
 
 
 def _write_article_pages(build: Path, articles: list | None, summary: RunSummary) -> None:
     """One evidence page per article (kzlib.evidence), from the texts when there are any, else from the
     sentences the ledger holds."""
-    from kzlib.evidence import write_article_pages
-    from kzlib.ledger import read_ledger
-
-    from kzlib.evidence import PAGE_LEDGER_COLUMNS
+    from kzlib.evidence import PAGE_LEDGER_COLUMNS, write_article_pages
     from kzlib.io import release_memory
+    from kzlib.ledger import read_ledger
 
     path = build / "tables" / "claims.parquet"
     claims = read_ledger(path if path.exists() else _resolve_input(summary.ledger), columns=list(PAGE_LEDGER_COLUMNS))

@@ -185,9 +185,9 @@ def _text_table_rows():
     a --dask ledger's skipped/ table is its skips."""
     global _text_rows
     if _text_rows is None:
-        from kzlib.text_tables import TABLES, TextTableRows
+        from kzlib.text_tables import ARTICLE_TABLES, TextTableRows
 
-        _text_rows = TextTableRows([name for name in TABLES if name != "skipped"])
+        _text_rows = TextTableRows(ARTICLE_TABLES)
     return _text_rows
 
 
@@ -259,14 +259,14 @@ def _text_table_writes(table, building: Path) -> list:
     return [table(f"text:{name}", _meta(text_tables.table_columns(name))).to_parquet(
                 building / text_tables.DASK_FOLDER / name, schema=_schema(text_tables.table_columns(name)),
                 write_index=False, compute=False)
-            for name in text_tables.TABLES if name != "skipped"]
+            for name in text_tables.ARTICLE_TABLES]
 
 
 def _write_text_tables_manifest(building: Path, files: list[Path]) -> None:
     from kzlib import text_tables
 
     tables = building / text_tables.DASK_FOLDER
-    counts = {name: _count_rows(tables / name) for name in text_tables.TABLES if name != "skipped"}
+    counts = {name: _count_rows(tables / name) for name in text_tables.ARTICLE_TABLES}
     text_tables.write_manifest(tables, _count_rows(building / "articles"), counts, [str(f) for f in files])
 
 

@@ -206,8 +206,8 @@ def source_mentions(articles, gazetteer=None) -> pd.DataFrame:
         from kzlib.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
-    return source_mentions_frame([row for article in _articles(articles)
-                                  for row in article_source_mentions(article, gazetteer)])
+    return pd.DataFrame([row for article in _articles(articles) for row in article_source_mentions(article, gazetteer)],
+                        columns=list(SOURCE_MENTION_COLUMNS))
 
 
 SOURCE_MENTION_COLUMNS = ("article_id", "outlet", "kind", "actor", "actor_type", "surface", "start", "end",
@@ -232,11 +232,6 @@ def article_source_mentions(article, gazetteer) -> list[dict]:
             seen.add(key)
             rows.append(row)
     return rows
-
-
-def source_mentions_frame(rows) -> pd.DataFrame:
-    """``source_mentions``' table from the rows of ``article_source_mentions``, in article order."""
-    return pd.DataFrame(rows, columns=list(SOURCE_MENTION_COLUMNS))
 
 
 def _statement_rows(article, doc, gazetteer) -> list[dict]:

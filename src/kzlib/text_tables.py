@@ -55,6 +55,7 @@ def _columns() -> dict[str, dict[str, str]]:
 
 
 TABLES = ("articles", "skipped", "source_mentions", "framing_hits", "date_mentions", "entities")
+ARTICLE_TABLES = tuple(name for name in TABLES if name != "skipped")   # rows made from each article's text
 
 
 def text_tables_dir(ledger: str | os.PathLike) -> Path:
@@ -94,7 +95,7 @@ class TextTableRows:
         self.articles = 0
         self._gazetteer = load_gazetteer()
         self._framing = framing_terms()
-        self._splitter, self.sentence_splitter = _sentence_splitter()
+        self._splitter = _sentence_splitter()[0]
         self._rules = get_backend("rules")
 
     def add(self, article) -> None:
@@ -103,7 +104,7 @@ class TextTableRows:
         self.articles += 1
 
     def article_rows(self, article) -> dict[str, list[dict]]:
-        """One article's rows of each table (but `skipped`)."""
+        """One article's rows of each of its ARTICLE_TABLES."""
         from dataclasses import asdict
 
         from kzlib.corpus import inventory_row

@@ -19,22 +19,17 @@ def entities_frame(source, backend="rules", **options) -> pd.DataFrame:
     else:
         articles = load_corpus(source).articles
     nlp = get_backend(backend, **options) if isinstance(backend, str) else backend
-    rows = []
-    # a backend that can give the mentions alone (the rules: no tokens, no sentences) is asked for them only
-    mentions = getattr(nlp, "entities", None) or (lambda text: nlp.analyze(text).entities)
-    for article in articles:
-        rows.extend(_entity_rows(article, mentions))
-    return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS))
+    return pd.DataFrame([row for article in articles for row in article_entities(article, nlp)],
+                        columns=list(ENTITY_COLUMNS))
 
 
 def article_entities(article, nlp) -> list[dict]:
     """The rows of ``entities_frame`` for one article and a backend (``ENTITY_COLUMNS``)."""
-    return _entity_rows(article, getattr(nlp, "entities", None) or (lambda text: nlp.analyze(text).entities))
-
-
-def _entity_rows(article, mentions) -> list[dict]:
+    # a backend that can give the mentions alone (the rules: no tokens, no sentences) is asked for them only
+    entities = getattr(nlp, "entities", None)
+    mentions = entities(article.text) if entities else nlp.analyze(article.text).entities
     return [{"article_id": article.id, "start": m.start, "end": m.end, "surface": m.surface, "type": m.type,
-             "canonical_id": m.canonical_id, "source": m.source, "label": m.label} for m in mentions(article.text)]
+             "canonical_id": m.canonical_id, "source": m.source, "label": m.label} for m in mentions]
 
 
 def compare_entities(gazetteer: pd.DataFrame, stanza: pd.DataFrame) -> pd.DataFrame:
